@@ -1,0 +1,245 @@
+"""People, roles with data scope, positions, the security policy and the login log."""
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kexie.core import crypto
+from kexie.core.querysets import ScopedQuerySet
+from kexie.core.masking import mask_email, mask_id_number, mask_phone
+from kexie.core.validators import validate_mobile
+
+from .permissions import AdminKind
+
+
+class DataScope(models.TextChoices):
+    ALL = "all", _("All data")
+    ORG = "org", _("Own organisation")
+    ORG_AND_BELOW = "org_and_below", _("Own organisation and below")
+    SELF = "self", _("Own records only")
+    CUSTOM = "custom", _("Custom set of organisations")
+
+
+class Role(models.Model):
+    """A named set of permission codes with a data scope. A user's roles combine as a union."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    permissions = models.JSONField(_("permissions"), default=list, blank=True)
+    data_scope = models.CharField(_("data scope"), max_length=16, choices=DataScope.choices,
+                                  default=DataScope.ORG_AND_BELOW)
+    custom_organizations = models.ManyToManyField("organizations.Organization", blank=True,
+                                                  verbose_name=_("custom organisations"), related_name="+")
+    admin_kind = models.CharField(_("administrator kind"), max_length=16, choices=AdminKind.choices,
+                                  blank=True, default=AdminKind.NONE)
+    require_totp = models.BooleanField(_("require a second factor (TOTP)"), default=False)
+    is_builtin = models.BooleanField(_("built in"), default=False, editable=False)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def needs_totp(self) -> bool:
+        return self.require_totp or bool(self.admin_kind)
+
+
+class KexieUserManager(UserManager):
+    def get_queryset(self):
+        return UserQuerySet(self.model, using=self._db)
+
+    def restrict(self, user, action: str):
+        return self.get_queryset().restrict(user, action)
+
+
+class UserQuerySet(ScopedQuerySet):
+    pass
+
+
+class User(AbstractUser):
+    """A person who signs in. Belongs to one organisation; may hold positions in others."""
+
+    full_name = models.CharField(_("full name"), max_length=50, blank=True)
+    organization = models.ForeignKey("organizations.Organization", verbose_name=_("organisation"),
+                                     null=True, blank=True, on_delete=models.PROTECT, related_name="users")
+    mobile = models.CharField(_("mobile"), max_length=11, blank=True, validators=[validate_mobile])
+    id_number_encrypted = models.TextField(blank=True, editable=False)
+    id_number_digest = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
+    roles = models.ManyToManyField(Role, blank=True, verbose_name=_("roles"), related_name="users")
+    password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True)
+    must_change_password = models.BooleanField(_("must change password at next login"), default=True)
+    totp_secret_encrypted = models.TextField(blank=True, editable=False)
+    totp_confirmed = models.BooleanField(_("second factor enrolled"), default=False)
+    created_by = models.ForeignKey("self", null=True, blank=True, editable=False,
+                                   on_delete=models.SET_NULL, related_name="+")
+
+    objects = KexieUserManager()
+
+    scope_org_field = "organization"
+    scope_owner_field = "id"
+
+    class Meta:
+        ordering = ["username"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self):
+        return self.full_name or self.username
+
+    # --- personal data: stored encrypted or shown masked -------------------------------
+    @property
+    def id_number(self) -> str:
+        return crypto.decrypt(self.id_number_encrypted)
+
+    def set_id_number(self, value: str) -> None:
+        value = (value or "").strip().upper()
+        self.id_number_encrypted = crypto.encrypt(value)
+        self.id_number_digest = crypto.digest(value)
+
+    @property
+    def masked_mobile(self) -> str:
+        return mask_phone(self.mobile)
+
+    @property
+    def masked_email(self) -> str:
+        return mask_email(self.email)
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.id_number) if self.id_number_encrypted else ""
+
+    @property
+    def totp_secret(self) -> str:
+        return crypto.decrypt(self.totp_secret_encrypted)
+
+    # --- permissions ------------------------------------------------------------------------
+    def permission_codes(self) -> set[str]:
+        """Union of the codes of every role. Cached on the instance for the request."""
+        if not self.is_active:
+            return set()
+        if not hasattr(self, "_kexie_codes"):
+            codes = set()
+            for role in self.cached_roles():
+                codes.update(role.permissions)
+            self._kexie_codes = codes
+        return self._kexie_codes
+
+    def cached_roles(self) -> list[Role]:
+        if self.pk is None:
+            return []
+        if not hasattr(self, "_kexie_roles"):
+            self._kexie_roles = list(self.roles.all())
+        return self._kexie_roles
+
+    def has_code(self, code: str) -> bool:
+        return code in self.permission_codes()
+
+    @property
+    def admin_kind(self) -> str:
+        kinds = {r.admin_kind for r in self.cached_roles() if r.admin_kind}
+        return next(iter(kinds)) if kinds else ""
+
+    @property
+    def needs_totp(self) -> bool:
+        return any(r.needs_totp for r in self.cached_roles())
+
+
+class Position(models.Model):
+    """A post a user holds in an organisation other than (or besides) their own."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="positions")
+    organization = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE,
+                                     related_name="positions", verbose_name=_("organisation"))
+    title = models.CharField(_("title"), max_length=100)
+    started_on = models.DateField(_("since"), null=True, blank=True)
+    ended_on = models.DateField(_("until"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["organization_id", "title"]
+        verbose_name = _("position")
+        verbose_name_plural = _("positions")
+
+    def __str__(self):
+        return f"{self.organization} {self.title}"
+
+
+class PasswordHistory(models.Model):
+    """The hashes of a user's recent passwords, so that the last N cannot be reused."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    encoded = models.CharField(max_length=256)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+
+class SecurityPolicy(models.Model):
+    """The one row of security settings the security administrator maintains."""
+
+    password_min_length = models.PositiveSmallIntegerField(_("minimum password length"), default=8,
+                                                           validators=[MinValueValidator(8)])
+    password_expiry_days = models.PositiveSmallIntegerField(_("password expires after (days)"), default=90,
+                                                            validators=[MinValueValidator(1)])
+    password_history = models.PositiveSmallIntegerField(_("recent passwords that cannot be reused"),
+                                                        default=5, validators=[MinValueValidator(1)])
+    lockout_threshold = models.PositiveSmallIntegerField(_("failed logins before lockout"), default=5,
+                                                         validators=[MinValueValidator(1)])
+    lockout_minutes = models.PositiveSmallIntegerField(_("lockout duration (minutes)"), default=15,
+                                                       validators=[MinValueValidator(1)])
+    idle_timeout_minutes = models.PositiveSmallIntegerField(_("idle session timeout (minutes)"), default=30,
+                                                            validators=[MinValueValidator(1)])
+    audit_retention_days = models.PositiveIntegerField(_("audit retention (days)"), default=365,
+                                                       validators=[MinValueValidator(184)])
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("security policy")
+        constraints = [
+            models.CheckConstraint(condition=Q(audit_retention_days__gte=184), name="policy_retention_floor"),
+            models.CheckConstraint(condition=Q(password_min_length__gte=8), name="policy_password_min_length"),
+        ]
+
+    @classmethod
+    def current(cls) -> "SecurityPolicy":
+        policy = cls.objects.filter(pk=1).first()
+        return policy or cls(pk=1)
+
+
+class LoginLog(models.Model):
+    """Every sign-in attempt, sign-out and forced sign-out."""
+
+    class Event(models.TextChoices):
+        SUCCESS = "success", _("Signed in")
+        BAD_PASSWORD = "bad_password", _("Wrong username or password")
+        LOCKED = "locked", _("Refused: account locked")
+        BAD_OTP = "bad_otp", _("Wrong second-factor code")
+        INACTIVE = "inactive", _("Refused: account disabled")
+        LOGOUT = "logout", _("Signed out")
+        IDLE_TIMEOUT = "idle_timeout", _("Signed out after inactivity")
+
+    time = models.DateTimeField(default=timezone.now, db_index=True)
+    username = models.CharField(_("username"), max_length=150, db_index=True)
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    ip = models.CharField(_("IP address"), max_length=64, blank=True, db_index=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+    event = models.CharField(_("event"), max_length=16, choices=Event.choices)
+    success = models.BooleanField(_("success"))
+
+    objects = ScopedQuerySet.as_manager()
+
+    scope_org_field = "user__organization"
+    scope_owner_field = "user"
+
+    class Meta:
+        ordering = ["-time", "-id"]
+        verbose_name = _("login record")
+        verbose_name_plural = _("login log")

@@ -1,0 +1,41 @@
+"""Password rules from the security policy: length, three character classes, no recent reuse."""
+
+import re
+
+from django.contrib.auth.hashers import check_password
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+_CLASSES = (
+    re.compile(r"[a-z]"),
+    re.compile(r"[A-Z]"),
+    re.compile(r"\d"),
+    re.compile(r"[^a-zA-Z\d]"),
+)
+
+
+class ComplexityValidator:
+    """At least ``password_min_length`` characters and three of: lower, upper, digit, symbol;
+    not one of the user's last ``password_history`` passwords."""
+
+    def validate(self, password, user=None):
+        from .models import SecurityPolicy
+
+        policy = SecurityPolicy.current()
+        errors = []
+        if len(password) < policy.password_min_length:
+            errors.append(_("The password must be at least %(n)d characters long.") % {"n": policy.password_min_length})
+        if sum(1 for pattern in _CLASSES if pattern.search(password)) < 3:
+            errors.append(_("The password must contain at least three of: lower-case letters, upper-case "
+                            "letters, digits and symbols."))
+        if user is not None and getattr(user, "pk", None):
+            recent = user.password_history.all()[: policy.password_history]
+            if any(check_password(password, entry.encoded) for entry in recent):
+                errors.append(_("The password must differ from your last %(n)d passwords.")
+                              % {"n": policy.password_history})
+        if errors:
+            raise ValidationError(errors, code="password_policy")
+
+    def get_help_text(self):
+        return _("At least 8 characters with three of: lower-case letters, upper-case letters, digits and "
+                 "symbols; not one of your recent passwords.")

@@ -1,0 +1,61 @@
+"""Permission codes and the separation of the three administrators (三员分立).
+
+A role carries a list of these codes. Business roles may not carry any administrator code; an
+administrator role of one kind may carry only the codes of that kind.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+PERMISSIONS: dict[str, str] = {
+    # organisations
+    "org.view": _("View organisations"),
+    "org.add": _("Create organisations"),
+    "org.change": _("Edit organisations"),
+    "org.move": _("Move organisations"),
+    "org.deactivate": _("Change organisation status"),
+    "org.import": _("Import organisations"),
+    "org.export": _("Export organisations"),
+    # people
+    "user.view": _("View users"),
+    "user.manage": _("Manage users"),
+    "role.manage": _("Manage roles"),
+    "pii.unmask": _("View unmasked personal data"),
+    # security administrator
+    "security.manage": _("Manage security policy"),
+    "user.unlock": _("Unlock accounts and reset second factors"),
+    "loginlog.view": _("View the login log"),
+    # audit administrator
+    "audit.view": _("View audit records"),
+}
+
+
+class AdminKind:
+    NONE = ""
+    SYSTEM = "system"
+    SECURITY = "security"
+    AUDIT = "audit"
+
+    choices = [
+        (NONE, _("Business role")),
+        (SYSTEM, _("System administrator")),
+        (SECURITY, _("Security administrator")),
+        (AUDIT, _("Audit administrator")),
+    ]
+
+
+# What each administrator kind may hold. Business roles may hold anything not listed under
+# RESERVED (the codes that belong to exactly one administrator).
+ADMIN_CODES: dict[str, set[str]] = {
+    AdminKind.SYSTEM: {"org.view", "org.add", "org.change", "org.move", "org.deactivate", "org.import",
+                       "org.export", "user.view", "user.manage", "role.manage"},
+    AdminKind.SECURITY: {"security.manage", "user.view", "user.unlock", "loginlog.view"},
+    AdminKind.AUDIT: {"audit.view", "loginlog.view"},
+}
+RESERVED: set[str] = {"user.manage", "role.manage", "security.manage", "user.unlock", "loginlog.view",
+                      "audit.view"}
+
+
+def codes_allowed_for(admin_kind: str) -> set[str]:
+    if admin_kind:
+        return ADMIN_CODES[admin_kind]
+    return set(PERMISSIONS) - RESERVED

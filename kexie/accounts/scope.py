@@ -1,0 +1,63 @@
+"""Data scope: the one place that decides which rows a user may see or act on.
+
+Every list, detail, export and API call goes through :func:`restrict_queryset` (usually as
+``Model.objects.restrict(user, action)``) or :func:`access_object`. An object outside the scope
+is reported as not found (404), never as forbidden, so its existence does not leak.
+"""
+
+from django.db.models import Q
+from django.http import Http404
+
+from kexie.organizations.models import OrganizationClosure
+
+from .models import DataScope
+
+_NOTHING = Q(pk__in=[])
+
+
+def scope_q(user, action: str, *, org_field: str, owner_field: str) -> Q | None:
+    """The filter for ``action`` over the union of the user's roles, or None for no access."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    roles = [role for role in user.cached_roles() if action in (role.permissions or [])]
+    if not roles:
+        return None
+    q = _NOTHING
+    for role in roles:
+        scope = role.data_scope
+        if scope == DataScope.ALL:
+            return Q()
+        if scope == DataScope.ORG and user.organization_id:
+            q |= Q(**{org_field: user.organization_id})
+        elif scope == DataScope.ORG_AND_BELOW and user.organization_id:
+            below = OrganizationClosure.objects.filter(ancestor_id=user.organization_id).values("descendant_id")
+            q |= Q(**{f"{org_field}__in": below})
+        elif scope == DataScope.SELF:
+            q |= Q(**{owner_field: user.pk})
+        elif scope == DataScope.CUSTOM:
+            q |= Q(**{f"{org_field}__in": _custom_ids(role)})
+    return q
+
+
+def _custom_ids(role) -> list[int]:
+    if not hasattr(role, "_kexie_custom_ids"):
+        role._kexie_custom_ids = list(role.custom_organizations.values_list("pk", flat=True))
+    return role._kexie_custom_ids
+
+
+def restrict_queryset(queryset, user, action: str):
+    model = queryset.model
+    q = scope_q(user, action, org_field=model.scope_org_field, owner_field=model.scope_owner_field)
+    if q is None:
+        return queryset.none()
+    return queryset.filter(q)
+
+
+def access_object(queryset_or_model, user, action: str, **lookup):
+    """Fetch one object the user may ``action``, or raise Http404 — also when it exists but is
+    outside the user's scope."""
+    queryset = getattr(queryset_or_model, "objects", queryset_or_model)
+    try:
+        return queryset.restrict(user, action).get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

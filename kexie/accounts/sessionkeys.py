@@ -1,0 +1,4 @@
+"""Names of the session entries the security middleware relies on."""
+
+LAST_SEEN = "kexie_last_seen"          # epoch seconds of the last request (idle timeout)
+OTP_VERIFIED = "kexie_otp_verified"    # True once the second factor was given in this session

@@ -1,0 +1,93 @@
+"""The audit trail: one append-only, hash-chained row per change or security event."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kexie.core.querysets import ScopedQuerySet
+
+
+class AuditImmutable(Exception):
+    """Audit rows are never changed or deleted through the application."""
+
+
+class AuditLogQuerySet(ScopedQuerySet):
+    def update(self, **kwargs):
+        raise AuditImmutable("audit rows cannot be updated")
+
+    def delete(self):
+        raise AuditImmutable("audit rows cannot be deleted; use the retention job")
+
+
+class AuditLog(models.Model):
+    """One audited event. Rows form a chain: ``hash = H(prev_hash + canonical row)``."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("Create")
+        UPDATE = "update", _("Update")
+        DELETE = "delete", _("Delete")
+        MOVE = "move", _("Move")
+        STATUS = "status", _("Status change")
+        IMPORT = "import", _("Import")
+        EXPORT = "export", _("Export")
+        LOGIN = "login", _("Login")
+        LOGOUT = "logout", _("Logout")
+        LOGIN_FAILED = "login_failed", _("Failed login")
+        PERMISSION = "permission", _("Permission change")
+        UNMASK = "unmask", _("View unmasked personal data")
+        PASSWORD = "password", _("Password change")
+        SECURITY = "security", _("Security event")
+        PURGE = "purge", _("Audit retention purge")
+
+    time = models.DateTimeField(_("time"), db_index=True)
+    user_id = models.BigIntegerField(_("user id"), null=True, blank=True, db_index=True)
+    username = models.CharField(_("user"), max_length=150, blank=True)
+    organization_id = models.BigIntegerField(_("organisation id"), null=True, blank=True)
+    organization_name = models.CharField(_("organisation"), max_length=200, blank=True)
+    ip = models.CharField(_("IP address"), max_length=64, blank=True)
+    action = models.CharField(_("action"), max_length=32, choices=Action.choices, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=64, blank=True, db_index=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True, db_index=True)
+    object_repr = models.CharField(_("object"), max_length=300, blank=True)
+    old_values = models.JSONField(_("old values"), null=True, blank=True)
+    new_values = models.JSONField(_("new values"), null=True, blank=True)
+    success = models.BooleanField(_("success"), default=True)
+    detail = models.TextField(_("detail"), blank=True)
+    alg = models.CharField(max_length=8, default="sm3")
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    objects = AuditLogQuerySet.as_manager()
+
+    scope_org_field = "organization_id"
+    scope_owner_field = "user_id"
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("audit record")
+        verbose_name_plural = _("audit records")
+        indexes = [models.Index(fields=["object_type", "object_id", "id"], name="audit_object_idx")]
+
+    def __str__(self):
+        return f"{self.time:%Y-%m-%d %H:%M:%S} {self.username} {self.action} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AuditImmutable("audit rows cannot be updated")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditImmutable("audit rows cannot be deleted; use the retention job")
+
+
+class AuditChainHead(models.Model):
+    """A single row that serialises appends and remembers where the chain starts.
+
+    ``anchor_hash`` is the prev_hash the oldest surviving row must carry; the retention purge
+    moves it forward when it removes old rows.
+    """
+
+    last_hash = models.CharField(max_length=64)
+    anchor_hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("audit chain head")

@@ -1,0 +1,169 @@
+"""Changing the organisation tree. Each function is one transaction and writes its audit row."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from kexie.audit.services import audit_record, diff_values
+
+from .models import (
+    Organization,
+    OrganizationClosure,
+    OrganizationStatusChange,
+    OrgKind,
+    OrgStatus,
+    kind_may_sit_under,
+)
+
+EDITABLE_FIELDS = (
+    "name", "short_name", "aliases", "kind", "credit_code", "region_code", "contact_person",
+    "contact_phone", "contact_email", "address", "founded_on", "sort_order",
+)
+
+
+def organization_snapshot(org: Organization) -> dict:
+    data = {field: getattr(org, field) for field in EDITABLE_FIELDS}
+    data["parent"] = org.parent_id
+    data["status"] = org.status
+    if data["founded_on"] is not None:
+        data["founded_on"] = data["founded_on"].isoformat()
+    return data
+
+
+def check_kind_under_parent(*, kind: str, parent: Organization | None) -> None:
+    parent_kind = parent.kind if parent else None
+    if not kind_may_sit_under(kind, parent_kind):
+        kind_label = OrgKind(kind).label
+        if parent is None:
+            message = _("A %(kind)s cannot be a top-level organisation.") % {"kind": kind_label}
+        else:
+            message = _("A %(kind)s cannot sit under %(parent)s (a %(parent_kind)s).") % {
+                "kind": kind_label, "parent": parent.name, "parent_kind": OrgKind(parent.kind).label}
+        raise ValidationError({"parent": message})
+
+
+def _clean_aliases(aliases) -> list[str]:
+    if isinstance(aliases, str):
+        aliases = aliases.replace("，", ",").replace("、", ",").replace("；", ",").replace(";", ",").split(",")
+    seen, result = set(), []
+    for alias in aliases or []:
+        alias = str(alias).strip()
+        if alias and alias not in seen:
+            seen.add(alias)
+            result.append(alias)
+    return result
+
+
+def organization_create(*, by, parent: Organization | None, name: str, kind: str, **fields) -> Organization:
+    """Create an organisation under ``parent`` (None for a root) and its closure rows."""
+    fields["aliases"] = _clean_aliases(fields.get("aliases"))
+    if fields.get("credit_code"):
+        fields["credit_code"] = fields["credit_code"].strip().upper()
+    org = Organization(parent=parent, name=(name or "").strip(), kind=kind, created_by=by, **fields)
+    org.depth = parent.depth + 1 if parent else 0
+    check_kind_under_parent(kind=kind, parent=parent)
+    org.full_clean()
+    with transaction.atomic():
+        org.save()
+        rows = [OrganizationClosure(ancestor=org, descendant=org, depth=0)]
+        if parent is not None:
+            rows += [
+                OrganizationClosure(ancestor_id=link.ancestor_id, descendant=org, depth=link.depth + 1)
+                for link in OrganizationClosure.objects.filter(descendant=parent)
+            ]
+        OrganizationClosure.objects.bulk_create(rows)
+        audit_record(action="create", by=by, obj=org, new=organization_snapshot(org))
+    return org
+
+
+def organization_update(*, by, organization: Organization, data: dict) -> Organization:
+    """Edit fields of an organisation (not its place in the tree: see organization_move)."""
+    org = Organization.objects.get(pk=organization.pk)
+    old = organization_snapshot(org)
+    if "aliases" in data:
+        data = {**data, "aliases": _clean_aliases(data["aliases"])}
+    if data.get("credit_code"):
+        data = {**data, "credit_code": data["credit_code"].strip().upper()}
+    for field, value in data.items():
+        if field not in EDITABLE_FIELDS:
+            raise ValueError(f"{field} is not editable here")
+        setattr(org, field, value)
+    if "kind" in data:
+        check_kind_under_parent(kind=org.kind, parent=org.parent)
+        for child in org.children.all():
+            if not kind_may_sit_under(child.kind, org.kind):
+                raise ValidationError({"kind": _("%(child)s cannot sit under a %(kind)s.") % {
+                    "child": child.name, "kind": OrgKind(org.kind).label}})
+    org.full_clean()
+    with transaction.atomic():
+        org.save()
+        before, after = diff_values(old, organization_snapshot(org))
+        if after:
+            audit_record(action="update", by=by, obj=org, old=before, new=after)
+    return org
+
+
+def organization_move(*, by, organization: Organization, new_parent: Organization | None) -> Organization:
+    """Move an organisation and its whole subtree under ``new_parent``; refuses cycles."""
+    with transaction.atomic():
+        org = Organization.objects.select_for_update().get(pk=organization.pk)
+        if new_parent is not None and OrganizationClosure.objects.filter(
+                ancestor=org, descendant_id=new_parent.pk).exists():
+            raise ValidationError({"parent": _("%(org)s cannot be moved under itself or one of its own "
+                                               "sub-organisations.") % {"org": org.name}})
+        if (new_parent.pk if new_parent else None) == org.parent_id:
+            return org
+        check_kind_under_parent(kind=org.kind, parent=new_parent)
+        if Organization.objects.filter(parent=new_parent, name=org.name).exclude(pk=org.pk).exists():
+            raise ValidationError({"parent": _("The new parent already has an organisation named %(name)s.")
+                                   % {"name": org.name}})
+        old_parent_id = org.parent_id
+        subtree_ids = list(OrganizationClosure.objects.filter(ancestor=org).values_list("descendant_id", flat=True))
+        # Cut the links between the subtree and its old ancestors ...
+        OrganizationClosure.objects.filter(descendant_id__in=subtree_ids).exclude(
+            ancestor_id__in=subtree_ids).delete()
+        # ... and join it to the new ancestors: every (new ancestor, subtree node) pair.
+        if new_parent is not None:
+            upper = list(OrganizationClosure.objects.filter(descendant=new_parent).values_list("ancestor_id", "depth"))
+            lower = list(OrganizationClosure.objects.filter(ancestor=org).values_list("descendant_id", "depth"))
+            OrganizationClosure.objects.bulk_create(
+                [OrganizationClosure(ancestor_id=a, descendant_id=d, depth=da + dd + 1)
+                 for a, da in upper for d, dd in lower],
+                batch_size=2000,
+            )
+        delta = (new_parent.depth + 1 if new_parent else 0) - org.depth
+        if delta:
+            Organization.objects.filter(pk__in=subtree_ids).update(depth=F("depth") + delta)
+        Organization.objects.filter(pk=org.pk).update(parent=new_parent)
+        org.refresh_from_db()
+        audit_record(action="move", by=by, obj=org, old={"parent": old_parent_id},
+                     new={"parent": new_parent.pk if new_parent else None},
+                     detail=_("Moved with %(count)d sub-organisations.") % {"count": len(subtree_ids) - 1})
+    return org
+
+
+def organization_set_status(*, by, organization: Organization, status: str, reason: str = "") -> Organization:
+    """Activate, make dormant or dissolve. Dissolving needs every sub-organisation dissolved first."""
+    if status not in OrgStatus.values:
+        raise ValidationError({"status": _("Unknown status.")})
+    with transaction.atomic():
+        org = Organization.objects.select_for_update().get(pk=organization.pk)
+        if org.status == status:
+            return org
+        if status == OrgStatus.DISSOLVED:
+            live = org.children.exclude(status=OrgStatus.DISSOLVED).count()
+            if live:
+                raise ValidationError({"status": _(
+                    "%(org)s still has %(count)d sub-organisations that are not dissolved.")
+                    % {"org": org.name, "count": live}})
+        if status != OrgStatus.DISSOLVED and org.parent and org.parent.status == OrgStatus.DISSOLVED:
+            raise ValidationError({"status": _("The parent organisation is dissolved.")})
+        old = org.status
+        org.status = status
+        org.save(update_fields=["status", "updated_at"])
+        OrganizationStatusChange.objects.create(organization=org, from_status=old, to_status=status,
+                                                reason=reason, changed_by=by)
+        audit_record(action="status", by=by, obj=org, old={"status": old}, new={"status": status},
+                     detail=reason)
+    return org

@@ -1,0 +1,186 @@
+"""Django settings for kexie, all read from the environment.
+
+KEXIE_ENV=production turns on the production profile: every secret must then come from the
+environment and a missing one stops start-up with a message naming it.
+"""
+
+from pathlib import Path
+
+from django.utils.translation import gettext_lazy as _
+
+from kexie.core.env import env_bool, env_int, env_list, env_str, parse_database_url, sqlite_database
+
+BASE_DIR = Path(__file__).resolve().parent
+KEXIE_ENV = env_str("KEXIE_ENV", "development")
+PRODUCTION = KEXIE_ENV == "production"
+DATA_DIR = Path(env_str("KEXIE_DATA_DIR", str(Path.cwd() / "var")))
+
+if PRODUCTION:
+    SECRET_KEY = env_str("KEXIE_SECRET_KEY")
+    ALLOWED_HOSTS = env_list("KEXIE_ALLOWED_HOSTS", [])
+    if not ALLOWED_HOSTS:
+        env_str("KEXIE_ALLOWED_HOSTS")  # raises with the variable's name
+    FIELD_ENCRYPTION_KEY = env_str("KEXIE_FIELD_KEY")
+    DATABASES = {"default": parse_database_url(env_str("KEXIE_DATABASE_URL"))}
+    DEBUG = False
+else:
+    # Development and test defaults: an embedded SQLite database and throw-away keys.
+    SECRET_KEY = env_str("KEXIE_SECRET_KEY", "dev-only-secret-key-not-for-production-use-0123456789abcdef")
+    ALLOWED_HOSTS = env_list("KEXIE_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+    FIELD_ENCRYPTION_KEY = env_str("KEXIE_FIELD_KEY", "00112233445566778899aabbccddeeff")
+    _db_url = env_str("KEXIE_DATABASE_URL", "")
+    DATABASES = {
+        "default": parse_database_url(_db_url) if _db_url else sqlite_database(str(DATA_DIR / "kexie.sqlite3"))
+    }
+    DEBUG = env_bool("KEXIE_DEBUG", True)
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_tasks_db",
+    "kexie.core",
+    "kexie.audit",
+    "kexie.organizations",
+    "kexie.accounts",
+    "kexie.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "kexie.core.middleware.RequestContextMiddleware",
+    "kexie.accounts.middleware.AccountSecurityMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "kexie.urls"
+WSGI_APPLICATION = "kexie.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "kexie.core.context_processors.navigation",
+            ],
+        },
+    }
+]
+
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "home"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "kexie.accounts.passwords.ComplexityValidator"},
+]
+
+# Sessions: the idle timeout is enforced by AccountSecurityMiddleware from the security policy;
+# the cookie itself dies with the browser and never outlives a working day.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_AGE = 12 * 3600
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = False  # htmx reads it from the cookie
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = env_str("KEXIE_TIME_ZONE", "Asia/Shanghai")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(env_str("KEXIE_STATIC_ROOT", str(DATA_DIR / "static")))
+MEDIA_ROOT = Path(env_str("KEXIE_MEDIA_ROOT", str(DATA_DIR / "media")))
+MEDIA_URL = "/media/"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# Uploads: requests are capped here; each importer checks its own file type and size too.
+KEXIE_UPLOAD_MAX_BYTES = env_int("KEXIE_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = KEXIE_UPLOAD_MAX_BYTES + 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "kexie.api.authentication.SessionAuthentication",
+        "kexie.api.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.SearchFilter",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 25,
+    "EXCEPTION_HANDLER": "kexie.api.exceptions.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "kexie API",
+    "DESCRIPTION": "科协工作平台 REST API",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+TASKS = {
+    "default": {
+        "BACKEND": env_str("KEXIE_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"mask_pii": {"()": "kexie.core.masking.MaskingLogFilter"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["mask_pii"]},
+    },
+    "root": {"handlers": ["console"], "level": env_str("KEXIE_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+if PRODUCTION:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool("KEXIE_SSL_REDIRECT", True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = env_int("KEXIE_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env_bool("KEXIE_HSTS_PRELOAD", False)
+    SECURE_CONTENT_TYPE_NOSNIFF = True
+    CSRF_TRUSTED_ORIGINS = env_list("KEXIE_CSRF_TRUSTED_ORIGINS", [])
+    SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]

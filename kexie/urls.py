@@ -1,0 +1,19 @@
+from django.conf import settings
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from kexie.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("accounts/", include("kexie.accounts.urls")),
+    path("organizations/", include("kexie.organizations.urls")),
+    path("audit/", include("kexie.audit.urls")),
+    path("api/", include("kexie.api.urls")),
+]
+
+if settings.DEBUG:
+    from django.contrib.staticfiles.urls import staticfiles_urlpatterns
+
+    urlpatterns += staticfiles_urlpatterns()

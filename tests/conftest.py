@@ -1,0 +1,33 @@
+import os
+
+import pytest
+
+from tests.personas import build_world, sign_in
+
+# Tests that read ../shared/ skip when it is absent, but never in CI.
+SHARED_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "..", "shared")
+
+
+def require_shared(path: str = "") -> str:
+    full = os.path.normpath(os.path.join(SHARED_DIR, path))
+    if not os.path.exists(full):
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{full} is missing in CI")
+        pytest.skip(f"{full} not available")
+    return full
+
+
+@pytest.fixture
+def world(db):
+    return build_world()
+
+
+@pytest.fixture
+def signed_in(client):
+    """signed_in(user) -> the test client, logged in as that user with the second factor given."""
+
+    def _sign_in(user):
+        sign_in(client, user)
+        return client
+
+    return _sign_in
