@@ -1,0 +1,1 @@
+"""Demo data: the organisation network and one account per persona (see ``kexie demo``)."""

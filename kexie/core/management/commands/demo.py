@@ -1,0 +1,49 @@
+"""``kexie demo``: load the demo organisation network and accounts, then list the accounts."""
+
+import unicodedata
+
+from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+
+from kexie.core.demo.data import DEMO_PASSWORD
+from kexie.core.demo.loader import load_demo
+
+
+def _width(text: str) -> int:
+    # Chinese characters take two columns in a terminal.
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+def format_table(header: list[str], rows: list[list[str]]) -> str:
+    """Columns separated by at least two spaces, aligned for a terminal."""
+    widths = [max(_width(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    lines = []
+    for row in [header, ["-" * w for w in widths], *rows]:
+        lines.append("  ".join(_pad(cell, w) for cell, w in zip(row, widths)).rstrip())
+    return "\n".join(lines)
+
+
+class Command(BaseCommand):
+    help = "Load the demo data (idempotent) and print the demo accounts."
+
+    def handle(self, *args, **options):
+        result = load_demo()
+        if result.organizations_created or result.users_created:
+            self.stdout.write(_("Demo data loaded: %(orgs)d organisations and %(users)d accounts created.")
+                              % {"orgs": result.organizations_created, "users": result.users_created})
+        else:
+            self.stdout.write(_("Demo data already present: nothing changed."))
+        rows = []
+        for account, user in result.accounts:
+            role = user.roles.first()
+            note = _("Enrols a TOTP second factor at first sign-in") if role and role.needs_totp else ""
+            rows.append([user.username, DEMO_PASSWORD, role.name if role else "",
+                         user.organization.name if user.organization else "", note])
+        self.stdout.write("")
+        self.stdout.write(_("Demo accounts (the same password for all):"))
+        self.stdout.write(format_table(
+            [_("Username"), _("Password"), _("Role"), _("Organisation"), _("Note")], rows))

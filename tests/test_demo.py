@@ -1,0 +1,141 @@
+"""`kexie demo`: idempotent, built through the services, and its accounts really sign in."""
+
+import io
+import re
+
+import pytest
+from django.contrib.auth import SESSION_KEY
+from django.core.management import call_command
+from django.urls import reverse
+
+from kexie.accounts.models import PasswordHistory, User
+from kexie.audit.models import AuditLog
+from kexie.core.demo.data import ACCOUNTS
+from kexie.core.validators import is_valid_credit_code
+from kexie.organizations.models import Organization, OrganizationClosure
+
+BUSINESS = ["national_clerk", "provincial_clerk", "county_clerk", "society_secretary"]
+ADMINS = ["sysadmin", "secadmin", "auditadmin"]
+
+
+def run_demo() -> str:
+    out = io.StringIO()
+    call_command("demo", stdout=out)
+    return out.getvalue()
+
+
+def printed_passwords(output: str) -> dict[str, str]:
+    """username -> password, read from the account table the command prints."""
+    usernames = {account.username for account in ACCOUNTS}
+    result = {}
+    for line in output.splitlines():
+        cells = re.split(r"\s{2,}", line.strip())
+        if cells and cells[0] in usernames:
+            result[cells[0]] = cells[1]
+    return result
+
+
+def counts() -> dict[str, int]:
+    return {model.__name__: model.objects.count()
+            for model in (Organization, OrganizationClosure, User, PasswordHistory, AuditLog)}
+
+
+@pytest.fixture
+def demo_output(db):
+    return run_demo()
+
+
+def test_it_runs_twice_and_the_second_run_changes_nothing(demo_output):
+    before = counts()
+    snapshot = list(Organization.objects.order_by("pk").values())
+    second = run_demo()
+    assert counts() == before
+    assert list(Organization.objects.order_by("pk").values()) == snapshot
+    assert printed_passwords(second) == printed_passwords(demo_output)
+
+
+def test_it_builds_the_network_through_the_services(demo_output):
+    orgs = Organization.objects.count()
+    assert orgs > 80
+    # One audit row per organisation created, and a closure row for every ancestor pair.
+    assert AuditLog.objects.filter(action="create", object_type="organizations.organization").count() == orgs
+    for org in Organization.objects.all():
+        assert org.ancestors().count() == org.depth
+    assert OrganizationClosure.objects.filter(depth=0).count() == orgs
+
+
+def test_it_covers_every_kind_of_organisation(demo_output):
+    kinds = set(Organization.objects.values_list("kind", flat=True))
+    assert {"national_association", "provincial_association", "city_association", "county_association",
+            "township_association", "national_society", "provincial_society", "society_branch",
+            "university_association", "enterprise_association", "park_association",
+            "institute_association", "rural_tech_association", "department", "affiliated_unit"} <= kinds
+    assert Organization.objects.filter(kind="provincial_association").count() == 3
+
+
+def test_every_legal_entity_has_a_valid_credit_code(demo_output):
+    codes = list(Organization.objects.exclude(credit_code="").values_list("credit_code", flat=True))
+    assert len(codes) > 30
+    assert all(is_valid_credit_code(code) for code in codes)
+    assert len(set(codes)) == len(codes)
+    assert not Organization.objects.filter(kind__in=["society_branch", "department"]).exclude(
+        credit_code="").exists()
+
+
+@pytest.mark.parametrize(("alias", "name"), [
+    ("组人部", "组织人事部"), ("学会部", "学会学术部"), ("科普部", "科学技术普及部"),
+    ("调宣部", "调研宣传部"), ("国际部", "国际联络部"), ("计财部", "计划财务部"),
+])
+def test_a_department_alias_finds_the_national_department(demo_output, alias, name):
+    cast = Organization.objects.get(parent=None, short_name="中国科协")
+    found = Organization.objects.filter(parent=cast).search(alias)
+    assert [org.name for org in found] == [name]
+
+
+def test_the_national_association_has_its_departments_and_information_centre(demo_output):
+    cast = Organization.objects.get(parent=None)
+    assert cast.name == "中国科学技术协会"
+    departments = set(cast.children.filter(kind="department").values_list("name", flat=True))
+    assert departments == {"办公厅", "组织人事部", "学会学术部", "科学技术普及部", "调研宣传部", "国际联络部",
+                           "计划财务部"}
+    assert cast.children.get(kind="affiliated_unit").name == "信息中心"
+
+
+def test_the_provincial_demo_clerk_sees_only_their_province(demo_output):
+    clerk = User.objects.get(username="provincial_clerk")
+    visible = Organization.objects.restrict(clerk, "org.view")
+    province = clerk.organization
+    assert visible.filter(kind="county_association").count() >= 4
+    assert set(visible) == set(Organization.objects.subtree_of(province))
+
+
+def test_it_prints_one_password_for_every_account(demo_output):
+    passwords = printed_passwords(demo_output)
+    assert set(passwords) == set(BUSINESS + ADMINS)
+    assert len(set(passwords.values())) == 1
+
+
+@pytest.mark.parametrize("username", BUSINESS)
+def test_a_business_persona_signs_in_on_the_login_page_with_the_printed_password(client, demo_output, username):
+    password = printed_passwords(demo_output)[username]
+    user = User.objects.get(username=username)
+    response = client.post(reverse("accounts:login"), {"username": username, "password": password})
+    assert response.status_code == 302
+    assert client.session.get(SESSION_KEY) == str(user.pk)
+    # No forced password change, no second factor: the home page opens straight away.
+    assert client.get(reverse("home")).status_code == 200
+
+
+@pytest.mark.parametrize("username", ADMINS)
+def test_an_administrator_is_sent_to_enrol_a_second_factor(client, demo_output, username):
+    password = printed_passwords(demo_output)[username]
+    response = client.post(reverse("accounts:login"), {"username": username, "password": password},
+                           follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain, "a correct password must lead on to the second-factor step"
+    assert response.redirect_chain[-1][0].split("?")[0] == reverse("accounts:otp")
+
+
+def test_a_wrong_password_does_not_sign_a_demo_account_in(client, demo_output):
+    client.post(reverse("accounts:login"), {"username": "provincial_clerk", "password": "Kexie@2025"})
+    assert SESSION_KEY not in client.session
