@@ -1,0 +1,207 @@
+"""API representations. Reads are model serializers; writes validate input and hand it to the
+services, which do the work in one transaction with its audit row."""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from kexie.accounts.models import LoginLog, Role, User
+from kexie.accounts.scope import scope_q
+from kexie.audit.models import AuditLog
+from kexie.core.masking import mask_email, mask_phone
+from kexie.organizations.models import Organization, OrgStatus
+from kexie.organizations.services import EDITABLE_FIELDS
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class ScopedOrganizationField(serializers.PrimaryKeyRelatedField):
+    """An organisation chosen by id, among those the requesting user may ``code``.
+
+    An id outside the scope gets the same answer as an id that does not exist.
+    """
+
+    def __init__(self, *, code: str, **kwargs):
+        self.code = code
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        if request is None:
+            return Organization.objects.none()
+        return Organization.objects.restrict(request.user, self.code)
+
+
+# --- organisations ------------------------------------------------------------------------------
+
+class OrganizationSerializer(serializers.ModelSerializer):
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    aliases = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    class Meta:
+        model = Organization
+        fields = ["id", "name", "short_name", "aliases", "kind", "kind_display", "parent", "depth",
+                  "credit_code", "region_code", "contact_person", "contact_phone", "contact_email",
+                  "address", "status", "status_display", "founded_on", "sort_order", "created_at",
+                  "updated_at"]
+        read_only_fields = fields
+
+
+class OrganizationListSerializer(OrganizationSerializer):
+    """In lists the contact's phone and e-mail are masked (they are often a person's own)."""
+
+    contact_phone = serializers.SerializerMethodField()
+    contact_email = serializers.SerializerMethodField()
+
+    def get_contact_phone(self, org) -> str:
+        return mask_phone(org.contact_phone)
+
+    def get_contact_email(self, org) -> str:
+        return mask_email(org.contact_email)
+
+
+class OrganizationWriteSerializer(serializers.ModelSerializer):
+    """The editable fields of an organisation; the database constraints are checked by the
+    service's ``full_clean()`` so that every message comes from one place."""
+
+    aliases = serializers.ListField(child=serializers.CharField(max_length=100), required=False,
+                                    label=_("aliases"))
+
+    class Meta:
+        model = Organization
+        fields = list(EDITABLE_FIELDS)
+        validators = []  # uniqueness is the model's job (full_clean in the service)
+
+
+class OrganizationCreateSerializer(OrganizationWriteSerializer):
+    parent = ScopedOrganizationField(code="org.add", allow_null=True, label=_("parent organisation"))
+
+    class Meta(OrganizationWriteSerializer.Meta):
+        fields = ["parent", *EDITABLE_FIELDS]
+
+    def validate_parent(self, parent):
+        if parent is None:
+            # Only a user whose scope for org.add is everything may add a top-level organisation.
+            user = self.context["request"].user
+            q = scope_q(user, "org.add", org_field="id", owner_field="created_by")
+            if q is None or q.children:
+                raise serializers.ValidationError(_("Choose the parent organisation."))
+        return parent
+
+
+class OrganizationMoveSerializer(serializers.Serializer):
+    parent = ScopedOrganizationField(code="org.move", allow_null=True, label=_("new parent organisation"))
+
+    def validate_parent(self, parent):
+        if parent is None:
+            user = self.context["request"].user
+            q = scope_q(user, "org.move", org_field="id", owner_field="created_by")
+            if q is None or q.children:
+                raise serializers.ValidationError(_("Choose the new parent organisation."))
+        return parent
+
+
+class OrganizationStatusSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=OrgStatus.choices, label=_("status"))
+    reason = serializers.CharField(max_length=300, allow_blank=True, required=False, default="",
+                                   label=_("reason"))
+
+
+# --- people -------------------------------------------------------------------------------------
+
+class UserSerializer(serializers.ModelSerializer):
+    """A user with personal data masked; the plaintext is only returned by ``unmask``."""
+
+    mobile = serializers.CharField(source="masked_mobile", read_only=True, label=_("mobile"))
+    email = serializers.CharField(source="masked_email", read_only=True, label=_("e-mail"))
+    id_number = serializers.CharField(source="masked_id_number", read_only=True, label=_("ID card number"))
+    organization_name = serializers.CharField(source="organization.name", read_only=True, default="")
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "full_name", "organization", "organization_name", "mobile", "email",
+                  "id_number", "is_active", "roles", "last_login", "date_joined"]
+        read_only_fields = fields
+
+
+class UnmaskedSerializer(serializers.Serializer):
+    mobile = serializers.CharField()
+    email = serializers.CharField()
+    id_number = serializers.CharField()
+
+
+class RoleSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Role
+        fields = ["id", "code", "name", "description", "permissions", "data_scope", "custom_organizations",
+                  "admin_kind", "require_totp", "is_builtin"]
+        read_only_fields = fields
+
+    permissions = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+
+class RoleScopeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Role
+        fields = ["code", "name", "data_scope", "custom_organizations"]
+        read_only_fields = fields
+
+
+class OrganizationBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Organization
+        fields = ["id", "name", "kind"]
+        read_only_fields = fields
+
+
+class MeSerializer(serializers.ModelSerializer):
+    organization = OrganizationBriefSerializer(read_only=True, allow_null=True)
+    permissions = serializers.SerializerMethodField()
+    roles = RoleScopeSerializer(source="cached_roles", many=True, read_only=True)
+    admin_kind = serializers.CharField(read_only=True)
+    needs_totp = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "full_name", "organization", "permissions", "roles", "admin_kind",
+                  "needs_totp", "must_change_password"]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_permissions(self, user) -> list[str]:
+        return sorted(user.permission_codes())
+
+
+# --- logs ---------------------------------------------------------------------------------------
+
+class AuditLogSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AuditLog
+        fields = ["id", "time", "user_id", "username", "organization_id", "organization_name", "ip", "action",
+                  "object_type", "object_id", "object_repr", "old_values", "new_values", "success", "detail",
+                  "alg", "prev_hash", "hash"]
+        read_only_fields = fields
+
+
+class LoginLogSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = LoginLog
+        fields = ["id", "time", "username", "user", "ip", "user_agent", "event", "success"]
+        read_only_fields = fields
+
+
+# --- tokens -------------------------------------------------------------------------------------
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150, label=_("username"))
+    password = serializers.CharField(max_length=128, trim_whitespace=False, label=_("password"),
+                                     style={"input_type": "password"})
+    otp = serializers.CharField(max_length=10, required=False, allow_blank=True, default="",
+                                label=_("second-factor code"))
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField()
+    expires_at = serializers.DateTimeField()
+
