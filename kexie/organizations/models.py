@@ -208,3 +208,28 @@ class OrganizationStatusChange(models.Model):
     class Meta:
         ordering = ["-changed_at", "-id"]
         verbose_name = _("status change")
+
+
+class OrganizationImport(models.Model):
+    """An uploaded import file, parsed and waiting for the user to confirm its dry-run preview.
+
+    The rows are kept here, server-side, between the preview and the confirmation, so that what
+    gets created is exactly what was checked — never row data posted back by the browser. They
+    are validated again at confirmation, inside the transaction that creates them.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for confirmation")
+        IMPORTED = "imported", _("Imported")
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    filename = models.CharField(_("file name"), max_length=255)
+    rows = models.JSONField(default=list)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    imported_count = models.PositiveIntegerField(default=0)
+    imported_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("organisation import")

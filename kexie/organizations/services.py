@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kexie.audit.services import audit_record, diff_values
@@ -167,3 +168,101 @@ def organization_set_status(*, by, organization: Organization, status: str, reas
         audit_record(action="status", by=by, obj=org, old={"status": old}, new={"status": status},
                      detail=reason)
     return org
+
+
+def organization_batch_set_status(*, by, organizations, status: str, reason: str = "") -> int:
+    """Set the status of several organisations at once: all of them or, on any refusal, none.
+
+    Returns how many actually changed. A refusal names the organisation it concerns.
+    """
+    changed = 0
+    with transaction.atomic():
+        # Children first when dissolving, so a parent and its children can be dissolved together.
+        ordered = sorted(organizations, key=lambda o: o.depth, reverse=(status == OrgStatus.DISSOLVED))
+        for org in ordered:
+            before = org.status
+            try:
+                updated = organization_set_status(by=by, organization=org, status=status, reason=reason)
+            except ValidationError as error:
+                messages = error.message_dict.get("status", error.messages) if hasattr(error, "error_dict") \
+                    else error.messages
+                raise ValidationError(_("%(org)s: %(reason)s") % {"org": org.name, "reason": " ".join(messages)}) \
+                    from None
+            changed += updated.status != before
+    return changed
+
+
+def organization_export(*, by, queryset, filters: dict, headers, row_for, title: str):
+    """Build the export workbook of ``queryset`` (already scoped and filtered) and audit it."""
+    from kexie.core.excel import write_workbook
+
+    organizations = list(queryset)
+    workbook = write_workbook(title=title, headers=headers, rows=(row_for(org) for org in organizations))
+    with transaction.atomic():
+        audit_record(action="export", by=by, object_type=Organization._meta.label_lower,
+                     object_repr=title, new={"filters": filters, "count": len(organizations)},
+                     detail=_("Exported %(count)d organisations.") % {"count": len(organizations)})
+    return workbook
+
+
+class ImportRejected(Exception):
+    """The import rows did not pass validation at confirmation time; nothing was saved."""
+
+    def __init__(self, results):
+        super().__init__("import rows have errors")
+        self.results = results
+
+
+def organization_import(*, by, batch, scope_queryset, may_create_root: bool) -> list[Organization]:
+    """Create every row of a previewed import in ONE transaction, or nothing.
+
+    The rows are validated again here, inside the transaction, because the tree may have
+    changed since the preview. Writes one "import" audit row plus the per-object "create" rows.
+    """
+    from .importers import validate_rows
+    from .models import OrganizationImport
+
+    with transaction.atomic():
+        batch = OrganizationImport.objects.select_for_update().get(pk=batch.pk)
+        if batch.status != OrganizationImport.Status.PENDING:
+            raise ValidationError(_("This import has already been carried out."))
+        results = validate_rows(batch.rows, scope_queryset=scope_queryset, may_create_root=may_create_root)
+        if any(not r.ok for r in results):
+            raise ImportRejected(results)
+        created: list[Organization] = []
+        for result in results:
+            values = result.values
+            if result.parent_ref is None:
+                parent = None
+            elif result.parent_ref[0] == "db":
+                parent = Organization.objects.get(pk=result.parent_ref[1])
+            else:
+                parent = created[result.parent_ref[1]]
+            try:
+                org = organization_create(
+                    by=by, parent=parent, name=values["name"], kind=result.kind,
+                    short_name=values["short_name"], aliases=values["aliases"],
+                    credit_code=values["credit_code"], region_code=values["region_code"],
+                    founded_on=result.founded_on, status=result.status,
+                    contact_person=values["contact_person"], contact_phone=values["contact_phone"],
+                    contact_email=values["contact_email"], address=values["address"],
+                )
+            except ValidationError as error:
+                # A rule the row checks did not foresee: report it on the row, keep nothing.
+                for field, messages in getattr(error, "message_dict", {"name": error.messages}).items():
+                    column = field if field in {"name", "kind", "parent", "credit_code", "region_code",
+                                                "founded_on", "status", "contact_email"} else "name"
+                    for message in messages:
+                        result.error(column, message)
+                raise ImportRejected(results) from None
+            created.append(org)
+        batch.status = OrganizationImport.Status.IMPORTED
+        batch.imported_count = len(created)
+        batch.imported_at = timezone.now()
+        batch.save(update_fields=["status", "imported_count", "imported_at"])
+        audit_record(action="import", by=by, object_type=Organization._meta.label_lower,
+                     object_id=str(batch.pk), object_repr=batch.filename[:300],
+                     new={"file": batch.filename, "count": len(created), "ids": [o.pk for o in created]},
+                     detail=_("Imported %(count)d organisations from %(file)s.")
+                     % {"count": len(created), "file": batch.filename})
+    return created

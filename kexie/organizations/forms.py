@@ -1,0 +1,174 @@
+"""Forms of the organisation registry. They collect and shape input; the services decide."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .models import Organization, OrgKind, OrgStatus
+from .selectors import container_choices
+
+
+class OrgChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        # Indent by depth so a long select still reads as a tree.
+        return "\u3000" * obj.depth + obj.name
+
+
+def apply_service_errors(form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form fields it names (else on the form)."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            target = field if field in form.fields else None
+            for message in messages:
+                form.add_error(target, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+class OrganizationFilterForm(forms.Form):
+    """The search form above the list (GET)."""
+
+    q = forms.CharField(label=_("Search"), required=False,
+                        widget=forms.TextInput(attrs={"placeholder": _("Name, short name, alias or pinyin")}))
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds")), *OrgKind.choices])
+    status = forms.ChoiceField(label=_("Status"), required=False,
+                               choices=[("", _("All statuses")), *OrgStatus.choices])
+    region = forms.RegexField(label=_("Region code"), required=False, regex=r"^\d{2,6}$",
+                              error_messages={"invalid": _("Enter 2 to 6 digits of a region code, e.g. 410000.")},
+                              widget=forms.TextInput(attrs={"size": 8, "inputmode": "numeric"}))
+    under = OrgChoiceField(label=_("Under"), required=False, queryset=Organization.objects.none(),
+                           empty_label=_("Anywhere"))
+    sort = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["under"].queryset = container_choices(user, "org.view")
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        return {"text": data["q"].strip(), "kind": data["kind"], "status": data["status"],
+                "region": data["region"] or "", "under": data["under"], "sort": data["sort"]}
+
+    def description(self) -> dict:
+        """The filter as plain values, for the export audit row."""
+        return {k: (v.pk if isinstance(v, Organization) else v) for k, v in self.filters().items() if v}
+
+
+class OrganizationForm(forms.Form):
+    """Create (with a parent) or edit (without) an organisation."""
+
+    parent = OrgChoiceField(label=_("Parent organisation"), required=False, queryset=Organization.objects.none(),
+                            empty_label=_("(none: a top-level organisation)"))
+    name = forms.CharField(label=_("Name"), max_length=200)
+    short_name = forms.CharField(label=_("Short name"), max_length=100, required=False)
+    aliases = forms.CharField(label=_("Aliases"), required=False, max_length=500,
+                              help_text=_("Other names used in documents, separated by commas, e.g. 学会部."))
+    kind = forms.ChoiceField(label=_("Kind"), choices=OrgKind.choices)
+    credit_code = forms.CharField(label=_("Unified social credit code"), max_length=18, required=False)
+    region_code = forms.CharField(label=_("Administrative region code"), max_length=6, required=False)
+    contact_person = forms.CharField(label=_("Contact person"), max_length=50, required=False)
+    contact_phone = forms.CharField(label=_("Contact phone"), max_length=30, required=False)
+    contact_email = forms.EmailField(label=_("Contact e-mail"), required=False)
+    address = forms.CharField(label=_("Address"), max_length=200, required=False)
+    founded_on = forms.DateField(label=_("Founding date"), required=False,
+                                 widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    sort_order = forms.IntegerField(label=_("Sort order"), initial=0, required=False)
+
+    def __init__(self, *args, user, organization: Organization | None = None, may_create_root=False, **kwargs):
+        if organization is not None:
+            initial = {f: getattr(organization, f) for f in (
+                "name", "short_name", "kind", "credit_code", "region_code", "contact_person", "contact_phone",
+                "contact_email", "address", "founded_on", "sort_order")}
+            initial["aliases"] = "，".join(organization.aliases or [])
+            kwargs.setdefault("initial", initial)
+        super().__init__(*args, **kwargs)
+        self.organization = organization
+        if organization is not None:
+            # The place in the tree is changed by the move form, which checks cycles and scope.
+            del self.fields["parent"]
+        else:
+            self.fields["parent"].queryset = container_choices(user, "org.add")
+            self.fields["parent"].required = not may_create_root
+
+    def clean_name(self):
+        return self.cleaned_data["name"].strip()
+
+    def clean_sort_order(self):
+        return self.cleaned_data.get("sort_order") or 0
+
+    def clean(self):
+        data = super().clean()
+        name = data.get("name")
+        parent = data.get("parent") if self.organization is None else self.organization.parent
+        if name:
+            siblings = Organization.objects.filter(parent=parent, name=name)
+            if self.organization is not None:
+                siblings = siblings.exclude(pk=self.organization.pk)
+            if siblings.exists():
+                self.add_error("name", _("%(parent)s already has an organisation named %(name)s.") % {
+                    "parent": parent.name if parent else _("The top level"), "name": name})
+        code = (data.get("credit_code") or "").strip().upper()
+        if code:
+            clash = Organization.objects.filter(credit_code=code)
+            if self.organization is not None:
+                clash = clash.exclude(pk=self.organization.pk)
+            if clash.exists():
+                self.add_error("credit_code", _("The credit code %(code)s is already used by another organisation.")
+                               % {"code": code})
+        return data
+
+    def service_fields(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("parent", None)
+        return data
+
+
+class MoveForm(forms.Form):
+    new_parent = OrgChoiceField(label=_("New parent organisation"), required=False,
+                                queryset=Organization.objects.none(),
+                                empty_label=_("(none: a top-level organisation)"))
+
+    def __init__(self, *args, user, organization, may_create_root=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_parent"].queryset = container_choices(user, "org.move").exclude(pk=organization.pk)
+        self.fields["new_parent"].required = not may_create_root
+        self.fields["new_parent"].initial = organization.parent_id
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("New status"), choices=OrgStatus.choices)
+    reason = forms.CharField(label=_("Reason"), max_length=300, required=False,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("status") == OrgStatus.DISSOLVED and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Give the reason for dissolving the organisation."))
+        return data
+
+
+class BatchStatusForm(forms.Form):
+    ids = forms.TypedMultipleChoiceField(coerce=int, choices=(), error_messages={
+        "required": _("Select at least one organisation."),
+        "invalid_choice": _("One of the selected organisations is not available to you.")})
+    status = forms.ChoiceField(label=_("New status"), choices=OrgStatus.choices)
+    reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Any integer is accepted here; the view looks them up within the user's scope.
+        self.fields["ids"].valid_value = lambda value: str(value).isdigit()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("status") == OrgStatus.DISSOLVED and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Give the reason for dissolving the organisation."))
+        return data
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(label=_("File (.xlsx or .csv)"),
+                           widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}))

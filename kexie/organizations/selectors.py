@@ -1,0 +1,138 @@
+"""Reads of the organisation tree, always within the user's data scope."""
+
+from django.db.models import Count, Q
+
+from kexie.accounts.models import Position, User
+from kexie.accounts.scope import scope_q
+from kexie.audit.models import AuditLog
+
+from .models import Organization, OrganizationClosure, OrgKind
+
+AUDIT_OBJECT_TYPE = Organization._meta.label_lower
+
+SORTABLE = {"name", "kind", "status", "region_code", "created_at", "depth"}
+
+
+def visible_organizations(user, action: str = "org.view"):
+    return Organization.objects.restrict(user, action)
+
+
+def has_unlimited_scope(user, action: str) -> bool:
+    """Whether the user's scope for ``action`` is "all data" (and so may work on top-level orgs)."""
+    q = scope_q(user, action, org_field="id", owner_field="created_by")
+    return q is not None and q == Q()
+
+
+def with_child_counts(user, organizations) -> list[Organization]:
+    """Attach ``child_count`` (visible children) to each organisation, in one query."""
+    organizations = list(organizations)
+    counts = dict(
+        visible_organizations(user).filter(parent_id__in=[o.pk for o in organizations])
+        .values("parent_id").annotate(n=Count("id")).values_list("parent_id", "n"))
+    for org in organizations:
+        org.child_count = counts.get(org.pk, 0)
+    return organizations
+
+
+def visible_roots(user) -> list[Organization]:
+    """The top-most organisations in the user's scope: visible, with no visible parent."""
+    visible = visible_organizations(user)
+    roots = visible.filter(Q(parent__isnull=True) | ~Q(parent_id__in=visible.values("pk")))
+    return with_child_counts(user, roots.order_by("depth", "sort_order", "name"))
+
+
+def visible_children(user, organization) -> list[Organization]:
+    children = visible_organizations(user).filter(parent=organization).order_by("sort_order", "name")
+    return with_child_counts(user, children)
+
+
+def visible_ancestors(user, organization) -> list[Organization]:
+    """Ancestors root first, only those the user may see (the rest would be 404 links)."""
+    ids = OrganizationClosure.objects.filter(descendant=organization, depth__gt=0).values("ancestor_id")
+    return list(visible_organizations(user).filter(pk__in=ids).order_by("depth"))
+
+
+def attach_paths(user, organizations) -> list[Organization]:
+    """Attach ``path`` (visible ancestors' display names, root first) to each organisation."""
+    organizations = list(organizations)
+    links = (OrganizationClosure.objects
+             .filter(descendant_id__in=[o.pk for o in organizations], depth__gt=0,
+                     ancestor_id__in=visible_organizations(user).values("pk"))
+             .select_related("ancestor").order_by("descendant_id", "-depth"))
+    paths: dict[int, list[str]] = {}
+    for link in links:
+        paths.setdefault(link.descendant_id, []).append(link.ancestor.display_name)
+    for org in organizations:
+        org.path = paths.get(org.pk, [])
+    return organizations
+
+
+def search_organizations(user, text: str, *, limit: int = 50) -> list[Organization]:
+    """Name, short name, alias or pinyin match within scope, with ancestor paths."""
+    found = visible_organizations(user).search(text).order_by("depth", "sort_order", "name")[:limit]
+    return attach_paths(user, with_child_counts(user, found))
+
+
+def filter_organizations(queryset, *, text="", kind="", status="", region="", under=None, sort=""):
+    """The list page's filters applied to an already scoped queryset."""
+    if text:
+        queryset = queryset.search(text)
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if status:
+        queryset = queryset.filter(status=status)
+    if region:
+        # 410000 means the whole province, 410100 the whole city: match on the significant prefix.
+        prefix = region
+        while prefix.endswith("00") and len(prefix) > 2:
+            prefix = prefix[:-2]
+        queryset = queryset.filter(region_code__startswith=prefix)
+    if under is not None:
+        queryset = queryset.subtree_of(under)
+    field = sort.lstrip("-")
+    if field in SORTABLE:
+        queryset = queryset.order_by(sort, "name", "pk")
+    else:
+        queryset = queryset.order_by("depth", "sort_order", "name", "pk")
+    return queryset
+
+
+def container_choices(user, action: str):
+    """Organisations that can hold others (not departments, branches or affiliated units),
+    within the user's scope for ``action``: the parent chooser and the "under" filter."""
+    leaves = [OrgKind.DEPARTMENT, OrgKind.AFFILIATED_UNIT, OrgKind.SOCIETY_BRANCH]
+    return visible_organizations(user, action).exclude(kind__in=leaves).order_by("depth", "sort_order", "name")
+
+
+def organization_people(organization) -> dict:
+    """Users whose organisation this is, and holders of positions in it."""
+    return {
+        "members": list(User.objects.filter(organization=organization, is_active=True).order_by("username")),
+        "positions": list(Position.objects.filter(organization=organization).select_related("user")
+                          .order_by("title", "user__username")),
+    }
+
+
+def organization_change_history(organization, *, limit: int = 50) -> list[dict]:
+    """The audit rows about this organisation, as the detail page shows them.
+
+    Deliberately not scoped by ``audit.view``: whoever may see the organisation may see who
+    changed it and which fields; the old/new values and the full log stay with the audit admin.
+    """
+    rows = (AuditLog.objects.filter(object_type=AUDIT_OBJECT_TYPE, object_id=str(organization.pk))
+            .order_by("-id")[:limit])
+    history = []
+    for row in rows:
+        fields = sorted(set((row.new_values or {}).keys()) | set((row.old_values or {}).keys()))
+        history.append({
+            "time": row.time, "action": row.get_action_display(), "action_code": row.action,
+            "username": row.username, "fields": [_field_label(f) for f in fields], "detail": row.detail,
+        })
+    return history
+
+
+def _field_label(name: str) -> str:
+    try:
+        return str(Organization._meta.get_field(name).verbose_name)
+    except Exception:
+        return name
