@@ -125,10 +125,16 @@ class UserSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+UNMASKABLE = [("mobile", _("mobile")), ("email", _("e-mail")), ("id_number", _("ID card number"))]
+
+
+class UnmaskRequestSerializer(serializers.Serializer):
+    field = serializers.ChoiceField(choices=UNMASKABLE, label=_("field"))
+
+
 class UnmaskedSerializer(serializers.Serializer):
-    mobile = serializers.CharField()
-    email = serializers.CharField()
-    id_number = serializers.CharField()
+    field = serializers.ChoiceField(choices=UNMASKABLE)
+    value = serializers.CharField()
 
 
 class RoleSerializer(serializers.ModelSerializer):

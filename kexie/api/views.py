@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from kexie.accounts.models import LoginLog, Role, User
+from kexie.accounts.services import user_unmask
 from kexie.audit.models import AuditLog
 from kexie.organizations.models import Organization
 from kexie.organizations.services import (
@@ -22,7 +23,7 @@ from kexie.organizations.services import (
 from . import filters, serializers
 from .authentication import token_lifetime
 from .permissions import SIGNED_IN
-from .services import LoginRefused, token_issue, user_unmask
+from .services import LoginRefused, token_issue
 from .viewsets import ScopedGenericViewSet, ScopedReadOnlyViewSet
 
 
@@ -130,11 +131,15 @@ class UserViewSet(ScopedReadOnlyViewSet):
     def base_queryset(self):
         return User.objects.select_related("organization").prefetch_related("roles")
 
-    @extend_schema(summary=_("Show a user's unmasked personal data (audited)"), request=None,
-                   responses=serializers.UnmaskedSerializer)
+    @extend_schema(summary=_("Show one unmasked personal-data field of a user (audited)"),
+                   request=serializers.UnmaskRequestSerializer, responses=serializers.UnmaskedSerializer)
     @action(detail=True, methods=["post"])
     def unmask(self, request, pk=None):
-        return Response(user_unmask(by=request.user, user=self.get_object()))
+        user = self.get_object()
+        form = serializers.UnmaskRequestSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        field = form.validated_data["field"]
+        return Response({"field": field, "value": user_unmask(by=request.user, user=user, field=field)})
 
 
 class RoleViewSet(ScopedReadOnlyViewSet):
