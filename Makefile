@@ -9,7 +9,7 @@ PYTHON := $(shell scripts/find-python)
 ADDR ?= 127.0.0.1:8000
 PYTEST_ARGS ?=
 
-.PHONY: demo test install install-test serve migrate clean
+.PHONY: demo test test-browser install install-test serve migrate clean
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || (echo "No Python 3.12+ found" >&2; exit 1)
@@ -41,5 +41,9 @@ serve: install
 test: install-test
 	$(BIN)/pytest $(PYTEST_ARGS); status=$$?; [ $$status -eq 5 ] && echo "no tests ran" >&2; exit $$status
 
+# The browser tests alone (Debian's /usr/bin/chromium; screenshots of failures in test-results/).
+test-browser: install-test
+	$(BIN)/pytest -m browser $(PYTEST_ARGS)
+
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var test-results
