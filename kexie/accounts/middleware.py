@@ -1,4 +1,38 @@
-"""Session security: idle timeout, forced password change and the second factor."""
+"""Session security: idle timeout, the second factor and forced password changes.
+
+Runs after AuthenticationMiddleware, on every request of a signed-in browser session. API calls
+authenticated by token carry no session user here (DRF authenticates them in the view), so
+they pass untouched; API calls made with the browser session get JSON answers, not redirects.
+"""
+
+import time
+from urllib.parse import quote
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.messages.storage import default_storage
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+
+from . import selectors
+from .models import SecurityPolicy
+from .sessionkeys import LAST_SEEN, OTP_VERIFIED
+
+API_PREFIX = "/api/"
+# Pages a user may reach while a password change or the second factor is pending.
+_ALLOWED_WHILE_FORCED = ("accounts:logout", "accounts:login", "accounts:password_change", "accounts:otp",
+                         "set_language")
+
+
+def _allowed_paths() -> tuple[str, ...]:
+    paths = []
+    for name in _ALLOWED_WHILE_FORCED:
+        try:
+            paths.append(reverse(name))
+        except NoReverseMatch:
+            pass
+    return tuple(paths)
 
 
 class AccountSecurityMiddleware:
@@ -6,4 +40,58 @@ class AccountSecurityMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        return self.check(request) or self.get_response(request)
+
+    def check(self, request):
+        path = request.path_info
+        if path.startswith(settings.STATIC_URL) or path.startswith(settings.MEDIA_URL):
+            return None
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        from .services import logout_user
+
+        policy = SecurityPolicy.current()
+        session = request.session
+        now = time.time()
+        last_seen = session.get(LAST_SEEN)
+        if last_seen is not None and now - float(last_seen) > policy.idle_timeout_minutes * 60:
+            logout_user(request=request, idle=True)
+            return self._signed_out(request, path)
+        session[LAST_SEEN] = now
+
+        if path in _allowed_paths():
+            return None
+        if user.needs_totp and not session.get(OTP_VERIFIED):
+            return self._forced(request, path, "accounts:otp",
+                                _("A second factor is required: enter the code from your authenticator app."))
+        if selectors.password_change_required(user, policy):
+            return self._forced(request, path, "accounts:password_change",
+                                _("You must change your password before you continue."))
+        return None
+
+    def _signed_out(self, request, path):
+        text = _("You were signed out automatically after a period of inactivity.")
+        if path.startswith(API_PREFIX):
+            return JsonResponse({"detail": text}, status=401)
+        response = self._redirect(request, f"{reverse('accounts:login')}?next={quote(request.get_full_path())}")
+        # The message middleware runs after this one and will not see this request, so the
+        # message is stored on the response directly.
+        storage = default_storage(request)
+        storage.add(messages.WARNING, text)
+        storage.update(response)
+        return response
+
+    def _forced(self, request, path, url_name, text):
+        if path.startswith(API_PREFIX):
+            return JsonResponse({"detail": text}, status=403)
+        return self._redirect(request, f"{reverse(url_name)}?next={quote(request.get_full_path())}")
+
+    @staticmethod
+    def _redirect(request, url):
+        if request.headers.get("HX-Request"):
+            # htmx would swap the target page into a fragment; ask it to navigate instead.
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = url
+            return response
+        return HttpResponseRedirect(url)

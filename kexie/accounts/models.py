@@ -78,6 +78,8 @@ class User(AbstractUser):
     must_change_password = models.BooleanField(_("must change password at next login"), default=True)
     totp_secret_encrypted = models.TextField(blank=True, editable=False)
     totp_confirmed = models.BooleanField(_("second factor enrolled"), default=False)
+    # The last accepted TOTP time step: a code is accepted once, so an observed code cannot be replayed.
+    totp_last_step = models.BigIntegerField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey("self", null=True, blank=True, editable=False,
                                    on_delete=models.SET_NULL, related_name="+")
 
@@ -225,6 +227,7 @@ class LoginLog(models.Model):
         INACTIVE = "inactive", _("Refused: account disabled")
         LOGOUT = "logout", _("Signed out")
         IDLE_TIMEOUT = "idle_timeout", _("Signed out after inactivity")
+        UNLOCKED = "unlocked", _("Unlocked by the security administrator")
 
     time = models.DateTimeField(default=timezone.now, db_index=True)
     username = models.CharField(_("username"), max_length=150, db_index=True)

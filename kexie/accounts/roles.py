@@ -8,7 +8,10 @@ _CLERK_CODES = ["org.view", "org.add", "org.change", "org.move", "org.deactivate
 
 BUILTIN_ROLES = [
     # code, name (Chinese, shown to users), scope, admin kind, codes
-    ("national_clerk", "中国科协改革办工作人员", DataScope.ORG_AND_BELOW, AdminKind.NONE, _CLERK_CODES),
+    # The national reform office verifies people across the network, so it may see unmasked
+    # personal data (each viewing is audited); lower levels see masked values only.
+    ("national_clerk", "中国科协改革办工作人员", DataScope.ORG_AND_BELOW, AdminKind.NONE,
+     _CLERK_CODES + ["pii.unmask"]),
     ("provincial_clerk", "省级科协工作人员", DataScope.ORG_AND_BELOW, AdminKind.NONE, _CLERK_CODES),
     ("city_clerk", "市级科协工作人员", DataScope.ORG_AND_BELOW, AdminKind.NONE, _CLERK_CODES),
     ("county_clerk", "县级科协工作人员", DataScope.ORG_AND_BELOW, AdminKind.NONE, _CLERK_CODES),
