@@ -7,8 +7,9 @@ change and its audit row commit or roll back together.
 import datetime as dt
 import hashlib
 import json
+from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from kexie.core.middleware import client_ip, current_request
@@ -48,13 +49,47 @@ def _canonical(row: AuditLog) -> bytes:
 
 
 def compute_hash(row: AuditLog) -> str:
+    """The hash a row must carry: over its canonical content, which includes ``prev_hash``."""
     return _digest(row.alg, _canonical(row))
 
 
 def _jsonable(values):
     if values is None:
         return None
-    return json.loads(json.dumps(values, ensure_ascii=False, default=str))
+    return _normalise_numbers(json.loads(json.dumps(values, ensure_ascii=False, default=str)))
+
+
+def _normalise_numbers(value):
+    """Whole floats become ints. PostgreSQL's jsonb hands ``1e+20`` back as the integer
+    100000000000000000000, which would dump differently and break the row's hash."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {key: _normalise_numbers(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_normalise_numbers(item) for item in value]
+    return value
+
+
+def lock_chain_head() -> AuditChainHead:
+    """The chain head, locked until the surrounding transaction ends; created on first use.
+
+    Every append holds this lock from reading ``last_hash`` to committing, so two writers can
+    never chain onto the same row, and ids (drawn while the lock is held) follow chain order.
+    On SQLite ``select_for_update`` is a no-op, but the connection opens every transaction with
+    BEGIN IMMEDIATE (settings), which takes the database's write lock up front instead.
+    """
+    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+    if head is not None:
+        return head
+    try:
+        # Two first writers may race to create the head: the loser's INSERT waits for the
+        # winner's commit, fails on the primary key, and then locks the winner's row.
+        with transaction.atomic():
+            AuditChainHead.objects.create(pk=1, last_hash=GENESIS, anchor_hash=GENESIS)
+    except IntegrityError:
+        pass
+    return AuditChainHead.objects.select_for_update().get(pk=1)
 
 
 def audit_record(
@@ -81,9 +116,7 @@ def audit_record(
     user = by if (by is not None and getattr(by, "is_authenticated", False)) else None
     org = getattr(user, "organization", None) if user else None
     with transaction.atomic():
-        head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
-        if head is None:
-            head = AuditChainHead.objects.create(pk=1, last_hash=GENESIS, anchor_hash=GENESIS)
+        head = lock_chain_head()
         row = AuditLog(
             time=timezone.now(),
             user_id=user.pk if user else None,
@@ -112,3 +145,70 @@ def diff_values(old: dict, new: dict) -> tuple[dict, dict]:
     """The changed keys only, as (old, new) dicts for an update audit row."""
     keys = [k for k in new if old.get(k) != new.get(k)]
     return {k: old.get(k) for k in keys}, {k: new.get(k) for k in keys}
+
+
+# The Cybersecurity Law keeps network logs for at least six months; the security policy has the
+# same floor as a database constraint, and the purge checks it again so no path can go lower.
+RETENTION_FLOOR_DAYS = 184
+
+
+class RetentionTooShort(ValueError):
+    """A purge was asked to keep fewer days than the legal floor."""
+
+
+@dataclass(frozen=True)
+class PurgeResult:
+    """What a purge removed (or, in a dry run, would remove)."""
+
+    deleted: int
+    cutoff: dt.datetime
+    retention_days: int
+    dry_run: bool = False
+
+
+def audit_purge(*, by=None, retention_days: int | None = None, dry_run: bool = False,
+                now: dt.datetime | None = None) -> PurgeResult:
+    """Delete the audit rows older than the retention period and move the chain's anchor.
+
+    ``retention_days`` defaults to the security policy's. Only a prefix of the chain is removed
+    (every row before the first one young enough to keep), so the survivors still link up; the
+    head's anchor becomes the hash of the last removed row and ``kexie audit verify`` still
+    passes. The purge writes its own audit row with the count and the cut-off in the same
+    transaction. Running it again removes nothing more and writes nothing: it is idempotent.
+    """
+    if retention_days is None:
+        from kexie.accounts.models import SecurityPolicy
+
+        retention_days = SecurityPolicy.current().audit_retention_days
+    if retention_days < RETENTION_FLOOR_DAYS:
+        raise RetentionTooShort(
+            f"audit retention of {retention_days} days is below the legal floor of {RETENTION_FLOOR_DAYS} days"
+        )
+    cutoff = (now or timezone.now()) - dt.timedelta(days=retention_days)
+    with transaction.atomic():
+        if not dry_run:
+            lock_chain_head()  # no append may slip in between counting and moving the anchor
+        first_kept = AuditLog.objects.filter(time__gte=cutoff).order_by("id").values_list("id", flat=True).first()
+        doomed = AuditLog.objects.all() if first_kept is None else AuditLog.objects.filter(id__lt=first_kept)
+        last_doomed = doomed.order_by("-id").values("id", "hash").first()
+        if last_doomed is None:
+            return PurgeResult(0, cutoff, retention_days, dry_run)
+        if dry_run:
+            return PurgeResult(doomed.count(), cutoff, retention_days, dry_run)
+        # The one deliberate deletion of audit rows; the model and its queryset refuse all others.
+        table = connection.ops.quote_name(AuditLog._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {table} WHERE id <= %s", [last_doomed["id"]])  # noqa: S608
+            deleted = cursor.rowcount
+        AuditChainHead.objects.filter(pk=1).update(anchor_hash=last_doomed["hash"])
+        audit_record(
+            action=AuditLog.Action.PURGE,
+            by=by,
+            username="system",
+            object_type=AuditLog._meta.label_lower,
+            object_repr=f"{deleted} audit records before {cutoff.isoformat(timespec='seconds')}",
+            new={"deleted": deleted, "cutoff": cutoff.isoformat(), "retention_days": retention_days,
+                 "last_deleted_id": last_doomed["id"]},
+            detail=f"Retention purge: {deleted} records older than {retention_days} days removed.",
+        )
+    return PurgeResult(deleted, cutoff, retention_days)

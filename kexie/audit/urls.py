@@ -4,4 +4,7 @@ from . import views
 
 app_name = "audit"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.audit_list, name="list"),
+    path("<int:pk>/", views.audit_detail, name="detail"),
+]
