@@ -1,0 +1,66 @@
+"""Idle sessions end after the configured minutes; API token calls are not sessions."""
+
+import time
+
+from django.urls import reverse
+from rest_framework.authtoken.models import Token
+
+from kexie.accounts.models import LoginLog, SecurityPolicy
+from kexie.accounts.sessionkeys import LAST_SEEN
+from kexie.audit.models import AuditLog
+
+
+def _age_session(client, seconds):
+    session = client.session
+    session[LAST_SEEN] = time.time() - seconds
+    session.save()
+
+
+def test_a_session_idle_for_more_than_30_minutes_is_signed_out(world, signed_in):
+    client = signed_in(world.county_clerk)
+    _age_session(client, 31 * 60)
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+    assert "_auth_user_id" not in client.session
+    page = client.get(response["Location"])
+    assert "因长时间未操作已自动退出" in page.content.decode()
+    row = LoginLog.objects.get(event=LoginLog.Event.IDLE_TIMEOUT)
+    assert row.user == world.county_clerk
+    assert AuditLog.objects.filter(action="logout", detail="idle timeout", user_id=world.county_clerk.pk).exists()
+
+
+def test_a_session_used_within_the_timeout_stays_and_is_refreshed(world, signed_in):
+    client = signed_in(world.county_clerk)
+    _age_session(client, 29 * 60)
+    assert client.get(reverse("home")).status_code == 200
+    assert time.time() - client.session[LAST_SEEN] < 5
+
+
+def test_the_idle_timeout_follows_the_policy(world, signed_in):
+    SecurityPolicy.objects.create(pk=1, idle_timeout_minutes=5)
+    client = signed_in(world.county_clerk)
+    _age_session(client, 6 * 60)
+    assert client.get(reverse("home")).status_code == 302
+
+
+def test_an_idle_api_session_gets_a_401_json(world, signed_in):
+    client = signed_in(world.county_clerk)
+    _age_session(client, 31 * 60)
+    response = client.get("/api/schema/")
+    assert response.status_code == 401
+    assert "自动退出" in response.json()["detail"]
+
+
+def test_an_htmx_request_is_told_to_navigate_to_the_login_page(world, signed_in):
+    client = signed_in(world.county_clerk)
+    _age_session(client, 31 * 60)
+    response = client.get(reverse("home"), HTTP_HX_REQUEST="true")
+    assert response["HX-Redirect"].startswith(reverse("accounts:login"))
+
+
+def test_token_authenticated_api_calls_are_not_affected(client, world):
+    # An administrator who has no second factor in a session still uses a token.
+    token = Token.objects.create(user=world.system_admin)
+    response = client.get("/api/schema/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert response.status_code == 200
