@@ -4,6 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from kexie.core.validators import validate_credit_code, validate_region_code
+
 from .models import Organization, OrgKind, OrgStatus
 from .selectors import container_choices
 
@@ -68,7 +70,8 @@ class OrganizationForm(forms.Form):
                               help_text=_("Other names used in documents, separated by commas, e.g. 学会部."))
     kind = forms.ChoiceField(label=_("Kind"), choices=OrgKind.choices)
     credit_code = forms.CharField(label=_("Unified social credit code"), max_length=18, required=False)
-    region_code = forms.CharField(label=_("Administrative region code"), max_length=6, required=False)
+    region_code = forms.CharField(label=_("Administrative region code"), max_length=6, required=False,
+                                  validators=[validate_region_code])
     contact_person = forms.CharField(label=_("Contact person"), max_length=50, required=False)
     contact_phone = forms.CharField(label=_("Contact phone"), max_length=30, required=False)
     contact_email = forms.EmailField(label=_("Contact e-mail"), required=False)
@@ -95,6 +98,11 @@ class OrganizationForm(forms.Form):
 
     def clean_name(self):
         return self.cleaned_data["name"].strip()
+
+    def clean_credit_code(self):
+        code = self.cleaned_data["credit_code"].strip().upper()
+        validate_credit_code(code)
+        return code
 
     def clean_sort_order(self):
         return self.cleaned_data.get("sort_order") or 0
