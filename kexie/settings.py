@@ -33,6 +33,8 @@ else:
         "default": parse_database_url(_db_url) if _db_url else sqlite_database(str(DATA_DIR / "kexie.sqlite3"))
     }
     DEBUG = env_bool("KEXIE_DEBUG", True)
+    # Outside production whitenoise finds static files in the apps themselves: no collectstatic.
+    WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
