@@ -1,0 +1,341 @@
+"""The permission matrix: every URL the application serves, and who may reach it.
+
+``REGISTRY`` maps each URL name to what it needs: the permission code, the persona who holds it,
+how to build its arguments for an object inside that persona's data scope and for one outside
+it, and the status the persona should get. From it every URL is checked four ways:
+
+    anonymous                       -> the login page (HTML) or 401 (API)
+    signed in without the code      -> 403
+    the persona, object in scope    -> the entry's ``ok`` status
+    the persona, object outside     -> 404
+
+The suite fails when a URL pattern exists without an entry here (a new page or endpoint must
+say who may use it) and when an entry names a URL that no longer exists. Public URLs are listed
+in ``PUBLIC`` with the status an anonymous visitor gets.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.contrib.staticfiles.views import serve as static_serve
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from kexie.accounts.models import DataScope, Role
+from tests.personas import World, make_user
+
+Build = Callable[[World], Any]
+
+
+@dataclass(frozen=True)
+class Expect:
+    """One way of calling a URL (a method) and what each kind of caller gets."""
+
+    code: str | None            # the permission code; None: any signed-in user
+    method: str = "get"
+    user: str | Build = "provincial_clerk"  # persona holding the code (attribute of World, or a builder)
+    kwargs: Build | None = None    # URL arguments for an object inside the persona's scope
+    outside: Build | None = None   # URL arguments for an object outside it (404)
+    data: Build | None = None      # request body
+    ok: int = 200
+    api: bool = False
+
+    def persona(self, world):
+        return self.user(world) if callable(self.user) else getattr(world, self.user)
+
+
+def api(code, **options) -> Expect:
+    return Expect(code, api=True, **options)
+
+
+def page(code, **options) -> Expect:
+    return Expect(code, **options)
+
+
+@dataclass(frozen=True)
+class Public:
+    method: str = "get"
+    status: int = 200
+    data: dict | None = None
+
+
+def pk(attr: str) -> Build:
+    return lambda w: {"pk": getattr(w, attr).pk}
+
+
+def role_pk(code: str) -> Build:
+    return lambda w: {"pk": Role.objects.get(code=code).pk}
+
+
+def pii_viewer(world: World):
+    """A holder of pii.unmask limited to 甲省 (no built-in business role is given it everywhere)."""
+    role, _ = Role.objects.get_or_create(code="matrix_pii", defaults={
+        "name": "矩阵测试个人信息", "permissions": ["user.view", "pii.unmask"],
+        "data_scope": DataScope.ORG_AND_BELOW})
+    return make_user("matrix_pii_viewer", world.prov_a, [role.code])
+
+
+def provincial_sysadmin(world: World):
+    """A system administrator limited to 甲省: the built-in one sees everything, which leaves
+    nothing outside the scope to try."""
+    from kexie.accounts.permissions import ADMIN_CODES, AdminKind
+
+    role, _ = Role.objects.get_or_create(code="matrix_prov_sysadmin", defaults={
+        "name": "矩阵测试甲省系统管理员", "permissions": sorted(ADMIN_CODES[AdminKind.SYSTEM]),
+        "admin_kind": AdminKind.SYSTEM, "data_scope": DataScope.ORG_AND_BELOW})
+    return make_user("matrix_prov_sysadmin", world.prov_a, [role.code])
+
+
+def position(of: str) -> Build:
+    def build(world):
+        from kexie.accounts.models import Position
+
+        user = getattr(world, of)
+        held = Position.objects.create(user=user, organization=user.organization, title="委员")
+        return {"pk": user.pk, "position_pk": held.pk}
+    return build
+
+
+def import_batch(owner: str) -> Build:
+    def build(world):
+        from kexie.organizations.models import OrganizationImport
+
+        batch = OrganizationImport.objects.create(created_by=getattr(world, owner), filename="组织.xlsx", rows=[])
+        return {"pk": batch.pk}
+    return build
+
+
+def audit_row_pk(world):
+    from kexie.audit.models import AuditLog
+
+    return {"pk": AuditLog.objects.order_by("id").values_list("pk", flat=True).first()}
+
+
+# Public: what an anonymous visitor gets.
+PUBLIC: dict[str, Public] = {
+    "accounts:login": Public(),
+    "set_language": Public("post", 302, {"language": "zh-hans", "next": "/"}),
+    "api:schema": Public(),
+    "api:docs": Public(),
+    "api:token": Public("post", 400, {}),  # no credentials: a 400 naming the fields
+}
+
+ORG_IN, ORG_OUT = pk("city_a"), pk("city_b")
+
+REGISTRY: dict[str, list[Expect]] = {
+    "home": [page(None)],
+    # --- REST API -------------------------------------------------------------------------------
+    "api:me": [api(None)],
+    "api:organization-list": [
+        api("org.view"),
+        api("org.add", method="post", ok=201,
+            data=lambda w: {"parent": w.city_a.pk, "name": "矩阵测试高校科协", "kind": "university_association"}),
+    ],
+    "api:organization-detail": [
+        api("org.view", kwargs=ORG_IN, outside=ORG_OUT),
+        api("org.change", method="patch", kwargs=ORG_IN, outside=ORG_OUT, data=lambda w: {"short_name": "甲市"}),
+    ],
+    "api:organization-children": [api("org.view", kwargs=ORG_IN, outside=ORG_OUT)],
+    "api:organization-ancestors": [api("org.view", kwargs=ORG_IN, outside=ORG_OUT)],
+    "api:organization-move": [api("org.move", method="post", kwargs=pk("county_a"), outside=pk("county_b"),
+                                  data=lambda w: {"parent": w.prov_a.pk})],
+    "api:organization-status": [api("org.deactivate", method="post", kwargs=pk("county_a"),
+                                    outside=pk("county_b"), data=lambda w: {"status": "dormant"})],
+    "api:user-list": [api("user.view")],
+    "api:user-detail": [api("user.view", kwargs=pk("county_clerk"), outside=pk("other_provincial_clerk"))],
+    "api:user-unmask": [api("pii.unmask", method="post", user=pii_viewer, kwargs=pk("county_clerk"),
+                            outside=pk("other_provincial_clerk"), data=lambda w: {"field": "mobile"})],
+    "api:role-list": [api("role.manage", user="system_admin")],
+    "api:role-detail": [api("role.manage", user="system_admin", kwargs=role_pk("viewer"))],
+    "api:auditlog-list": [api("audit.view", user="audit_admin")],
+    "api:auditlog-detail": [api("audit.view", user="audit_admin", kwargs=audit_row_pk)],
+    "api:loginlog-list": [api("loginlog.view", user="security_admin")],
+    # --- accounts -------------------------------------------------------------------------------
+    "accounts:logout": [page(None, method="post", ok=302)],
+    "accounts:profile": [page(None)],
+    "accounts:password_change": [page(None)],
+    "accounts:otp": [page(None)],
+    "accounts:user_list": [page("user.view")],
+    "accounts:user_detail": [page("user.view", kwargs=pk("county_clerk"), outside=pk("other_provincial_clerk"))],
+    "accounts:user_create": [page("user.manage", user=provincial_sysadmin)],
+    "accounts:user_edit": [page("user.manage", user=provincial_sysadmin, kwargs=pk("county_clerk"),
+                                outside=pk("other_provincial_clerk"))],
+    "accounts:user_action": [page("user.manage", method="post", ok=302, user=provincial_sysadmin,
+                                  kwargs=pk("county_clerk"), outside=pk("other_provincial_clerk"),
+                                  data=lambda w: {"action": "deactivate"})],
+    "accounts:unmask": [page("pii.unmask", method="post", user=pii_viewer, kwargs=pk("county_clerk"),
+                             outside=pk("other_provincial_clerk"), data=lambda w: {"field": "mobile"})],
+    "accounts:position_add": [page("user.manage", method="post", ok=302, user=provincial_sysadmin,
+                                   kwargs=pk("county_clerk"), outside=pk("other_provincial_clerk"),
+                                   data=lambda w: {})],
+    "accounts:position_remove": [page("user.manage", method="post", ok=302, user=provincial_sysadmin,
+                                      kwargs=position("county_clerk"), outside=position("other_provincial_clerk"))],
+    "accounts:role_list": [page("role.manage", user="system_admin")],
+    "accounts:role_create": [page("role.manage", user="system_admin")],
+    "accounts:role_edit": [page("role.manage", user="system_admin", kwargs=role_pk("viewer"))],
+    "accounts:security_policy": [page("security.manage", user="security_admin")],
+    "accounts:login_log": [page("loginlog.view", user="security_admin")],
+    # --- audit ------------------------------------------------------------------------------------
+    "audit:list": [page("audit.view", user="audit_admin")],
+    "audit:detail": [page("audit.view", user="audit_admin", kwargs=audit_row_pk)],
+    # --- organisations ----------------------------------------------------------------------------
+    "organizations:tree": [page("org.view")],
+    "organizations:children": [page("org.view", kwargs=ORG_IN, outside=ORG_OUT)],
+    "organizations:list": [page("org.view")],
+    "organizations:detail": [page("org.view", kwargs=ORG_IN, outside=ORG_OUT)],
+    "organizations:create": [page("org.add")],
+    "organizations:edit": [
+        page("org.change", kwargs=ORG_IN, outside=ORG_OUT),
+        page("org.change", method="post", kwargs=ORG_IN, outside=ORG_OUT, data=lambda w: {}),
+    ],
+    "organizations:move": [
+        page("org.move", kwargs=pk("county_a"), outside=pk("county_b")),
+        page("org.move", method="post", kwargs=pk("county_a"), outside=pk("county_b"), data=lambda w: {}),
+    ],
+    "organizations:status": [
+        page("org.deactivate", kwargs=pk("county_a"), outside=pk("county_b")),
+        page("org.deactivate", method="post", kwargs=pk("county_a"), outside=pk("county_b"), data=lambda w: {}),
+    ],
+    "organizations:batch_status": [
+        # In scope it redirects back to the list; one id outside the scope makes the whole request 404.
+        page("org.deactivate", method="post", ok=302,
+             data=lambda w: {"ids": [w.county_a.pk], "status": "dormant", "reason": "矩阵"}),
+        page("org.deactivate", method="post", ok=404,
+             data=lambda w: {"ids": [w.county_a.pk, w.county_b.pk], "status": "dormant"}),
+    ],
+    "organizations:import": [page("org.import")],
+    "organizations:import_template": [page("org.import")],
+    "organizations:import_preview": [page("org.import", kwargs=import_batch("provincial_clerk"),
+                                          outside=import_batch("other_provincial_clerk"))],
+    "organizations:import_confirm": [page("org.import", method="post", ok=302, data=lambda w: {},
+                                          kwargs=import_batch("provincial_clerk"),
+                                          outside=import_batch("other_provincial_clerk"))],
+    "organizations:export": [page("org.export")],
+}
+
+
+# --- the URL patterns that exist ----------------------------------------------------------------
+
+def _walk(resolver: URLResolver, prefix: str = "", namespace: str = ""):
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            ns = ":".join(filter(None, [namespace, pattern.namespace]))
+            yield from _walk(pattern, prefix + str(pattern.pattern), ns)
+        elif isinstance(pattern, URLPattern):
+            yield (f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name,
+                   prefix + str(pattern.pattern), pattern)
+
+
+def served_urls() -> dict[str, str]:
+    """URL name -> route, for every pattern except the development static-file server."""
+    urls, unnamed = {}, []
+    for name, route, pattern in _walk(get_resolver()):
+        if getattr(pattern.callback, "__wrapped__", pattern.callback) is static_serve or route.startswith(
+                "^static/"):
+            continue
+        if not name:
+            unnamed.append(route)
+            continue
+        urls[name] = route
+    assert not unnamed, f"URL patterns without a name cannot be checked: {unnamed}"
+    return urls
+
+
+def test_every_url_has_an_entry_in_the_matrix():
+    missing = sorted(set(served_urls()) - set(REGISTRY) - set(PUBLIC))
+    assert not missing, (
+        "These URLs have no entry in tests/test_permission_matrix.py (REGISTRY or PUBLIC): "
+        + ", ".join(f"{name} ({served_urls()[name]})" for name in missing))
+
+
+def test_every_entry_names_a_url_that_exists():
+    gone = sorted((set(REGISTRY) | set(PUBLIC)) - set(served_urls()))
+    assert not gone, f"These entries name URLs that no longer exist: {gone}"
+
+
+def test_the_matrix_covers_the_api_and_every_html_area():
+    routes = served_urls().values()
+    for area in ("api/v1/", "organizations/", "accounts/", "audit/"):
+        assert any(route.startswith(area) for route in routes), f"no URL under /{area}"
+
+
+def test_an_entry_is_either_public_or_protected():
+    assert not set(REGISTRY) & set(PUBLIC)
+
+
+# --- checking each entry ------------------------------------------------------------------------
+
+CASES = [(name, expect) for name, expects in REGISTRY.items() for expect in expects]
+IDS = [f"{name}-{expect.method}-{i}" for i, (name, expect) in enumerate(CASES)]
+
+
+def _call(client, world, name: str, expect: Expect, kwargs: Build | None):
+    url = reverse(name, kwargs=kwargs(world) if kwargs else None)
+    method = getattr(client, expect.method)
+    data = expect.data(world) if expect.data else None
+    headers = {"HTTP_ACCEPT": "application/json"} if expect.api else {}
+    if expect.api and expect.method != "get":
+        return method(url, data or {}, content_type="application/json", **headers)
+    if expect.method == "get":
+        return method(url, **headers)
+    return method(url, data or {}, **headers)
+
+
+def _available(name: str):
+    if name not in served_urls():
+        pytest.fail(f"{name} is in the matrix but is not served")
+
+
+@pytest.mark.parametrize(("name", "expect"), CASES, ids=IDS)
+def test_anonymous_callers_are_sent_to_sign_in(world, client, name, expect):
+    _available(name)
+    response = _call(client, world, name, expect, expect.kwargs)
+    if expect.api:
+        assert response.status_code == 401, (name, response.status_code)
+    else:
+        assert response.status_code == 302, (name, response.status_code)
+        assert response["Location"].startswith(reverse("accounts:login")), response["Location"]
+
+
+@pytest.mark.parametrize(("name", "expect"), [c for c in CASES if c[1].code is not None],
+                         ids=[i for i, c in zip(IDS, CASES) if c[1].code is not None])
+def test_a_user_without_the_permission_is_refused(world, signed_in, name, expect):
+    _available(name)
+    user = world.no_role_user
+    assert not user.has_code(expect.code)
+    response = _call(signed_in(user), world, name, expect, expect.kwargs)
+    assert response.status_code == 403, (name, response.status_code)
+
+
+@pytest.mark.parametrize(("name", "expect"), CASES, ids=IDS)
+def test_the_persona_reaches_an_object_in_scope(world, signed_in, name, expect):
+    _available(name)
+    user = expect.persona(world)
+    if expect.code is not None:
+        assert user.has_code(expect.code), f"{user} lacks {expect.code}"
+    response = _call(signed_in(user), world, name, expect, expect.kwargs)
+    assert response.status_code == expect.ok, (name, response.status_code, response.content[:500])
+
+
+OUTSIDE = [c for c in CASES if c[1].outside is not None]
+
+
+@pytest.mark.parametrize(("name", "expect"), OUTSIDE,
+                         ids=[i for i, c in zip(IDS, CASES) if c[1].outside is not None])
+def test_an_object_outside_the_scope_is_not_found(world, signed_in, name, expect):
+    _available(name)
+    response = _call(signed_in(expect.persona(world)), world, name, expect, expect.outside)
+    assert response.status_code == 404, (name, response.status_code)
+
+
+@pytest.mark.parametrize("name", sorted(PUBLIC))
+def test_public_urls_answer_anonymous_callers(db, client, name):
+    _available(name)
+    public = PUBLIC[name]
+    url = reverse(name)
+    if public.method == "get":
+        response = client.get(url)
+    else:
+        response = getattr(client, public.method)(url, public.data or {})
+    assert response.status_code == public.status, (name, response.status_code)
