@@ -141,19 +141,21 @@ _BOMS = (
 
 
 def _looks_like_utf16(data: bytes) -> str | None:
-    """UTF-16 without a BOM: text in it has NUL bytes on one side of (almost) every pair."""
-    sample = data[:4096]
-    if len(sample) < 2:
+    """UTF-16 without a BOM. UTF-8 and GB18030 text never contains NUL bytes, while UTF-16 puts
+    one beside every ASCII character (commas, digits, line breaks: a CSV has many). The byte
+    order is the one that decodes to printable text without NULs."""
+    sample = data[: 64 * 1024]
+    sample = sample[: len(sample) // 2 * 2]
+    if b"\x00" not in sample:
         return None
-    pairs = len(sample) // 2
-    even = sum(1 for i in range(0, pairs * 2, 2) if sample[i] == 0)
-    odd = sum(1 for i in range(1, pairs * 2, 2) if sample[i] == 0)
-    # ASCII-heavy text (CSV punctuation, digits) puts NULs in the high byte; Chinese text has
-    # few NULs, so UTF-16 of pure CJK is caught by the strict decoding below instead.
-    if odd >= pairs * 0.3 and even <= pairs * 0.05:
-        return "utf-16-le"
-    if even >= pairs * 0.3 and odd <= pairs * 0.05:
-        return "utf-16-be"
+    odd = sample[1::2].count(0)
+    even = sample[0::2].count(0)
+    for encoding in (("utf-16-le", "utf-16-be") if odd >= even else ("utf-16-be", "utf-16-le")):
+        # "replace": the sample may end inside a surrogate pair; decode_text decodes strictly.
+        text = sample.decode(encoding, errors="replace")
+        printable = sum(1 for ch in text if ch.isprintable() or ch in "\r\n\t")
+        if "\x00" not in text and printable >= 0.95 * len(text):
+            return encoding
     return None
 
 
