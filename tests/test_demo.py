@@ -6,6 +6,7 @@ import re
 import pytest
 from django.contrib.auth import SESSION_KEY
 from django.core.management import call_command
+from django.db import transaction
 from django.urls import reverse
 
 from kexie.accounts.models import PasswordHistory, User
@@ -40,9 +41,18 @@ def counts() -> dict[str, int]:
             for model in (Organization, OrganizationClosure, User, PasswordHistory, AuditLog)}
 
 
+@pytest.fixture(scope="module")
+def _demo_loaded(django_db_setup, django_db_blocker):
+    """Load the demo once for this module (it takes seconds), inside a transaction that is
+    rolled back afterwards; each test still runs in its own savepoint through ``db``."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield run_demo()
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def demo_output(db):
-    return run_demo()
+def demo_output(_demo_loaded, db):
+    return _demo_loaded
 
 
 def test_it_runs_twice_and_the_second_run_changes_nothing(demo_output):
