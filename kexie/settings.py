@@ -118,6 +118,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
+# The shared layout's CSS, JS and vendored htmx live in kexie/static, outside any app.
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("KEXIE_STATIC_ROOT", str(DATA_DIR / "static")))
 MEDIA_ROOT = Path(env_str("KEXIE_MEDIA_ROOT", str(DATA_DIR / "media")))
 MEDIA_URL = "/media/"
