@@ -31,7 +31,7 @@ def apply_service_errors(form, error: ValidationError) -> None:
 class OrganizationFilterForm(forms.Form):
     """The search form above the list (GET)."""
 
-    q = forms.CharField(label=_("Search"), required=False,
+    q = forms.CharField(label=_("Keywords"), required=False,
                         widget=forms.TextInput(attrs={"placeholder": _("Name, short name, alias or pinyin")}))
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds")), *OrgKind.choices])
     status = forms.ChoiceField(label=_("Status"), required=False,

@@ -8,11 +8,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from kexie.accounts.scope import access_object
 from kexie.core.excel import write_workbook, xlsx_response
@@ -190,9 +190,10 @@ def status(request, pk):
 
 
 @login_required
-@require_POST
 def batch_status(request):
     _require(request, "org.deactivate")
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     form = BatchStatusForm(request.POST)
     back = request.POST.get("next") or ""
     if not back.startswith("/organizations/list/"):
@@ -330,9 +331,10 @@ def _render_preview(request, batch, results, status=200):
 
 
 @login_required
-@require_POST
 def import_confirm(request, pk):
     batch = _get_batch(request, pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     scope, may_root = _import_scope(request)
     try:
         created = services.organization_import(by=request.user, batch=batch, scope_queryset=scope,
