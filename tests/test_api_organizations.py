@@ -103,6 +103,7 @@ def test_a_bad_credit_code_is_a_400_naming_the_field_in_chinese(world, signed_in
         "credit_code": "51100000MJ000000X"}, content_type="application/json", **ZH)
     assert response.status_code == 400
     assert "统一社会信用代码" in response.json()["credit_code"][0]
+    assert response.json()["detail"].startswith("统一社会信用代码：")
     assert not Organization.objects.filter(name="甲市大学科协").exists()
 
 
@@ -113,6 +114,7 @@ def test_a_kind_that_cannot_sit_under_the_parent_is_a_400_on_parent(world, signe
         content_type="application/json", **ZH)
     assert response.status_code == 400
     assert "parent" in response.json()
+    assert response.json()["detail"].startswith("上级组织：")
     assert not Organization.objects.filter(name="甲县学会").exists()
 
 
@@ -228,3 +230,9 @@ def test_writing_needs_the_permission_code(world, signed_in):
     response = client.patch(reverse("api:organization-detail", args=[world.prov_a.pk]), {"short_name": "x"},
                             content_type="application/json")
     assert response.status_code == 403
+
+
+def test_a_bad_filter_is_a_400_naming_the_filter(world, signed_in):
+    response = signed_in(world.provincial_clerk).get(list_url(under="abc"), **ZH)
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("所属组织及其下级")

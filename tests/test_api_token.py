@@ -101,6 +101,22 @@ def test_a_password_that_must_be_changed_gets_no_token(world, client):
     assert not Token.objects.exists()
 
 
+def test_a_token_stops_working_when_the_password_must_be_changed(world, client):
+    key = obtain(client, "county_clerk").json()["token"]
+    world.county_clerk.must_change_password = True
+    world.county_clerk.save()
+    assert client.get(reverse("api:me"), HTTP_AUTHORIZATION=f"Token {key}").status_code == 401
+
+
+def test_a_missing_second_factor_names_the_field(world, client):
+    admin = world.system_admin
+    totp_begin_enrolment(user=admin)
+    admin.totp_confirmed = True
+    admin.save(update_fields=["totp_confirmed"])
+    response = obtain(client, admin.username)
+    assert response.json()["detail"].startswith("动态验证码：")
+
+
 def test_a_disabled_account_gets_no_token(world, client):
     world.county_clerk.is_active = False
     world.county_clerk.save()

@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
+from kexie.accounts.selectors import password_change_required
+
 
 def token_lifetime() -> timedelta:
     return timedelta(hours=getattr(settings, "KEXIE_API_TOKEN_HOURS", 12))
@@ -28,4 +30,7 @@ class TokenAuthentication(authentication.TokenAuthentication):
         user, token = super().authenticate_credentials(key)
         if token.created < timezone.now() - token_lifetime():
             raise exceptions.AuthenticationFailed(_("The token has expired; request a new one."))
+        # A password that expired (or was reset) while the token lived closes the API too.
+        if password_change_required(user):
+            raise exceptions.AuthenticationFailed(_("Your password must be changed. Change it on the web first."))
         return user, token

@@ -22,6 +22,7 @@ from kexie.organizations.services import (
 
 from . import filters, serializers
 from .authentication import token_lifetime
+from .exceptions import validated
 from .permissions import SIGNED_IN
 from .services import LoginRefused, token_issue
 from .viewsets import ScopedGenericViewSet, ScopedReadOnlyViewSet
@@ -64,7 +65,7 @@ class OrganizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scop
                    responses={201: serializers.OrganizationSerializer})
     def create(self, request):
         form = serializers.OrganizationCreateSerializer(data=request.data, context=self.get_serializer_context())
-        form.is_valid(raise_exception=True)
+        validated(form)
         org = organization_create(by=request.user, **form.validated_data)
         return self._read(org, status.HTTP_201_CREATED)
 
@@ -74,7 +75,7 @@ class OrganizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scop
         org = self.get_object()
         form = serializers.OrganizationWriteSerializer(org, data=request.data, partial=True,
                                                        context=self.get_serializer_context())
-        form.is_valid(raise_exception=True)
+        validated(form)
         org = organization_update(by=request.user, organization=org, data=form.validated_data)
         return self._read(org)
 
@@ -84,7 +85,7 @@ class OrganizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scop
     def move(self, request, pk=None):
         org = self.get_object()
         form = serializers.OrganizationMoveSerializer(data=request.data, context=self.get_serializer_context())
-        form.is_valid(raise_exception=True)
+        validated(form)
         org = organization_move(by=request.user, organization=org, new_parent=form.validated_data["parent"])
         return self._read(org)
 
@@ -94,7 +95,7 @@ class OrganizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scop
     def status(self, request, pk=None):
         org = self.get_object()
         form = serializers.OrganizationStatusSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
+        validated(form)
         org = organization_set_status(by=request.user, organization=org, **form.validated_data)
         return self._read(org)
 
@@ -137,7 +138,7 @@ class UserViewSet(ScopedReadOnlyViewSet):
     def unmask(self, request, pk=None):
         user = self.get_object()
         form = serializers.UnmaskRequestSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
+        validated(form)
         field = form.validated_data["field"]
         return Response({"field": field, "value": user_unmask(by=request.user, user=user, field=field)})
 
@@ -203,11 +204,13 @@ class TokenView(APIView):
                               403: OpenApiResponse(description=_("Locked, disabled or password expired"))})
     def post(self, request):
         form = serializers.TokenRequestSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
+        validated(form)
         try:
             token = token_issue(request=request, **form.validated_data)
         except LoginRefused as refused:
             if refused.status == status.HTTP_403_FORBIDDEN:
                 raise Refused(refused.message) from None
-            raise exceptions.ValidationError({refused.field or "non_field_errors": [refused.message]}) from None
+            error = exceptions.ValidationError({refused.field or "non_field_errors": [refused.message]})
+            error.labels = {name: str(field.label) for name, field in form.fields.items()}
+            raise error from None
         return Response({"token": token.key, "expires_at": token.created + token_lifetime()})
