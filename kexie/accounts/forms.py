@@ -52,10 +52,26 @@ class OTPForm(forms.Form):
                                                          "inputmode": "numeric"}))
 
 
+class OrganizationChoiceField(forms.ModelChoiceField):
+    """Organisations indented by depth, so the tree shows in a plain select."""
+
+    def label_from_instance(self, obj):
+        return "\u3000" * obj.depth + obj.name
+
+
+class OrganizationMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return "\u3000" * obj.depth + obj.name
+
+
+CHOOSE = _("Choose…")
+
+
 class UserSearchForm(forms.Form):
     q = forms.CharField(label=_("Name, username or organisation"), required=False)
-    organization = forms.ModelChoiceField(label=_("Organisation (and below)"), required=False, queryset=None)
-    role = forms.ModelChoiceField(label=_("Role"), required=False, queryset=Role.objects.all())
+    organization = OrganizationChoiceField(label=_("Organisation (and below)"), required=False, queryset=None,
+                                          empty_label=_("All"))
+    role = forms.ModelChoiceField(label=_("Role"), required=False, queryset=Role.objects.all(), empty_label=_("All"))
 
     def __init__(self, user, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -65,8 +81,8 @@ class UserSearchForm(forms.Form):
 class UserForm(forms.Form):
     username = forms.CharField(label=_("Username"), max_length=150)
     full_name = forms.CharField(label=_("Full name"), max_length=50)
-    organization = forms.ModelChoiceField(label=_("Organisation"), queryset=None)
-    roles = forms.ModelMultipleChoiceField(label=_("Roles"), queryset=Role.objects.all(), required=False,
+    organization = OrganizationChoiceField(label=_("Organisation"), queryset=None, empty_label=CHOOSE)
+    roles = forms.ModelMultipleChoiceField(label=_("Assigned roles"), queryset=Role.objects.all(), required=False,
                                            widget=forms.CheckboxSelectMultiple)
     mobile = forms.CharField(label=_("Mobile"), max_length=11, required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
@@ -81,7 +97,7 @@ class UserForm(forms.Form):
 
 
 class PositionForm(forms.Form):
-    organization = forms.ModelChoiceField(label=_("Organisation"), queryset=None)
+    organization = OrganizationChoiceField(label=_("Organisation"), queryset=None, empty_label=CHOOSE)
     title = forms.CharField(label=_("Title"), max_length=100)
     started_on = forms.DateField(label=_("Since"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     ended_on = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
@@ -125,7 +141,7 @@ class RoleForm(forms.Form):
                                             choices=[(code, label) for code, label in PERMISSIONS.items()],
                                             widget=forms.CheckboxSelectMultiple)
     data_scope = forms.ChoiceField(label=_("Data scope"), choices=DataScope.choices)
-    custom_organizations = forms.ModelMultipleChoiceField(
+    custom_organizations = OrganizationMultipleChoiceField(
         label=_("Custom organisations"), required=False, queryset=Organization.objects.all(),
         help_text=_("Only for the custom data scope."))
     require_totp = forms.BooleanField(label=_("Require a second factor (TOTP)"), required=False)
@@ -162,5 +178,5 @@ class LoginLogFilterForm(forms.Form):
                                      coerce=lambda value: value == "1",
                                      choices=[("", _("All")), ("1", _("Succeeded")), ("0", _("Failed"))])
     event = forms.ChoiceField(label=_("Event"), required=False, choices=[("", _("All")), *LoginLog.Event.choices])
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label=_("From date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("To date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
