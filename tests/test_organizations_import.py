@@ -217,3 +217,24 @@ def test_the_filled_in_template_imports(world, signed_in):
     preview = client.get(upload(client, SimpleUploadedFile("模板.xlsx", template))["Location"])
     assert preview.context["error_rows"] == 0
     assert preview.context["results"][0].values["name"] == "示例市科学技术协会"
+
+
+def test_an_empty_import_creates_nothing_and_writes_no_audit(world, signed_in):
+    batch = OrganizationImport.objects.create(created_by=world.provincial_clerk, filename="空.xlsx", rows=[])
+    before = AuditLog.objects.count()
+    response = signed_in(world.provincial_clerk).post(reverse("organizations:import_confirm", args=[batch.pk]))
+    assert response.status_code == 302
+    assert AuditLog.objects.count() == before
+    batch.refresh_from_db()
+    assert batch.status == "pending"
+
+
+def test_abandoned_previews_are_dropped_after_a_day(world, signed_in):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    old = OrganizationImport.objects.create(created_by=world.provincial_clerk, filename="旧.xlsx", rows=[])
+    OrganizationImport.objects.filter(pk=old.pk).update(created_at=timezone.now() - dt.timedelta(days=2))
+    upload(signed_in(world.provincial_clerk), xlsx_upload(GOOD_ROWS[:1]))
+    assert list(OrganizationImport.objects.values_list("filename", flat=True)) == ["orgs.xlsx"]

@@ -1,5 +1,7 @@
 """Changing the organisation tree. Each function is one transaction and writes its audit row."""
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -7,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kexie.audit.services import audit_record, diff_values
+from kexie.core.excel import write_workbook
 
 from .models import (
     Organization,
@@ -194,8 +197,6 @@ def organization_batch_set_status(*, by, organizations, status: str, reason: str
 
 def organization_export(*, by, queryset, filters: dict, headers, row_for, title: str):
     """Build the export workbook of ``queryset`` (already scoped and filtered) and audit it."""
-    from kexie.core.excel import write_workbook
-
     organizations = list(queryset)
     workbook = write_workbook(title=title, headers=headers, rows=(row_for(org) for org in organizations))
     with transaction.atomic():
@@ -213,6 +214,23 @@ class ImportRejected(Exception):
         self.results = results
 
 
+PENDING_IMPORT_LIFETIME = dt.timedelta(days=1)
+
+
+def organization_import_prepare(*, by, filename: str, rows: list[dict]):
+    """Keep the parsed rows of an uploaded file for its preview and confirmation.
+
+    No audit row: nothing in the registry changes until the import is confirmed. Previews
+    left unconfirmed for a day are dropped here, so abandoned uploads do not pile up.
+    """
+    from .models import OrganizationImport
+
+    with transaction.atomic():
+        OrganizationImport.objects.filter(status=OrganizationImport.Status.PENDING,
+                                          created_at__lt=timezone.now() - PENDING_IMPORT_LIFETIME).delete()
+        return OrganizationImport.objects.create(created_by=by, filename=(filename or "")[:255], rows=rows)
+
+
 def organization_import(*, by, batch, scope_queryset, may_create_root: bool) -> list[Organization]:
     """Create every row of a previewed import in ONE transaction, or nothing.
 
@@ -226,6 +244,8 @@ def organization_import(*, by, batch, scope_queryset, may_create_root: bool) -> 
         batch = OrganizationImport.objects.select_for_update().get(pk=batch.pk)
         if batch.status != OrganizationImport.Status.PENDING:
             raise ValidationError(_("This import has already been carried out."))
+        if not batch.rows:
+            raise ValidationError(_("The file contains no data rows below the header."))
         results = validate_rows(batch.rows, scope_queryset=scope_queryset, may_create_root=may_create_root)
         if any(not r.ok for r in results):
             raise ImportRejected(results)

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -195,9 +196,11 @@ def batch_status(request):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     form = BatchStatusForm(request.POST)
+    # Back to the list page the user came from (with its filters), never anywhere else.
+    list_url = reverse("organizations:list")
     back = request.POST.get("next") or ""
-    if not back.startswith("/organizations/list/"):
-        back = "/organizations/list/"
+    if not back.startswith(list_url):
+        back = list_url
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
@@ -292,7 +295,7 @@ def import_upload(request):
             for message in error.messages:
                 form.add_error("file", message)
         else:
-            batch = OrganizationImport.objects.create(created_by=request.user, filename=upload.name[:255], rows=rows)
+            batch = services.organization_import_prepare(by=request.user, filename=upload.name, rows=rows)
             return redirect("organizations:import_preview", pk=batch.pk)
     return render(request, "organizations/import.html", {"form": form})
 
