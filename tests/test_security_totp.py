@@ -106,3 +106,13 @@ def test_a_system_admin_cannot_reset_a_second_factor(world, signed_in):
     client = signed_in(world.system_admin)
     response = client.post(reverse("accounts:user_action", args=[world.audit_admin.pk]), {"action": "reset_totp"})
     assert response.status_code == 403
+
+
+def test_a_business_user_who_enrolled_voluntarily_is_asked_for_the_code(client, world):
+    _sign_in_with_password(client, "county_clerk")
+    client.get(reverse("accounts:otp"))
+    world.county_clerk.refresh_from_db()
+    client.post(reverse("accounts:otp"), {"code": pyotp.TOTP(world.county_clerk.totp_secret).now()})
+    client.post(reverse("accounts:logout"))
+    _sign_in_with_password(client, "county_clerk")
+    assert client.get(reverse("home"))["Location"].startswith(reverse("accounts:otp"))

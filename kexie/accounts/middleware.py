@@ -62,7 +62,8 @@ class AccountSecurityMiddleware:
 
         if path in _allowed_paths():
             return None
-        if user.needs_totp and not session.get(OTP_VERIFIED):
+        # Whoever has enrolled a second factor uses it, even where the role does not demand it.
+        if (user.needs_totp or user.totp_confirmed) and not session.get(OTP_VERIFIED):
             return self._forced(request, path, "accounts:otp",
                                 _("A second factor is required: enter the code from your authenticator app."))
         if selectors.password_change_required(user, policy):

@@ -329,7 +329,7 @@ def unmask(request, pk):
         value = services.user_unmask(by=request.user, user=account, field=field)
     except ValidationError:
         return HttpResponseBadRequest(_("Unknown field."))
-    return HttpResponse(format_html('<span class="unmasked">{}</span>', value or "—"))
+    return HttpResponse(format_html('<span id="pii-{}" class="unmasked">{}</span>', field, value or "—"))
 
 
 # --- roles --------------------------------------------------------------------------------------
