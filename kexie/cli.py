@@ -1,13 +1,19 @@
-"""The ``kexie`` command: every administrative task without knowing about manage.py.
+"""kexie — the administrative command of the S&T association work platform.
 
-    kexie serve [ADDR:PORT]     development server (production: gunicorn, see README)
-    kexie migrate               create or upgrade the database
-    kexie demo                  load the demo data
-    kexie worker                run the background-job worker
-    kexie audit verify|purge    check the audit hash chain / apply the retention policy
-    kexie backup FILE / kexie restore FILE
-    kexie check --deploy        Django's deployment checks
-    kexie <any manage.py command>
+Usage: kexie COMMAND [OPTIONS]
+
+    kexie migrate                 create or upgrade the database
+    kexie demo                    load the demo data
+    kexie serve [ADDR:PORT]       development server (production: gunicorn, see docs/production.md)
+    kexie worker                  run the background-job worker (Django's db_worker)
+    kexie audit verify            check the audit trail's hash chain (exit 1 if broken)
+    kexie audit purge [--dry-run] apply the audit retention policy
+    kexie backup FILE             write a consistent backup archive
+    kexie restore FILE            restore an archive into a freshly migrated database
+    kexie collectstatic           gather static files for production
+    kexie check --deploy          Django's deployment checks
+    kexie help COMMAND            options of one command
+    kexie help --commands         every command (anything manage.py knows works here too)
 """
 
 import os
@@ -19,8 +25,21 @@ ALIASES = {
 }
 
 
+def _django_argv(argv: list[str]) -> list[str] | None:
+    """The manage.py arguments for ``argv``, or None when our own usage text is the answer."""
+    if not argv or argv[0] in ("-h", "--help") or argv == ["help"]:
+        return None
+    if argv[0] == "help":
+        return ["help", ALIASES.get(argv[1], argv[1]), *argv[2:]]
+    return [ALIASES.get(argv[0], argv[0]), *argv[1:]]
+
+
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
+    django_argv = _django_argv(argv)
+    if django_argv is None:
+        print(__doc__.strip())
+        return
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kexie.settings")
     try:
         from django.core.management import execute_from_command_line
@@ -28,15 +47,10 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit(f"Django is not installed: {exc}") from exc
     from kexie.core.env import MissingSetting
 
-    if not argv or argv[0] in ("-h", "--help", "help"):
-        print(__doc__)
-        argv = ["help"] if argv and argv[0] == "help" else argv
-        if not argv:
-            return
-    command = ALIASES.get(argv[0], argv[0])
     try:
-        execute_from_command_line(["kexie", command, *argv[1:]])
+        execute_from_command_line(["kexie", *django_argv])
     except MissingSetting as exc:
+        # A configuration mistake, not a bug: one line naming the variable, no traceback.
         raise SystemExit(f"kexie: {exc}") from None
 
 

@@ -1,0 +1,122 @@
+"""The `kexie` console script: its own help, Django's commands, the worker, backup and restore,
+each run as an operator would run it — in a fresh process against a fresh database file."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+KEXIE = str(Path(sys.executable).with_name("kexie"))
+
+
+def run_kexie(*args, env: dict | None = None, timeout: int = 180) -> subprocess.CompletedProcess:
+    """Run the installed console script with a clean environment (no test settings, no KEXIE_*
+    variables of this shell) plus ``env``."""
+    base = {k: v for k, v in os.environ.items() if not k.startswith("KEXIE_") and k != "DJANGO_SETTINGS_MODULE"}
+    return subprocess.run([KEXIE, *args], env={**base, **(env or {})}, capture_output=True, text=True,
+                          timeout=timeout, stdin=subprocess.DEVNULL)
+
+
+@pytest.fixture(scope="module")
+def migrated_db(tmp_path_factory):
+    """A freshly migrated SQLite file, made once; tests work on copies of it."""
+    folder = tmp_path_factory.mktemp("kexie-cli")
+    path = folder / "fresh.sqlite3"
+    result = run_kexie("migrate", "--no-input", env={"KEXIE_DATA_DIR": str(folder),
+                                                     "KEXIE_DATABASE_URL": f"sqlite:///{path}"}, timeout=300)
+    assert result.returncode == 0, result.stderr
+    return path
+
+
+@pytest.fixture
+def fresh_env(migrated_db, tmp_path):
+    def make(name="kexie.sqlite3") -> dict:
+        target = tmp_path / name
+        shutil.copyfile(migrated_db, target)
+        return {"KEXIE_DATA_DIR": str(tmp_path), "KEXIE_DATABASE_URL": f"sqlite:///{target}"}
+
+    return make
+
+
+def test_the_help_is_ours_alone():
+    for args in ([], ["--help"], ["-h"], ["help"]):
+        result = run_kexie(*args)
+        assert result.returncode == 0
+        assert "kexie audit verify" in result.stdout
+        assert "Type 'kexie help <subcommand>'" not in result.stdout  # Django's own help text
+        assert "[django]" not in result.stdout
+
+
+def test_help_for_one_command_follows_the_aliases():
+    worker = run_kexie("help", "worker")
+    audit = run_kexie("help", "audit")
+
+    assert worker.returncode == 0 and "usage: kexie db_worker" in worker.stdout
+    assert audit.returncode == 0 and "{verify,purge}" in audit.stdout
+
+
+def test_kexie_check_runs(fresh_env):
+    result = run_kexie("check", env=fresh_env())
+
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_kexie_audit_verify_passes_on_a_fresh_database_and_fails_on_a_tampered_one(fresh_env):
+    env = fresh_env()
+    write = ("from kexie.audit.services import audit_record\n"
+             "for n in range(5): audit_record(action='login', username=f'u{n}')\n")
+    assert run_kexie("shell", "-v", "0", "-c", write, env=env).returncode == 0
+
+    good = run_kexie("audit", "verify", env=env)
+    assert good.returncode == 0 and "OK: audit chain intact, 5 records verified." in good.stdout
+
+    tamper = ("from django.db import connection\n"
+              "connection.cursor().execute(\"UPDATE audit_auditlog SET username = 'x' WHERE id = 3\")\n")
+    assert run_kexie("shell", "-v", "0", "-c", tamper, env=env).returncode == 0
+    bad = run_kexie("audit", "verify", env=env)
+    assert bad.returncode == 1
+    assert "record id 3" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_the_worker_runs_the_purge_task(fresh_env):
+    env = fresh_env()
+    enqueue = ("from kexie.audit.tasks import purge_audit_log\n"
+               "print(purge_audit_log.enqueue().id)\n")
+    queued = run_kexie("shell", "-v", "0", "-c", enqueue, env=env)
+    assert queued.returncode == 0, queued.stderr
+    result_id = queued.stdout.strip().splitlines()[-1]
+
+    worker = run_kexie("worker", "--batch", "--no-startup-delay", env=env)
+    assert worker.returncode == 0, worker.stderr
+
+    check = (f"from kexie.audit.tasks import purge_audit_log\n"
+             f"r = purge_audit_log.get_result('{result_id}')\n"
+             f"print(r.status, r.return_value)\n")
+    outcome = run_kexie("shell", "-v", "0", "-c", check, env=env)
+    assert outcome.stdout.strip().startswith("SUCCESSFUL {'deleted': 0"), outcome.stdout + outcome.stderr
+
+
+def test_backup_and_restore_into_a_second_database_file(fresh_env, tmp_path):
+    source, target = fresh_env("source.sqlite3"), fresh_env("target.sqlite3")
+    archive = tmp_path / "backup.tar.gz"
+    write = ("from kexie.organizations.services import organization_create\n"
+             "root = organization_create(by=None, parent=None, name='中国科学技术协会', kind='national_association')\n"
+             "organization_create(by=None, parent=root, name='甲省科学技术协会', kind='provincial_association')\n")
+    assert run_kexie("shell", "-v", "0", "-c", write, env=source).returncode == 0
+
+    backup = run_kexie("backup", str(archive), env=source)
+    restore = run_kexie("restore", str(archive), env=target)
+    again = run_kexie("restore", str(archive), env=target)
+    verify = run_kexie("audit", "verify", env=target)
+    count = run_kexie("shell", "-v", "0", "-c", "from kexie.organizations.models import Organization as O; "
+                      "print(O.objects.count())", env=target)
+
+    assert backup.returncode == 0 and "Backup written" in backup.stdout, backup.stderr
+    assert restore.returncode == 0 and "Restored" in restore.stdout, restore.stderr
+    assert again.returncode != 0 and "not empty" in again.stderr and "Traceback" not in again.stderr
+    assert verify.returncode == 0, verify.stderr
+    assert count.stdout.strip() == "2"
