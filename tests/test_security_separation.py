@@ -117,3 +117,20 @@ def test_a_business_user_cannot_manage_users_even_in_a_custom_role(world):
     user = make_user("tricky", world.prov_a, ["provincial_clerk"])
     with pytest.raises(PermissionDenied):
         user_set_roles(by=user, user=world.county_clerk, roles=[])
+
+
+def test_a_provincial_system_admin_cannot_grant_a_nationwide_role(world):
+    role = role_create(by=world.system_admin, code="prov_sys", name="甲省系统管理员",
+                       permissions=sorted(ADMIN_CODES[AdminKind.SYSTEM]), data_scope=DataScope.ORG_AND_BELOW,
+                       admin_kind=AdminKind.SYSTEM)
+    prov_admin = make_user("prov_sys_user", world.prov_a, ["prov_sys"])
+    with pytest.raises(ValidationError) as exc:
+        user_set_roles(by=prov_admin, user=world.no_role_user, roles=_roles("system_admin"))
+    assert "数据范围" in exc.value.message_dict["roles"][0]
+    watch_b = Role.objects.create(code="watch_b", name="乙省观察", permissions=["org.view"],
+                                  data_scope=DataScope.CUSTOM)
+    watch_b.custom_organizations.set([world.county_b])
+    with pytest.raises(ValidationError):
+        user_set_roles(by=prov_admin, user=world.no_role_user, roles=[watch_b])
+    user_set_roles(by=prov_admin, user=world.no_role_user, roles=[role])
+    assert list(world.no_role_user.roles.all()) == [role]

@@ -18,6 +18,7 @@ from django.contrib.auth import logout as auth_logout
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
@@ -29,8 +30,9 @@ from kexie.core.validators import validate_id_number
 from kexie.organizations.models import Organization
 
 from . import selectors
-from .models import LoginLog, PasswordHistory, Position, Role, SecurityPolicy, User
+from .models import DataScope, LoginLog, PasswordHistory, Position, Role, SecurityPolicy, User
 from .permissions import PERMISSIONS, AdminKind, codes_allowed_for
+from .scope import scope_q
 from .sessionkeys import LAST_SEEN, OTP_VERIFIED
 
 LOGIN_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -281,6 +283,23 @@ def check_role_combination(roles) -> None:
             "a business role (separation of the system, security and audit administrators).")})
 
 
+def _check_roles_within_scope(by, roles) -> None:
+    """A manager whose own scope is limited cannot hand out a wider one: no "all data" role, and
+    no custom set reaching outside their scope (else a provincial administrator could make
+    national ones)."""
+    if by is None or not roles:
+        return
+    q = scope_q(by, "user.manage", org_field="id", owner_field="created_by")
+    if q is None or q == Q():
+        return
+    allowed = Organization.objects.filter(q).values("pk")
+    for role in roles:
+        if role.data_scope == DataScope.ALL or (
+                role.data_scope == DataScope.CUSTOM and role.custom_organizations.exclude(pk__in=allowed).exists()):
+            raise ValidationError({"roles": _(
+                "You cannot grant the role “%(role)s”: its data scope reaches beyond yours.") % {"role": role.name}})
+
+
 def _check_organization_in_scope(by, organization: Organization | None) -> None:
     if by is None or organization is None:
         return
@@ -309,6 +328,7 @@ def user_create(*, by, username: str, full_name: str, organization: Organization
     roles = list(roles)
     _check_organization_in_scope(by, organization)
     check_role_combination(roles)
+    _check_roles_within_scope(by, roles)
     user = User(username=(username or "").strip(), full_name=(full_name or "").strip(), organization=organization,
                 mobile=(mobile or "").strip(), email=(email or "").strip(), must_change_password=True,
                 created_by=by if by is not None else None)
@@ -360,6 +380,8 @@ def user_set_roles(*, by, user: User, roles) -> None:
         # Nobody grants themselves rights: another administrator must do it.
         raise ValidationError({"roles": _("You cannot change your own roles.")})
     check_role_combination(roles)
+    held = set(user.roles.values_list("pk", flat=True))
+    _check_roles_within_scope(by, [role for role in roles if role.pk not in held])
     with transaction.atomic():
         user.roles.set(roles)
         for attr in ("_kexie_roles", "_kexie_codes"):
