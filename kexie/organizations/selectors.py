@@ -123,7 +123,9 @@ def organization_change_history(organization, *, limit: int = 50) -> list[dict]:
             .order_by("-id")[:limit])
     history = []
     for row in rows:
-        fields = sorted(set((row.new_values or {}).keys()) | set((row.old_values or {}).keys()))
+        # A creation "changes" every field; listing them all would hide the real edits.
+        fields = [] if row.action == "create" else sorted(
+            set((row.new_values or {}).keys()) | set((row.old_values or {}).keys()))
         history.append({
             "time": row.time, "action": row.get_action_display(), "action_code": row.action,
             "username": row.username, "fields": [_field_label(f) for f in fields], "detail": row.detail,

@@ -84,7 +84,7 @@ def organization_list(request):
     selectors.with_child_counts(request.user, page.object_list)
     sort = request.GET.get("sort", "")
     columns = [("name", _("Name")), ("kind", _("Kind")), ("status", _("Status")),
-               ("region_code", _("Region code")), ("created_at", _("Created"))]
+               ("region_code", _("Region code")), ("created_at", _("Created on"))]
     return render(request, "organizations/list.html", {
         "form": form, "page_obj": page, "organizations": page.object_list, "sort": sort,
         "columns": [{"field": f, "label": label, "active": sort.lstrip("-") == f,
