@@ -5,11 +5,12 @@ from unittest import mock
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kexie.audit.models import AuditLog
 from kexie.audit.selectors import history_for
 from kexie.audit.services import audit_record
+from kexie.organizations.models import Organization
 
 LIST = reverse("audit:list")
 
@@ -70,6 +71,9 @@ def test_the_detail_shows_old_and_new_values_side_by_side(trail, signed_in):
     changes = {item["key"]: item for item in response.context["changes"]}
     assert changes["name"]["old"] == "甲市科协" and changes["name"]["new"] == "甲市新科协"
     assert changes["phone"]["old"] == "138****5678"
+    with translation.override("zh-hans"):  # the organisation's own field label, in the user's language
+        assert changes["name"]["label"] == str(Organization._meta.get_field("name").verbose_name)
+    assert changes["name"]["label"] != "name"
     assert "原值" in response.content.decode()
 
 

@@ -88,8 +88,26 @@ def value_rows(row: AuditLog) -> list[dict]:
     old = row.old_values if isinstance(row.old_values, dict) else ({} if row.old_values is None else {"": row.old_values})
     new = row.new_values if isinstance(row.new_values, dict) else ({} if row.new_values is None else {"": row.new_values})
     keys = list(dict.fromkeys([*old, *new]))
-    return [{"key": key, "old": render_value(old.get(key)), "new": render_value(new.get(key)),
-             "changed": old.get(key) != new.get(key)} for key in keys]
+    model = _model_for(row.object_type)
+    return [{"key": key, "label": _field_label(model, key), "old": render_value(old.get(key)),
+             "new": render_value(new.get(key)), "changed": old.get(key) != new.get(key)} for key in keys]
+
+
+def _model_for(label: str):
+    try:
+        return apps.get_model(label) if label else None
+    except (LookupError, ValueError):
+        return None
+
+
+def _field_label(model, key: str) -> str:
+    """The field's verbose name (in the user's language) when the key is a field of the model."""
+    if model is None or not key:
+        return ""
+    try:
+        return str(model._meta.get_field(key).verbose_name)
+    except Exception:  # FieldDoesNotExist, or a relation without a verbose name
+        return ""
 
 
 def _summary(row: AuditLog) -> str:
