@@ -68,7 +68,7 @@ class OrganizationForm(forms.Form):
     short_name = forms.CharField(label=_("Short name"), max_length=100, required=False)
     aliases = forms.CharField(label=_("Aliases"), required=False, max_length=500,
                               help_text=_("Other names used in documents, separated by commas, e.g. 学会部."))
-    kind = forms.ChoiceField(label=_("Kind"), choices=OrgKind.choices)
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("Choose a kind")), *OrgKind.choices])
     credit_code = forms.CharField(label=_("Unified social credit code"), max_length=18, required=False)
     region_code = forms.CharField(label=_("Administrative region code"), max_length=6, required=False,
                                   validators=[validate_region_code])
@@ -95,6 +95,8 @@ class OrganizationForm(forms.Form):
         else:
             self.fields["parent"].queryset = container_choices(user, "org.add")
             self.fields["parent"].required = not may_create_root
+            if not may_create_root:
+                self.fields["parent"].empty_label = _("Choose an organisation")
 
     def clean_name(self):
         return self.cleaned_data["name"].strip()
@@ -143,6 +145,8 @@ class MoveForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["new_parent"].queryset = container_choices(user, "org.move").exclude(pk=organization.pk)
         self.fields["new_parent"].required = not may_create_root
+        if not may_create_root:
+            self.fields["new_parent"].empty_label = _("Choose an organisation")
         self.fields["new_parent"].initial = organization.parent_id
 
 
