@@ -151,3 +151,27 @@ def test_form_pages_need_their_permission_codes(world, signed_in):
     assert client.get(reverse("organizations:create")).status_code == 403
     for name in ("edit", "move", "status"):
         assert client.get(reverse(f"organizations:{name}", args=[world.city_a.pk])).status_code == 403
+
+
+def test_a_parent_can_be_typed_as_its_full_name_or_credit_code(world, signed_in):
+    world.city_a.credit_code = VALID_CODE
+    world.city_a.save()
+    client = signed_in(world.provincial_clerk)
+    client.post(reverse("organizations:create"), {"parent": "甲省科学技术协会", "name": "丙市科学技术协会",
+                                                  "kind": "city_association"})
+    client.post(reverse("organizations:create"), {"parent": VALID_CODE, "name": "甲市某高校科协",
+                                                  "kind": "university_association"})
+    assert Organization.objects.get(name="丙市科学技术协会").parent == world.prov_a
+    assert Organization.objects.get(name="甲市某高校科协").parent == world.city_a
+    refused = client.post(reverse("organizations:create"), {"parent": "乙省科学技术协会", "name": "越权市科协",
+                                                            "kind": "city_association"})
+    assert "您的数据范围内没有组织“乙省科学技术协会”" in refused.context["form"].errors["parent"][0]
+
+
+def test_a_large_scope_gets_a_text_box_instead_of_a_select(world, signed_in, monkeypatch):
+    from kexie.organizations import forms
+
+    monkeypatch.setattr(forms, "SELECT_LIMIT", 1)
+    response = signed_in(world.provincial_clerk).get(reverse("organizations:move", args=[world.county_a.pk]))
+    assert '<select name="new_parent"' not in response.text
+    assert 'value="甲市科学技术协会"' in response.text

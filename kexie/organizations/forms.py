@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kexie.core.validators import validate_credit_code, validate_region_code
@@ -10,10 +11,48 @@ from .models import Organization, OrgKind, OrgStatus
 from .selectors import container_choices
 
 
+# Above this many choices a <select> is unusable (a national scope holds tens of thousands of
+# associations): the field becomes a text box taking the full name or the credit code.
+SELECT_LIMIT = 500
+
+
 class OrgChoiceField(forms.ModelChoiceField):
+    """An organisation within a given queryset (the user's scope), chosen from a list or, for
+    large scopes, typed as its full name or unified social credit code."""
+
     def label_from_instance(self, obj):
         # Indent by depth so a long select still reads as a tree.
         return "\u3000" * obj.depth + obj.name
+
+    def use_text_input_if_large(self) -> None:
+        if self.queryset.count() > SELECT_LIMIT:
+            self.widget = forms.TextInput(attrs={"placeholder": _("Full name or credit code")})
+            self.widget.is_required = self.required
+
+    def prepare_value(self, value):
+        if not isinstance(self.widget, forms.TextInput) or value in (None, ""):
+            return super().prepare_value(value)
+        if isinstance(value, Organization):
+            return value.name
+        if str(value).isdigit():
+            org = self.queryset.filter(pk=value).first()
+            return org.name if org else value
+        return value
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        text = str(value).strip()
+        if text.isdigit():
+            return super().to_python(text)
+        matches = list(self.queryset.filter(Q(name=text) | Q(credit_code=text.upper()))[:2])
+        if len(matches) == 1:
+            return matches[0]
+        if len(matches) > 1:
+            raise ValidationError(_("“%(value)s” names more than one organisation; give its credit code instead.")
+                                  % {"value": text}, code="ambiguous")
+        raise ValidationError(_("No organisation “%(value)s” within your data scope.") % {"value": text},
+                              code="invalid_choice")
 
 
 def apply_service_errors(form, error: ValidationError) -> None:
@@ -46,6 +85,7 @@ class OrganizationFilterForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["under"].queryset = container_choices(user, "org.view")
+        self.fields["under"].use_text_input_if_large()
 
     def filters(self) -> dict:
         if not self.is_valid():
@@ -97,6 +137,7 @@ class OrganizationForm(forms.Form):
             self.fields["parent"].required = not may_create_root
             if not may_create_root:
                 self.fields["parent"].empty_label = _("Choose an organisation")
+            self.fields["parent"].use_text_input_if_large()
 
     def clean_name(self):
         return self.cleaned_data["name"].strip()
@@ -147,6 +188,7 @@ class MoveForm(forms.Form):
         self.fields["new_parent"].required = not may_create_root
         if not may_create_root:
             self.fields["new_parent"].empty_label = _("Choose an organisation")
+        self.fields["new_parent"].use_text_input_if_large()
         self.fields["new_parent"].initial = organization.parent_id
 
 
