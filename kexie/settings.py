@@ -32,6 +32,9 @@ else:
     DATABASES = {
         "default": parse_database_url(_db_url) if _db_url else sqlite_database(str(DATA_DIR / "kexie.sqlite3"))
     }
+    if not _db_url:
+        # A fresh checkout has no var/ yet, and SQLite cannot create the folder of its file.
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
     DEBUG = env_bool("KEXIE_DEBUG", True)
     # Outside production whitenoise finds static files in the apps themselves: no collectstatic.
     WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS = True
