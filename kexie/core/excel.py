@@ -9,6 +9,7 @@ ordinary validation error.
 import csv
 import datetime as dt
 import io
+import re
 from collections.abc import Iterable, Sequence
 from urllib.parse import quote
 
@@ -48,7 +49,8 @@ def write_workbook(*, headers: Sequence[str], rows: Iterable[Sequence], title: s
     """
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = (sheet_name or title or "Sheet1")[:31]
+    # Excel forbids []:*?/\ in sheet names and cuts them at 31 characters.
+    sheet.title = re.sub(r"[\[\]:*?/\\]", "", str(sheet_name or title or ""))[:31].strip() or "Sheet1"
     header_fill = PatternFill("solid", fgColor="DDE6F4")
     bold = Font(bold=True)
     measured = [_display_width(h) for h in headers]

@@ -255,8 +255,11 @@ def import_template(request):
     _require(request, "org.import")
     headers = [str(label) + ("*" if required else "") for _key, label, required, _max in importers.COLUMNS]
     example = [str(importers.EXAMPLE_ROW[key]) for key, *_rest in importers.COLUMNS]
-    workbook = write_workbook(title=_("Organisation import template"), headers=headers, rows=[example])
+    title = _("Organisation import template (row 3 is an example: replace or delete it; * marks required "
+              "columns)")
+    workbook = write_workbook(title=title, sheet_name=_("Organisations"), headers=headers, rows=[example])
     _add_choice_validation(workbook)
+    _keep_codes_as_text(workbook)
     return xlsx_response(workbook, _("Organisation import template") + ".xlsx")
 
 
@@ -280,6 +283,21 @@ def _add_choice_validation(workbook) -> None:
         target = get_column_letter(keys.index(key) + 1)
         validation.add(f"{target}3:{target}5002")
         sheet.add_data_validation(validation)
+
+
+def _keep_codes_as_text(workbook) -> None:
+    """Excel turns an all-digit code into a number and loses digits past the 15th: format the
+    code and phone columns as text."""
+    from openpyxl.styles import Font
+
+    sheet = workbook.active
+    keys = [key for key, *_rest in importers.COLUMNS]
+    for key in ("credit_code", "region_code", "contact_phone", "founded_on"):
+        column = keys.index(key) + 1
+        for row in range(3, 1003):
+            sheet.cell(row=row, column=column).number_format = "@"
+    for cell in sheet[3]:
+        cell.font = Font(italic=True, color="808080")
 
 
 @login_required
