@@ -158,11 +158,16 @@ def _xlsx_rows(data: bytes, *, max_rows: int) -> list[tuple[int, list]]:
                               code="bad_xlsx") from None
     try:
         sheet = workbook.worksheets[0]
-        rows = []
+        rows, filled = [], 0
         for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            if number > max_rows + 5:
+            values = [_cell_value(v) for v in values]
+            # Formatted but empty rows (a template styles a thousand of them) do not count.
+            if _is_blank(values):
+                continue
+            filled += 1
+            if filled > max_rows + 5:
                 raise _too_many_rows(max_rows)
-            rows.append((number, [_cell_value(v) for v in values]))
+            rows.append((number, values))
         return rows
     except ValidationError:
         raise
@@ -182,9 +187,12 @@ def _csv_rows(data: bytes, *, max_rows: int) -> list[tuple[int, list]]:
     rows = []
     try:
         for number, values in enumerate(csv.reader(io.StringIO(text), dialect), start=1):
-            if number > max_rows + 5:
+            values = [_cell_value(v) for v in values]
+            if _is_blank(values):
+                continue
+            if len(rows) >= max_rows + 5:
                 raise _too_many_rows(max_rows)
-            rows.append((number, [_cell_value(v) for v in values]))
+            rows.append((number, values))
     except csv.Error:
         raise ValidationError(_("The CSV file is malformed."), code="bad_csv") from None
     return rows
