@@ -21,7 +21,8 @@ from kexie.core.management.commands.backup import backup_models, table_digest, t
 from kexie.organizations.models import Organization
 from tests.personas import build_world
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# Real commits: the backup's snapshot and the restore's transaction must be outermost, as in use.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _fresh_database():
@@ -37,6 +38,7 @@ def _digests() -> dict:
 
 @pytest.fixture
 def populated():
+    ensure_builtin_roles()  # an earlier transactional test's flush may have removed the migration's roles
     world = build_world()
     world.provincial_clerk.set_id_number("11010119900307123X")
     world.provincial_clerk.save()
