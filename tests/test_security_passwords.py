@@ -126,3 +126,17 @@ def test_the_api_answers_403_json_while_a_password_change_is_due(client, world):
     response = client.get("/api/schema/")
     assert response.status_code == 403
     assert "修改密码" in response.json()["detail"]
+
+
+def test_sign_in_warns_when_the_password_expires_within_a_week(client, world):
+    user = world.county_clerk
+    user.password_changed_at = timezone.now() - dt.timedelta(days=85, hours=1)
+    user.save()
+    client.post(reverse("accounts:login"), {"username": "county_clerk", "password": PASSWORD})
+    body = client.get(reverse("home")).content.decode()
+    assert "密码将于 4 天后过期" in body
+
+
+def test_no_warning_when_the_password_is_fresh(client, world):
+    client.post(reverse("accounts:login"), {"username": "county_clerk", "password": PASSWORD})
+    assert "过期" not in client.get(reverse("home")).content.decode()

@@ -77,6 +77,15 @@ def password_expired(user: User, policy: SecurityPolicy | None = None) -> bool:
     return timezone.now() - user.password_changed_at > dt.timedelta(days=policy.password_expiry_days)
 
 
+def password_days_left(user: User, policy: SecurityPolicy | None = None) -> int | None:
+    """Whole days until the password expires (0 = today), or None when its age is unknown."""
+    policy = policy or SecurityPolicy.current()
+    if user.password_changed_at is None:
+        return None
+    expires = user.password_changed_at + dt.timedelta(days=policy.password_expiry_days)
+    return max((expires - timezone.now()).days, 0)
+
+
 def password_change_required(user: User, policy: SecurityPolicy | None = None) -> bool:
     return user.must_change_password or password_expired(user, policy)
 

@@ -38,6 +38,7 @@ from .scope import access_object
 from .sessionkeys import OTP_VERIFIED
 
 PAGE_SIZE = 20
+PASSWORD_WARNING_DAYS = 7  # warn at sign-in this many days before the password expires
 _TEMP_PASSWORD = "kexie_temporary_password"
 
 
@@ -80,6 +81,10 @@ def login_view(request):
         result = services.login_attempt(request=request, username=form.cleaned_data["username"],
                                         password=form.cleaned_data["password"])
         if result.user is not None:
+            days = selectors.password_days_left(result.user)
+            if days is not None and days <= PASSWORD_WARNING_DAYS and not result.user.must_change_password:
+                messages.warning(request, _("Your password expires in %(days)d day(s); please change it soon.")
+                                 % {"days": days})
             return redirect(next_url or settings.LOGIN_REDIRECT_URL)
         error = result.error
     return render(request, "accounts/login.html", {"form": form, "error": error, "next": next_url},
