@@ -194,8 +194,11 @@ def user_list(request):
 def user_detail(request, pk):
     _need(request, "user.view")
     account = access_object(User.objects.select_related("organization"), request.user, "user.view", pk=pk)
-    temporary = request.session.pop(_TEMP_PASSWORD, None)
-    if not temporary or temporary.get("user") != account.pk:
+    # A temporary password is shown once, on the page of the account it belongs to.
+    temporary = request.session.get(_TEMP_PASSWORD)
+    if temporary and temporary.get("user") == account.pk:
+        del request.session[_TEMP_PASSWORD]
+    else:
         temporary = None
     can_manage = request.user.has_code("user.manage") and User.objects.restrict(
         request.user, "user.manage").filter(pk=account.pk).exists()
