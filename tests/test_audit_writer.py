@@ -40,7 +40,7 @@ def test_a_row_rolled_back_with_its_change_leaves_the_chain_intact(db):
 
 
 def test_values_read_back_from_the_database_hash_the_same(db):
-    values = {"big": 1e20, "small": 1e-7, "half": 0.5, "whole": 2.0, "text": "甲省科协", "nested": [{"b": 1, "a": None}],
+    values = {"big": 1e20, "huge": 1.5e300, "nan": float("nan"), "small": 1e-7, "half": 0.5, "whole": 2.0, "text": "甲省科协", "nested": [{"b": 1, "a": None}],
               "when": __import__("datetime").date(2026, 1, 2)}
     row = audit_record(action=AuditLog.Action.UPDATE, username="a", old=values, new={"x": True})
 

@@ -5,8 +5,10 @@ change and its audit row commit or roll back together.
 """
 
 import datetime as dt
+import decimal
 import hashlib
 import json
+import math
 from dataclasses import dataclass
 
 from django.db import IntegrityError, connection, transaction
@@ -60,10 +62,15 @@ def _jsonable(values):
 
 
 def _normalise_numbers(value):
-    """Whole floats become ints. PostgreSQL's jsonb hands ``1e+20`` back as the integer
-    100000000000000000000, which would dump differently and break the row's hash."""
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
+    """Whole floats become the integers they print as: PostgreSQL's jsonb hands ``1e+20`` back
+    as 100000000000000000000, which would dump differently and break the row's hash. NaN and
+    infinities, which JSON (and jsonb) cannot hold, become text."""
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return str(value)
+        if value.is_integer():
+            return int(decimal.Decimal(repr(value)))
+        return value
     if isinstance(value, dict):
         return {key: _normalise_numbers(item) for key, item in value.items()}
     if isinstance(value, list):
