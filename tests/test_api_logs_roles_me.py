@@ -68,3 +68,19 @@ def test_me_shows_the_permission_codes_and_data_scopes(world, signed_in):
 def test_me_for_a_user_without_roles_is_empty_but_allowed(world, signed_in):
     body = signed_in(world.no_role_user).get(reverse("api:me")).json()
     assert body["permissions"] == [] and body["roles"] == []
+
+
+def test_personal_data_inside_audit_rows_is_masked(world, signed_in):
+    from kexie.audit.services import audit_record
+
+    audit_record(action="update", by=world.system_admin, obj=world.county_clerk,
+                 old={"mobile": "13900001111"}, new={"mobile": "13812345678", "emails": ["li.si@example.cn"]},
+                 detail="手机 13812345678")
+    client = signed_in(world.audit_admin)
+    body = client.get(reverse("api:auditlog-list") + "?object_type=accounts.user").content.decode()
+    assert "13812345678" not in body and "13900001111" not in body and "li.si@" not in body
+    row = client.get(reverse("api:auditlog-list") + "?object_type=accounts.user").json()["results"][0]
+    assert row["new_values"] == {"mobile": "138****5678", "emails": ["l***@example.cn"]}
+    assert row["detail"] == "手机 138****5678"
+    stored = AuditLog.objects.get(pk=row["id"])
+    assert stored.new_values["mobile"] == "13812345678"  # the row itself is untouched

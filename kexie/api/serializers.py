@@ -9,7 +9,7 @@ from rest_framework import serializers
 from kexie.accounts.models import LoginLog, Role, User
 from kexie.accounts.scope import scope_q
 from kexie.audit.models import AuditLog
-from kexie.core.masking import mask_email, mask_phone
+from kexie.core.masking import mask_email, mask_phone, mask_text
 from kexie.organizations.models import Organization, OrgStatus
 from kexie.organizations.services import EDITABLE_FIELDS
 
@@ -181,7 +181,38 @@ class MeSerializer(serializers.ModelSerializer):
 
 # --- logs ---------------------------------------------------------------------------------------
 
+def mask_values(value):
+    """Recorded values with every mobile number, ID number and e-mail address masked."""
+    if isinstance(value, str):
+        return mask_text(value)
+    if isinstance(value, dict):
+        return {key: mask_values(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [mask_values(item) for item in value]
+    return value
+
+
+class MaskedTextField(serializers.CharField):
+    def to_representation(self, value):
+        return mask_text(super().to_representation(value))
+
+
+@extend_schema_field(OpenApiTypes.ANY)
+class MaskedJSONField(serializers.JSONField):
+    def to_representation(self, value):
+        return mask_values(value)
+
+
 class AuditLogSerializer(serializers.ModelSerializer):
+    """An audit row as stored, except that personal data inside it is masked on the way out
+    (the stored row is never changed: its hash must keep matching)."""
+
+    username = MaskedTextField(read_only=True)
+    object_repr = MaskedTextField(read_only=True)
+    detail = MaskedTextField(read_only=True)
+    old_values = MaskedJSONField(read_only=True, allow_null=True)
+    new_values = MaskedJSONField(read_only=True, allow_null=True)
+
     class Meta:
         model = AuditLog
         fields = ["id", "time", "user_id", "username", "organization_id", "organization_name", "ip", "action",
@@ -191,6 +222,9 @@ class AuditLogSerializer(serializers.ModelSerializer):
 
 
 class LoginLogSerializer(serializers.ModelSerializer):
+    # A username may be a mobile number or an e-mail address.
+    username = MaskedTextField(read_only=True)
+
     class Meta:
         model = LoginLog
         fields = ["id", "time", "username", "user", "ip", "user_agent", "event", "success"]
