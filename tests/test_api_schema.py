@@ -37,7 +37,14 @@ def test_every_api_endpoint_is_documented(db, client):
             if method == "parameters":
                 continue
             assert operation.get("summary") or operation.get("description"), f"{method} {path} has no description"
-            assert operation.get("responses"), f"{method} {path} documents no response"
+            responses = operation.get("responses", {})
+            assert any(code.startswith("2") for code in responses), f"{method} {path} documents no success"
+            if name != "api:token":
+                assert {"401", "403"} <= set(responses), f"{method} {path} does not document 401/403"
+            if kwargs:
+                assert "404" in responses, f"{method} {path} does not document 404"
+            if method in ("post", "patch", "put"):
+                assert "400" in responses, f"{method} {path} does not document 400"
 
 
 def test_the_schema_describes_both_authentication_schemes(db, client):
