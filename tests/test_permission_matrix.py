@@ -23,6 +23,7 @@ from django.contrib.staticfiles.views import serve as static_serve
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from kexie.accounts.models import DataScope, Role
+from kexie.accounts.permissions import PERMISSIONS
 from tests.personas import World, make_user
 
 Build = Callable[[World], Any]
@@ -306,6 +307,24 @@ def test_a_user_without_the_permission_is_refused(world, signed_in, name, expect
     assert not user.has_code(expect.code)
     response = _call(signed_in(user), world, name, expect, expect.kwargs)
     assert response.status_code == 403, (name, response.status_code)
+
+
+@pytest.mark.parametrize(("name", "expect"), [c for c in CASES if c[1].code is not None],
+                         ids=[i for i, c in zip(IDS, CASES) if c[1].code is not None])
+def test_every_other_code_is_not_enough(world, signed_in, name, expect):
+    """A user holding every code but the one the URL needs, over all data, is still refused:
+    the view checks the right code, not just "some" permission."""
+    _available(name)
+    role = Role.objects.create(code="matrix_all_but", name="矩阵测试缺一项权限", data_scope=DataScope.ALL,
+                               permissions=sorted(set(PERMISSIONS) - {expect.code}))
+    user = make_user("matrix_all_but", world.cast, [role.code])
+    response = _call(signed_in(user), world, name, expect, expect.kwargs)
+    assert response.status_code == 403, (name, response.status_code)
+
+
+def test_every_code_in_the_matrix_exists():
+    codes = {expect.code for expects in REGISTRY.values() for expect in expects if expect.code}
+    assert codes <= set(PERMISSIONS), codes - set(PERMISSIONS)
 
 
 @pytest.mark.parametrize(("name", "expect"), CASES, ids=IDS)
