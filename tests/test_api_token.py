@@ -93,6 +93,16 @@ def test_an_administrator_needs_the_second_factor(world, client):
     assert Token.objects.filter(user=admin).exists()
 
 
+def test_an_enrolled_second_factor_is_asked_for_even_when_not_required(world, client):
+    clerk = world.county_clerk
+    assert not clerk.needs_totp
+    secret = totp_begin_enrolment(user=clerk)
+    clerk.totp_confirmed = True
+    clerk.save(update_fields=["totp_confirmed"])
+    assert obtain(client, "county_clerk").status_code == 400
+    assert obtain(client, "county_clerk", otp=pyotp.TOTP(secret).now()).status_code == 200
+
+
 def test_a_password_that_must_be_changed_gets_no_token(world, client):
     world.county_clerk.must_change_password = True
     world.county_clerk.save()
