@@ -120,3 +120,42 @@ def test_backup_and_restore_into_a_second_database_file(fresh_env, tmp_path):
     assert again.returncode != 0 and "not empty" in again.stderr and "Traceback" not in again.stderr
     assert verify.returncode == 0, verify.stderr
     assert count.stdout.strip() == "2"
+
+
+@pytest.fixture
+def empty_postgres():
+    """A new, empty PostgreSQL database on the local server (skipped when there is none)."""
+    psycopg = pytest.importorskip("psycopg")
+    server = os.environ.get("KEXIE_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432/postgres")
+    try:
+        admin = psycopg.connect(server, autocommit=True, connect_timeout=3)
+    except psycopg.OperationalError:
+        pytest.skip("no PostgreSQL server to restore into")
+    name = f"kexie_restore_{os.getpid()}"
+    admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield server.rsplit("/", 1)[0] + "/" + name
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+def test_a_sqlite_backup_restores_into_postgresql(fresh_env, tmp_path, empty_postgres):
+    source = fresh_env("source.sqlite3")
+    target = {"KEXIE_DATA_DIR": str(tmp_path), "KEXIE_DATABASE_URL": empty_postgres}
+    archive = tmp_path / "backup.tar.gz"
+    write = ("from kexie.audit.services import audit_record\n"
+             "from kexie.organizations.services import organization_create\n"
+             "root = organization_create(by=None, parent=None, name='中国科学技术协会', kind='national_association')\n"
+             "audit_record(action='update', obj=root, old={'z': 1, 'a': [1.5, None]}, new={'b': {'y': 2, 'x': 3}})\n")
+    assert run_kexie("shell", "-v", "0", "-c", write, env=source).returncode == 0
+    assert run_kexie("backup", str(archive), env=source).returncode == 0
+    migrated = run_kexie("migrate", "--no-input", env=target, timeout=300)
+    assert migrated.returncode == 0, migrated.stderr
+
+    restore = run_kexie("restore", str(archive), env=target)
+    verify = run_kexie("audit", "verify", env=target)
+
+    assert restore.returncode == 0, restore.stderr
+    assert verify.returncode == 0 and "OK" in verify.stdout, verify.stderr

@@ -3,7 +3,8 @@
 The archive is a gzip-compressed tar file:
 
     manifest.json               format, time, schema (applied migrations), and per table:
-                                model, columns, row count and the SHA-256 of its data file
+                                model, columns, row count, the SHA-256 of its data file and
+                                of its content in canonical form (JSON keys sorted)
     tables/<db_table>.jsonl     one JSON array per row, values in the manifest's column order,
                                 rows in primary-key order
 
@@ -89,24 +90,34 @@ def decode_value(field, value):
     return field.to_python(value)
 
 
-def row_line(values) -> bytes:
-    # No key sorting: JSON values keep their key order, so they are stored back as they were.
-    return json.dumps(values, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+def row_line(values, *, canonical: bool = False) -> bytes:
+    # The archive keeps JSON values' key order, so they are stored back exactly as they were;
+    # the canonical form sorts keys, as PostgreSQL's jsonb does, to compare across databases.
+    return json.dumps(values, ensure_ascii=False, separators=(",", ":"), sort_keys=canonical).encode() + b"\n"
 
 
-def table_lines(model, *, chunk_size: int = 2000):
-    """Every row of the model's table as encoded lines, in primary-key order, memory-flat."""
+def table_rows(model, *, chunk_size: int = 2000):
+    """Every row of the model's table, encoded, in primary-key order, memory-flat."""
     fields = columns(model)
     rows = model._base_manager.order_by("pk").values_list(*[f.attname for f in fields])
     for row in rows.iterator(chunk_size=chunk_size):
-        yield row_line([encode_value(field, value) for field, value in zip(fields, row, strict=True)])
+        yield [encode_value(field, value) for field, value in zip(fields, row, strict=True)]
+
+
+def table_lines(model):
+    """Every row of the model's table as archive lines."""
+    for values in table_rows(model):
+        yield row_line(values)
 
 
 def table_digest(model) -> tuple[int, str]:
-    """(row count, SHA-256) of a table as the database holds it now, in archive encoding."""
+    """(row count, content SHA-256) of a table as the database holds it now.
+
+    The content digest is over canonical lines, so a table restored into another database
+    engine (SQLite to PostgreSQL) compares equal to the one that was backed up."""
     digest, count = hashlib.sha256(), 0
-    for line in table_lines(model):
-        digest.update(line)
+    for values in table_rows(model):
+        digest.update(row_line(values, canonical=True))
         count += 1
     return count, digest.hexdigest()
 
@@ -122,15 +133,18 @@ def write_backup(path: Path) -> dict:
         with read_snapshot():
             for model in models:
                 member = f"tables/{model._meta.db_table}.jsonl"
-                digest, count = hashlib.sha256(), 0
+                digest, content, count = hashlib.sha256(), hashlib.sha256(), 0
                 with open(Path(workdir) / f"{model._meta.db_table}.jsonl", "wb") as out:
-                    for line in table_lines(model):
+                    for values in table_rows(model):
+                        line = row_line(values)
                         out.write(line)
                         digest.update(line)
+                        content.update(row_line(values, canonical=True))
                         count += 1
                 entries.append({"model": model._meta.label_lower, "table": model._meta.db_table,
                                 "columns": [f.attname for f in columns(model)], "rows": count,
-                                "sha256": digest.hexdigest(), "file": member})
+                                "sha256": digest.hexdigest(), "content_sha256": content.hexdigest(),
+                                "file": member})
             manifest = {
                 "format": FORMAT,
                 "created_at": timezone.now().astimezone(dt.UTC).isoformat(),

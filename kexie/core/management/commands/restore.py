@@ -138,7 +138,7 @@ def restore_backup(path: Path) -> dict:
                 for statement in connection.ops.sequence_reset_sql(no_style(), models):
                     cursor.execute(statement)
             for model, entry in zip(models, manifest["tables"], strict=True):
-                if table_digest(model) != (entry["rows"], entry["sha256"]):
+                if table_digest(model) != (entry["rows"], entry["content_sha256"]):
                     raise CommandError(f"table {entry['table']} does not read back as backed up; nothing was restored.")
             ContentType.objects.clear_cache()
             audit_record(action=AuditLog.Action.SECURITY, username="system", object_type="backup",
