@@ -20,12 +20,4 @@ class HasActionCode(permissions.BasePermission):
         if not (user and user.is_authenticated):
             return False
         code = view.required_code()
-        if code is None:
-            return False
-        if code == SIGNED_IN:
-            return True
-        return user.has_code(code)
-
-
-# Marks an action any signed-in user may call (their own profile, for instance).
-SIGNED_IN = "signed_in"
+        return code is not None and user.has_code(code)

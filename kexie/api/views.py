@@ -23,7 +23,6 @@ from kexie.organizations.services import (
 from . import filters, serializers
 from .authentication import token_lifetime
 from .exceptions import validated
-from .permissions import SIGNED_IN
 from .services import LoginRefused, token_issue
 from .viewsets import ScopedGenericViewSet, ScopedReadOnlyViewSet
 
@@ -48,9 +47,6 @@ class OrganizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scop
     filterset_class = filters.OrganizationFilter
     ordering_fields = ["name", "depth", "sort_order", "kind", "status", "created_at", "updated_at"]
     ordering = ["depth", "sort_order", "name"]
-
-    def base_queryset(self):
-        return Organization.objects.all()
 
     def get_serializer_class(self):
         if self.action in ("list", "children", "ancestors"):
@@ -184,7 +180,6 @@ class MeView(APIView):
     """The signed-in user, their permission codes and the data scope of each of their roles."""
 
     permission_classes = [IsAuthenticated]
-    required_code = SIGNED_IN
 
     @extend_schema(summary=_("The current user"), responses=serializers.MeSerializer)
     def get(self, request):

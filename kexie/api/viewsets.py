@@ -10,10 +10,12 @@ act on — the same as for one that does not exist.
 from rest_framework import viewsets
 
 from .pagination import KexiePagination
-from .permissions import SIGNED_IN, HasActionCode
+from .permissions import HasActionCode
 
 
 class ScopedViewSetMixin:
+    """Maps actions to permission codes and limits every queryset to the code's data scope."""
+
     model = None
     action_codes: dict[str, str] = {}
     # Models without an organisation (roles) have no data scope: the permission code alone
@@ -41,8 +43,6 @@ class ScopedViewSetMixin:
         user = self.request.user
         if code is None:
             return queryset.none()
-        if code == SIGNED_IN:
-            return queryset
         if not self.scoped:
             return queryset if user.has_code(code) else queryset.none()
         return queryset.restrict(user, code)
