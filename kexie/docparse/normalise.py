@@ -1,0 +1,211 @@
+"""Normalisation of decoded document text, keeping a map back to the original offsets.
+
+Every later stage works on :class:`Line` objects: a normalised string plus, for each of its
+characters, the offset of the character it came from in the original decoded text. All edits
+here are either one-to-one substitutions (full-width → ASCII, traditional → simplified) or
+deletions (page markers, line breaks of hard wraps, spaces between Chinese characters), so the
+map stays exact and a UI can highlight any item in the text the user uploaded.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from kexie.docparse.tradsimp import TRAD_TO_SIMP
+
+
+@dataclass
+class Line:
+    """A normalised line (or joined paragraph) and the original offset of each character."""
+
+    text: str
+    offs: list[int] = field(default_factory=list)
+
+    def slice(self, start: int, end: int) -> "Line":
+        """The sub-line text[start:end] with its offsets."""
+        return Line(self.text[start:end], self.offs[start:end])
+
+    def orig_span(self, start: int = 0, end: int | None = None) -> list[int]:
+        """[start, end) of text[start:end] as offsets into the original text."""
+        end = len(self.text) if end is None else end
+        if not self.offs or start >= end:
+            at = self.offs[min(start, len(self.offs) - 1)] if self.offs else 0
+            return [at, at]
+        return [self.offs[start], self.offs[end - 1] + 1]
+
+    def strip(self) -> "Line":
+        """The line without leading and trailing spaces."""
+        a, b = 0, len(self.text)
+        while a < b and self.text[a] in " \t":
+            a += 1
+        while b > a and self.text[b - 1] in " \t":
+            b -= 1
+        return self.slice(a, b)
+
+    def __add__(self, other: "Line") -> "Line":
+        return Line(self.text + other.text, self.offs + other.offs)
+
+
+# One-to-one character substitutions. Chinese punctuation (，。；：) is kept as written: the
+# parser accepts both widths where it matters, and titles are compared without punctuation.
+_CHAR_MAP: dict[str, str] = {chr(0xFF10 + i): str(i) for i in range(10)}
+_CHAR_MAP.update({chr(0xFF21 + i): chr(0x41 + i) for i in range(26)})
+_CHAR_MAP.update({chr(0xFF41 + i): chr(0x61 + i) for i in range(26)})
+_CHAR_MAP.update({
+    "（": "(", "）": ")", "．": ".", "％": "%", "～": "~", "＋": "+", "－": "-", "／": "/",
+    "\u3000": " ", "\xa0": " ", "\u2002": " ", "\u2003": " ", "\u2009": " ",
+    "\u2014": "—", "\u2015": "—", "\u2500": "—",  # horizontal bar / box line used as dashes
+    "\u201f": "“", "\u301d": "“", "\u301e": "”", "﹝": "〔", "﹞": "〕",
+})
+_CHAR_MAP.update(TRAD_TO_SIMP)
+_DROP = {"\r", "\u200b", "\u200c", "\u200d", "\ufeff", "\u2060", "\x0c"}
+
+_CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’《》—…]")
+
+# Whole lines that are page furniture from print/PDF layouts: —1—, - 2 -, 第 3 页, 3/10, a lone 7.
+PAGE_MARKER = re.compile(
+    r"^(?:[-—–－~]+\s*\d{1,4}\s*[-—–－~]+|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
+    r"|\d{1,4}\s*/\s*\d{1,4}|\d{1,3}|[-—–]?\s*[ivxIVX]{1,5}\s*[-—–]?)$"
+)
+
+# A line that starts with a numbering marker: never glued onto the line above it.
+MARKER_START = re.compile(
+    r"^(?:[一二三四五六七八九十]{1,3}[、．.]|\(\s*[一二三四五六七八九十]{1,3}\s*\)|\d{1,2}\s*[.、．](?!\d)"
+    r"|\(\s*\d{1,2}\s*\)|[①-⑳]|[一二三四五六七八九十]{1,3}是|——|第[一二三四五六七八九十]{1,3}[章节部条]"
+    r"|(?:附件|抄送|主送|联系人|电话|印发)[:：\d])"
+)
+
+# A line ending in one of these closes its sentence: the next line starts a new paragraph.
+_TERMINAL = set("。！？；：:;!?）)】]》”\"")
+
+
+def map_chars(text: str) -> Line:
+    """Apply the one-to-one substitutions and deletions to the whole text."""
+    out: list[str] = []
+    offs: list[int] = []
+    get = _CHAR_MAP.get
+    for i, ch in enumerate(text):
+        if ch in _DROP:
+            continue
+        out.append(get(ch, ch))
+        offs.append(i)
+    return Line("".join(out), offs)
+
+
+def split_lines(whole: Line) -> list[Line]:
+    """Split on newlines, strip each line; empty lines come back as empty Line objects."""
+    lines: list[Line] = []
+    start = 0
+    text = whole.text
+    while True:
+        nl = text.find("\n", start)
+        end = len(text) if nl < 0 else nl
+        lines.append(whole.slice(start, end).strip())
+        if nl < 0:
+            break
+        start = nl + 1
+    return lines
+
+
+def squeeze_spaces(line: Line) -> Line:
+    """Drop spaces that touch a Chinese character (PDF and web layouts insert them freely)
+    and collapse runs of other spaces to one; tabs (table cells) are kept."""
+    text = line.text
+    if " " not in text:
+        return line
+    keep_chars: list[str] = []
+    keep_offs: list[int] = []
+    n = len(text)
+    for i, ch in enumerate(text):
+        if ch == " ":
+            prev = keep_chars[-1] if keep_chars else ""
+            j = i + 1
+            while j < n and text[j] == " ":
+                j += 1
+            nxt = text[j] if j < n else ""
+            if not prev or not nxt or prev == " " or _CJK.match(prev) or _CJK.match(nxt) or nxt == "\t":
+                continue
+            if prev in "(\t" or nxt in ").、":
+                continue
+        keep_chars.append(ch)
+        keep_offs.append(line.offs[i])
+    return Line("".join(keep_chars), keep_offs)
+
+
+def _width(text: str) -> float:
+    """Printed width in Chinese-character units: ASCII counts half."""
+    return sum(0.5 if ord(c) < 128 else 1.0 for c in text)
+
+
+def _wrap_width(lines: list[Line]) -> float | None:
+    """The fixed line width of a hard-wrapped layout (PDF text layer), or None when the text
+    is one paragraph per line. A wrapped layout shows many lines of nearly the same width."""
+    widths = [round(_width(l.text)) for l in lines if _width(l.text) >= 12]
+    if len(widths) < 4:
+        return None
+    top = max(widths)
+    counts: dict[int, int] = {}
+    for w in widths:
+        counts[w] = counts.get(w, 0) + 1
+    best = max(counts, key=lambda w: (sum(counts.get(w + d, 0) for d in (-1, 0, 1)), w))
+    near = sum(counts.get(best + d, 0) for d in (-1, 0, 1))
+    # Wrapped text: the commonest width is (close to) the widest line and covers many lines.
+    if near >= max(3, 0.3 * len(widths)) and best >= top - 2:
+        return float(best)
+    return None
+
+
+def _ends_open(text: str) -> bool:
+    return bool(text) and text[-1] not in _TERMINAL
+
+
+def join_wraps(lines: list[Line]) -> list[Line]:
+    """Join hard line wraps back into paragraphs and drop empty lines.
+
+    A line is continued by the next non-empty line when it does not close its sentence, the
+    next line does not start with a numbering marker, and either the layout is hard-wrapped
+    and the line is full width, or the line is body text (it contains 。 or is a long
+    sentence) cut in the middle, as happens when a scraper breaks a paragraph."""
+    width = _wrap_width(lines)
+    out: list[Line] = []
+    pending: Line | None = None
+    for line in lines:
+        if not line.text:
+            continue
+        if pending is not None and _should_join(pending, line, width):
+            pending = pending + line
+            continue
+        if pending is not None:
+            out.append(pending)
+        pending = line
+    if pending is not None:
+        out.append(pending)
+    return out
+
+
+def _should_join(prev: Line, nxt: Line, width: float | None) -> bool:
+    if not _ends_open(prev.text) or MARKER_START.match(nxt.text):
+        return False
+    if "\t" in prev.text or "\t" in nxt.text:
+        return False
+    w = _width(prev.text)
+    if width is not None and w >= width - 1.5:
+        return True
+    if MARKER_START.match(prev.text) and "。" not in prev.text:
+        return False  # a heading line: it ends where the line ends
+    if "。" in prev.text and w >= 20:
+        return True  # body paragraph broken in mid-sentence
+    return ("，" in prev.text or "," in prev.text) and w >= 30
+
+
+def normalise(text: str) -> list[Line]:
+    """Normalise decoded text into paragraphs with original offsets.
+
+    Steps: one-to-one character substitutions, line split and strip, page-marker removal,
+    wrap joining, space squeezing."""
+    whole = map_chars(text)
+    lines = [l for l in split_lines(whole)]
+    lines = [l if not PAGE_MARKER.match(l.text) else Line("", []) for l in lines]
+    lines = [squeeze_spaces(l) for l in lines]
+    return join_wraps(lines)

@@ -1,0 +1,89 @@
+"""parse_text: decoded text → the ``kexie.plan/1`` dict."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from kexie.docparse.deadlines import latest_deadline
+from kexie.docparse.meta import PLAN_WORD, find_meta
+from kexie.docparse.normalise import normalise
+from kexie.docparse.structure import Builder, Node, assign_kinds
+from kexie.docparse.targets import find_targets
+from kexie.docparse.units import find_units
+
+FORMAT = "kexie.plan/1"
+
+
+def _plan_year(meta_period: dict | None, issued_on: str | None) -> int | None:
+    """The year that 6月底前 or 上半年 refers to."""
+    if meta_period and meta_period["start"][:4] == meta_period["end"][:4]:
+        return int(meta_period["start"][:4])
+    if issued_on:
+        return int(issued_on[:4])
+    if meta_period:
+        return int(meta_period["start"][:4])
+    return None
+
+
+def parse_text(text: str, *, source: str | None = None) -> dict[str, Any]:
+    """Parse a plan document's text into the kexie.plan/1 dict (see the format spec).
+
+    ``span`` of each item gives [start, end) offsets into ``text`` itself."""
+    lines = normalise(text)
+    meta = find_meta(lines)
+    builder = Builder()
+    for line in lines[meta.body_start:meta.body_end]:
+        builder.add_paragraph(line)
+
+    title = meta.title
+    plan_doc = bool(title and PLAN_WORD.search(re.sub(r"《[^》]*》", "", title)))
+    assign_kinds(builder.root, plan_doc=plan_doc)
+
+    year = _plan_year(meta.period, meta.issued_on)
+    period_end = meta.period["end"] if meta.period else None
+    items: list[dict[str, Any]] = []
+
+    def visit(node: Node, key: str, inherited_due: str | None,
+              inherited_units: tuple[list[str], list[str]]) -> None:
+        own = node.own_text()
+        lead, co = find_units(node.unit_text) if node.unit_text else ([], [])
+        if not lead and not co:
+            lead, co = inherited_units
+        elif not lead:
+            lead = inherited_units[0]
+        explicit = latest_deadline(node.title + "。" + own, year)
+        due = explicit or inherited_due
+        shown_due = None if node.kind in ("section", "context") else due
+        targets = []
+        if node.kind in ("task", "goal", "safeguard"):
+            targets = find_targets(own if own else node.title, goal=node.kind == "goal",
+                                   due=shown_due, plan_year=year)
+        items.append({
+            "key": key,
+            "marker": node.marker,
+            "kind": node.kind,
+            "title": node.title,
+            "text": own.strip(),
+            "lead_units": list(lead),
+            "co_units": list(co),
+            "due": shown_due,
+            "targets": targets,
+            "span": node.span,
+        })
+        for i, child in enumerate(node.children, 1):
+            visit(child, f"{key}.{i}", due, (list(lead), list(co)))
+
+    for i, child in enumerate(builder.root.children, 1):
+        visit(child, str(i), period_end, ([], []))
+
+    return {
+        "format": FORMAT,
+        "source": source,
+        "title": title,
+        "issuer": meta.issuer,
+        "doc_number": meta.doc_number,
+        "issued_on": meta.issued_on,
+        "period": meta.period,
+        "items": items,
+    }

@@ -1,0 +1,367 @@
+"""The item tree: numbering markers, topic paragraphs, inline enumerations, titles, kinds.
+
+Levels follow the order of Chinese official documents (GB/T 9704): 一、 → (一) → 1. / 1、 →
+(1) → ①; paragraph-level items (一是…, ——…, and unnumbered topic paragraphs) sit one level
+below the heading they follow. A marker of a style already open closes everything below it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from kexie.docparse.normalise import Line
+from kexie.docparse.units import strip_unit_bracket
+
+CN_NUM = "一二三四五六七八九十"
+_CN_VAL = {c: i + 1 for i, c in enumerate(CN_NUM)}
+
+# (style, rank, regex). Rank orders heading levels; paragraph-level styles share rank 6.
+MARKERS: list[tuple[str, int, re.Pattern[str]]] = [
+    ("cn", 1, re.compile(rf"^(?P<v>[{CN_NUM}]{{1,3}})(?P<p>[、．.])")),
+    ("pcn", 2, re.compile(rf"^\(\s*(?P<v>[{CN_NUM}]{{1,3}})\s*\)[、.．]?")),
+    ("n", 3, re.compile(r"^(?P<v>\d{1,2})\s*(?P<p>[.．、](?!\d))")),
+    ("pn", 4, re.compile(r"^(?:\(\s*(?P<v>\d{1,2})\s*\)|(?P<w>\d{1,2})\))[、.．]?")),
+    ("circ", 5, re.compile(r"^(?P<c>[①-⑳])")),
+    ("shi", 6, re.compile(rf"^(?P<v>[{CN_NUM}]{{1,3}})是(?![否的])")),
+    ("dash", 6, re.compile(r"^(?:——|—(?=[\u4e00-\u9fff“])|--)")),
+]
+PARA_RANK = 6
+
+# Heading words that decide an item's kind (the heading words of the genre).
+KIND_WORDS: list[tuple[str, re.Pattern[str]]] = [
+    ("goal", re.compile(r"主要目标|发展目标|工作目标|总体目标|具体目标|预期目标|目标任务|目标要求|奋斗目标")),
+    ("safeguard", re.compile(r"保障措施|组织保障|保障机制|工作保障|实施保障|组织实施|工作要求|保障条件|政策保障")),
+    ("context", re.compile(r"背景|形势|总体要求|指导思想|基本原则|工作原则|总体思路|重要意义|基本情况|现状|"
+                           r"工作回顾|主要成效|工作成效|取得成效|总体考虑|工作思路")),
+]
+# Heading phrases a heading line can run into its body without punctuation: 指导思想坚持以…
+HEAD_PHRASES = re.compile(
+    r"^(指导思想|基本原则|工作原则|总体要求|主要目标|工作目标|发展目标|总体目标|重点任务|主要任务|工作任务|"
+    r"重点工作|主要措施|工作措施|保障措施|组织保障|组织领导|组织实施|实施步骤|进度安排|时间安排|工作要求|"
+    r"背景形势|工作背景|督促检查|考核评估|总体思路)"
+)
+_TITLE_END = re.compile(r"[。；;：:！？!?]")
+_FIRST_SENTENCE = re.compile(r"^([^。！？!?]{2,30})。")
+FUTURE = re.compile(r"下一步|今后|接下来|下阶段|下一阶段|将(?:继续|进一步|深入|着力|全力|加快|推动|积极|坚持|持续|重点|大力|以)")
+_INLINE_TRIGGER = re.compile(r"(?:具体包括|主要包括|重点包括|包括|主要有|具体为|具体是)[:：]?")
+_NOT_AFTER_INLINE_NUM = set("年月日号个家项次名人万亿千百十元条批期届所场%.、,，:：·")
+
+
+@dataclass
+class Node:
+    """One item while the tree is being built."""
+
+    style: str
+    rank: int
+    value: int
+    marker: str
+    title: str = ""
+    own: list[Line] = field(default_factory=list)  # the item's own text pieces (title sentence first)
+    children: list["Node"] = field(default_factory=list)
+    parent: "Node | None" = None
+    span: list[int] = field(default_factory=lambda: [0, 0])
+    has_text: bool = False  # text of its own besides the title sentence
+    inline: bool = False  # found inside a paragraph rather than at its start
+    intro: str = ""  # the unnumbered paragraph just before it (for past/future judgement)
+    unit_text: str = ""  # where its responsibility bracket is looked for
+    kind: str = ""
+
+    def own_text(self) -> str:
+        return "".join(p.text for p in self.own)
+
+    def heading_ancestor(self) -> "Node | None":
+        node: Node | None = self
+        while node is not None and node.rank >= PARA_RANK:
+            node = node.parent
+        return node
+
+
+def match_marker(text: str) -> tuple[str, int, int, str, int] | None:
+    """(style, rank, value, normalised marker, length) for a paragraph starting with a marker."""
+    for style, rank, rx in MARKERS:
+        m = rx.match(text)
+        if not m:
+            continue
+        rest = text[m.end():]
+        if style in ("n", "pn") and rest[:1] in ("年", "月", "日", "%", "号", "个", "万", "亿"):
+            return None
+        if style == "cn":
+            return style, rank, _cn_value(m["v"]), m["v"] + "、", m.end()
+        if style == "pcn":
+            return style, rank, _cn_value(m["v"]), f"({m['v']})", m.end()
+        if style == "n":
+            p = "." if m["p"] in ".．" else "、"
+            return style, rank, int(m["v"]), m["v"] + p, m.end()
+        if style == "pn":
+            v = m["v"] or m["w"]
+            return style, rank, int(v), f"({v})", m.end()
+        if style == "circ":
+            return style, rank, ord(m["c"]) - ord("①") + 1, m["c"], m.end()
+        if style == "shi":
+            return style, rank, _cn_value(m["v"]), m["v"] + "是", m.end()
+        if style == "dash":
+            return style, rank, 0, "——", m.end()
+    return None
+
+
+def _cn_value(text: str) -> int:
+    if "十" not in text:
+        return _CN_VAL.get(text[-1], 0) if len(text) == 1 else 0
+    tens, _, ones = text.partition("十")
+    return (_CN_VAL.get(tens, 1) if tens else 1) * 10 + (_CN_VAL.get(ones, 0) if ones else 0)
+
+
+def cut_title(rest: str) -> tuple[int, int]:
+    """(title_end, text_start) within ``rest``: the title runs to the first 。/；/：, or the
+    whole line when it has none; a heading glued to its body ends with its heading phrase."""
+    m = _TITLE_END.search(rest)
+    if m:
+        end, start = m.start(), m.end()
+    else:
+        end = start = len(rest)
+    if end > 20:
+        h = HEAD_PHRASES.match(rest)
+        if h and not _TITLE_END.match(rest[h.end():h.end() + 1] or "。"):
+            return h.end(), h.end()
+    return end, start
+
+
+class Builder:
+    """Builds the item tree from the body's paragraphs."""
+
+    def __init__(self) -> None:
+        self.root = Node("root", 0, 0, "")
+        self.stack: list[Node] = [self.root]
+        self.last_plain = ""  # the latest unnumbered paragraph that is not an item
+
+    # -- paragraphs ------------------------------------------------------------------------
+    def add_paragraph(self, para: Line) -> None:
+        for piece in self._split_glued(para):
+            self._add_one(piece)
+
+    def _split_glued(self, para: Line) -> list[Line]:
+        """Split where a scraper glued the next heading onto a paragraph: '…转变。二、着力…'.
+        Only a marker that continues an open sequence counts."""
+        text = para.text
+        cuts: list[int] = []
+        for m in re.finditer(rf"[。；;]\s*(?=([{CN_NUM}]{{1,3}}、|\([{CN_NUM}]{{1,3}}\)))", text):
+            hit = match_marker(text[m.end():])
+            if not hit:
+                continue
+            style, _, value, _, _ = hit
+            open_same = [n for n in self.stack if n.style == style]
+            if open_same and open_same[-1].value + 1 == value:
+                cuts.append(m.end())
+        if not cuts:
+            return [para]
+        pieces, prev = [], 0
+        for c in cuts:
+            pieces.append(para.slice(prev, c))
+            prev = c
+        pieces.append(para.slice(prev, len(text)))
+        return pieces
+
+    def _add_one(self, para: Line) -> None:
+        hit = match_marker(para.text)
+        if hit is None:
+            self._add_plain(para)
+            return
+        style, rank, value, marker, length = hit
+        node = Node(style, rank, value, marker)
+        node.intro = self.last_plain
+        self.last_plain = ""
+        self._fill(node, para, length)
+        self._push(node)
+        self._inline(node, para, length)
+
+    def _add_plain(self, para: Line) -> None:
+        parent_head = self.stack[-1].heading_ancestor() if len(self.stack) > 1 else None
+        m = _FIRST_SENTENCE.match(para.text)
+        if parent_head is not None and parent_head is not self.root and m:
+            node = Node("topic", PARA_RANK, 0, "")
+            node.intro = self.last_plain
+            self.last_plain = ""
+            self._fill(node, para, 0)
+            self._push(node)
+            self._inline(node, para, 0)
+            return
+        top = self.stack[-1]
+        self.last_plain = para.text
+        if top is self.root:
+            return  # preface before the first item: nobody's text
+        top.own.append(para)
+        top.has_text = True
+        top.unit_text += para.text
+        top.span[1] = max(top.span[1], para.orig_span()[1])
+
+    def _fill(self, node: Node, para: Line, mlen: int) -> None:
+        rest = para.text[mlen:]
+        lead = len(rest) - len(rest.lstrip(" "))
+        title_end, text_start = cut_title(rest[lead:])
+        node.title = rest[lead:lead + title_end].strip().rstrip("。；;：:，, ")
+        body = rest[lead + text_start:]
+        node.has_text = bool(body.strip(" 。；;：:"))
+        node.own.append(para.slice(mlen, len(para.text)))
+        node.unit_text = para.text
+        node.span = para.orig_span()
+
+    def _push(self, node: Node) -> None:
+        while len(self.stack) > 1 and self.stack[-1].rank >= node.rank:
+            self.stack.pop()
+        parent = self.stack[-1]
+        node.parent = parent
+        parent.children.append(node)
+        self.stack.append(node)
+
+    # -- inline enumerations ---------------------------------------------------------------
+    def _inline(self, node: Node, para: Line, mlen: int) -> None:
+        """Children written inside the paragraph: '具体包括：1探索…；(2)加快…' or '一是…。二是…'."""
+        text = para.text
+        starts = _inline_numbers(text, mlen) or _inline_shi(text, mlen) or _inline_circles(text, mlen)
+        if not starts:
+            return
+        children: list[Node] = []
+        for i, (pos, mend, value, marker) in enumerate(starts):
+            if i + 1 < len(starts):
+                end = starts[i + 1][0]
+                while end > mend and text[end - 1] in "；;。，, ":
+                    end -= 1
+                end += 1 if text[end:end + 1] in "；;。" else 0
+            else:
+                stop = text.find("。", mend)
+                end = len(text) if stop < 0 else stop + 1
+            piece = para.slice(pos, end)
+            body = text[mend:end]
+            m = re.search(r"[；;。]", body)
+            title = body[:m.start()] if m else body
+            title = strip_unit_bracket(title.rstrip("；;。，, "))
+            child = Node("inline", PARA_RANK + 1, value, marker, title=title[:40], inline=True)
+            child.own = [para.slice(mend, end)]
+            child.unit_text = body
+            child.span = piece.orig_span()
+            child.parent = node
+            children.append(child)
+        # The parent's own text loses the children's pieces.
+        first, last_end = starts[0][0], _offset_end(children[-1], para)
+        node.own = [para.slice(mlen, first), para.slice(last_end, len(text))]
+        node.children.extend(children)
+        # A bracket only the last child carries belongs to the whole paragraph (it follows the
+        # list); when several children carry one, each keeps its own.
+        with_bracket = [c for c in children if re.search(r"[(（][^()（）]*(?:牵头|负责|配合)[^()（）]*[)）]", c.unit_text)]
+        if len(with_bracket) <= 1:
+            node.unit_text = para.text
+            for c in with_bracket:
+                c.unit_text = ""
+        else:
+            node.unit_text = text[:first] + text[last_end:]
+
+
+def _offset_end(child: Node, para: Line) -> int:
+    piece = child.own[0]
+    if not piece.offs:
+        return len(para.text)
+    last = piece.offs[-1]
+    return para.offs.index(last) + 1
+
+
+def _inline_numbers(text: str, mlen: int) -> list[tuple[int, int, int, str]]:
+    """Positions of an inline 1…2…3 enumeration (brackets optional, since scraping loses them)."""
+    rx = re.compile(r"(?:\(\s*(\d{1,2})\s*\)|\(?(\d{1,2})\)?)[、.．]?")
+    found: list[tuple[int, int, int, str]] = []
+    pos = mlen
+    expect = 1
+    while True:
+        best = None
+        for m in re.finditer(r"(?:(?<=[:：；;。])|(?<=具体包括)|(?<=包括))\s*(?=\(?\d)", text[pos:]):
+            at = pos + m.end()
+            mm = rx.match(text, at)
+            if not mm:
+                continue
+            v = int(mm[1] or mm[2])
+            nxt = text[mm.end():mm.end() + 1]
+            if v != expect or not nxt or nxt in _NOT_AFTER_INLINE_NUM or nxt.isdigit():
+                continue
+            if expect > 1 and text[at - 1:at] in ":：" and not found:
+                continue
+            if expect == 1:
+                prev = text[max(mlen, at - 8):at]
+                if not (prev.endswith((":", "：")) or _INLINE_TRIGGER.search(prev) or prev.endswith("。")):
+                    continue
+            elif text[at - 1:at] not in "；;。":
+                continue
+            best = (at, mm.end(), v, f"({v})")
+            break
+        if best is None:
+            break
+        found.append(best)
+        pos = best[1]
+        expect += 1
+    return found if len(found) >= 2 else []
+
+
+def _inline_shi(text: str, mlen: int) -> list[tuple[int, int, int, str]]:
+    """Positions of an inline 一是…二是… enumeration inside one paragraph."""
+    found: list[tuple[int, int, int, str]] = []
+    pos = mlen
+    expect = 1
+    while expect <= 10:
+        word = CN_NUM[expect - 1] + "是"
+        m = re.compile(r"(?<=[。；;：:，,])\s*" + word).search(text, pos)
+        if not m:
+            break
+        at = m.end() - len(word)
+        found.append((at, m.end(), expect, word))
+        pos = m.end()
+        expect += 1
+    return found if len(found) >= 2 else []
+
+
+def _inline_circles(text: str, mlen: int) -> list[tuple[int, int, int, str]]:
+    found: list[tuple[int, int, int, str]] = []
+    pos = mlen
+    for value in range(1, 21):
+        ch = chr(ord("①") + value - 1)
+        at = text.find(ch, pos)
+        if at < 0:
+            break
+        found.append((at, at + 1, value, ch))
+        pos = at + 1
+    return found if len(found) >= 2 else []
+
+
+def keyword_kind(title: str) -> str | None:
+    """The kind a heading's own words give it (主要目标 → goal…), or None."""
+    bare = re.sub(r"[\s“”\"，,、：:。]", "", title)
+    if len(bare) > 12:
+        return None
+    for kind, rx in KIND_WORDS:
+        if rx.search(bare):
+            return kind
+    return None
+
+
+def assign_kinds(root: Node, *, plan_doc: bool) -> None:
+    """Mechanical kinds: heading words first, then the parent's context/goal/safeguard, then
+    section (children and no text of its own) or task. In a report that is not a plan, a run of
+    items not introduced as future work (下一步, 今后, 将…) describes past work: context."""
+    def visit(node: Node, parent_kind: str, past: bool) -> None:
+        kw = keyword_kind(node.title) if not node.inline else None
+        if kw:
+            node.kind = kw
+        elif parent_kind in ("context", "goal", "safeguard"):
+            node.kind = parent_kind
+        elif past:
+            node.kind = "context"
+        elif node.children and not node.has_text and not node.inline and node.style != "topic":
+            node.kind = "section"
+        else:
+            node.kind = "task"
+        for child in node.children:
+            visit(child, node.kind, False)
+
+    run_past = False
+    for child in root.children:
+        if not plan_doc and child.value in (0, 1):
+            run_past = not FUTURE.search(child.intro)
+        visit(child, "", run_past and not plan_doc)
