@@ -20,7 +20,8 @@ from typing import Any
 
 import pytest
 from django.contrib.staticfiles.views import serve as static_serve
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.http import HttpResponse
+from django.urls import URLPattern, URLResolver, get_resolver, include, path, reverse
 
 from kexie.accounts.models import DataScope, Role
 from kexie.accounts.permissions import PERMISSIONS
@@ -243,16 +244,51 @@ def served_urls() -> dict[str, str]:
     return urls
 
 
+def unregistered() -> list[str]:
+    return sorted(set(served_urls()) - set(REGISTRY) - set(PUBLIC))
+
+
+def stale() -> list[str]:
+    return sorted((set(REGISTRY) | set(PUBLIC)) - set(served_urls()))
+
+
 def test_every_url_has_an_entry_in_the_matrix():
-    missing = sorted(set(served_urls()) - set(REGISTRY) - set(PUBLIC))
+    missing = unregistered()
     assert not missing, (
         "These URLs have no entry in tests/test_permission_matrix.py (REGISTRY or PUBLIC): "
         + ", ".join(f"{name} ({served_urls()[name]})" for name in missing))
 
 
 def test_every_entry_names_a_url_that_exists():
-    gone = sorted((set(REGISTRY) | set(PUBLIC)) - set(served_urls()))
+    gone = stale()
     assert not gone, f"These entries name URLs that no longer exist: {gone}"
+
+
+# A URL configuration with one page more than the application, and one page less, to show that
+# the two checks above notice both.
+def _probe_view(request):
+    return HttpResponse("probe")
+
+
+urlpatterns = [
+    path("", include("kexie.urls")),
+    path("matrix-probe/", _probe_view, name="matrix_probe"),
+]
+
+
+def test_the_matrix_notices_a_url_without_an_entry_and_an_entry_without_a_url(settings):
+    settings.ROOT_URLCONF = __name__
+    assert unregistered() == ["matrix_probe"]
+    assert stale() == []
+    settings.ROOT_URLCONF = _HomeOnly
+    assert unregistered() == []
+    assert "api:organization-list" in stale()
+
+
+class _HomeOnly:
+    """A URL configuration that has lost every page but the home page."""
+
+    urlpatterns = [path("", _probe_view, name="home")]
 
 
 def test_the_matrix_covers_the_api_and_every_html_area():
