@@ -236,3 +236,18 @@ def test_a_bad_filter_is_a_400_naming_the_filter(world, signed_in):
     response = signed_in(world.provincial_clerk).get(list_url(under="abc"), **ZH)
     assert response.status_code == 400
     assert response.json()["detail"].startswith("所属组织及其下级")
+
+
+def test_an_edit_refuses_fields_that_belong_to_other_actions(world, signed_in):
+    client = signed_in(world.provincial_clerk)
+    response = client.patch(reverse("api:organization-detail", args=[world.county_a.pk]),
+                            {"status": "dissolved", "parent": world.prov_a.pk, "depth": 0, "name": "新名"},
+                            content_type="application/json", **ZH)
+    assert response.status_code == 400
+    body = response.json()
+    assert body["status"] == ["修改状态请使用“变更状态”操作。"]
+    assert body["parent"] == ["修改上级组织请使用“移动”操作。"]
+    assert "depth" in body
+    world.county_a.refresh_from_db()
+    assert (world.county_a.name, world.county_a.status, world.county_a.parent) == (
+        "甲县科学技术协会", "active", world.city_a)

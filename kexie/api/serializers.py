@@ -73,6 +73,17 @@ class OrganizationWriteSerializer(serializers.ModelSerializer):
         fields = list(EDITABLE_FIELDS)
         validators = []  # uniqueness is the model's job (full_clean in the service)
 
+    def validate(self, attrs):
+        # A field that cannot be written here is refused rather than silently dropped, so that
+        # a client sending {"status": ...} learns it has to use the status action.
+        elsewhere = {"parent": _("Use the move action to change the parent organisation."),
+                     "status": _("Use the status action to change the status.")}
+        unknown = [key for key in getattr(self, "initial_data", {}) if key not in self.fields]
+        if unknown:
+            raise serializers.ValidationError(
+                {key: elsewhere.get(key, _("This field cannot be set here.")) for key in unknown})
+        return attrs
+
 
 class OrganizationCreateSerializer(OrganizationWriteSerializer):
     parent = ScopedOrganizationField(code="org.add", allow_null=True, label=_("parent organisation"))
