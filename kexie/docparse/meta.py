@@ -10,7 +10,7 @@ from datetime import date
 from kexie.docparse.normalise import MARKER_START, Line
 
 # Words that name a plan document (the genre this parser reads).
-PLAN_WORD = re.compile(r"方案|要点|规划|计划|意见|任务|纲要|安排|办法|细则|措施|部署|清单|台账|行动")
+PLAN_WORD = re.compile(r"方案|要点|规划|计划|意见|任务|纲要|安排|办法|细则|措施|清单|台账")
 NOTICE_TITLE = re.compile(r"^(?P<org>.*?)关于(?:印发|转发|下发|公布)?[《<]?(?P<inner>.+?)[》>]?的(?:通知|函|决定)$")
 ORG_SUFFIX = (r"(?:科学技术协会|科协|学会|协会|研究会|委员会|办公厅|办公室|人民政府|政府|"
               r"领导小组|部|厅|局|中心|处|科|院|会)")

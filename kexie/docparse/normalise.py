@@ -140,18 +140,19 @@ def _width(text: str) -> float:
 
 def _wrap_width(lines: list[Line]) -> float | None:
     """The fixed line width of a hard-wrapped layout (PDF text layer), or None when the text
-    is one paragraph per line. A wrapped layout shows many lines of nearly the same width."""
-    widths = [round(_width(l.text)) for l in lines if _width(l.text) >= 12]
-    if len(widths) < 4:
+    is one paragraph per line. A wrapped layout shows many lines of the same, widest width
+    that end in the middle of a sentence."""
+    sized = [(round(_width(l.text)), l.text) for l in lines if _width(l.text) >= 12]
+    if len(sized) < 4:
         return None
-    top = max(widths)
     counts: dict[int, int] = {}
-    for w in widths:
+    for w, _ in sized:
         counts[w] = counts.get(w, 0) + 1
+    top = max(counts)
     best = max(counts, key=lambda w: (sum(counts.get(w + d, 0) for d in (-1, 0, 1)), w))
-    near = sum(counts.get(best + d, 0) for d in (-1, 0, 1))
-    # Wrapped text: the commonest width is (close to) the widest line and covers many lines.
-    if near >= max(3, 0.3 * len(widths)) and best >= top - 2:
+    full = [t for w, t in sized if abs(w - best) <= 1]
+    open_ended = sum(1 for t in full if _ends_open(t))
+    if best >= top - 2 and open_ended >= 3 and open_ended >= 0.5 * len(full):
         return float(best)
     return None
 

@@ -33,7 +33,7 @@ KIND_WORDS: list[tuple[str, re.Pattern[str]]] = [
     ("goal", re.compile(r"主要目标|发展目标|工作目标|总体目标|具体目标|预期目标|目标任务|目标要求|奋斗目标")),
     ("safeguard", re.compile(r"保障措施|组织保障|保障机制|工作保障|实施保障|组织实施|工作要求|保障条件|政策保障")),
     ("context", re.compile(r"背景|形势|总体要求|指导思想|基本原则|工作原则|总体思路|重要意义|基本情况|现状|"
-                           r"工作回顾|主要成效|工作成效|取得成效|总体考虑|工作思路")),
+                           r"工作回顾|主要成效|工作成效|取得成效|总体考虑|工作思路|发展基础|工作基础|现实基础|面临形势|发展环境")),
 ]
 # Heading phrases a heading line can run into its body without punctuation: 指导思想坚持以…
 HEAD_PHRASES = re.compile(
@@ -42,7 +42,8 @@ HEAD_PHRASES = re.compile(
     r"背景形势|工作背景|督促检查|考核评估|总体思路)"
 )
 _TITLE_END = re.compile(r"[。；;：:！？!?]")
-_FIRST_SENTENCE = re.compile(r"^([^。！？!?]{2,30})。")
+# A topic sentence is a short heading: no comma inside (a sentence with one is body text).
+_FIRST_SENTENCE = re.compile(r"^([^。！？!?，,；;]{2,30})。")
 FUTURE = re.compile(r"下一步|今后|接下来|下阶段|下一阶段|将(?:继续|进一步|深入|着力|全力|加快|推动|积极|坚持|持续|重点|大力|以)")
 _INLINE_TRIGGER = re.compile(r"(?:具体包括|主要包括|重点包括|包括|主要有|具体为|具体是)[:：]?")
 _NOT_AFTER_INLINE_NUM = set("年月日号个家项次名人万亿千百十元条批期届所场%.、,，:：·")
@@ -137,22 +138,82 @@ class Builder:
 
     # -- paragraphs ------------------------------------------------------------------------
     def add_paragraph(self, para: Line) -> None:
+        if "\t" in para.text:
+            self._add_row(para)
+            return
+        self.columns = None
         for piece in self._split_glued(para):
             self._add_one(piece)
+
+    # -- tables flattened to lines (cells separated by tabs) -------------------------------
+    columns: dict[str, int] | None = None
+
+    def _add_row(self, para: Line) -> None:
+        """A table row: the header row names the columns (序号、任务、牵头单位、完成时限…);
+        each later row with a number or a task becomes an item under the open heading."""
+        cells = _cells(para)
+        texts = [c.text for c in cells]
+        header = _header_columns(texts)
+        if header:
+            self.columns = header
+            return
+        cols = self.columns
+        if cols is None or "task" not in cols:
+            joined = Line(" ".join(texts), [])
+            for c in cells:
+                joined.offs.extend(c.offs + ([c.offs[-1]] if c.offs else []))
+            joined.offs = joined.offs[:len(joined.text)]
+            self._add_one(joined)
+            return
+
+        def cell(role: str) -> Line | None:
+            i = cols.get(role)
+            return cells[i] if i is not None and i < len(cells) and cells[i].text else None
+
+        task = cell("task")
+        if task is None:
+            return
+        num = cell("num")
+        hit = match_marker(task.text)
+        if hit:
+            style, rank, value, marker, length = hit
+        elif num is not None and num.text.isdigit():
+            style, rank, value, marker, length = "row", 3, int(num.text), num.text + ".", 0
+        else:
+            style, rank, value, marker, length = "row", 3, 0, "", 0
+        node = Node(style, rank, value, marker)
+        self._fill(node, task, length)
+        units = []
+        for role, word in (("lead", "牵头"), ("co", "配合")):
+            c = cell(role)
+            if c is not None:
+                units.append(c.text + word)
+        node.unit_text = "（" + "；".join(units) + "）" if units else ""
+        for role in ("detail", "target", "due"):
+            c = cell(role)
+            if c is not None:
+                node.own.append(Line("。", [c.offs[0]]) + c)
+                node.has_text = node.has_text or role == "detail"
+        node.span = [cells[0].orig_span()[0], cells[-1].orig_span()[1]]
+        self._push(node)
 
     def _split_glued(self, para: Line) -> list[Line]:
         """Split where a scraper glued the next heading onto a paragraph: '…转变。二、着力…'.
         Only a marker that continues an open sequence counts."""
         text = para.text
         cuts: list[int] = []
-        for m in re.finditer(rf"[。；;]\s*(?=([{CN_NUM}]{{1,3}}、|\([{CN_NUM}]{{1,3}}\)))", text):
+        last = {n.style: n.value for n in self.stack}
+        own = match_marker(text)
+        if own:
+            last[own[0]] = own[2]
+        for m in re.finditer(rf"[。；;]\s*(?=[{CN_NUM}]{{1,3}}、|\([{CN_NUM}]{{1,3}}\))|。\s*(?=\d{{1,2}}[.、](?!\d))", text):
             hit = match_marker(text[m.end():])
             if not hit:
                 continue
             style, _, value, _, _ = hit
-            open_same = [n for n in self.stack if n.style == style]
-            if open_same and open_same[-1].value + 1 == value:
+            if style in last and last[style] + 1 == value:
                 cuts.append(m.end())
+                last[style] = value
         if not cuts:
             return [para]
         pieces, prev = [], 0
@@ -199,7 +260,7 @@ class Builder:
         rest = para.text[mlen:]
         lead = len(rest) - len(rest.lstrip(" "))
         title_end, text_start = cut_title(rest[lead:])
-        node.title = rest[lead:lead + title_end].strip().rstrip("。；;：:，, ")
+        node.title = strip_unit_bracket(rest[lead:lead + title_end].strip().rstrip("。；;：:，, "))
         body = rest[lead + text_start:]
         node.has_text = bool(body.strip(" 。；;：:"))
         node.own.append(para.slice(mlen, len(para.text)))
@@ -255,6 +316,40 @@ class Builder:
                 c.unit_text = ""
         else:
             node.unit_text = text[:first] + text[last_end:]
+
+
+_HEADER_WORDS: list[tuple[str, re.Pattern[str]]] = [
+    ("num", re.compile(r"^(?:序号|编号|序|No\.?)$")),
+    ("lead", re.compile(r"牵头|主责")),
+    ("co", re.compile(r"配合|协同|参与|协办|责任单位|责任部门")),
+    ("due", re.compile(r"时限|时间|完成期限|进度安排|截止")),
+    ("target", re.compile(r"指标|目标值|预期成果|预期目标")),
+    ("detail", re.compile(r"具体|措施|举措|内容|要求")),
+    ("task", re.compile(r"任务|事项|工作|项目|名称")),
+]
+
+
+def _cells(para: Line) -> list[Line]:
+    cells, start = [], 0
+    text = para.text
+    for i, ch in enumerate(text + "\t"):
+        if ch == "\t":
+            cells.append(para.slice(start, i).strip())
+            start = i + 1
+    return cells
+
+
+def _header_columns(texts: list[str]) -> dict[str, int] | None:
+    """Column roles of a header row, or None when the row is not a header."""
+    roles: dict[str, int] = {}
+    for i, t in enumerate(texts):
+        if len(t) > 12:
+            return None
+        for role, rx in _HEADER_WORDS:
+            if rx.search(t) and role not in roles:
+                roles[role] = i
+                break
+    return roles if "task" in roles and len(roles) >= 2 else None
 
 
 def _offset_end(child: Node, para: Line) -> int:

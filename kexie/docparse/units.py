@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-_SPLIT = re.compile(r"[、，,；;和及与/]|以及")
+_SPLIT = re.compile(r"[、，,；;/]|以及")  # not 和/及: 省工业和信息化厅 is one unit
 _BRACKET = re.compile(r"[(（]([^()（）]{2,80})[)）]")
 _LABEL = re.compile(r"(牵头单位|牵头部门|主责单位|责任单位|责任部门|配合单位|配合部门|参与单位|协办单位|协同单位)"
                     r"\s*[:：]\s*([^；;。()（）\n]+)")
