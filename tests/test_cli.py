@@ -13,9 +13,9 @@ KEXIE = str(Path(sys.executable).with_name("kexie"))
 
 
 def run_kexie(*args, env: dict | None = None, timeout: int = 180) -> subprocess.CompletedProcess:
-    """Run the installed console script with a clean environment (no test settings, no KEXIE_*
-    variables of this shell) plus ``env``."""
-    base = {k: v for k, v in os.environ.items() if not k.startswith("KEXIE_") and k != "DJANGO_SETTINGS_MODULE"}
+    """Run the installed console script with a clean environment (no KEXIE_* or DJANGO_*
+    variables of this process, such as the test settings) plus ``env``."""
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("KEXIE_", "DJANGO_"))}
     return subprocess.run([KEXIE, *args], env={**base, **(env or {})}, capture_output=True, text=True,
                           timeout=timeout, stdin=subprocess.DEVNULL)
 
