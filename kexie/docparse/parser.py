@@ -47,24 +47,25 @@ def parse_text(text: str, *, source: str | None = None) -> dict[str, Any]:
     def visit(node: Node, key: str, inherited_due: str | None,
               inherited_units: tuple[list[str], list[str]]) -> None:
         own = node.own_text()
+        full = node.full_text()
         lead, co = find_units(node.unit_text) if node.unit_text else ([], [])
         if not lead and not co:
             lead, co = inherited_units
         elif not lead:
             lead = inherited_units[0]
-        explicit = latest_deadline(node.title + "。" + own, year)
+        explicit = latest_deadline(full, year)
         due = explicit or inherited_due
         shown_due = None if node.kind in ("section", "context") else due
         targets = []
         if node.kind in ("task", "goal", "safeguard"):
-            targets = find_targets(own if own else node.title, goal=node.kind == "goal",
+            targets = find_targets(full, goal=node.kind == "goal",
                                    due=shown_due, plan_year=year)
         items.append({
             "key": key,
             "marker": node.marker,
             "kind": node.kind,
             "title": node.title,
-            "text": own.strip(),
+            "text": own.strip().lstrip("。；;：:，, ").strip(),
             "lead_units": list(lead),
             "co_units": list(co),
             "due": shown_due,

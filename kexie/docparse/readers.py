@@ -156,14 +156,28 @@ def read_pdf(path: str) -> str:
         raise _err("encrypted") from None
     except (PDFSyntaxError, ValueError, TypeError, KeyError):
         raise _err("bad_pdf") from None
-    except Exception as exc:  # pdfminer has no common base class for damaged files
-        if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
+    except Exception as exc:  # pdfplumber wraps pdfminer's errors, which share no base class
+        if _caused_by_encryption(exc, (PDFPasswordIncorrect, PDFEncryptionError)):
             raise _err("encrypted") from None
         raise _err("bad_pdf") from None
     text = "\n".join(pages)
     if not text.strip():
         raise _err("no_text")
     return text
+
+
+def _caused_by_encryption(exc: BaseException, kinds: tuple[type, ...]) -> bool:
+    seen: list[BaseException] = []
+    todo: list[object] = [exc]
+    while todo:
+        e = todo.pop()
+        if not isinstance(e, BaseException) or e in seen:
+            continue
+        seen.append(e)
+        if isinstance(e, kinds) or "password" in str(e).lower() or "encrypt" in str(e).lower():
+            return True
+        todo.extend([e.__cause__, e.__context__, *e.args])
+    return False
 
 
 class _HTMLText(HTMLParser):

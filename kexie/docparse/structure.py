@@ -58,7 +58,9 @@ class Node:
     value: int
     marker: str
     title: str = ""
-    own: list[Line] = field(default_factory=list)  # the item's own text pieces (title sentence first)
+    head: Line = field(default_factory=lambda: Line("", []))  # the title sentence as written
+    own: list[Line] = field(default_factory=list)  # the item's own text after it, children excluded
+    body_at: int = 0  # where the text after the title starts in the paragraph
     children: list["Node"] = field(default_factory=list)
     parent: "Node | None" = None
     span: list[int] = field(default_factory=lambda: [0, 0])
@@ -70,6 +72,10 @@ class Node:
 
     def own_text(self) -> str:
         return "".join(p.text for p in self.own)
+
+    def full_text(self) -> str:
+        """Title sentence and own text: where deadlines and targets are looked for."""
+        return self.head.text + self.own_text()
 
     def heading_ancestor(self) -> "Node | None":
         node: Node | None = self
@@ -263,7 +269,9 @@ class Builder:
         node.title = strip_unit_bracket(rest[lead:lead + title_end].strip().rstrip("。；;：:，, "))
         body = rest[lead + text_start:]
         node.has_text = bool(body.strip(" 。；;：:"))
-        node.own.append(para.slice(mlen, len(para.text)))
+        node.body_at = mlen + lead + text_start
+        node.head = para.slice(mlen, node.body_at)
+        node.own = [para.slice(node.body_at, len(para.text))]
         node.unit_text = para.text
         node.span = para.orig_span()
 
@@ -298,14 +306,16 @@ class Builder:
             title = body[:m.start()] if m else body
             title = strip_unit_bracket(title.rstrip("；;。，, "))
             child = Node("inline", PARA_RANK + 1, value, marker, title=title[:40], inline=True)
-            child.own = [para.slice(mend, end)]
+            cut = mend + (m.end() if m else len(body))
+            child.head = para.slice(mend, cut)
+            child.own = [para.slice(cut, end)]
             child.unit_text = body
             child.span = piece.orig_span()
             child.parent = node
             children.append(child)
         # The parent's own text loses the children's pieces.
-        first, last_end = starts[0][0], _offset_end(children[-1], para)
-        node.own = [para.slice(mlen, first), para.slice(last_end, len(text))]
+        first, last_end = starts[0][0], end
+        node.own = [para.slice(node.body_at, max(first, node.body_at)), para.slice(last_end, len(text))]
         node.children.extend(children)
         # A bracket only the last child carries belongs to the whole paragraph (it follows the
         # list); when several children carry one, each keeps its own.
@@ -350,14 +360,6 @@ def _header_columns(texts: list[str]) -> dict[str, int] | None:
                 roles[role] = i
                 break
     return roles if "task" in roles and len(roles) >= 2 else None
-
-
-def _offset_end(child: Node, para: Line) -> int:
-    piece = child.own[0]
-    if not piece.offs:
-        return len(para.text)
-    last = piece.offs[-1]
-    return para.offs.index(last) + 1
 
 
 def _inline_numbers(text: str, mlen: int) -> list[tuple[int, int, int, str]]:
