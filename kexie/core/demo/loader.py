@@ -11,11 +11,10 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
-from django.utils import timezone
 
-from kexie.accounts.models import PasswordHistory, Role, User
+from kexie.accounts.models import Role, User
 from kexie.accounts.roles import BUILTIN_ROLES, ensure_builtin_roles
-from kexie.audit.services import audit_record
+from kexie.accounts.services import user_create, user_set_password
 from kexie.core.validators import CREDIT_CODE_ALPHABET, credit_code_check_char
 from kexie.organizations.models import Organization
 from kexie.organizations.services import organization_create
@@ -71,26 +70,16 @@ def _organization_at(path: tuple[str, ...]) -> Organization:
 
 
 def _ensure_user(account: DemoAccount, result: DemoResult) -> User:
-    """Create one demo account with the demo password, its role and its audit row.
-
-    The only place the demo writes users: the account services were not there when the demo
-    was written, and keeping it in one helper makes the switch a one-line change."""
+    """Create one demo account through the account services, with the demo password in place
+    of the temporary one, so that a business persona can start working at once."""
     user = User.objects.filter(username=account.username).first()
     if user is not None:
         return user
-    organization = _organization_at(account.org_path)
-    role = Role.objects.get(code=account.role)
     with transaction.atomic():
-        user = User(username=account.username, full_name=account.full_name, organization=organization,
-                    must_change_password=False, password_changed_at=timezone.now())
-        user.set_password(DEMO_PASSWORD)
-        user.full_clean(exclude=["password"])
-        user.save()
-        PasswordHistory.objects.create(user=user, encoded=user.password)
-        user.roles.set([role])
-        audit_record(action="create", obj=user, username="demo",
-                     new={"username": user.username, "organization": organization.pk, "roles": [role.code]},
-                     detail="demo data")
+        user, _temporary = user_create(by=None, username=account.username, full_name=account.full_name,
+                                       organization=_organization_at(account.org_path),
+                                       roles=[Role.objects.get(code=account.role)])
+        user_set_password(user=user, by=None, raw=DEMO_PASSWORD)
     result.users_created += 1
     return user
 
