@@ -5,6 +5,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -80,6 +81,27 @@ def test_kexie_audit_verify_passes_on_a_fresh_database_and_fails_on_a_tampered_o
     bad = run_kexie("audit", "verify", env=env)
     assert bad.returncode == 1
     assert "record id 3" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_processes_writing_audit_rows_at_once_keep_one_chain_on_sqlite(fresh_env):
+    # SQLite has no row locks: the chain relies on every transaction beginning IMMEDIATE.
+    env = fresh_env()
+    start = time.time() + 5  # all three start writing at the same moment, after start-up
+    write = ("import time\n"
+             "from django.db import transaction\n"
+             "from kexie.audit.services import audit_record\n"
+             f"time.sleep(max(0, {start} - time.time()))\n"
+             "for n in range(100):\n"
+             "    with transaction.atomic():\n"
+             "        audit_record(action='update', username='p', new={'n': n})\n")
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("KEXIE_", "DJANGO_"))}
+    writers = [subprocess.Popen([KEXIE, "shell", "-v", "0", "-c", write], env={**base, **env},
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    outcomes = [writer.communicate(timeout=180) for writer in writers]
+
+    assert [writer.returncode for writer in writers] == [0, 0, 0], outcomes
+    verify = run_kexie("audit", "verify", env=env)
+    assert verify.returncode == 0 and "300 records verified" in verify.stdout, verify.stdout + verify.stderr
 
 
 def test_the_worker_runs_the_purge_task(fresh_env):
