@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from kexie.docparse.deadlines import latest_deadline
-from kexie.docparse.meta import PLAN_WORD, find_meta
+from kexie.docparse.meta import TITLE_WORD, find_meta
 from kexie.docparse.normalise import normalise
 from kexie.docparse.structure import Builder, Node, assign_kinds
 from kexie.docparse.targets import find_targets
@@ -37,7 +37,9 @@ def parse_text(text: str, *, source: str | None = None) -> dict[str, Any]:
         builder.add_paragraph(line)
 
     title = meta.title
-    plan_doc = bool(title and PLAN_WORD.search(re.sub(r"《[^》]*》", "", title)))
+    # A news report about a plan (no plan or notice word outside its 《》) reads differently:
+    # its enumerations may describe past work.
+    plan_doc = bool(title and TITLE_WORD.search(re.sub(r"《[^》]*》", "", title)))
     assign_kinds(builder.root, plan_doc=plan_doc)
 
     year = _plan_year(meta.period, meta.issued_on)

@@ -33,7 +33,8 @@ KIND_WORDS: list[tuple[str, re.Pattern[str]]] = [
     ("goal", re.compile(r"主要目标|发展目标|工作目标|总体目标|具体目标|预期目标|目标任务|目标要求|奋斗目标")),
     ("safeguard", re.compile(r"保障措施|组织保障|保障机制|工作保障|实施保障|组织实施|工作要求|保障条件|政策保障")),
     ("context", re.compile(r"背景|形势|总体要求|指导思想|基本原则|工作原则|总体思路|重要意义|基本情况|现状|"
-                           r"工作回顾|主要成效|工作成效|取得成效|总体考虑|工作思路|发展基础|工作基础|现实基础|面临形势|发展环境")),
+                           r"工作回顾|工作总结|主要成效|工作成效|取得成效|主要成绩|总体考虑|工作思路|发展基础|工作基础|现实基础|面临形势|"
+                           r"发展环境")),
 ]
 # Heading phrases a heading line can run into its body without punctuation: 指导思想坚持以…
 HEAD_PHRASES = re.compile(

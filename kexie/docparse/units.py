@@ -71,10 +71,23 @@ def _from_bracket(inner: str) -> tuple[list[str], list[str]]:
     return lead, co
 
 
+# "责任单位：学会部（牵头）、科普部": the unit marked （牵头） leads, the others share the work.
+_LABEL_WITH_MARK = re.compile(r"(?:责任单位|责任部门|牵头单位|承办单位)\s*[:：]\s*((?:[^；;。()（）\n]|[(（](?:牵头|主责|负责)[)）])+)")
+_MARKED_LEAD = re.compile(r"([^、，,；;：:()（）\s]{2,30})[(（](?:牵头|主责|负责)[)）]")
+
+
 def find_units(text: str) -> tuple[list[str], list[str]]:
     """(lead_units, co_units) named in an item's own text; empty lists when it names none."""
     lead: list[str] = []
     co: list[str] = []
+    marked = list(_MARKED_LEAD.finditer(text))
+    if marked:
+        lead = [m[1] for m in marked]
+        label = _LABEL_WITH_MARK.search(text)
+        if label:
+            rest = _MARKED_LEAD.sub(lambda m: m[1], label[1])
+            co = [u for u in split_units(rest) if u not in lead]
+        return lead, co
     for m in _BRACKET.finditer(text):
         if is_unit_bracket(m[1]):
             a, b = _from_bracket(m[1])

@@ -342,3 +342,22 @@ def test_spans_are_offsets_in_the_original_text():
     item = by_key(parse_file(str(path)))["1.1.1"]
     start, end = item["span"]
     assert text[start:end] == "１．建设社区科协。新建社区科协１５个。"
+
+
+def test_a_notice_that_is_itself_the_document():
+    plan = parse("27_notice_itself.txt")
+    assert plan["title"] == "某省科学技术协会关于开展2023年全国科普日活动的通知"
+    assert (plan["issuer"], plan["issued_on"]) == ("某省科学技术协会", "2023-08-01")
+    assert outline(plan) == [
+        ("1", "一、", "task", "活动主题"),
+        ("2", "二、", "section", "重点活动"),
+        ("2.1", "1.", "task", "举办科普日主场活动"),
+        ("2.2", "2.", "task", "开展科普进社区活动"),
+        ("3", "三、", "safeguard", "工作要求"),
+    ]
+    items = by_key(plan)
+    # 责任单位：科普部（牵头）、学会部、办公室 — the marked unit leads.
+    assert (items["2.1"]["lead_units"], items["2.1"]["co_units"]) == (["科普部"], ["学会部", "办公室"])
+    assert items["2.2"]["due"] == "2023-09-30"
+    assert targets(items["2.2"]) == [(100, None, "场")]
+    assert "各地要高度重视" in items["3"]["text"] and "2023年8月1日" not in items["3"]["text"]
