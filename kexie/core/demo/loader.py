@@ -41,7 +41,7 @@ def demo_credit_code(*, name: str, registration: str, region: str) -> str:
     return first17 + credit_code_check_char(first17)
 
 
-def _ensure_organization(node: Node, *, parent: Organization | None, region: str,
+def _ensure_organization(node: Node, *, parent: Organization | None, region: str, position: int,
                          result: DemoResult) -> None:
     org = Organization.objects.filter(parent=parent, name=node.name).first()
     region = node.region_code or region
@@ -51,6 +51,8 @@ def _ensure_organization(node: Node, *, parent: Organization | None, region: str
             "aliases": list(node.aliases),
             "region_code": node.region_code,
             "address": node.address,
+            # Siblings keep the order of the data (departments first, then cities ...).
+            "sort_order": position * 10,
         }
         if node.legal:
             fields["credit_code"] = demo_credit_code(name=node.name, registration=node.legal, region=region)
@@ -58,8 +60,8 @@ def _ensure_organization(node: Node, *, parent: Organization | None, region: str
             fields["founded_on"] = dt.date.fromisoformat(node.founded_on)
         org = organization_create(by=None, parent=parent, name=node.name, kind=node.kind, **fields)
         result.organizations_created += 1
-    for child in node.children:
-        _ensure_organization(child, parent=org, region=region, result=result)
+    for position, child in enumerate(node.children, start=1):
+        _ensure_organization(child, parent=org, region=region, position=position, result=result)
 
 
 def _organization_at(path: tuple[str, ...]) -> Organization:
@@ -93,7 +95,7 @@ def load_demo() -> DemoResult:
         # edited them, and a second demo run must not undo that.
         if Role.objects.filter(code__in=[code for code, *_ in BUILTIN_ROLES]).count() < len(BUILTIN_ROLES):
             ensure_builtin_roles()
-        _ensure_organization(NATIONAL, parent=None, region=NATIONAL_REGION, result=result)
+        _ensure_organization(NATIONAL, parent=None, region=NATIONAL_REGION, position=0, result=result)
         for account in ACCOUNTS:
             result.accounts.append((account, _ensure_user(account, result)))
     return result
