@@ -17,6 +17,8 @@ TITLE_WORD = re.compile(PLAN_WORD.pattern + r"|通知|决定|举措|实施意见
 ORG_SUFFIX = (r"(?:科学技术协会|科协|学会|协会|研究会|委员会|办公厅|办公室|人民政府|政府|"
               r"领导小组|部|厅|局|中心|处|科|院|会)")
 ORG_LINE = re.compile(r"^[\u4e00-\u9fff()（）]{2,30}" + ORG_SUFFIX + r"$")
+# Fallback: a title that opens with a body whose name ends unmistakably (某市科协事业发展规划).
+TITLE_ORG_STRONG = re.compile(r"^(?P<org>[^\s《》“”\"，,。:：()（）\d]{1,20}?(?:科学技术协会|科协|学会|协会|研究会|人民政府))")
 TITLE_ORG = re.compile(r"^(?P<org>[^\s《》“”\"，,。:：()（）\d]{2,25}?" + ORG_SUFFIX + r")(?=\d{4}年|关于|“|《)")
 DOC_NUMBER = re.compile(r"^(?P<num>[\u4e00-\u9fff]{1,14}\s*[〔\[(【]\s*\d{4}\s*[〕\])】]\s*\d{1,4}\s*号)(?:\s|$)")
 DATE_LINE = re.compile(r"^(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日(?:印发|发布|印)?$")
@@ -27,7 +29,7 @@ CN_DATE_LINE = re.compile(r"^(?P<y>[〇零一二三四五六七八九○Ｏ]{4})
 # Where the document itself ends: distribution lines and web-page furniture.
 END_LINE = re.compile(
     r"^(?:抄送|抄报|主题词|联系我们|版权所有|版权声明|Copyright|©|原文链接|相关链接|相关阅读|相关新闻|"
-    r"关闭窗口|打印本页|【打印|本篇文章共有|来源[:：]|责任编辑|编辑[:：]|上一篇|下一篇|分享到|扫一扫|"
+    r"关闭窗口|打印本页|【打印|本篇文章共有|来源[:：]|相关文章|热门文章|推荐阅读|延伸阅读|猜你喜欢|责任编辑|编辑[:：]|上一篇|下一篇|分享到|扫一扫|"
     r"网站地图|主办单位|主办[:：]|ICP|京ICP|技术支持|推荐资讯|热点新闻|附件[:：\d]?)"
 )
 # Web-page navigation and header chrome: never a title.
@@ -187,6 +189,8 @@ def find_meta(lines: list[Line]) -> Meta:
         issuer = notice_org
     if issuer is None and title:
         m = TITLE_ORG.match(title)
+        if m is None and TITLE_WORD.search(_outside_quotes(title)):  # a plan's title, not a headline
+            m = TITLE_ORG_STRONG.match(title)
         if m:
             issuer = m["org"]
 

@@ -72,7 +72,7 @@ PAGE_MARKER = re.compile(
 # A line that starts with a numbering marker: never glued onto the line above it.
 MARKER_START = re.compile(
     r"^(?:[一二三四五六七八九十]{1,3}[、．.]|\(\s*[一二三四五六七八九十]{1,3}\s*\)|\d{1,2}\s*[.、．](?!\d)"
-    r"|\(\s*\d{1,2}\s*\)|[①-⑳]|[一二三四五六七八九十]{1,3}是|——|第[一二三四五六七八九十]{1,3}[章节部条]"
+    r"|\(\s*\d{1,2}\s*\)|[①-⑳]|[一二三四五六七八九十]{1,3}是|——|第[一二三四五六七八九十]{1,3}[章节部条篇]"
     r"|(?:附件|抄送|主送|联系人|电话|印发)[:：\d])"
 )
 

@@ -16,17 +16,20 @@ from kexie.docparse.units import strip_unit_bracket
 CN_NUM = "一二三四五六七八九十"
 _CN_VAL = {c: i + 1 for i, c in enumerate(CN_NUM)}
 
-# (style, rank, regex). Rank orders heading levels; paragraph-level styles share rank 6.
+# (style, rank, regex). Rank orders heading levels: 第一部分/第一章 above 一、 above (一) above
+# 1. above (1) above ①; paragraph-level styles (一是, ——, topic paragraphs) share PARA_RANK.
 MARKERS: list[tuple[str, int, re.Pattern[str]]] = [
-    ("cn", 1, re.compile(rf"^(?P<v>[{CN_NUM}]{{1,3}})(?P<p>[、．.])")),
-    ("pcn", 2, re.compile(rf"^\(\s*(?P<v>[{CN_NUM}]{{1,3}})\s*\)[、.．]?")),
-    ("n", 3, re.compile(r"^(?P<v>\d{1,2})\s*(?P<p>[.．、](?!\d))")),
-    ("pn", 4, re.compile(r"^(?:\(\s*(?P<v>\d{1,2})\s*\)|(?P<w>\d{1,2})\))[、.．]?")),
-    ("circ", 5, re.compile(r"^(?P<c>[①-⑳])")),
-    ("shi", 6, re.compile(rf"^(?P<v>[{CN_NUM}]{{1,3}})是(?![否的])")),
-    ("dash", 6, re.compile(r"^(?:——|—(?=[\u4e00-\u9fff“])|--)")),
+    ("part", 1, re.compile(rf"^第(?P<v>[{CN_NUM}]{{1,3}})(?:部分|章|篇)\s*")),
+    ("cn", 2, re.compile(rf"^(?P<v>[{CN_NUM}]{{1,3}})(?P<p>[、．.])")),
+    ("pcn", 3, re.compile(rf"^\(\s*(?P<v>[{CN_NUM}]{{1,3}})\s*\)[、.．]?")),
+    ("n", 4, re.compile(r"^(?P<v>\d{1,2})\s*(?P<p>[.．、](?!\d))")),
+    ("pn", 5, re.compile(r"^(?:\(\s*(?P<v>\d{1,2})\s*\)|(?P<w>\d{1,2})\))[、.．]?")),
+    ("circ", 6, re.compile(r"^(?P<c>[①-⑳])")),
+    ("shi", 7, re.compile(rf"^(?P<v>[{CN_NUM}]{{1,3}})是(?![否的])")),
+    ("dash", 7, re.compile(r"^(?:——|—(?=[\u4e00-\u9fff“])|--)")),
 ]
-PARA_RANK = 6
+PARA_RANK = 7
+ROW_RANK = 4  # a table row sits where a 1. item would
 
 # Heading words that decide an item's kind (the heading words of the genre).
 KIND_WORDS: list[tuple[str, re.Pattern[str]]] = [
@@ -94,6 +97,8 @@ def match_marker(text: str) -> tuple[str, int, int, str, int] | None:
         rest = text[m.end():]
         if style in ("n", "pn") and rest[:1] in ("年", "月", "日", "%", "号", "个", "万", "亿"):
             return None
+        if style == "part":
+            return style, rank, _cn_value(m["v"]), m.group(0).strip(), m.end()
         if style == "cn":
             return style, rank, _cn_value(m["v"]), m["v"] + "、", m.end()
         if style == "pcn":
@@ -185,9 +190,9 @@ class Builder:
         if hit:
             style, rank, value, marker, length = hit
         elif num is not None and num.text.isdigit():
-            style, rank, value, marker, length = "row", 3, int(num.text), num.text + ".", 0
+            style, rank, value, marker, length = "row", ROW_RANK, int(num.text), num.text + ".", 0
         else:
-            style, rank, value, marker, length = "row", 3, 0, "", 0
+            style, rank, value, marker, length = "row", ROW_RANK, 0, "", 0
         node = Node(style, rank, value, marker)
         self._fill(node, task, length)
         units = []
@@ -199,7 +204,9 @@ class Builder:
         for role in ("detail", "target", "due"):
             c = cell(role)
             if c is not None:
-                node.own.append(Line("。", [c.offs[0]]) + c)
+                # The due cell reads as "完成时限：2023年9月" so a bare month counts as a deadline.
+                label = "。完成时限：" if role == "due" else "。"
+                node.own.append(Line(label, [c.offs[0]] * len(label)) + c)
                 node.has_text = node.has_text or role == "detail"
         node.span = [cells[0].orig_span()[0], cells[-1].orig_span()[1]]
         self._push(node)

@@ -101,9 +101,8 @@ def find_targets(text: str, *, goal: bool, due: str | None, plan_year: int | Non
             continue  # 两次, 三期 read as frequencies more often than targets
         if _PLAN_COUNT.match(after):
             continue
-        if re.match(r"^(?:年|月|日|号|周年|届|代|中全会|大|届次|级|星|A)", text[m.end("unit"):m.end("unit") + 1] or "") \
-                and m["unit"] not in ("%",):
-            pass
+        if m["unit"] == "次" and "每" in text[_clause_bounds(text, m.start())[0]:m.start()]:
+            continue  # 每季度召开1次: a frequency, not a count to reach
         cstart, cend = _clause_bounds(text, m.start())
         prefix = text[cstart:m.start()]
         ref = None

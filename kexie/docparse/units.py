@@ -76,8 +76,20 @@ _LABEL_WITH_MARK = re.compile(r"(?:责任单位|责任部门|牵头单位|承办
 _MARKED_LEAD = re.compile(r"([^、，,；;：:()（）\s]{2,30})[(（](?:牵头|主责|负责)[)）]")
 
 
+_SHORT_BRACKET = re.compile(r"[(（]([^()（）牵负配参协]{1,6})[)）]")
+
+
 def find_units(text: str) -> tuple[list[str], list[str]]:
     """(lead_units, co_units) named in an item's own text; empty lists when it names none."""
+    # 各县（市、区）科协: brackets inside a unit's name are shielded from the bracket and
+    # list rules, then restored in the names returned.
+    shielded = _SHORT_BRACKET.sub(lambda m: "〈" + m[1].replace("、", "·") + "〉", text)
+    lead, co = _find_units(shielded)
+    restore = str.maketrans({"〈": "(", "〉": ")", "·": "、"})
+    return [u.translate(restore) for u in lead], [u.translate(restore) for u in co]
+
+
+def _find_units(text: str) -> tuple[list[str], list[str]]:
     lead: list[str] = []
     co: list[str] = []
     marked = list(_MARKED_LEAD.finditer(text))

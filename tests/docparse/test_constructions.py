@@ -361,3 +361,22 @@ def test_a_notice_that_is_itself_the_document():
     assert items["2.2"]["due"] == "2023-09-30"
     assert targets(items["2.2"]) == [(100, None, "场")]
     assert "各地要高度重视" in items["3"]["text"] and "2023年8月1日" not in items["3"]["text"]
+
+
+def test_parts_above_chinese_numerals_units_with_brackets_and_frequencies():
+    plan = parse("28_parts.txt")
+    assert plan["issuer"] == "某市科协"
+    assert outline(plan) == [
+        ("1", "第一部分", "context", "发展基础"),
+        ("2", "第二部分", "section", "主要任务"),
+        ("2.1", "一、", "section", "强化基层组织"),
+        ("2.1.1", "(一)", "task", "完善县级科协组织"),
+        ("2.1.2", "(二)", "task", "建立工作例会制度"),
+        ("2.2", "二、", "section", "加强协同推进"),
+        ("2.2.1", "1.", "task", "建立联席会议机制"),
+    ]
+    items = by_key(plan)
+    assert items["2.1.1"]["co_units"] == ["各县(市、区)科协"]  # the bracket inside a name stays
+    assert (items["2.2.1"]["lead_units"], items["2.2.1"]["co_units"]) == (["市科协办公室"], ["各县(市、区)科协"])
+    assert targets(items["2.1.2"]) == [(30, 30, "个")]  # 每季度召开1次 is a frequency
+    assert items["2.1.2"]["targets"][0]["due"] == "2025-12-31"
