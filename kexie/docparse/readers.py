@@ -149,7 +149,7 @@ def read_pdf(path: str) -> str:
         with pdfplumber.open(path) as pdf:
             if getattr(pdf.doc, "encryption", None):
                 raise _err("encrypted")
-            pages = [page.extract_text() or "" for page in pdf.pages]
+            text = _pdf_paragraphs(pdf.pages)
     except DocParseError:
         raise
     except (PDFPasswordIncorrect, PDFEncryptionError):
@@ -160,7 +160,6 @@ def read_pdf(path: str) -> str:
         if _caused_by_encryption(exc, (PDFPasswordIncorrect, PDFEncryptionError)):
             raise _err("encrypted") from None
         raise _err("bad_pdf") from None
-    text = "\n".join(pages)
     if not text.strip():
         raise _err("no_text")
     return text
@@ -178,6 +177,36 @@ def _caused_by_encryption(exc: BaseException, kinds: tuple[type, ...]) -> bool:
             return True
         todo.extend([e.__cause__, e.__context__, *e.args])
     return False
+
+
+def _pdf_paragraphs(pages: list) -> str:  # a list of pdfplumber Page objects
+    """The document's text with hard wraps already joined, using the layout the text layer
+    keeps: a line continues the one above (across a page break too) unless it is indented
+    (a new paragraph), the line above stops short of the right margin (a paragraph's last
+    line), or it starts with a numbering marker. Page-number lines are left out."""
+    from kexie.docparse.normalise import MARKER_START, PAGE_MARKER
+
+    out: list[str] = []
+    prev_short = True
+    for page in pages:
+        lines = [l for l in page.extract_text_lines() if l["text"].strip()]
+        if not lines:
+            continue
+        sizes = sorted(c["x1"] - c["x0"] for l in lines for c in l["chars"] if ord(c["text"]) > 0x2E80)
+        em = sizes[len(sizes) // 2] if sizes else 10.0
+        body = [l for l in lines if not PAGE_MARKER.match(l["text"].strip())]
+        if not body:
+            continue
+        left = min(l["x0"] for l in body)
+        right = max(l["x1"] for l in body)
+        for line in body:
+            text = line["text"].strip()
+            if not out or prev_short or line["x0"] > left + 1.2 * em or MARKER_START.match(text):
+                out.append(text)
+            else:
+                out[-1] += text
+            prev_short = line["x1"] < right - 1.5 * em
+    return "\n".join(out)
 
 
 class _HTMLText(HTMLParser):

@@ -46,26 +46,35 @@ def test_docx_paragraphs_and_tables_parse_like_the_text(tmp_path):
         assert comparable(parse_file(str(path))) == comparable(parse_file(str(DOCS / name))), name
 
 
-def _pdf(path: Path, text: str, width: int = 24, per_page: int = 12) -> None:
-    """A PDF whose text layer is ``text`` hard-wrapped at ``width`` characters, with a
-    page number line at the foot of each page, as printed official documents are."""
+def _pdf(path: Path, text: str, width: int = 24, per_page: int = 12, indent: bool = False) -> None:
+    """A PDF whose text layer is ``text`` hard-wrapped at ``width`` characters, with a page
+    number line at the foot of each page, as printed official documents are; ``indent``
+    starts each paragraph two characters in."""
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.pdfgen import canvas
 
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))  # built-in CJK font, no file needed
-    lines: list[str] = []
+    def fits(chunk: str, room: float) -> int:  # how many characters fill ``room`` ems
+        used = 0.0
+        for i, ch in enumerate(chunk):
+            used += 0.5 if ch.isascii() else 1.0
+            if used > room:
+                return i
+        return len(chunk)
+
+    lines: list[tuple[int, str]] = []
     for para in text.split("\n"):
-        while len(para) > width:
-            lines.append(para[:width])
-            para = para[width:]
-        if para:
-            lines.append(para)
+        room, x = (width - 2, 24) if indent else (width, 0)
+        while para:
+            n = fits(para, room)
+            lines.append((x, para[:n]))
+            para, room, x = para[n:], width, 0
     pdf = canvas.Canvas(str(path))
     for page_no, start in enumerate(range(0, len(lines), per_page), 1):
         pdf.setFont("STSong-Light", 12)
-        for i, line in enumerate(lines[start:start + per_page]):
-            pdf.drawString(60, 780 - 18 * i, line)
+        for i, (x, line) in enumerate(lines[start:start + per_page]):
+            pdf.drawString(60 + x, 780 - 18 * i, line)
         pdf.drawString(280, 60, f"—{page_no}—")
         pdf.showPage()
     pdf.save()
@@ -77,6 +86,12 @@ def test_pdf_text_layer_parses_like_the_text(tmp_path):
     path = tmp_path / "plan.pdf"
     _pdf(path, text)
     assert comparable(parse_file(str(path))) == comparable(parse_text(text))
+    # Indented paragraphs, paragraphs running across pages, a plan with a page of targets.
+    for name in ("06_inline.txt", "10_targets.txt", "05_topic.txt"):
+        text = (DOCS / name).read_text(encoding="utf-8")
+        path = tmp_path / (name + ".pdf")
+        _pdf(path, text, width=20, per_page=7, indent=True)
+        assert comparable(parse_file(str(path))) == comparable(parse_text(text)), name
 
 
 def test_html_and_markdown(tmp_path):
