@@ -42,7 +42,7 @@ _PLAN_COUNT = re.compile(r"^(?:个|项|条)?(?:改革|重点|主要|具体)?(?:�
 _CLAUSE_SPLIT = re.compile(r"[，,。；;：:！？!?]")
 _QUOTED = re.compile(r"“[^“”]{0,40}”|\"[^\"]{0,40}\"|《[^《》]{0,80}》|「[^「」]{0,40}」|〔[^〔〕]{0,10}〕|\[[^\]]{0,20}\]")
 _METRIC_STOP = re.compile(r"[，,。；;：:、！？!?()（）]|以上|左右|及|和|等|的|作为|为")
-_METRIC_LEAD = re.compile(r"^(?:重点|积极|力争|大力|着力|推动|推进|持续|继续|进一步|全年|年内|累计|共|新)+")
+_METRIC_LEAD = re.compile(r"^(?:重点|积极|力争|大力|着力|推动|推进|持续|继续|进一步|全年|年内|累计|共)+")
 
 
 def _value(num: str, wan: str | None) -> float | int | None:
@@ -108,7 +108,13 @@ def find_targets(text: str, *, goal: bool, due: str | None, plan_year: int | Non
         ref = None
         for r in _REFERENCE.finditer(prefix):
             ref = r
-        verbs = list(VERBS.finditer(prefix))
+        verbs: list = list(VERBS.finditer(prefix))
+        if len(verbs) > 1 and verbs[1].start() == verbs[0].end():
+            # Verbs written together read as one: 培育成立.
+            end, k = verbs[0].end(), 1
+            while k < len(verbs) and verbs[k].start() == end:
+                end, k = verbs[k].end(), k + 1
+            verbs = [_Joined(verbs[0].start(), prefix[verbs[0].start():end])] + verbs[k:]
         if ref is not None and not any(v.start() > ref.end() for v in verbs):
             continue
         if m["pre"] and not verbs:
@@ -133,6 +139,10 @@ def find_targets(text: str, *, goal: bool, due: str | None, plan_year: int | Non
             lo = hi = av
         metric = _metric(text, m, verbs[0] if verbs else None, cstart, cend)
         start = verbs[0].start() + cstart if verbs and verbs[0].re is VERBS else cstart
+        # In a chain (建成A2所、B13个), each target's text starts after the 、 before it.
+        chain = text.rfind("、", start, m.start())
+        if chain >= 0:
+            start = chain + 1
         end = m.end()
         tail = text[m.end():cend]
         stop = _METRIC_STOP.search(tail)
@@ -150,6 +160,24 @@ def find_targets(text: str, *, goal: bool, due: str | None, plan_year: int | Non
             "due": max(found) if found else due,
         })
     return out
+
+
+class _Joined:
+    """A run of adjacent verbs, shaped like the re.Match objects it stands in for."""
+
+    re = VERBS
+
+    def __init__(self, start: int, text: str) -> None:
+        self._start, self._text = start, text
+
+    def start(self) -> int:
+        return self._start
+
+    def end(self) -> int:
+        return self._start + len(self._text)
+
+    def group(self, _: int = 0) -> str:
+        return self._text
 
 
 def _metric(text: str, m: re.Match, verb: re.Match | None, cstart: int, cend: int) -> str:

@@ -19,7 +19,6 @@ _CO_IN_BRACKET = re.compile(r"(?:^|[，,；;])(.{2,60}?)(?:配合|参与|协同|
 _BY_LEAD = re.compile(r"由([^，,。；;：:“”()（）]{2,30}?)牵头")
 _WITH = re.compile(r"会同([\u4e00-\u9fff、]{1,30}?(?:部门|单位|部|厅|局|委|办|中心|协会|学会|科协|院|所))")
 _LEAD_LABELS = ("牵头单位", "牵头部门", "主责单位")
-_CO_LABELS = ("责任单位", "责任部门", "配合单位", "配合部门", "参与单位", "协办单位", "协同单位")
 # Generic phrases that name no unit in particular: kept out of free-text 会同 matches.
 _GENERIC = {"相关部门", "有关部门", "有关单位", "相关单位", "各有关单位", "各相关单位"}
 
