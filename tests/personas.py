@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from kexie.accounts.roles import ensure_builtin_roles
 from kexie.accounts.models import PasswordHistory, Role, User
 from kexie.accounts.sessionkeys import LAST_SEEN, OTP_VERIFIED
 from kexie.organizations.models import Organization
@@ -68,6 +69,9 @@ class World:
 
 
 def build_world() -> World:
+    # A transactional test (browser, backup) flushes the database, migration-made roles included.
+    ensure_builtin_roles()
+
     def org(parent, name, kind, **fields):
         return organization_create(by=None, parent=parent, name=name, kind=kind, **fields)
 
