@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from kexie.accounts.roles import ensure_builtin_roles
 from kexie.accounts.models import PasswordHistory, Role, User
+from kexie.accounts.roles import ensure_builtin_roles
 from kexie.accounts.sessionkeys import LAST_SEEN, OTP_VERIFIED
 from kexie.organizations.models import Organization
 from kexie.organizations.services import organization_create
