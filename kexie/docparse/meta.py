@@ -14,7 +14,7 @@ PLAN_WORD = re.compile(r"方案|要点|规划|计划|意见|任务|纲要|安排
 NOTICE_TITLE = re.compile(r"^(?P<org>.*?)关于(?:印发|转发|下发|公布|发布)[《<]?(?P<inner>.+?)[》>]?的(?:通知|函|决定)$")
 # A notice or decision can itself be the document (关于开展…活动的通知).
 TITLE_WORD = re.compile(PLAN_WORD.pattern + r"|通知|决定|举措|实施意见")
-ORG_SUFFIX = (r"(?:科学技术协会|科协|学会|协会|研究会|委员会|办公厅|办公室|人民政府|政府|"
+ORG_SUFFIX = (r"(?:科学技术协会|科协|党组|党委|学会|协会|研究会|委员会|办公厅|办公室|人民政府|政府|"
               r"领导小组|部|厅|局|中心|处|科|院|会)")
 ORG_LINE = re.compile(r"^[\u4e00-\u9fff()（）]{2,30}" + ORG_SUFFIX + r"$")
 # Fallback: a title that opens with a body whose name ends unmistakably (某市科协事业发展规划).

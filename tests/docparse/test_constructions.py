@@ -380,3 +380,38 @@ def test_parts_above_chinese_numerals_units_with_brackets_and_frequencies():
     assert (items["2.2.1"]["lead_units"], items["2.2.1"]["co_units"]) == (["市科协办公室"], ["各县(市、区)科协"])
     assert targets(items["2.1.2"]) == [(30, 30, "个")]  # 每季度召开1次 is a frequency
     assert items["2.1.2"]["targets"][0]["due"] == "2025-12-31"
+
+
+def test_numbered_pcn_items_across_sections_with_units_and_targets():
+    plan = parse("29_party_notice.txt")
+    assert {k: plan[k] for k in ("title", "issuer", "doc_number", "issued_on")} == {
+        "title": "某省科协2024年工作要点", "issuer": "中共某省科协党组",
+        "doc_number": "某科协党发〔2024〕3号", "issued_on": "2024-02-20",
+    }
+    assert [i["marker"] for i in plan["items"]] == [
+        "一、", "(一)", "(二)", "二、", "(三)", "(四)", "三、", "(五)", "(六)", "四、", "(七)", "(八)"]
+    items = by_key(plan)
+    assert (items["1.1"]["lead_units"], items["1.1"]["co_units"]) == (["机关党委"], ["各部门"])
+    assert items["1.2"]["lead_units"] == ["调宣部"]  # （调宣部负责）
+    assert targets(items["1.1"]) == [(4, 4, "期")]
+    assert targets(items["2.1"]) == [(15, 15, "家")]  # 15家左右
+    assert targets(items["2.2"]) == [(30, 30, "家"), (5, 5, "个")]  # not “3+1”
+    assert targets(items["3.1"]) == [(20, 20, "个"), (500, None, "家"), (100, 100, "项")]
+    assert targets(items["4.2"]) == []  # 每月开展1次
+    assert "75周年" not in str([i["targets"] for i in plan["items"]])
+
+
+def test_goal_bullets_percentages_and_stage_deadlines():
+    plan = parse("30_stages.txt")
+    assert outline(plan)[:3] == [
+        ("1", "一、", "goal", "工作目标"),
+        ("1.1", "——", "goal", "科普基础设施更加完善"),
+        ("1.2", "——", "goal", "科普队伍不断壮大"),
+    ]
+    items = by_key(plan)
+    assert targets(items["1"]) == [(14, None, "%"), (1.5, 1.5, "个百分点")]
+    assert targets(items["1.1"]) == [(2, 2, "个"), (90, 90, "%")]
+    assert targets(items["1.2"]) == [(30000, 30000, "人")]
+    assert items["2.2"]["kind"] == "task"  # a heading with a paragraph of its own
+    assert (items["2.2"]["lead_units"], items["2.2"]["co_units"]) == (["市科协农技中心"], ["市农业农村局"])
+    assert [items[k]["due"] for k in ("3.1", "3.2", "3.3")] == ["2023-03-31", "2023-10-31", "2023-12-31"]
