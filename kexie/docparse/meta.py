@@ -30,7 +30,8 @@ CN_DATE_LINE = re.compile(r"^(?P<y>[〇零一二三四五六七八九○Ｏ]{4})
 END_LINE = re.compile(
     r"^(?:抄送|抄报|主题词|联系我们|版权所有|版权声明|Copyright|©|原文链接|相关链接|相关阅读|相关新闻|"
     r"关闭窗口|打印本页|【打印|本篇文章共有|来源[:：]|相关文章|热门文章|推荐阅读|延伸阅读|猜你喜欢|责任编辑|编辑[:：]|上一篇|下一篇|分享到|扫一扫|"
-    r"网站地图|主办单位|主办[:：]|ICP|京ICP|技术支持|推荐资讯|热点新闻|附件[:：\d]?)"
+    r"网站地图|友情链接|主办单位|主办[:：]|承办[:：]|地址[:：]|邮编[:：]|传真[:：]|ICP|京ICP|技术支持|推荐资讯|热点新闻|"
+    r"附件[:：\d]?)"
 )
 # Web-page navigation and header chrome: never a title.
 CHROME = re.compile(r"首页|当前位置|您的位置|English|我要入会|联系我们|登录|注册|浏览次数|字号|分享|"
@@ -117,6 +118,8 @@ def _outside_quotes(text: str) -> str:
 def _is_title_candidate(text: str) -> bool:
     if len(text) > 60 or len(text) < 4 or "。" in text or CHROME.search(text):
         return False
+    if text[-1] in "：:；;，," or "，" in text:
+        return False  # a sentence introducing what follows, not a title
     if MARKER_START.match(text) or DATE_LINE.match(text) or re.search(r"\d{4}-\d{1,2}-\d{1,2}", text):
         return False
     return bool(TITLE_WORD.search(_outside_quotes(text)))
@@ -130,9 +133,12 @@ def _clean_title(text: str) -> str:
 def find_meta(lines: list[Line]) -> Meta:
     """Locate title, body and the header/footer facts in normalised lines."""
     texts = [l.text for l in lines]
-    first_marker = next((i for i, t in enumerate(texts) if MARKER_START.match(t)
-                         and not t.startswith(("附件", "抄送", "主送", "联系人", "电话", "印发"))),
-                        len(texts))
+    # Where the structure starts: the first top-level heading (一、, 第一部分, (一)) when there
+    # is one, so that numbered navigation links above the document do not count.
+    top = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|第[一二三四五六七八九十]{1,3}(?:部分|章|篇)|\([一二三四五六七八九十]{1,3}\))")
+    markers = [i for i, t in enumerate(texts) if MARKER_START.match(t)
+               and not t.startswith(("附件", "抄送", "主送", "联系人", "电话", "印发"))]
+    first_marker = next((i for i in markers if top.match(texts[i])), markers[0] if markers else len(texts))
 
     notice_inner: str | None = None
     notice_org: str | None = None

@@ -39,6 +39,7 @@ VERBS = re.compile(
 _REFERENCE = re.compile(r"围绕|聚焦|针对|紧盯|紧扣|对标|涉及|按照|根据|依据|对照|立足|面向|瞄准|依托|"
                         r"包括|其中|分为|涵盖|覆盖全省|共有|现有|已有|已经|已|累计|先后|曾|连续")
 _PLAN_COUNT = re.compile(r"^(?:个|项|条)?(?:改革|重点|主要|具体)?(?:任务|方面|举措|措施|工作|条款|要求|原则|环节|领域)")
+_MEASURE = re.compile(r"(?:人数|数量|总数|总量|规模|比例|比重|覆盖率|率)(?:达到|达|超过|不少于|不低于|提高到|提升到|保持在|稳定在)?$")
 _CLAUSE_SPLIT = re.compile(r"[，,。；;：:！？!?]")
 _QUOTED = re.compile(r"“[^“”]{0,40}”|\"[^\"]{0,40}\"|《[^《》]{0,80}》|「[^「」]{0,40}」|〔[^〔〕]{0,10}〕|\[[^\]]{0,20}\]")
 _METRIC_STOP = re.compile(r"[，,。；;：:、！？!?()（）]|以上|左右|及|和|等|的|作为|为")
@@ -120,7 +121,9 @@ def find_targets(text: str, *, goal: bool, due: str | None, plan_year: int | Non
         if m["pre"] and not verbs:
             verbs = [re.match(r".+", m["pre"])]  # "达到80%", "不少于10家" carry their own verb
         verb = verbs[0].group(0) if verbs else clause_verb.get(cstart)
-        if verb is None and not goal:
+        # "参会人数300人以上", "覆盖率达到90%": a measure named right before its value.
+        measured = bool(_MEASURE.search(prefix))
+        if verb is None and not goal and not measured:
             continue
         clause_verb[cstart] = verb or ""
         av = _value(a, m["wa"] if not m["b"] else (m["wa"] or m["wb"]))

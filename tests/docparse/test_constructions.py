@@ -415,3 +415,16 @@ def test_goal_bullets_percentages_and_stage_deadlines():
     assert items["2.2"]["kind"] == "task"  # a heading with a paragraph of its own
     assert (items["2.2"]["lead_units"], items["2.2"]["co_units"]) == (["市科协农技中心"], ["市农业农村局"])
     assert [items[k]["due"] for k in ("3.1", "3.2", "3.3")] == ["2023-03-31", "2023-10-31", "2023-12-31"]
+
+
+def test_numbered_navigation_and_footer_links_around_an_html_document():
+    plan = parse("31_numbered_nav.html")
+    assert (plan["title"], plan["issuer"], plan["issued_on"]) == ("某协会2022年工作计划", "某协会", "2022-01-10")
+    assert [(i["key"], i["title"]) for i in plan["items"]] == [
+        ("1", "学术交流"), ("1.1", "举办学术年会"), ("1.2", "办好专业期刊"),
+        ("2", "科普工作"), ("2.1", "开展科普进校园活动，全年不少于20场"),
+    ]
+    items = by_key(plan)
+    assert targets(items["1.1"]) == [(300, None, "人")]  # 参会人数300人以上: a measure and its value
+    assert targets(items["1.2"]) == [(6, 6, "期")]
+    assert targets(items["2.1"]) == [(20, None, "场")]
