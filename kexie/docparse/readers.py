@@ -123,11 +123,15 @@ def read_docx(path: str) -> str:
         document = docx.Document(path)
     except Exception:  # python-docx raises several kinds on damaged packages
         raise _err("bad_docx") from None
+    from kexie.docparse.docx_numbering import Numbering
+
+    numbering = Numbering(document)
     lines: list[str] = []
     for block in document.element.body.iterchildren():
         tag = block.tag.rsplit("}", 1)[-1]
         if tag == "p":
-            lines.append(Paragraph(block, document).text)
+            paragraph = Paragraph(block, document)
+            lines.append(numbering.marker(paragraph) + paragraph.text)
         elif tag == "tbl":
             for row in Table(block, document).rows:
                 cells: list[str] = []

@@ -210,3 +210,44 @@ def test_a_25_kb_document_parses_well_under_100_ms():
         parse_text(big)
         best = min(best, time.perf_counter() - started)
     assert best < 0.1
+
+
+def test_docx_automatic_list_numbering_becomes_markers(tmp_path):
+    docx = pytest.importorskip("docx")
+    from docx.oxml import parse_xml
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    document = docx.Document()
+    numbering = document.part.numbering_part.element
+    numbering.append(parse_xml(
+        f'<w:abstractNum {w} w:abstractNumId="90">'
+        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/></w:lvl>'
+        '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="（%2）"/></w:lvl>'
+        '<w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%3."/></w:lvl>'
+        '</w:abstractNum>'))
+    numbering.append(parse_xml(f'<w:num {w} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+
+    def add(text: str, level: int | None = None) -> None:
+        paragraph = document.add_paragraph(text)
+        if level is not None:
+            paragraph._p.get_or_add_pPr().append(parse_xml(
+                f'<w:numPr {w}><w:ilvl w:val="{level}"/><w:numId w:val="90"/></w:numPr>'))
+
+    add("某市科协2024年工作要点")
+    add("加强组织建设", 0)
+    add("推进基层组织建设", 1)
+    add("建设社区科协。新建社区科协15个。", 2)
+    add("加强企业科协建设。", 2)
+    add("提升服务能力", 0)
+    add("做好人才举荐。", 2)
+    path = tmp_path / "numbered.docx"
+    document.save(path)
+    plan = parse_file(str(path))
+    assert [(i["key"], i["marker"], i["title"]) for i in plan["items"]] == [
+        ("1", "一、", "加强组织建设"),
+        ("1.1", "(一)", "推进基层组织建设"),
+        ("1.1.1", "1.", "建设社区科协"),
+        ("1.1.2", "2.", "加强企业科协建设"),
+        ("2", "二、", "提升服务能力"),
+        ("2.1", "1.", "做好人才举荐"),  # the deeper counter starts again under 二、
+    ]
