@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from datetime import date
 
 _CN = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _BEFORE = r"(?:前|以前|之前|完成|底|末)"
@@ -31,6 +32,16 @@ def _month_end(year: int, month: int) -> str | None:
     if not 1 <= month <= 12 or not 1900 <= year <= 2200:
         return None
     return f"{year:04d}-{month:02d}-{calendar.monthrange(year, month)[1]:02d}"
+
+
+def _day(year: int, month: int, day: str | None) -> str | None:
+    """A written day (12月10日前) is the deadline itself; a month alone means its last day."""
+    if not day:
+        return _month_end(year, month)
+    try:
+        return date(year, month, int(day)).isoformat()
+    except ValueError:
+        return None
 
 
 def _half(year: int, word: str) -> str | None:
@@ -61,7 +72,7 @@ def find_deadlines(text: str, plan_year: int | None) -> list[str]:
     for m in _MONTH_SPAN.finditer(text):
         add(m, _month_end(int(m[2] or m[1]), int(m[3])))
     for m in _YEAR_MONTH.finditer(text):
-        add(m, _month_end(int(m[1]), int(m[2])))
+        add(m, _day(int(m[1]), int(m[2]), m[3]))
     for m in _YEAR_HALF.finditer(text):
         add(m, _half(int(m[1]), m[2]))
     for m in _YEAR_END.finditer(text):
@@ -71,9 +82,10 @@ def find_deadlines(text: str, plan_year: int | None) -> list[str]:
     for m in _BY_YEAR.finditer(text):
         add(m, _month_end(int(m[1]), 12))
     if plan_year:
-        for rx in (_MONTH, _MONTH_END):
-            for m in rx.finditer(text):
-                add(m, _month_end(plan_year, int(m[1])))
+        for m in _MONTH.finditer(text):
+            add(m, _day(plan_year, int(m[1]), m[2]))
+        for m in _MONTH_END.finditer(text):
+            add(m, _month_end(plan_year, int(m[1])))
         for m in _HALF.finditer(text):
             add(m, _half(plan_year, m[1]))
     return [iso for _, iso in sorted(found)]

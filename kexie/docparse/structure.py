@@ -36,7 +36,7 @@ KIND_WORDS: list[tuple[str, re.Pattern[str]]] = [
     ("goal", re.compile(r"主要目标|发展目标|工作目标|总体目标|具体目标|预期目标|目标任务|目标要求|奋斗目标")),
     ("safeguard", re.compile(r"保障措施|组织保障|保障机制|工作保障|实施保障|组织实施|工作要求|保障条件|政策保障")),
     ("context", re.compile(r"背景|形势|总体要求|指导思想|基本原则|工作原则|总体思路|重要意义|基本情况|现状|"
-                           r"工作回顾|工作总结|主要成效|工作成效|取得成效|主要成绩|总体考虑|工作思路|发展基础|工作基础|现实基础|面临形势|"
+                           r"过去|工作回顾|工作总结|主要成效|工作成效|取得成效|主要成绩|总体考虑|工作思路|发展基础|工作基础|现实基础|面临形势|"
                            r"发展环境")),
 ]
 # Heading phrases a heading line can run into its body without punctuation: 指导思想坚持以…
@@ -107,8 +107,9 @@ def match_marker(text: str) -> tuple[str, int, int, str, int] | None:
             p = "." if m["p"] in ".．" else "、"
             return style, rank, int(m["v"]), m["v"] + p, m.end()
         if style == "pn":
-            v = m["v"] or m["w"]
-            return style, rank, int(v), f"({v})", m.end()
+            if m["v"]:
+                return style, rank, int(m["v"]), f"({m['v']})", m.end()
+            return style, rank, int(m["w"]), f"{m['w']})", m.end()
         if style == "circ":
             return style, rank, ord(m["c"]) - ord("①") + 1, m["c"], m.end()
         if style == "shi":

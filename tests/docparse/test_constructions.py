@@ -428,3 +428,22 @@ def test_numbered_navigation_and_footer_links_around_an_html_document():
     assert targets(items["1.1"]) == [(300, None, "人")]  # 参会人数300人以上: a measure and its value
     assert targets(items["1.2"]) == [(6, 6, "期")]
     assert targets(items["2.1"]) == [(20, None, "场")]
+
+
+def test_past_work_review_brackets_closing_only_and_exact_days():
+    plan = parse("32_review_and_days.txt")
+    assert outline(plan) == [
+        ("1", "一、", "context", "2022年工作回顾"),
+        ("2", "二、", "section", "2023年重点工作"),
+        ("2.1", "1.", "section", "加强学会党建"),
+        ("2.1.1", "1)", "task", "推进党组织覆盖"),
+        ("2.1.2", "2)", "task", "开展党建强会活动"),
+        ("2.2", "2.", "task", "提升服务能力"),
+        ("3", "三、", "safeguard", "工作要求"),
+        ("3.1", "(一)", "safeguard", "各学会要高度重视，认真抓好落实"),
+        ("3.2", "(二)", "safeguard", "请各学会于12月10日前报送年度工作总结"),
+    ]
+    items = by_key(plan)
+    assert targets(items["1"]) == []  # 新增省级学会5家 was last year's result
+    assert targets(items["2.2"]) == [(20, 20, "项"), (3000, 3000, "名")]
+    assert items["3.2"]["due"] == "2023-12-10"
