@@ -1,7 +1,12 @@
 """python -m kexie.docparse FILE [--json]"""
 
+import os
 import sys
 
 from kexie.docparse.cli import main
 
-sys.exit(main(sys.argv[1:]))
+try:
+    sys.exit(main(sys.argv[1:]))
+except BrokenPipeError:  # the reader of a pipe (| head) went away: not an error of ours
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    sys.exit(0)

@@ -292,8 +292,16 @@ def read_file(path: str) -> str:
         return markdown_to_text(decode_bytes(data))
     if ext in (".txt", ".text", ""):
         return decode_bytes(data)
-    if data[:4] in (b"%PDF",):
+    # Another extension: go by the content.
+    if data[:4] == b"%PDF":
         return read_pdf(path)
     if data[:2] == b"PK":
-        return read_docx(path)
+        try:
+            with zipfile.ZipFile(path) as zf:
+                is_docx = "word/document.xml" in zf.namelist()
+        except zipfile.BadZipFile:
+            raise _err("binary") from None
+        if is_docx:
+            return read_docx(path)
+        raise _err("unsupported")
     return decode_bytes(data)

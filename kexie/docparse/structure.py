@@ -226,6 +226,8 @@ class Builder:
             if not hit:
                 continue
             style, _, value, _, _ = hit
+            if style == "n" and re.search(r"[:：]\s*\(?1[.、)]", text[:m.end()]):
+                continue  # "…：1.…。2.…" is an inline list, not a glued sibling
             if style in last and last[style] + 1 == value:
                 cuts.append(m.end())
                 last[style] = value

@@ -251,3 +251,13 @@ def test_docx_automatic_list_numbering_becomes_markers(tmp_path):
         ("2", "二、", "提升服务能力"),
         ("2.1", "1.", "做好人才举荐"),  # the deeper counter starts again under 二、
     ]
+
+
+def test_unknown_extension_goes_by_content(tmp_path):
+    path = tmp_path / "book.xlsx"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("xl/workbook.xml", "<workbook/>")
+    _expect_error(path, "unsupported", "unsupported")
+    plain = tmp_path / "plan.dat"
+    plain.write_bytes((DOCS / "02_dunhao.txt").read_bytes())
+    assert parse_file(str(plain))["title"] == "某市科协2023年科普工作计划"
