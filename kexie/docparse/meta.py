@@ -160,6 +160,9 @@ def find_meta(lines: list[Line]) -> Meta:
     elif notice_inner:
         title = notice_inner
         idx = next(i for i, t in enumerate(texts) if NOTICE_TITLE.match(t))
+        # The plan's own title line, even when a wrap glued the preface onto it.
+        bare = re.sub(r"\s", "", notice_inner)
+        idx = next((i for i in range(idx + 1, first_marker) if texts[i].startswith(bare)), idx)
         body_start = idx + 1
     else:
         idx = next((i for i, t in enumerate(texts[:first_marker])
@@ -169,7 +172,9 @@ def find_meta(lines: list[Line]) -> Meta:
         body_start = idx + 1 if idx is not None else 0
 
     body_end = len(texts)
-    for i in range(body_start, len(texts)):
+    # Furniture such as 来源： often sits above the document too: look for the end only once
+    # the structure has started.
+    for i in range(max(body_start, first_marker), len(texts)):
         if END_LINE.match(texts[i]):
             body_end = i
             break

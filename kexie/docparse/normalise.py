@@ -21,6 +21,7 @@ class Line:
 
     text: str
     offs: list[int] = field(default_factory=list)
+    indented: bool = False  # the physical line began with an indent (two spaces or more)
 
     def slice(self, start: int, end: int) -> "Line":
         """The sub-line text[start:end] with its offsets."""
@@ -44,7 +45,7 @@ class Line:
         return self.slice(a, b)
 
     def __add__(self, other: "Line") -> "Line":
-        return Line(self.text + other.text, self.offs + other.offs)
+        return Line(self.text + other.text, self.offs + other.offs, self.indented)
 
 
 # One-to-one character substitutions. Chinese punctuation (，。；：) is kept as written: the
@@ -101,7 +102,10 @@ def split_lines(whole: Line) -> list[Line]:
     while True:
         nl = text.find("\n", start)
         end = len(text) if nl < 0 else nl
-        lines.append(whole.slice(start, end).strip())
+        raw = whole.slice(start, end)
+        line = raw.strip()
+        line.indented = raw.text.startswith(("  ", "\t "))
+        lines.append(line)
         if nl < 0:
             break
         start = nl + 1
@@ -169,30 +173,85 @@ def join_wraps(lines: list[Line]) -> list[Line]:
     and the line is full width, or the line is body text (it contains 。 or is a long
     sentence) cut in the middle, as happens when a scraper breaks a paragraph."""
     width = _wrap_width(lines)
+    # Indents mark paragraph starts when the layout keeps them (text saved from a PDF) and
+    # only some lines have one: then they settle what a sentence end at the margin cannot.
+    flags = [l.indented for l in lines if l.text]
+    indents = width is not None and 0.1 <= sum(flags) / max(1, len(flags)) <= 0.6
     out: list[Line] = []
     pending: Line | None = None
+    last = ""  # the last physical line of ``pending``: its width is what tells a wrap
+    last_indent = 0.0
     for line in lines:
         if not line.text:
             continue
-        if pending is not None and _should_join(pending, line, width):
+        if pending is not None and indents and width is not None:
+            full = _width(last) + last_indent >= width - 1.5
+            join = not line.indented and full and "\t" not in line.text
+        else:
+            join = pending is not None and _should_join(pending, last, line, width)
+        if pending is not None and join:
             pending = pending + line
+            last, last_indent = line.text, 0.0
             continue
         if pending is not None:
             out.append(pending)
         pending = line
+        last, last_indent = line.text, (2.0 if line.indented else 0.0)
     if pending is not None:
         out.append(pending)
+    return _rejoin_inline_lists(out)
+
+
+def _rejoin_inline_lists(paras: list[Line]) -> list[Line]:
+    """'…具体包括：' and a paragraph '(1)实施…；2建立…；3…' are one paragraph whose list a
+    line break cut off: a list of paragraphs never runs on to its item 2 within one line."""
+    out: list[Line] = []
+    for para in paras:
+        if out and out[-1].text.endswith((":", "：")) and _NEXT_NUMBER.match(para.text) \
+                and int(_NEXT_NUMBER.match(para.text)[1]) == 1 \
+                and re.search(r"[；;]\s*\(?2\)?[\u4e00-\u9fff“《]", para.text):
+            out[-1] = out[-1] + para
+        else:
+            out.append(para)
     return out
 
 
-def _should_join(prev: Line, nxt: Line, width: float | None) -> bool:
-    if not _ends_open(prev.text) or MARKER_START.match(nxt.text):
-        return False
+_NEXT_NUMBER = re.compile(r"^\(?(\d{1,2})\)?(?=[\u4e00-\u9fff“《])")
+_NEXT_SHI = re.compile(r"^([二三四五六七八九十])是")
+_CN_PREV = dict(zip("二三四五六七八九十", "一二三四五六七八九"))
+
+
+def _continues_inline_list(prev: str, nxt: str) -> bool:
+    """True when ``nxt`` starts with item k of a list whose item k-1 sits inside ``prev``
+    ('…具体包括：1探索…；(2)加快…；' then '(3)实施…'): a wrap inside an inline list."""
+    m = _NEXT_NUMBER.match(nxt)
+    if m and int(m[1]) == 1:
+        # '…具体包括：' then '(1)实施…；2建立…': item 2 on the same line shows a list in
+        # running text, where a list of paragraphs would put it on a line of its own.
+        return prev.endswith((":", "：")) and bool(re.search(r"[；;]\s*\(?2\)?[\u4e00-\u9fff“《]", nxt))
+    if m and int(m[1]) > 1:
+        k = int(m[1]) - 1
+        return bool(re.search(rf"[:：；;。]\s*\(?{k}\)?[\u4e00-\u9fff“《]", prev))
+    m = _NEXT_SHI.match(nxt)
+    if m:
+        return bool(re.search(rf"[：:；;。，,]\s*{_CN_PREV[m[1]]}是", prev))
+    return False
+
+
+def _should_join(prev: Line, last: str, nxt: Line, width: float | None) -> bool:
     if "\t" in prev.text or "\t" in nxt.text:
         return False
-    w = _width(prev.text)
-    if width is not None and w >= width - 1.5:
+    if _continues_inline_list(prev.text, nxt.text):
         return True
+    if MARKER_START.match(nxt.text):
+        return False
+    # A full-width line of a wrapped layout continues unless it closes a sentence; a closing
+    # quote or bracket at the margin is only where the wrap fell.
+    if width is not None and _width(last) >= width - 1.5 and prev.text[-1] not in "。！？!?；;：:":
+        return True
+    if not _ends_open(prev.text):
+        return False
+    w = _width(prev.text)
     if MARKER_START.match(prev.text) and "。" not in prev.text:
         return False  # a heading line: it ends where the line ends
     if "。" in prev.text and w >= 20:

@@ -272,6 +272,9 @@ class Builder:
         top.has_text = True
         top.unit_text += para.text
         top.span[1] = max(top.span[1], para.orig_span()[1])
+        # The item's list may come in this paragraph: "1.加强…。" then "具体包括：(1)…；(2)…".
+        if not any(c.inline for c in top.children) and top.style != "row":
+            self._inline(top, para, 0)
 
     def _fill(self, node: Node, para: Line, mlen: int) -> None:
         rest = para.text[mlen:]
@@ -324,19 +327,19 @@ class Builder:
             child.span = piece.orig_span()
             child.parent = node
             children.append(child)
-        # The parent's own text loses the children's pieces.
+        # The parent's own text loses the children's pieces (the paragraph is its last piece).
         first, last_end = starts[0][0], end
-        node.own = [para.slice(node.body_at, max(first, node.body_at)), para.slice(last_end, len(text))]
+        start_at = node.body_at if node.own and node.own[-1].offs[:1] == para.offs[node.body_at:node.body_at + 1] else 0
+        node.own[-1:] = [para.slice(start_at, max(first, start_at)), para.slice(last_end, len(text))]
         node.children.extend(children)
         # A bracket only the last child carries belongs to the whole paragraph (it follows the
         # list); when several children carry one, each keeps its own.
         with_bracket = [c for c in children if re.search(r"[(（][^()（）]*(?:牵头|负责|配合)[^()（）]*[)）]", c.unit_text)]
         if len(with_bracket) <= 1:
-            node.unit_text = para.text
             for c in with_bracket:
                 c.unit_text = ""
         else:
-            node.unit_text = text[:first] + text[last_end:]
+            node.unit_text = node.unit_text.replace(text[first:last_end], "")
 
 
 _HEADER_WORDS: list[tuple[str, re.Pattern[str]]] = [

@@ -57,3 +57,64 @@ def test_seed_spans_point_at_each_item_in_the_original_text():
             # The title's first characters are in the highlighted source (spaces aside).
             source = "".join(text[start:end].split())
             assert "".join(item["title"].split())[:6] in source, (path, item["key"])
+
+
+def _wrap(text: str, width: int, indent: bool, per_page: int = 30) -> str:
+    """The seed as text saved from a printed PDF: every paragraph hard-wrapped at ``width``
+    (ASCII counts half), optionally indented two characters, a page number every page."""
+    lines: list[str] = []
+    for para in text.split("\n"):
+        para = para.strip()
+        if not para:
+            continue
+        if indent:
+            para = "\u3000\u3000" + para
+        while para:
+            used, n = 0.0, 0
+            for ch in para:
+                used += 0.5 if ch.isascii() else 1.0
+                if used > width:
+                    break
+                n += 1
+            lines.append(para[:n])
+            para = para[n:]
+    out: list[str] = []
+    for page, start in enumerate(range(0, len(lines), per_page), 1):
+        out += lines[start:start + per_page] + [f"—{page}—"]
+    return "\n".join(out)
+
+
+@pytest.mark.parametrize("width,indent", [(24, False), (28, False), (32, False), (26, True), (30, True)])
+def test_seeds_saved_from_pdf_with_hard_wraps_still_meet_the_bar(width, indent):
+    from kexie.docparse import parse_text
+
+    seeds, gold_dir = require_shared("seeds"), require_shared("gold")
+    scorer = _scorer()
+    for path in sorted(glob.glob(os.path.join(seeds, "*.txt"))):
+        name = os.path.basename(path)[:-4]
+        text = _wrap(open(path, encoding="utf-8").read(), width, indent)
+        score = scorer.score(json.load(open(os.path.join(gold_dir, name + ".json"), encoding="utf-8")),
+                             parse_text(text))
+        low = {k: score[k] for k, bar in BAR.items() if score[k] < bar}
+        assert not low, f"{name} wrapped at {width}: below the bar: {low}"
+
+
+def test_seeds_in_other_encodings_and_traditional_script_parse_the_same(tmp_path):
+    from kexie.docparse.tradsimp import TRAD_TO_SIMP
+
+    to_trad = {s: t for t, s in sorted(TRAD_TO_SIMP.items())}
+    seeds = require_shared("seeds")
+    for path in sorted(glob.glob(os.path.join(seeds, "*.txt"))):
+        text = open(path, encoding="utf-8").read()
+        expected = [(i["key"], i["kind"], i["title"], i["lead_units"], i["due"]) for i in parse_file(path)["items"]]
+        variants = {
+            "gb18030.txt": text.encode("gb18030"),
+            "utf16.txt": text.encode("utf-16"),
+            "utf16le.txt": text.encode("utf-16-le"),
+            "trad.txt": "".join(to_trad.get(c, c) for c in text).encode("utf-8"),
+        }
+        for suffix, data in variants.items():
+            variant = tmp_path / (os.path.basename(path)[:-4] + "." + suffix)
+            variant.write_bytes(data)
+            got = [(i["key"], i["kind"], i["title"], i["lead_units"], i["due"]) for i in parse_file(str(variant))["items"]]
+            assert got == expected, variant.name
