@@ -118,3 +118,31 @@ def test_seeds_in_other_encodings_and_traditional_script_parse_the_same(tmp_path
             variant.write_bytes(data)
             got = [(i["key"], i["kind"], i["title"], i["lead_units"], i["due"]) for i in parse_file(str(variant))["items"]]
             assert got == expected, variant.name
+
+
+def test_seeds_as_web_pages_and_word_files_parse_the_same(tmp_path):
+    import html
+
+    import docx
+
+    seeds = require_shared("seeds")
+    for path in sorted(glob.glob(os.path.join(seeds, "*.txt"))):
+        text = open(path, encoding="utf-8").read()
+        expected = [(i["key"], i["kind"], i["title"], i["lead_units"], i["due"],
+                     [(t["min"], t["max"], t["unit"]) for t in i["targets"]]) for i in parse_file(path)["items"]]
+        lines = [line for line in text.split("\n") if line.strip()]
+        page = tmp_path / (os.path.basename(path)[:-4] + ".html")
+        page.write_text(
+            "<html><head><script>var menu = ['一、首页'];</script></head><body>"
+            "<nav><ul><li>1.首页</li><li>2.通知公告</li></ul></nav><div class='article'>"
+            + "".join(f"<p>{html.escape(line)}</p>" for line in lines)
+            + "</div><footer>一、网站声明</footer></body></html>", encoding="utf-8")
+        document = docx.Document()
+        for line in lines:
+            document.add_paragraph(line)
+        word = tmp_path / (os.path.basename(path)[:-4] + ".docx")
+        document.save(word)
+        for variant in (page, word):
+            got = [(i["key"], i["kind"], i["title"], i["lead_units"], i["due"],
+                    [(t["min"], t["max"], t["unit"]) for t in i["targets"]]) for i in parse_file(str(variant))["items"]]
+            assert got == expected, variant.name
