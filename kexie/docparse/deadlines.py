@@ -22,7 +22,8 @@ _BY_YEAR = re.compile(r"(?:到|至|截至)\s*(\d{4})\s*年(?![\d月])")
 _MONTH = re.compile(r"(?<![\d年])(\d{1,2})\s*月\s*(?:(\d{1,2})\s*日)?(?:底|末|中旬|上旬|下旬)?(?:前|以前|之前)")
 _MONTH_END = re.compile(r"(?<![\d年])(\d{1,2})\s*月(?:底|末)")
 # A stage written as a span of months: 2023年4月—10月 ends with its last month.
-_MONTH_SPAN = re.compile(r"(?<!\d)(\d{4})\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?\s*[-—–~～至到]+\s*(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月")
+_MONTH_SPAN = re.compile(r"(?<!\d)(\d{4})\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?\s*[-—–~～至到]+\s*"
+                         r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月")
 # In a deadline column or after 完成时限： a bare month or year is the deadline.
 _LABELLED = re.compile(r"(?:时限|完成时间|截止时间|期限)\s*[:：]\s*(\d{4})\s*年(?:\s*(\d{1,2})\s*月)?")
 _HALF = re.compile(r"(?<![\d年])(上半年|下半年|年底前|年底|年内|全年|[一二三四]季度|第[一二三四1-4]季度)")

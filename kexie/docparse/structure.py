@@ -1,7 +1,7 @@
 """The item tree: numbering markers, topic paragraphs, inline enumerations, titles, kinds.
 
-Levels follow the order of Chinese official documents (GB/T 9704): 一、 → (一) → 1. / 1、 →
-(1) → ①; paragraph-level items (一是…, ——…, and unnumbered topic paragraphs) sit one level
+Levels follow the order of Chinese official documents (GB/T 9704): (第一部分 →) 一、 → (一) →
+1. / 1、 → (1) → ①; paragraph-level items (一是…, ——…, and unnumbered topic paragraphs) sit one level
 below the heading they follow. A marker of a style already open closes everything below it.
 """
 
@@ -35,9 +35,10 @@ ROW_RANK = 4  # a table row sits where a 1. item would
 KIND_WORDS: list[tuple[str, re.Pattern[str]]] = [
     ("goal", re.compile(r"主要目标|发展目标|工作目标|总体目标|具体目标|预期目标|目标任务|目标要求|奋斗目标")),
     ("safeguard", re.compile(r"保障措施|组织保障|保障机制|工作保障|实施保障|组织实施|工作要求|保障条件|政策保障")),
+    # context: what is read, not tracked, including reviews of past work (工作回顾).
     ("context", re.compile(r"背景|形势|总体要求|指导思想|基本原则|工作原则|总体思路|重要意义|基本情况|现状|"
-                           r"过去|工作回顾|工作总结|主要成效|工作成效|取得成效|主要成绩|总体考虑|工作思路|发展基础|工作基础|现实基础|面临形势|"
-                           r"发展环境")),
+                           r"过去|工作回顾|工作总结|主要成效|工作成效|取得成效|主要成绩|总体考虑|工作思路|"
+                           r"发展基础|工作基础|现实基础|面临形势|发展环境")),
 ]
 # Heading phrases a heading line can run into its body without punctuation: 指导思想坚持以…
 HEAD_PHRASES = re.compile(
@@ -221,7 +222,8 @@ class Builder:
         own = match_marker(text)
         if own:
             last[own[0]] = own[2]
-        for m in re.finditer(rf"[。；;]\s*(?=[{CN_NUM}]{{1,3}}、|\([{CN_NUM}]{{1,3}}\))|。\s*(?=\d{{1,2}}[.、](?!\d))", text):
+        glued = rf"[。；;]\s*(?=[{CN_NUM}]{{1,3}}、|\([{CN_NUM}]{{1,3}}\))|。\s*(?=\d{{1,2}}[.、](?!\d))"
+        for m in re.finditer(glued, text):
             hit = match_marker(text[m.end():])
             if not hit:
                 continue

@@ -116,7 +116,8 @@ def test_seeds_in_other_encodings_and_traditional_script_parse_the_same(tmp_path
         for suffix, data in variants.items():
             variant = tmp_path / (os.path.basename(path)[:-4] + "." + suffix)
             variant.write_bytes(data)
-            got = [(i["key"], i["kind"], i["title"], i["lead_units"], i["due"]) for i in parse_file(str(variant))["items"]]
+            got = [(i["key"], i["kind"], i["title"], i["lead_units"], i["due"])
+                   for i in parse_file(str(variant))["items"]]
             assert got == expected, variant.name
 
 
