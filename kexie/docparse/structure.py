@@ -27,6 +27,7 @@ MARKERS: list[tuple[str, int, re.Pattern[str]]] = [
     ("circ", 6, re.compile(r"^(?P<c>[①-⑳])")),
     ("shi", 7, re.compile(rf"^(?P<v>[{CN_NUM}]{{1,3}})是(?![否的])")),
     ("dash", 7, re.compile(r"^(?:——|—(?=[\u4e00-\u9fff“])|--)")),
+    ("di", 7, re.compile(rf"^第(?P<v>[{CN_NUM}]{{1,3}})[，,、]")),  # 第一，… like 一是…
 ]
 PARA_RANK = 7
 ROW_RANK = 4  # a table row sits where a 1. item would
@@ -117,6 +118,8 @@ def match_marker(text: str) -> tuple[str, int, int, str, int] | None:
             return style, rank, _cn_value(m["v"]), m["v"] + "是", m.end()
         if style == "dash":
             return style, rank, 0, "——", m.end()
+        if style == "di":
+            return style, rank, _cn_value(m["v"]), f"第{m['v']}，", m.end()
     return None
 
 

@@ -23,9 +23,14 @@ _LEAD_LABELS = ("牵头单位", "牵头部门", "主责单位")
 _GENERIC = {"相关部门", "有关部门", "有关单位", "相关单位", "各有关单位", "各相关单位"}
 
 
+# Words that describe how units share the work, not part of their names.
+_DUTY_WORDS = re.compile(r"按职责分工|按照职责分工|按职责|根据职责|分别|共同|具体|负责$")
+
+
 def split_units(text: str) -> list[str]:
     """'办公厅、信息中心' → ['办公厅', '信息中心']."""
     out: list[str] = []
+    text = _DUTY_WORDS.sub("", text)
     for part in _SPLIT.split(text):
         part = part.strip(" 　:：等")
         if part.endswith("等"):

@@ -447,3 +447,13 @@ def test_past_work_review_brackets_closing_only_and_exact_days():
     assert targets(items["1"]) == []  # 新增省级学会5家 was last year's result
     assert targets(items["2.2"]) == [(20, 20, "项"), (3000, 3000, "名")]
     assert items["3.2"]["due"] == "2023-12-10"
+
+
+def test_di_yi_markers_and_shared_duties():
+    plan = parse("33_di_markers.txt")
+    assert outline(plan) == [
+        ("1", "一、", "section", "重点工作"),
+        ("1.1", "第一，", "task", "加强组织建设"),
+        ("1.2", "第二，", "task", "加强科普工作"),
+    ]
+    assert by_key(plan)["1.1"]["lead_units"] == ["组织部", "宣传部"]  # …按职责分工负责
