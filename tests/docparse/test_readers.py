@@ -261,3 +261,15 @@ def test_unknown_extension_goes_by_content(tmp_path):
     plain = tmp_path / "plan.dat"
     plain.write_bytes((DOCS / "02_dunhao.txt").read_bytes())
     assert parse_file(str(plain))["title"] == "某市科协2023年科普工作计划"
+
+
+def test_pdf_without_a_text_layer(tmp_path):
+    pytest.importorskip("reportlab")
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "scan.pdf"
+    pdf = canvas.Canvas(str(path))
+    pdf.rect(100, 100, 200, 300, fill=1)  # an image-only page, as a scan is
+    pdf.showPage()
+    pdf.save()
+    _expect_error(path, "no_text", "text layer")
