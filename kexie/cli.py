@@ -2,6 +2,7 @@
 
 Usage: kexie COMMAND [OPTIONS]
 
+    kexie parse FILE [--json]     read a plan document (.txt .docx .pdf .html .md) into its items
     kexie migrate                 create or upgrade the database
     kexie demo                    load the demo data
     kexie serve [ADDR:PORT]       development server (production: gunicorn, see docs/production.md)
@@ -36,6 +37,11 @@ def _django_argv(argv: list[str]) -> list[str] | None:
 
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "parse":
+        # The parser is a plain package: no settings, no database, fast start.
+        from kexie.docparse.cli import main as parse_main
+
+        raise SystemExit(parse_main(argv[1:]))
     django_argv = _django_argv(argv)
     if django_argv is None:
         print(__doc__.strip())
