@@ -27,3 +27,31 @@ class RequestContextMiddleware:
             return self.get_response(request)
         finally:
             _current_request.reset(token)
+
+
+class DefaultLanguageMiddleware:
+    """Chinese unless the user chose otherwise.
+
+    Django's LocaleMiddleware follows the browser's Accept-Language, which would show English to
+    every office whose browsers were installed in English. Pages here follow the language cookie
+    (set by the 中文/English switch) and otherwise the default language; API clients may still ask
+    for a language with Accept-Language.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+        from django.utils import translation
+
+        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if not (language and translation.check_for_language(language)):
+            language = settings.LANGUAGE_CODE
+            if request.path.startswith("/api/") and request.META.get("HTTP_ACCEPT_LANGUAGE"):
+                language = translation.get_language_from_request(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
+        return response
