@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "kexie.audit",
     "kexie.organizations",
     "kexie.accounts",
+    "kexie.plans",
     "kexie.api",
 ]
 

@@ -10,6 +10,8 @@ urlpatterns = [
     path("accounts/", include("kexie.accounts.urls")),
     path("organizations/", include("kexie.organizations.urls")),
     path("audit/", include("kexie.audit.urls")),
+    path("plans/", include("kexie.plans.urls")),
+    path("ledger/", include("kexie.plans.urls_ledger")),
     path("api/", include("kexie.api.urls")),
 ]
 

@@ -15,6 +15,11 @@ PERMISSIONS: dict[str, str] = {
     "org.deactivate": _("Change organisation status"),
     "org.import": _("Import organisations"),
     "org.export": _("Export organisations"),
+    # plans and the ledger
+    "plan.view": _("View plans and the ledger"),
+    "plan.import": _("Import plan documents"),
+    "plan.change": _("Edit the ledger"),
+    "plan.export": _("Export the ledger"),
     # people
     "user.view": _("View users"),
     "user.manage": _("Manage users"),

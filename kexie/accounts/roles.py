@@ -3,8 +3,9 @@
 from .models import DataScope
 from .permissions import ADMIN_CODES, AdminKind
 
+_PLAN_CODES = ["plan.view", "plan.import", "plan.change", "plan.export"]
 _CLERK_CODES = ["org.view", "org.add", "org.change", "org.move", "org.deactivate", "org.import", "org.export",
-                "user.view"]
+                "user.view", *_PLAN_CODES]
 
 BUILTIN_ROLES = [
     # code, name (Chinese, shown to users), scope, admin kind, codes
@@ -16,8 +17,8 @@ BUILTIN_ROLES = [
     ("city_clerk", "市级科协工作人员", DataScope.ORG_AND_BELOW, AdminKind.NONE, _CLERK_CODES),
     ("county_clerk", "县级科协工作人员", DataScope.ORG_AND_BELOW, AdminKind.NONE, _CLERK_CODES),
     ("society_secretary", "学会秘书处工作人员", DataScope.ORG_AND_BELOW, AdminKind.NONE,
-     ["org.view", "org.change", "org.add", "org.export", "user.view"]),
-    ("viewer", "只读用户", DataScope.ORG, AdminKind.NONE, ["org.view"]),
+     ["org.view", "org.change", "org.add", "org.export", "user.view", *_PLAN_CODES]),
+    ("viewer", "只读用户", DataScope.ORG, AdminKind.NONE, ["org.view", "plan.view"]),
     ("system_admin", "系统管理员", DataScope.ALL, AdminKind.SYSTEM, sorted(ADMIN_CODES[AdminKind.SYSTEM])),
     ("security_admin", "安全管理员", DataScope.ALL, AdminKind.SECURITY, sorted(ADMIN_CODES[AdminKind.SECURITY])),
     ("audit_admin", "审计管理员", DataScope.ALL, AdminKind.AUDIT, sorted(ADMIN_CODES[AdminKind.AUDIT])),

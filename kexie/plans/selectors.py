@@ -1,0 +1,129 @@
+"""Reading plans: the kexie.plan/1 export, the difference between two versions, the ledger."""
+
+import difflib
+import re
+
+from django.db.models import Prefetch, Q
+
+from .models import Assignment, AssignmentRole, PlanItem, Target
+from .services import FORMAT
+
+_PUNCT = re.compile(r"[\s\u3000，。、；：:;,.!！?？“”\"'‘’《》〈〉()（）\[\]【】—\-·…]+")
+
+
+def _number(value):
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def plan_items_with_details(plan):
+    return plan.items.order_by("position").prefetch_related(
+        Prefetch("targets", queryset=Target.objects.order_by("position", "id")),
+        Prefetch("assignments", queryset=Assignment.objects.select_related("organization").order_by("id")),
+    )
+
+
+def plan_to_json(plan) -> dict:
+    """The plan in the interchange format, with ``unit_mapping`` so that a corrected file can be
+    imported back without mapping the units again."""
+    items, mapping = [], {}
+    for item in plan_items_with_details(plan):
+        lead = [a.unit_name for a in item.assignments.all() if a.role == AssignmentRole.LEAD]
+        co = [a.unit_name for a in item.assignments.all() if a.role == AssignmentRole.CO]
+        for a in item.assignments.all():
+            mapping[a.unit_name] = {"organization": a.organization_id} if a.organization_id else {"unassigned": True}
+        items.append({
+            "key": item.key, "marker": item.marker, "kind": item.kind, "title": item.title, "text": item.text,
+            "lead_units": lead, "co_units": co, "due": item.due.isoformat() if item.due else None,
+            "targets": [{
+                "text": t.text, "metric": t.metric, "verb": t.verb, "min": _number(t.min_value),
+                "max": _number(t.max_value), "unit": t.unit, "due": t.due.isoformat() if t.due else None,
+            } for t in item.targets.all()],
+            "span": [item.span_start, item.span_end] if item.span_start is not None else None,
+        })
+    return {
+        "format": FORMAT, "source": plan.source_name or None, "title": plan.title, "issuer": plan.issuer or None,
+        "doc_number": plan.doc_number or None, "issued_on": plan.issued_on.isoformat() if plan.issued_on else None,
+        "period": {"start": plan.period_start.isoformat(), "end": plan.period_end.isoformat()}
+        if plan.period_start and plan.period_end else None,
+        "items": items, "unit_mapping": mapping,
+    }
+
+
+def _norm(title: str) -> str:
+    return _PUNCT.sub("", title or "")
+
+
+def plan_diff(old_items: list[dict], new_items: list[dict]) -> dict:
+    """What a revised plan changes: items added, removed and reworded (titles or text).
+
+    Items are paired first by identical normalised title, then — among the rest — by the most
+    similar title at the same depth (ratio ≥ 0.6); what stays unpaired is added or removed.
+    """
+    def depth(item):
+        return str(item["key"]).count(".") + 1
+
+    unmatched_old = list(range(len(old_items)))
+    pairs = []
+    for j, new in enumerate(new_items):
+        for i in unmatched_old:
+            if _norm(old_items[i]["title"]) == _norm(new["title"]):
+                pairs.append((i, j))
+                unmatched_old.remove(i)
+                break
+    paired_new = {j for _i, j in pairs}
+    for j, new in enumerate(new_items):
+        if j in paired_new:
+            continue
+        best, best_ratio = None, 0.6
+        for i in unmatched_old:
+            if depth(old_items[i]) != depth(new):
+                continue
+            ratio = difflib.SequenceMatcher(None, _norm(old_items[i]["title"]), _norm(new["title"])).ratio()
+            if ratio >= best_ratio:
+                best, best_ratio = i, ratio
+        if best is not None:
+            pairs.append((best, j))
+            unmatched_old.remove(best)
+            paired_new.add(j)
+    reworded, moved = [], []
+    for i, j in sorted(pairs, key=lambda p: p[1]):
+        old, new = old_items[i], new_items[j]
+        if old["title"] != new["title"] or (old.get("text") or "") != (new.get("text") or ""):
+            reworded.append({"old": old, "new": new})
+        elif str(old["key"]) != str(new["key"]):
+            moved.append({"old": old, "new": new})
+    return {
+        "added": [new_items[j] for j in range(len(new_items)) if j not in paired_new],
+        "removed": [old_items[i] for i in unmatched_old],
+        "reworded": reworded,
+        "moved": moved,
+        "unchanged": len(pairs) - len(reworded) - len(moved),
+    }
+
+
+def ledger_items(user, *, plan=None, organization=None, kind=None, status=None, due_before=None, due_after=None,
+                 text=None):
+    """Tracked items the user may see, filtered as the ledger pages and the API filter them."""
+    from .models import TRACKED_KINDS
+
+    items = PlanItem.objects.restrict(user, "plan.view").filter(kind__in=TRACKED_KINDS)
+    if plan is not None:
+        items = items.filter(plan=plan)
+    if organization is not None:
+        items = items.filter(assignments__organization=organization).distinct()
+    if kind:
+        items = items.filter(kind=kind)
+    if status:
+        items = items.filter(status=status)
+    if due_before:
+        items = items.filter(due__lte=due_before)
+    if due_after:
+        items = items.filter(due__gte=due_after)
+    if text:
+        items = items.filter(Q(title__icontains=text) | Q(text__icontains=text))
+    return items.select_related("plan", "parent").prefetch_related(
+        Prefetch("assignments", queryset=Assignment.objects.select_related("organization").order_by("role", "id")),
+        Prefetch("targets", queryset=Target.objects.order_by("position", "id")),
+    ).order_by("plan_id", "position")

@@ -1,0 +1,1 @@
+"""Plan pages: list, detail, the reviewed import."""
