@@ -12,6 +12,11 @@ it, and the status the persona should get. From it every URL is checked four way
 The suite fails when a URL pattern exists without an entry here (a new page or endpoint must
 say who may use it) and when an entry names a URL that no longer exists. Public URLs are listed
 in ``PUBLIC`` with the status an anonymous visitor gets.
+
+A new page gets one line per method, e.g. for a detail page and its form's POST:
+
+    "plans:detail": [page("plan.view", kwargs=pk("city_a_plan"), outside=pk("city_b_plan"))],
+    "api:plan-list": [api("plan.view"), api("plan.add", method="post", ok=201, data=...)],
 """
 
 from collections.abc import Callable
