@@ -20,6 +20,7 @@ from kexie.organizations.models import Organization
 from kexie.organizations.services import organization_create
 
 from .data import ACCOUNTS, DEMO_PASSWORD, NATIONAL, DemoAccount, Node
+from .plans import ensure_demo_plans
 
 # Central-level bodies carry 100000 in the region part of their credit code.
 NATIONAL_REGION = "100000"
@@ -29,6 +30,7 @@ NATIONAL_REGION = "100000"
 class DemoResult:
     organizations_created: int = 0
     users_created: int = 0
+    plans_created: int = 0
     accounts: list[tuple[DemoAccount, User]] = field(default_factory=list)
 
 
@@ -98,4 +100,7 @@ def load_demo() -> DemoResult:
         _ensure_organization(NATIONAL, parent=None, region=NATIONAL_REGION, position=0, result=result)
         for account in ACCOUNTS:
             result.accounts.append((account, _ensure_user(account, result)))
+        # The plan documents last: their clerks and the departments they name must exist.
+        result.plans_created = ensure_demo_plans(organization_at=_organization_at,
+                                                 user_named=lambda username: User.objects.get(username=username))
     return result

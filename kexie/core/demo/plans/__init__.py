@@ -1,0 +1,113 @@
+"""The demo plan documents, imported through the reviewed-import services so the ledger has data.
+
+Three documents written for the demo in the genre of the association system: a national annual
+key-tasks notice of 中国科协办公厅, a provincial "十五五" reform plan with quantified targets and
+a city work opinion with 一是/二是 items. Each is imported as its demo clerk would: parsed,
+every lead-unit string mapped to the organisation the matcher suggests first, a string matching
+nothing (a collective name such as 各省辖市科协) explicitly left unassigned, then confirmed.
+
+One document travels as a Word file made at load time, so the demo also shows an uploaded
+.docx kept as the plan's source file.
+"""
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+HERE = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class DemoPlan:
+    """One demo document: the file, who imports it, for which organisation (path from the root)."""
+
+    filename: str
+    username: str
+    org_path: tuple[str, ...]
+    as_docx: bool = False
+
+    @property
+    def source_name(self) -> str:
+        return Path(self.filename).with_suffix(".docx").name if self.as_docx else self.filename
+
+    def text(self) -> str:
+        return (HERE / self.filename).read_text(encoding="utf-8")
+
+
+_CAST = ("中国科学技术协会",)
+_HENAN = _CAST + ("河南省科学技术协会",)
+
+DEMO_PLANS = [
+    DemoPlan("national_key_tasks_2026.txt", "national_clerk", _CAST, as_docx=True),
+    DemoPlan("henan_reform_plan_2026_2030.txt", "provincial_clerk", _HENAN),
+    # The demo has no city account: the provincial reform office keeps its cities' work
+    # opinions in its own ledger, on behalf of the city association (which is in its scope).
+    DemoPlan("zhengzhou_work_opinion_2026.txt", "provincial_clerk", _HENAN + ("郑州市科学技术协会",)),
+]
+
+
+def docx_bytes(text: str) -> bytes:
+    """A Word document with one paragraph per line of ``text`` (blank lines dropped)."""
+    import docx
+
+    document = docx.Document()
+    for line in text.splitlines():
+        if line.strip():
+            document.add_paragraph(line.strip())
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def import_demo_plan(demo: DemoPlan, *, user, organization):
+    """Import one document as ``user`` for ``organization`` and return the confirmed plan.
+
+    Runs the same services as the review pages: the document checks, the parser, the import
+    draft, one mapping per unit string, the confirmation within the user's scope."""
+    from kexie.organizations.models import Organization
+    from kexie.plans.documents import parse_pasted_text, parse_uploaded_document
+    from kexie.plans.matching import suggest_organizations
+    from kexie.plans.services import (
+        assignable_organizations,
+        plan_import_confirm,
+        plan_import_map_unit,
+        plan_import_start,
+        unmapped_units,
+    )
+
+    uploaded = None
+    if demo.as_docx:
+        uploaded = SimpleUploadedFile(demo.source_name, docx_bytes(demo.text()),
+                                      content_type="application/vnd.openxmlformats-officedocument."
+                                                   "wordprocessingml.document")
+        text, parsed = parse_uploaded_document(uploaded)
+    else:
+        text, parsed = parse_pasted_text(demo.text())
+    plan_import = plan_import_start(by=user, organization=organization, source_text=text, parsed=parsed,
+                                    source_name=demo.source_name, uploaded_file=uploaded)
+    candidates = list(assignable_organizations(user=user, owner=organization))
+    for unit in unmapped_units(plan_import):
+        found = suggest_organizations(unit, candidates, owner=organization)
+        plan_import = plan_import_map_unit(by=user, plan_import=plan_import, unit=unit,
+                                           organization=found[0].organization if found else None)
+    return plan_import_confirm(by=user, plan_import=plan_import,
+                               allowed_organizations=Organization.objects.restrict(user, "org.view"))
+
+
+def ensure_demo_plans(*, organization_at, user_named) -> int:
+    """Import whichever demo document its organisation does not have yet; returns how many.
+
+    A plan counts as present when its organisation already has a plan from the same source
+    file, so a second demo run imports nothing (and an edited demo plan is left alone)."""
+    from kexie.plans.models import Plan
+
+    created = 0
+    for demo in DEMO_PLANS:
+        organization = organization_at(demo.org_path)
+        if Plan.objects.filter(organization=organization, source_name=demo.source_name).exists():
+            continue
+        import_demo_plan(demo, user=user_named(demo.username), organization=organization)
+        created += 1
+    return created
