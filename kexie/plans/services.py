@@ -125,6 +125,34 @@ def plan_import_edit(*, by, plan_import: PlanImport, operation: str, uid: int, *
 
 
 @transaction.atomic
+def plan_import_update_metadata(*, by, plan_import: PlanImport, title: str, issuer: str = "", doc_number: str = "",
+                                issued_on=None, period_start=None, period_end=None) -> PlanImport:
+    """Correct the plan's title, issuer, document number, date and period during review."""
+    plan_import = PlanImport.objects.select_for_update().get(pk=plan_import.pk)
+    _require_draft(plan_import)
+    title = (title or "").strip()
+    if not title:
+        raise ValidationError({"title": _("The plan needs a title.")})
+    issued_on, period_start, period_end = _date(issued_on), _date(period_start), _date(period_end)
+    if bool(period_start) != bool(period_end):
+        raise ValidationError({"period_end": _("Give both the start and the end of the period, or neither.")})
+    if period_start and period_start > period_end:
+        raise ValidationError({"period_end": _("The period cannot end before it starts.")})
+    parsed = plan_import.parsed
+    old = {k: parsed.get(k) for k in ("title", "issuer", "doc_number", "issued_on", "period")}
+    parsed.update({
+        "title": title[:300], "issuer": (issuer or "").strip()[:200] or None,
+        "doc_number": (doc_number or "").strip()[:100] or None,
+        "issued_on": issued_on.isoformat() if issued_on else None,
+        "period": {"start": period_start.isoformat(), "end": period_end.isoformat()} if period_start else None,
+    })
+    plan_import.save(update_fields=["parsed", "updated_at"])
+    audit_record(action="update", by=by, obj=plan_import, old=old,
+                 new={k: parsed.get(k) for k in ("title", "issuer", "doc_number", "issued_on", "period")})
+    return plan_import
+
+
+@transaction.atomic
 def plan_import_map_unit(*, by, plan_import: PlanImport, unit: str, organization: Organization | None) -> PlanImport:
     """Map a unit string to an organisation, or (organization=None) leave it explicitly unassigned."""
     plan_import = PlanImport.objects.select_for_update().get(pk=plan_import.pk)
@@ -237,3 +265,13 @@ def assignable_organizations(*, user, owner: Organization):
     ancestors = OrganizationClosure.objects.filter(descendant=owner).values("ancestor_id")
     visible = Organization.objects.restrict(user, "org.view")
     return visible.filter(pk__in=near) | visible.filter(parent_id__in=ancestors)
+
+
+@transaction.atomic
+def plan_export_json(*, by, plan: Plan) -> dict:
+    """The plan as a kexie.plan/1 document for download; the export is audited."""
+    from .selectors import plan_to_json  # selectors import this module's FORMAT
+
+    data = plan_to_json(plan)
+    audit_record(action="export", by=by, obj=plan, new={"format": FORMAT, "items": len(data["items"])})
+    return data

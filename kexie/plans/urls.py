@@ -4,4 +4,17 @@ from . import views
 
 app_name = "plans"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.plan_list, name="list"),
+    path("<int:pk>/", views.plan_detail, name="detail"),
+    path("<int:pk>/export.json", views.export_json, name="export_json"),
+    path("<int:pk>/source/", views.source_file, name="source_file"),
+    path("<int:pk>/revise/", views.revise, name="revise"),
+    path("import/", views.import_start, name="import"),
+    path("import/<int:pk>/", views.review, name="review"),
+    path("import/<int:pk>/edit/", views.review_edit, name="review_edit"),
+    path("import/<int:pk>/metadata/", views.review_metadata, name="review_metadata"),
+    path("import/<int:pk>/units/", views.review_map_unit, name="review_map_unit"),
+    path("import/<int:pk>/confirm/", views.review_confirm, name="review_confirm"),
+    path("import/<int:pk>/discard/", views.review_discard, name="review_discard"),
+]
