@@ -8,6 +8,7 @@ MENU = [
     (_("Home"), "home", None),
     (_("Organisations"), "organizations:tree", "org.view"),
     (_("Organisation list"), "organizations:list", "org.view"),
+    (_("Plans"), "plans:list", "plan.view"),
     (_("Users"), "accounts:user_list", "user.view"),
     (_("Roles"), "accounts:role_list", "role.manage"),
     (_("Security policy"), "accounts:security_policy", "security.manage"),
