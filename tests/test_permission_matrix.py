@@ -119,6 +119,46 @@ def audit_row_pk(world):
     return {"pk": AuditLog.objects.order_by("id").values_list("pk", flat=True).first()}
 
 
+def plan_of(org_attr: str) -> Build:
+    """A plan of that organisation with one task (a bare row: the matrix checks access, not content)."""
+    def build(world):
+        from kexie.plans.models import Plan, PlanItem
+
+        plan = Plan.objects.create(organization=getattr(world, org_attr), title=f"矩阵测试规划{org_attr}")
+        PlanItem.objects.create(plan=plan, key="1", position=1, depth=1, kind="task", title="矩阵测试任务")
+        return {"pk": plan.pk}
+    return build
+
+
+def plan_with_file_of(org_attr: str) -> Build:
+    """A plan of that organisation with its uploaded document kept."""
+    def build(world):
+        from django.core.files.base import ContentFile
+
+        from kexie.plans.models import Plan
+
+        pk = plan_of(org_attr)(world)["pk"]
+        plan = Plan.objects.get(pk=pk)
+        plan.source_name = "矩阵测试.txt"
+        plan.source_file.save("matrix.txt", ContentFile("一、矩阵测试任务\n".encode()), save=True)
+        return {"pk": pk}
+    return build
+
+
+def review_of(org_attr: str) -> Build:
+    """A plan import under review for that organisation: one task whose lead unit is 办公室."""
+    def build(world):
+        from kexie.plans.models import PlanImport
+
+        review = PlanImport.objects.create(
+            organization=getattr(world, org_attr), source_text="1.矩阵测试任务。（办公室牵头）", parsed={
+                "format": "kexie.plan/1", "title": "矩阵测试规划", "items": [{
+                    "uid": 1, "key": "1", "marker": "1.", "kind": "task", "title": "矩阵测试任务", "text": "",
+                    "lead_units": ["办公室"], "co_units": [], "targets": [], "due": None, "span": [0, 18]}]})
+        return {"pk": review.pk}
+    return build
+
+
 # Public: what an anonymous visitor gets.
 PUBLIC: dict[str, Public] = {
     "accounts:login": Public(),
@@ -219,6 +259,28 @@ REGISTRY: dict[str, list[Expect]] = {
                                           kwargs=import_batch("provincial_clerk"),
                                           outside=import_batch("other_provincial_clerk"))],
     "organizations:export": [page("org.export")],
+    # --- plans and the import review -----------------------------------------------------------------
+    "plans:list": [page("plan.view")],
+    "plans:detail": [page("plan.view", kwargs=plan_of("city_a"), outside=plan_of("city_b"))],
+    "plans:export_json": [page("plan.export", kwargs=plan_of("city_a"), outside=plan_of("city_b"))],
+    "plans:source_file": [page("plan.view", kwargs=plan_with_file_of("city_a"), outside=plan_with_file_of("city_b"))],
+    "plans:revise": [
+        page("plan.import", kwargs=plan_of("city_a"), outside=plan_of("city_b")),
+        page("plan.import", method="post", kwargs=plan_of("city_a"), outside=plan_of("city_b"), data=lambda w: {}),
+    ],
+    "plans:import": [page("plan.import"), page("plan.import", method="post", data=lambda w: {})],
+    "plans:review": [page("plan.import", kwargs=review_of("city_a"), outside=review_of("city_b"))],
+    "plans:review_edit": [page("plan.import", method="post", ok=302, kwargs=review_of("city_a"),
+                               outside=review_of("city_b"),
+                               data=lambda w: {"operation": "edit", "uid": 1, "title": "矩阵测试任务（改）"})],
+    "plans:review_metadata": [page("plan.import", method="post", ok=302, kwargs=review_of("city_a"),
+                                   outside=review_of("city_b"), data=lambda w: {"title": "矩阵测试规划（改）"})],
+    "plans:review_map_unit": [page("plan.import", method="post", ok=302, kwargs=review_of("city_a"),
+                                   outside=review_of("city_b"), data=lambda w: {"unit": "办公室", "unassigned": "1"})],
+    "plans:review_confirm": [page("plan.import", method="post", ok=302, kwargs=review_of("city_a"),
+                                  outside=review_of("city_b"))],
+    "plans:review_discard": [page("plan.import", method="post", ok=302, kwargs=review_of("city_a"),
+                                  outside=review_of("city_b"))],
 }
 
 

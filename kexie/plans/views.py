@@ -62,7 +62,7 @@ def plan_list(request):
     form = PlanFilterForm(request.GET or None)
     plans = Plan.objects.restrict(request.user, "plan.view").select_related("organization").annotate(
         item_count=Count("items", distinct=True),
-        task_count=Count("items", filter=Q(items__kind__in=TRACKED_KINDS), distinct=True))
+        task_count=Count("items", filter=Q(items__kind__in=TRACKED_KINDS), distinct=True)).order_by("-issued_on", "-id")
     if form.is_valid():
         query, status = form.cleaned_data["q"].strip(), form.cleaned_data["status"]
         if query:
