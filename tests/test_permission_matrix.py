@@ -281,6 +281,15 @@ REGISTRY: dict[str, list[Expect]] = {
                                   outside=review_of("city_b"))],
     "plans:review_discard": [page("plan.import", method="post", ok=302, kwargs=review_of("city_a"),
                                   outside=review_of("city_b"))],
+    # --- ledger (台账) -------------------------------------------------------------------------------
+    "ledger:all": [page("plan.view")],
+    "ledger:plan": [page("plan.view", kwargs=plan_of("city_a"), outside=plan_of("city_b"))],
+    "ledger:export": [page("plan.export")],
+    "ledger:plan_export": [page("plan.export", kwargs=plan_of("city_a"), outside=plan_of("city_b"))],
+    "ledger:import": [page("plan.change")],
+    "ledger:plan_import": [page("plan.change", kwargs=plan_of("city_a"), outside=plan_of("city_b"))],
+    # Without a checked file waiting in the session it sends the user back to the upload page.
+    "ledger:import_confirm": [page("plan.change", method="post", ok=302, data=lambda w: {"token": "none"})],
 }
 
 

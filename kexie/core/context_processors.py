@@ -9,6 +9,7 @@ MENU = [
     (_("Organisations"), "organizations:tree", "org.view"),
     (_("Organisation list"), "organizations:list", "org.view"),
     (_("Plans"), "plans:list", "plan.view"),
+    (_("Ledger"), "ledger:all", "plan.view"),
     (_("Users"), "accounts:user_list", "user.view"),
     (_("Roles"), "accounts:role_list", "role.manage"),
     (_("Security policy"), "accounts:security_policy", "security.manage"),

@@ -1,1 +1,269 @@
-"""The ledger (台账) pages and its Excel export and import of corrections."""
+"""The ledger (台账) pages and its Excel export and import of corrections.
+
+Each view checks the permission code first (403 without it); plans and items come through the
+user's data scope (404 outside it). Reading goes through ``selectors.ledger_items``; writing
+through ``corrections.corrections_apply``.
+"""
+
+import secrets
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from kexie.accounts.scope import access_object
+from kexie.core.excel import XLSX_CONTENT_TYPE
+from kexie.organizations.forms import OrgChoiceField
+from kexie.organizations.models import Organization
+
+from . import corrections, ledger_excel
+from .models import TRACKED_KINDS, AssignmentRole, ItemKind, ItemStatus, Plan
+from .selectors import ledger_items, target_label
+
+PAGE_SIZE = 25
+SESSION_KEY = "ledger_corrections"
+
+
+def _require(request, code: str) -> None:
+    if not request.user.has_code(code):
+        raise PermissionDenied
+
+
+class PlanChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.title}（{obj.organization.short_name or obj.organization.name}）"
+
+
+class LedgerFilterForm(forms.Form):
+    """The search form above the ledger (GET). ``plan`` is left out on a single plan's page."""
+
+    plan = PlanChoiceField(label=gettext_lazy("Plan"), required=False, queryset=Plan.objects.none(),
+                           empty_label=gettext_lazy("All plans"))
+    unit = OrgChoiceField(label=gettext_lazy("Responsible unit"), required=False, queryset=Organization.objects.none(),
+                          empty_label=gettext_lazy("All units"),
+                          help_text=gettext_lazy("Lead or co-responsible, the unit or any unit under it."))
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), required=False, choices=[
+        ("", gettext_lazy("All kinds")), *[(k.value, k.label) for k in TRACKED_KINDS]])
+    status = forms.ChoiceField(label=gettext_lazy("Status"), required=False,
+                               choices=[("", gettext_lazy("All statuses")), *ItemStatus.choices])
+    due_after = forms.DateField(label=gettext_lazy("Deadline from"), required=False,
+                                widget=forms.DateInput(attrs={"type": "date"}))
+    due_before = forms.DateField(label=gettext_lazy("Deadline to"), required=False,
+                                 widget=forms.DateInput(attrs={"type": "date"}))
+    q = forms.CharField(label=gettext_lazy("Keywords"), required=False, max_length=100,
+                        widget=forms.TextInput(attrs={"placeholder": gettext_lazy("Task title or text")}))
+    sort = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, user, with_plan: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if with_plan:
+            self.fields["plan"].queryset = Plan.objects.restrict(user, "plan.view").select_related("organization")
+        else:
+            del self.fields["plan"]
+        self.fields["unit"].queryset = Organization.objects.restrict(user, "org.view").order_by("depth", "name")
+        self.fields["unit"].use_text_input_if_large()
+
+    def clean(self):
+        data = super().clean()
+        after, before = data.get("due_after"), data.get("due_before")
+        if after and before and after > before:
+            self.add_error("due_before", _("The end of the deadline range is before its start."))
+        return data
+
+    def filters(self) -> dict:
+        """Keyword arguments for ``selectors.ledger_items`` (empty when the form is invalid)."""
+        if not self.is_bound or not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        return {
+            "plan": data.get("plan"), "organization": data.get("unit"), "kind": data.get("kind") or None,
+            "status": data.get("status") or None, "due_after": data.get("due_after"),
+            "due_before": data.get("due_before"), "text": (data.get("q") or "").strip() or None,
+            "sort": data.get("sort") or None,
+        }
+
+    def description(self) -> dict:
+        """The filters as written, for the audit row of an export."""
+        filters = self.filters()
+        return {key: str(getattr(value, "pk", value)) for key, value in filters.items() if value}
+
+
+def _row(item, today) -> dict:
+    def units(role):
+        return [{"label": ledger_excel.unit_label(a) if a.organization_id else a.unit_name,
+                 "unassigned": not a.organization_id} for a in item.assignments.all() if a.role == role]
+    return {
+        "item": item, "lead": units(AssignmentRole.LEAD), "co": units(AssignmentRole.CO),
+        "targets": [{"label": target_label(t), "metric": t.metric, "text": t.text} for t in item.targets.all()],
+        "overdue": bool(item.due and item.due < today and item.status != ItemStatus.COMPLETED),
+    }
+
+
+def _columns(sort: str, with_plan: bool) -> list[dict]:
+    def label(text):
+        return pgettext("ledger column", text)
+    columns = [("key", label("No.")), ("title", label("Task")), ("lead", label("Lead units")),
+               (None, label("Co-responsible units")), ("due", label("Deadline")), (None, label("Target")),
+               ("status", label("Status"))]
+    if with_plan:
+        columns.insert(0, ("plan", label("Plan")))
+    return [{"field": f, "label": label, "active": bool(f) and sort.lstrip("-") == f,
+             "next": f"-{f}" if sort == f else f, "desc": sort == f"-{f}"} for f, label in columns]
+
+
+def _ledger(request, plan=None):
+    _require(request, "plan.view")
+    form = LedgerFilterForm(request.GET or None, user=request.user, with_plan=plan is None)
+    filters = form.filters()
+    if plan is not None:
+        filters["plan"] = plan
+    items = ledger_items(request.user, **filters)
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    sort = request.GET.get("sort", "")
+    query = request.GET.urlencode()
+    if plan is not None:
+        export_url, import_url = reverse("ledger:plan_export", args=[plan.pk]), reverse("ledger:plan_import",
+                                                                                          args=[plan.pk])
+    else:
+        export_url, import_url = reverse("ledger:export"), reverse("ledger:import")
+    return render(request, "ledger/list.html", {
+        "plan": plan, "form": form, "page_obj": page, "rows": [_row(i, today) for i in page.object_list],
+        "columns": _columns(sort, plan is None), "sort": sort,
+        "export_url": f"{export_url}?{query}" if query else export_url, "import_url": import_url,
+        "can": {"export": request.user.has_code("plan.export"), "change": request.user.has_code("plan.change")},
+    })
+
+
+@login_required
+@require_GET
+def ledger_all(request):
+    """The ledger across every plan the user may see."""
+    return _ledger(request)
+
+
+@login_required
+@require_GET
+def ledger_plan(request, pk):
+    """The ledger of one plan."""
+    _require(request, "plan.view")
+    plan = access_object(Plan.objects.select_related("organization"), request.user, "plan.view", pk=pk)
+    return _ledger(request, plan)
+
+
+# --- export ------------------------------------------------------------------------------------
+
+def _export(request, plan=None):
+    _require(request, "plan.export")
+    form = LedgerFilterForm(request.GET or None, user=request.user, with_plan=plan is None)
+    filters = form.filters()
+    if plan is not None:
+        filters["plan"] = plan
+    chosen = filters.get("plan")
+    title = chosen.title if chosen else _("Ledger of key tasks")
+    output, _count = ledger_excel.ledger_export(
+        by=request.user, items=ledger_items(request.user, code="plan.export", **filters), title=title,
+        filters=form.description() | ({"plan": str(plan.pk)} if plan else {}), several_plans=chosen is None)
+    filename = f"{title}-{_('ledger')}-{timezone.localdate():%Y%m%d}.xlsx"
+    return FileResponse(output, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
+
+
+@login_required
+@require_GET
+def export_all(request):
+    return _export(request)
+
+
+@login_required
+@require_GET
+def export_plan(request, pk):
+    _require(request, "plan.export")
+    plan = access_object(Plan, request.user, "plan.export", pk=pk)
+    return _export(request, plan)
+
+
+# --- import of corrections -----------------------------------------------------------------------
+
+class CorrectionUploadForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("Corrected ledger (.xlsx)"),
+                           help_text=gettext_lazy("The exported ledger sheet, edited."))
+
+
+def _upload(request, plan=None):
+    _require(request, "plan.change")
+    form = CorrectionUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            rows = ledger_excel.sheet_rows(upload)
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error("file", message)
+        else:
+            report = corrections.corrections_check(user=request.user, rows=rows, plan=plan)
+            token = secrets.token_urlsafe(12)
+            # One pending correction per session: the rows wait here for the confirmation.
+            request.session[SESSION_KEY] = {"token": token, "plan": plan.pk if plan else None,
+                                            "file": upload.name[:200], "rows": rows}
+            return _preview(request, report, plan=plan, token=token, filename=upload.name)
+    return render(request, "ledger/import.html", {"form": form, "plan": plan})
+
+
+def _preview(request, report, *, plan, token, filename, status=200):
+    return render(request, "ledger/import_preview.html", {
+        "report": report, "plan": plan, "token": token, "filename": filename,
+        "shown": [r for r in report.rows if r.errors or r.changes],
+        "unchanged": sum(1 for r in report.rows if r.ok and not r.changes),
+    }, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_all(request):
+    """Upload a corrected sheet of the ledger across plans (rows matched by system ID)."""
+    return _upload(request)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_plan(request, pk):
+    """Upload a corrected sheet of one plan's ledger (rows matched by 序号 or system ID)."""
+    _require(request, "plan.change")
+    plan = access_object(Plan, request.user, "plan.change", pk=pk)
+    return _upload(request, plan)
+
+
+@login_required
+@require_POST
+def import_confirm(request):
+    """Apply the checked corrections kept in the session — all of them, or none."""
+    _require(request, "plan.change")
+    pending = request.session.get(SESSION_KEY) or {}
+    if not pending or pending.get("token") != request.POST.get("token"):
+        messages.error(request, _("The checked file is no longer available; upload it again."))
+        return redirect("ledger:import")
+    plan = access_object(Plan, request.user, "plan.change", pk=pending["plan"]) if pending.get("plan") else None
+    try:
+        report = corrections.corrections_apply(by=request.user, rows=pending["rows"], plan=plan,
+                                               source_name=pending.get("file", ""))
+    except corrections.CorrectionsRejected as rejected:
+        messages.error(request, _("Nothing was saved: some rows have errors."))
+        return _preview(request, rejected.report, plan=plan, token=pending["token"], filename=pending.get("file"),
+                        status=400)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return _preview(request, corrections.corrections_check(user=request.user, rows=pending["rows"], plan=plan),
+                        plan=plan, token=pending["token"], filename=pending.get("file"), status=400)
+    del request.session[SESSION_KEY]
+    messages.success(request, _("%(count)d items of the ledger were corrected.") % {"count": len(report.changed)})
+    return redirect(reverse("ledger:plan", args=[plan.pk]) if plan else reverse("ledger:all"))

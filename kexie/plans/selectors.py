@@ -103,16 +103,53 @@ def plan_diff(old_items: list[dict], new_items: list[dict]) -> dict:
     }
 
 
+# Sort keys of the ledger (pages, export and API): name -> the fields to order by.
+LEDGER_SORTS = {
+    "key": ("plan_id", "position"),
+    "title": ("title", "plan_id", "position"),
+    "due": ("due", "plan_id", "position"),
+    "status": ("status", "plan_id", "position"),
+    "kind": ("kind", "plan_id", "position"),
+    "plan": ("plan__title", "plan_id", "position"),
+    "lead": ("lead_name", "plan_id", "position"),
+}
+
+
+def _ordering(sort: str | None) -> list:
+    from django.db.models import F
+
+    name = (sort or "key").strip()
+    descending = name.startswith("-")
+    fields = LEDGER_SORTS.get(name.lstrip("-"), LEDGER_SORTS["key"])
+    # 序号 is the whole (plan, position) pair; other columns break ties in document order.
+    directed = fields if name.lstrip("-") == "key" else fields[:1]
+    # Items without a deadline (or lead unit) go last whichever way the column is sorted.
+    ordered = [F(f).desc(nulls_last=True) if descending else F(f).asc(nulls_last=True) for f in directed]
+    return ordered + list(fields[len(directed):])
+
+
 def ledger_items(user, *, plan=None, organization=None, kind=None, status=None, due_before=None, due_after=None,
-                 text=None):
-    """Tracked items the user may see, filtered as the ledger pages and the API filter them."""
+                 text=None, sort=None, code="plan.view"):
+    """Tracked items the user may see, filtered and sorted as the ledger pages, export and API do.
+
+    ``organization`` matches items with a lead or co-responsible unit anywhere in that
+    organisation's subtree (through the closure table). ``sort`` is a key of ``LEDGER_SORTS``,
+    with a leading "-" for descending order. ``code`` is the permission whose data scope applies
+    (plan.view to read, plan.export to export).
+    """
+    from django.db.models import OuterRef, Subquery
+
+    from kexie.organizations.models import OrganizationClosure
+
     from .models import TRACKED_KINDS
 
-    items = PlanItem.objects.restrict(user, "plan.view").filter(kind__in=TRACKED_KINDS)
+    items = PlanItem.objects.restrict(user, code).filter(kind__in=TRACKED_KINDS)
     if plan is not None:
         items = items.filter(plan=plan)
     if organization is not None:
-        items = items.filter(assignments__organization=organization).distinct()
+        below = OrganizationClosure.objects.filter(ancestor=organization).values("descendant_id")
+        # A subquery rather than a join: no duplicate rows, so no DISTINCT that would fight the ordering.
+        items = items.filter(pk__in=Assignment.objects.filter(organization_id__in=below).values("item_id"))
     if kind:
         items = items.filter(kind=kind)
     if status:
@@ -123,7 +160,28 @@ def ledger_items(user, *, plan=None, organization=None, kind=None, status=None, 
         items = items.filter(due__gte=due_after)
     if text:
         items = items.filter(Q(title__icontains=text) | Q(text__icontains=text))
+    if (sort or "").lstrip("-") == "lead":
+        items = items.annotate(lead_name=Subquery(
+            Assignment.objects.filter(item=OuterRef("pk"), role=AssignmentRole.LEAD).order_by("id")
+            .values("unit_name")[:1]))
     return items.select_related("plan", "parent").prefetch_related(
         Prefetch("assignments", queryset=Assignment.objects.select_related("organization").order_by("role", "id")),
         Prefetch("targets", queryset=Target.objects.order_by("position", "id")),
-    ).order_by("plan_id", "position")
+    ).order_by(*_ordering(sort))
+
+
+def target_value(target) -> str:
+    """A target's value as offices write it: “≥20”, “10”, “3–5”, “≤5” (without the unit)."""
+    low, high = _number(target.min_value), _number(target.max_value)
+    if low is not None and high is not None:
+        return f"{low}" if low == high else f"{low}–{high}"
+    if low is not None:
+        return f"≥{low}"
+    if high is not None:
+        return f"≤{high}"
+    return ""
+
+
+def target_label(target) -> str:
+    """The target in one short phrase for the ledger: value and unit, e.g. “≥20家”."""
+    return f"{target_value(target)}{target.unit}"
