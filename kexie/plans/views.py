@@ -62,7 +62,8 @@ def plan_list(request):
     form = PlanFilterForm(request.GET or None)
     plans = Plan.objects.restrict(request.user, "plan.view").select_related("organization").annotate(
         item_count=Count("items", distinct=True),
-        task_count=Count("items", filter=Q(items__kind__in=TRACKED_KINDS), distinct=True)).order_by("-issued_on", "-id")
+        task_count=Count("items", filter=Q(items__kind__in=TRACKED_KINDS), distinct=True),
+    ).order_by("-issued_on", "-id")  # annotating drops Meta.ordering
     if form.is_valid():
         query, status = form.cleaned_data["q"].strip(), form.cleaned_data["status"]
         if query:
@@ -217,7 +218,8 @@ def _mapping_labels(plan_import: PlanImport) -> dict:
     orgs = Organization.objects.in_bulk(ids)
     labels = {}
     for unit, value in plan_import.unit_mapping.items():
-        labels[unit] = {"organization": orgs.get(value.get("organization")), "unassigned": bool(value.get("unassigned"))}
+        labels[unit] = {"organization": orgs.get(value.get("organization")),
+                        "unassigned": bool(value.get("unassigned"))}
     return labels
 
 
