@@ -29,7 +29,11 @@ def _parse(text: str, source: str) -> dict:
 def parse_uploaded_document(uploaded_file, *, field: str = "file") -> tuple[str, dict]:
     """(decoded source text, kexie.plan/1 dict) of an uploaded document, or a ValidationError
     on ``field`` saying in the user's language what is wrong with the file."""
-    ext = check_upload(uploaded_file, allowed=DOCUMENT_FORMATS)
+    try:
+        ext = check_upload(uploaded_file, allowed=DOCUMENT_FORMATS)
+    except ValidationError as error:
+        # On the file field, like the parser's own errors, so the form shows it there.
+        raise ValidationError({field: error.messages}) from None
     name = os.path.basename(getattr(uploaded_file, "name", "") or f"document.{ext}")
     with tempfile.TemporaryDirectory() as folder:
         path = os.path.join(folder, f"upload.{ext}")
