@@ -163,6 +163,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "PlanStatusEnum": "kexie.plans.models.PlanStatus",
+        "PlanItemStatusEnum": "kexie.plans.models.ItemStatus",
+        "PlanItemKindEnum": "kexie.plans.models.ItemKind",
+        "PlanImportStatusEnum": "kexie.plans.models.ImportStatus",
+        "LedgerKindEnum": "kexie.api.plans.LEDGER_KINDS",
+        "OrganizationKindEnum": "kexie.organizations.models.OrgKind",
+        "OrganizationStatusEnum": "kexie.organizations.models.OrgStatus",
+    },
 }
 
 TASKS = {

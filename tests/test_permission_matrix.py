@@ -159,6 +159,24 @@ def review_of(org_attr: str) -> Build:
     return build
 
 
+def mapped_review_of(org_attr: str) -> Build:
+    """A plan import under review whose one unit is already left unassigned: ready to confirm."""
+    def build(world):
+        from kexie.plans.models import PlanImport
+
+        kwargs = review_of(org_attr)(world)
+        PlanImport.objects.filter(pk=kwargs["pk"]).update(unit_mapping={"办公室": {"unassigned": True}})
+        return kwargs
+    return build
+
+
+def plan_document(world):
+    return {"organization": world.city_a.pk, "plan": {
+        "format": "kexie.plan/1", "title": "矩阵测试规划", "items": [{
+            "key": "1", "marker": "1.", "kind": "task", "title": "矩阵测试任务", "lead_units": ["办公室"],
+            "co_units": [], "targets": [], "due": None}]}}
+
+
 # Public: what an anonymous visitor gets.
 PUBLIC: dict[str, Public] = {
     "accounts:login": Public(),
@@ -198,6 +216,16 @@ REGISTRY: dict[str, list[Expect]] = {
     "api:auditlog-list": [api("audit.view", user="audit_admin")],
     "api:auditlog-detail": [api("audit.view", user="audit_admin", kwargs=audit_row_pk)],
     "api:loginlog-list": [api("loginlog.view", user="security_admin")],
+    "api:plan-list": [api("plan.view")],
+    "api:plan-detail": [api("plan.view", kwargs=plan_of("city_a"), outside=plan_of("city_b"))],
+    "api:plan-export": [api("plan.export", kwargs=plan_of("city_a"), outside=plan_of("city_b"))],
+    "api:planimport-list": [api("plan.import"), api("plan.import", method="post", ok=201, data=plan_document)],
+    "api:planimport-detail": [api("plan.import", kwargs=review_of("city_a"), outside=review_of("city_b"))],
+    "api:planimport-map-unit": [api("plan.import", method="post", kwargs=review_of("city_a"),
+                                    outside=review_of("city_b"), data=lambda w: {"unit": "办公室", "unassigned": True})],
+    "api:planimport-confirm": [api("plan.import", method="post", ok=201, kwargs=mapped_review_of("city_a"),
+                                   outside=mapped_review_of("city_b"))],
+    "api:ledger-list": [api("plan.view")],
     # --- accounts -------------------------------------------------------------------------------
     "accounts:logout": [page(None, method="post", ok=302)],
     "accounts:profile": [page(None)],

@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
-from . import views
+from . import plans, views
 
 app_name = "api"
 
@@ -12,6 +12,9 @@ router.register("users", views.UserViewSet, basename="user")
 router.register("roles", views.RoleViewSet, basename="role")
 router.register("audit-logs", views.AuditLogViewSet, basename="auditlog")
 router.register("login-logs", views.LoginLogViewSet, basename="loginlog")
+router.register("plans", plans.PlanViewSet, basename="plan")
+router.register("plan-imports", plans.PlanImportViewSet, basename="planimport")
+router.register("ledger", plans.LedgerViewSet, basename="ledger")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
