@@ -69,7 +69,7 @@ class DocumentForm(forms.Form):
 class MetadataForm(forms.Form):
     """The plan's title, issuer, number, date and period as the reviewer corrects them."""
 
-    title = forms.CharField(label=_("Title"), max_length=300)
+    title = forms.CharField(label=_("Plan title"), max_length=300)
     issuer = forms.CharField(label=_("Issuer"), max_length=200, required=False)
     doc_number = forms.CharField(label=_("Document number"), max_length=100, required=False)
     issued_on = forms.DateField(label=_("Issued on"), required=False,
