@@ -32,7 +32,7 @@ class DocumentForm(forms.Form):
     file = forms.FileField(label=_("Document file"), required=False,
                            help_text=_(".txt, .docx, .pdf (with a text layer), .html or .md; at most 20 MB."),
                            widget=forms.ClearableFileInput(attrs={"accept": ".txt,.docx,.pdf,.html,.htm,.md"}))
-    text = forms.CharField(label=_("Or paste the text"), required=False,
+    text = forms.CharField(label=_("Or paste the text"), required=False, max_length=2_000_000,
                            widget=forms.Textarea(attrs={"rows": 12}))
     organization = OrgChoiceField(label=_("Owning organisation"), queryset=Organization.objects.none(),
                                   required=True)

@@ -165,7 +165,8 @@ def import_start(request):
     if request.method == "POST" and form.is_valid():
         plan_import = _start_review(request, form, organization=form.cleaned_data["organization"])
         return redirect("plans:review", pk=plan_import.pk)
-    return render(request, "plans/import.html", {"form": form, "base_plan": None})
+    paste = request.GET.get("mode") == "paste" or bool(request.POST.get("text", "").strip())
+    return render(request, "plans/import.html", {"form": form, "base_plan": None, "paste": paste})
 
 
 @login_required

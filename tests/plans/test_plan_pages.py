@@ -144,3 +144,11 @@ def test_a_plan_cannot_be_imported_for_an_organisation_outside_the_scope(world, 
 def test_the_pages_are_in_chinese_with_the_plans_menu_entry(plans, world, signed_in):
     page = signed_in(world.provincial_clerk).get(reverse("plans:list")).content.decode()
     assert f'<a href="{reverse("plans:list")}" class="active"' in page and ">规划<" in page
+
+
+def test_the_paste_button_opens_the_import_form_with_the_text_box_first(world, signed_in):
+    client = signed_in(world.provincial_clerk)
+    pasted = client.get(reverse("plans:import"), {"mode": "paste"}).content.decode()
+    assert pasted.index('name="text"') < pasted.index('name="file"')
+    uploaded = client.get(reverse("plans:import")).content.decode()
+    assert uploaded.index('name="file"') < uploaded.index('name="text"')
