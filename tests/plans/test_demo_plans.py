@@ -132,3 +132,19 @@ def test_a_demo_plan_deleted_by_hand_comes_back_on_the_next_run(demo):
     plan_of("郑州市科学技术协会", "工作意见").delete()
     run_demo()
     assert plan_of("郑州市科学技术协会", "工作意见").items.filter(kind="task").count() == 8
+
+
+def test_the_demo_clerks_find_their_demo_tasks_in_the_ledger_in_chinese(demo, client):
+    from django.urls import reverse
+
+    from kexie.accounts.models import User
+
+    client.force_login(User.objects.get(username="provincial_clerk"))
+    page = client.get(reverse("ledger:all"), {"q": "科普"}).content.decode()
+    assert "壮大科普人才队伍" in page and "做好基层科普" in page  # the province's plan and its city's
+    assert "繁荣科普内容创作" not in page  # the national plan is above the province's scope
+    assert "台账" in page
+    client.force_login(User.objects.get(username="national_clerk"))
+    plan = plan_of("中国科学技术协会", "深化改革重点任务")
+    page = client.get(reverse("ledger:plan", args=[plan.pk])).content.decode()
+    assert "繁荣科普内容创作" in page and "科学技术普及部" in page
