@@ -7,11 +7,12 @@ services of :mod:`kexie.plans.services` do the writing, one transaction and audi
 """
 
 import django_filters
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
-from rest_framework import mixins, serializers, status
+from rest_framework import exceptions, mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -221,7 +222,13 @@ class PlanImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
     def create(self, request):
         form = PlanImportCreateSerializer(data=request.data, context=self.get_serializer_context())
         data = validated(form)
-        document = services.validate_plan_json(data["plan"])
+        try:
+            document = services.validate_plan_json(data["plan"])
+        except DjangoValidationError as error:
+            # The document's own fields (format, items) are parts of the one "plan" field here.
+            refused = exceptions.ValidationError({"plan": error.messages})
+            refused.labels = {"plan": str(form.fields["plan"].label)}
+            raise refused from None
         plan_import = services.plan_import_start(
             by=request.user, organization=data["organization"], source_text=data["source_text"], parsed=document,
             source_name=data["source_name"] or document.get("source") or "", base_plan=data["base_plan"],
