@@ -5,12 +5,12 @@ the tasks in the ledger and downloads the ledger as Excel, which opens with open
 import io
 from pathlib import Path
 
-import docx
 import openpyxl
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from kexie.core.demo.plans import docx_bytes
 from kexie.organizations.services import organization_create
 from kexie.plans.models import Assignment, Plan, PlanImport
 from tests.browser.test_provincial_clerk_browses_the_tree import sign_in
@@ -19,17 +19,6 @@ from tests.plans.sample import KEY_TASKS_2026
 pytestmark = pytest.mark.browser
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def word_file(text: str) -> bytes:
-    """The sample document as Word writes it: one paragraph per line."""
-    document = docx.Document()
-    for line in text.splitlines():
-        if line.strip():
-            document.add_paragraph(line.strip())
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
 
 
 @pytest.fixture
@@ -62,7 +51,7 @@ def test_a_provincial_clerk_imports_a_word_document_and_exports_its_ledger(page,
     # Upload.
     page.goto(base_url + reverse("plans:import"))
     page.locator("input[name=file]").set_input_files(
-        {"name": "2026年深化改革重点任务.docx", "mimeType": DOCX, "buffer": word_file(KEY_TASKS_2026)})
+        {"name": "2026年深化改革重点任务.docx", "mimeType": DOCX, "buffer": docx_bytes(KEY_TASKS_2026)})
     page.locator("#plan-import-form button[type=submit]").click()
     page.wait_for_url(lambda url: "/plans/import/" in url and url.rstrip("/").split("/")[-1].isdigit())
     plan_import = PlanImport.objects.get()

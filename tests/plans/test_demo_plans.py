@@ -5,10 +5,13 @@ import io
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django.urls import reverse
 
+from kexie.accounts.models import User
 from kexie.audit.models import AuditLog
 from kexie.core.demo.plans import DEMO_PLANS, docx_bytes
 from kexie.docparse import parse_text
+from kexie.docparse.readers import read_file
 from kexie.plans.models import Assignment, ImportStatus, Plan, PlanImport, PlanItem, Target
 
 
@@ -76,18 +79,13 @@ def test_the_national_notice_was_uploaded_as_word_and_keeps_its_file(demo):
     assert plan.source_text[item.span_start:item.span_end].startswith("2.开展学会综合评估")
 
 
-def test_a_word_copy_of_a_demo_document_parses_to_the_same_items_as_its_text():
-    from kexie.docparse.readers import read_file
-
+def test_a_word_copy_of_a_demo_document_parses_to_the_same_items_as_its_text(tmp_path):
     demo = DEMO_PLANS[0]
-    items = lambda text: [(i["key"], i["kind"], i["title"], i["lead_units"]) for i in parse_text(text)["items"]]  # noqa: E731
-    import tempfile
-    from pathlib import Path
-
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "plan.docx"
-        path.write_bytes(docx_bytes(demo.text()))
-        assert items(read_file(str(path))) == items(demo.text())
+    path = tmp_path / "plan.docx"
+    path.write_bytes(docx_bytes(demo.text()))
+    items = lambda text: [(i["key"], i["kind"], i["title"], i["lead_units"], i["co_units"], i["due"])  # noqa: E731
+                          for i in parse_text(text)["items"]]
+    assert items(read_file(str(path))) == items(demo.text())
 
 
 def test_the_provincial_five_year_plan_has_its_quantified_targets(demo):
@@ -135,10 +133,6 @@ def test_a_demo_plan_deleted_by_hand_comes_back_on_the_next_run(demo):
 
 
 def test_the_demo_clerks_find_their_demo_tasks_in_the_ledger_in_chinese(demo, client):
-    from django.urls import reverse
-
-    from kexie.accounts.models import User
-
     client.force_login(User.objects.get(username="provincial_clerk"))
     page = client.get(reverse("ledger:all"), {"q": "科普"}).content.decode()
     assert "壮大科普人才队伍" in page and "做好基层科普" in page  # the province's plan and its city's
