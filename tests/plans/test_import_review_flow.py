@@ -10,11 +10,6 @@ from kexie.plans.models import Assignment, ImportStatus, Plan, PlanImport
 from tests.plans.sample import KEY_TASKS_2026
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 @pytest.fixture
 def province(world):
     """甲省科协 with the departments its plans name."""

@@ -13,11 +13,6 @@ from kexie.docparse import parse_text
 from tests.plans.sample import KEY_TASKS_2026, KEY_TASKS_2026_REVISED
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 @pytest.fixture
 def first_version(world):
     departments = {alias: organization_create(by=None, parent=world.prov_a, name=f"甲省科协{name}",

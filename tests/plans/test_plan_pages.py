@@ -21,11 +21,6 @@ from kexie.plans.services import (
 from tests.plans.sample import KEY_TASKS_2026
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 def _confirmed_plan(world, owner, by, *, departments=None, text=KEY_TASKS_2026, name="要点.txt"):
     departments = departments or {}
     plan_import = plan_import_start(by=by, organization=owner, source_text=text, parsed=parse_text(text),
