@@ -351,6 +351,9 @@ def corrections_check(*, user, rows: list[dict], plan=None, lock: bool = False) 
             if raw_id:
                 result.errors.append(_("Column “%(column)s”: no item with system ID “%(value)s” that you may "
                                        "change.") % {"column": column_label("id"), "value": raw_id})
+            elif plan is None:
+                result.errors.append(_("Column “%(column)s”: empty; a sheet of several plans needs the system ID "
+                                       "of each row as exported.") % {"column": column_label("id")})
             else:
                 result.errors.append(_("Column “%(column)s”: no item numbered “%(value)s” in this plan.")
                                      % {"column": column_label("key"), "value": key})

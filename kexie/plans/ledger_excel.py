@@ -111,10 +111,12 @@ def _header(sheet, title: str) -> None:
                            f"{get_column_letter(last_target)}{HEADER_ROWS[0]}")
 
 
-def _group_row(sheet, key: str, title: str):
+def _group_row(sheet, key: str, title: str, pk=None):
     bold = Font(bold=True)
+    # A section keeps its id too, so that a corrected sheet is read back without guessing which
+    # rows are groups; a plan's title row has neither number nor id.
     return [_cell(sheet, key, font=bold, fill=_GROUP_FILL), _cell(sheet, title, font=bold, fill=_GROUP_FILL)] + [
-        _cell(sheet, None, fill=_GROUP_FILL) for _column in COLUMNS[2:]]
+        _cell(sheet, None, fill=_GROUP_FILL) for _column in COLUMNS[2:-1]] + [_cell(sheet, pk, fill=_GROUP_FILL)]
 
 
 def _data_row(sheet, item) -> list:
@@ -155,7 +157,7 @@ class _Groups:
         for section in reversed(chain):
             if section.pk not in self.done:
                 self.done.add(section.pk)
-                rows.append(_group_row(self.sheet, section.key, section.title))
+                rows.append(_group_row(self.sheet, section.key, section.title, section.pk))
         return rows
 
 

@@ -157,4 +157,12 @@ def test_across_plans_rows_are_matched_by_system_id_within_the_users_scope(ledge
     workbook.save(buffer)
     response = client.post(reverse("ledger:import"), {"file": SimpleUploadedFile("台账.xlsx", buffer.getvalue())})
     assert f"“系统编号”列：没有系统编号为“{foreign.pk}”且您可修改的任务" in response.content.decode()
-    assert len(response.context["report"].changed) == 1
+    report = response.context["report"]
+    assert len(report.changed) == 1 and [r.key for r in report.errors] == ["2.1"]
+    # Without its system ID a row of a sheet spanning plans cannot be placed.
+    row = _row_of(workbook.active, "1.1")
+    row[9].value = None
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = client.post(reverse("ledger:import"), {"file": SimpleUploadedFile("台账.xlsx", buffer.getvalue())})
+    assert "“系统编号”列：为空" in response.content.decode()
