@@ -165,6 +165,12 @@ def ledger_plan(request, pk):
 def _export(request, plan=None):
     _require(request, "plan.export")
     form = LedgerFilterForm(request.GET or None, user=request.user, with_plan=plan is None)
+    if form.is_bound and not form.is_valid():
+        # Never export more than the user asked for: show the page with the filter's errors.
+        messages.error(request, _("Correct the search conditions before exporting."))
+        response = _ledger(request, plan)
+        response.status_code = 400
+        return response
     filters = form.filters()
     if plan is not None:
         filters["plan"] = plan

@@ -132,7 +132,8 @@ def ledger_items(user, *, plan=None, organization=None, kind=None, status=None, 
                  text=None, sort=None, code="plan.view"):
     """Tracked items the user may see, filtered and sorted as the ledger pages, export and API do.
 
-    ``organization`` matches items with a lead or co-responsible unit anywhere in that
+    Without ``plan``, only plans in force are read (a superseded version's items are its
+    revision's). ``organization`` matches items with a lead or co-responsible unit anywhere in that
     organisation's subtree (through the closure table). ``sort`` is a key of ``LEDGER_SORTS``,
     with a leading "-" for descending order. ``code`` is the permission whose data scope applies
     (plan.view to read, plan.export to export).
@@ -141,11 +142,14 @@ def ledger_items(user, *, plan=None, organization=None, kind=None, status=None, 
 
     from kexie.organizations.models import OrganizationClosure
 
-    from .models import TRACKED_KINDS
+    from .models import TRACKED_KINDS, PlanStatus
 
     items = PlanItem.objects.restrict(user, code).filter(kind__in=TRACKED_KINDS)
     if plan is not None:
         items = items.filter(plan=plan)
+    else:
+        # Across plans, a revised plan's tasks appear once: from the version in force.
+        items = items.filter(plan__status=PlanStatus.ACTIVE)
     if organization is not None:
         below = OrganizationClosure.objects.filter(ancestor=organization).values("descendant_id")
         # A subquery rather than a join: no duplicate rows, so no DISTINCT that would fight the ordering.

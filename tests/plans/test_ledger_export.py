@@ -96,3 +96,10 @@ def test_a_large_ledger_is_written_row_by_row(ledger, signed_in, django_assert_m
     assert count == 3005
     sheet = load_workbook(output, read_only=True).active
     assert sum(1 for _row in sheet.iter_rows(values_only=True)) == 3 + 3 + 3005
+
+
+def test_an_export_with_a_bad_filter_exports_nothing_and_says_why(ledger, signed_in):
+    response = signed_in(ledger.provincial_clerk).get(reverse("ledger:export"), {"due_after": "不是日期"})
+    assert response.status_code == 400
+    assert "请先改正查询条件再导出" in response.content.decode()
+    assert not AuditLog.objects.filter(action="export", object_type="plans.planitem").exists()

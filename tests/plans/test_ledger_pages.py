@@ -100,3 +100,12 @@ def test_an_overdue_task_is_marked(ledger, signed_in, monkeypatch):
     overdue = [row["item"].title for row in response.context["rows"] if row["overdue"]]
     assert overdue == ["推进学会党建"]
     assert "已逾期" in response.content.decode()
+
+
+def test_across_plans_only_plans_in_force_are_listed_but_a_superseded_plan_keeps_its_page(ledger, signed_in):
+    from kexie.plans.models import Plan
+
+    Plan.objects.filter(pk=ledger.plan.pk).update(status="superseded")
+    client = signed_in(ledger.provincial_clerk)
+    assert _titles(client.get(reverse("ledger:all"))) == []
+    assert len(_titles(client.get(reverse("ledger:plan", args=[ledger.plan.pk])))) == 5
