@@ -9,7 +9,7 @@ item — or, if any row is wrong, saves nothing and raises ``CorrectionsRejected
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import translation

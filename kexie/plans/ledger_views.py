@@ -26,7 +26,7 @@ from kexie.organizations.forms import OrgChoiceField
 from kexie.organizations.models import Organization
 
 from . import corrections, ledger_excel
-from .models import TRACKED_KINDS, AssignmentRole, ItemKind, ItemStatus, Plan
+from .models import TRACKED_KINDS, AssignmentRole, ItemStatus, Plan
 from .selectors import ledger_items, target_label
 
 PAGE_SIZE = 25
