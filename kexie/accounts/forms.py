@@ -98,7 +98,7 @@ class UserForm(forms.Form):
 
 class PositionForm(forms.Form):
     organization = OrganizationChoiceField(label=_("Organisation"), queryset=None, empty_label=CHOOSE)
-    title = forms.CharField(label=_("Title"), max_length=100)
+    title = forms.CharField(label=_("Post"), max_length=100)
     started_on = forms.DateField(label=_("Since"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     ended_on = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 

@@ -160,7 +160,7 @@ class Position(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="positions")
     organization = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE,
                                      related_name="positions", verbose_name=_("organisation"))
-    title = models.CharField(_("title"), max_length=100)
+    title = models.CharField(_("post"), max_length=100)
     started_on = models.DateField(_("since"), null=True, blank=True)
     ended_on = models.DateField(_("until"), null=True, blank=True)
 
