@@ -32,9 +32,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         result = load_demo()
-        if result.organizations_created or result.users_created:
-            self.stdout.write(_("Demo data loaded: %(orgs)d organisations and %(users)d accounts created.")
-                              % {"orgs": result.organizations_created, "users": result.users_created})
+        if result.organizations_created or result.users_created or result.plans_created:
+            self.stdout.write(_("Demo data loaded: %(orgs)d organisations, %(users)d accounts and %(plans)d plans "
+                                "created.") % {"orgs": result.organizations_created, "users": result.users_created,
+                                               "plans": result.plans_created})
         else:
             self.stdout.write(_("Demo data already present: nothing changed."))
         rows = []
