@@ -1,0 +1,188 @@
+"""Alignment of a lower-level plan to an upper-level plan (对标) and the coverage report.
+
+Items are ``kexie.plan/1`` dicts (``key``, ``kind``, ``title``, ``text``); keys are dotted
+paths ("2.7.4"), so the hierarchy is read from them. For every lower item the best upper items
+are suggested with a score in [0, 1]; a person accepts or changes them.
+
+The score is a weighted mix of TF-IDF cosines (see :data:`WEIGHTS`):
+
+* ``own``: the item's title (counted twice: in a plan the title is the summary) and text,
+  against the upper item's — the main signal;
+* ``context``: the lower item's parent heading and text against the upper item's parent
+  heading and text — a weak signal that keeps a task under "科普" near upper tasks under
+  "科普" when its own words are vague;
+* ``inherit``: the lower item against the upper item's parent — upper plans often list
+  sub-tasks as one-line headlines ("培育若干具有世界影响的品牌主场学术会议") whose theme is
+  stated only in the parent's paragraph.
+
+The mix is multiplied by a small penalty for matching at a different relative depth (a
+lower leaf task against an upper leaf task is likelier than against a chapter heading).
+The reported score is the square root of that mix. Idf is computed over both plans together, so words common to the whole genre (科协, 科技)
+count for little.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from kexie.textsim.index import Index
+
+__all__ = ["DEFAULT_THRESHOLD", "Coverage", "Match", "Suggestion", "WEIGHTS", "align", "coverage"]
+
+WEIGHTS = {"own": 0.7, "context": 0.1, "inherit": 0.2}
+# A relative-depth difference of 1 (leaf vs top) costs this share of the score.
+DEPTH_PENALTY = 0.15
+
+# Below this score a suggestion is not taken as a counterpart in the coverage report; chosen on
+# the seed plans (docs/alignment.md): unrelated pairs stay under it, clear pairs are above.
+DEFAULT_THRESHOLD = 0.28
+
+# Kinds that can be matched to each other: tasks with tasks (a section is a group of tasks),
+# principles and goals with their like, safeguards with safeguards.
+_FAMILY = {"task": "task", "section": "task", "goal": "context", "context": "context", "safeguard": "safeguard"}
+TASK_KINDS = frozenset({"task", "section"})
+
+
+@dataclass(frozen=True)
+class Match:
+    """One suggested upper item for a lower item, with its similarity in [0, 1]."""
+
+    upper_key: str
+    score: float
+    upper_title: str = ""
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """The suggestions for one lower item, best first (possibly empty)."""
+
+    lower_key: str
+    lower_title: str
+    lower_kind: str
+    matches: tuple[Match, ...] = field(default_factory=tuple)
+
+    @property
+    def best(self) -> Match | None:
+        return self.matches[0] if self.matches else None
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """The coverage report: upper tasks no lower item answers ("任务不少" is not met for
+    them) and lower tasks that answer no upper task, both as lists of keys in plan order."""
+
+    uncovered_upper: list[str]
+    unaligned_lower: list[str]
+    threshold: float
+
+
+def _parent_key(key: str) -> str | None:
+    return key.rsplit(".", 1)[0] if "." in key else None
+
+
+def _depth(key: str) -> int:
+    return key.count(".") + 1
+
+
+def _prepared(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Items with their own text, their parent's text and their relative depth in the plan."""
+    by_key = {it["key"]: it for it in items}
+    max_depth = max((_depth(it["key"]) for it in items), default=1)
+    out = []
+    for it in items:
+        title = it.get("title") or ""
+        text = it.get("text") or ""
+        parent = by_key.get(_parent_key(it["key"]) or "")
+        ctx = f"{parent.get('title') or ''} {parent.get('text') or ''}" if parent else ""
+        out.append(
+            {
+                "key": it["key"],
+                "kind": it.get("kind") or "task",
+                "title": title,
+                "own": f"{title} {title} {text}",
+                "ctx": ctx,
+                "rel_depth": (_depth(it["key"]) - 1) / max(max_depth - 1, 1),
+            }
+        )
+    return out
+
+
+def align(
+    lower_items: list[dict[str, Any]],
+    upper_items: list[dict[str, Any]],
+    k: int = 3,
+    *,
+    min_score: float = 0.0,
+) -> list[Suggestion]:
+    """For each lower item, the ``k`` upper items of a compatible kind that match it best.
+
+    Returns one :class:`Suggestion` per lower item, in the lower plan's order; matches with a
+    score not above ``min_score`` are left out. Deterministic: ties go to the earlier upper item.
+    """
+    lower, upper = _prepared(lower_items), _prepared(upper_items)
+    if not lower:
+        return []
+    if not upper:
+        return [Suggestion(lo["key"], lo["title"], lo["kind"]) for lo in lower]
+    corpus = [x["own"] for x in lower + upper] + [x["ctx"] for x in lower + upper if x["ctx"]]
+    index = Index(corpus)
+    l_own, l_ctx = index.tfidf([x["own"] for x in lower]), index.tfidf([x["ctx"] for x in lower])
+    u_own, u_ctx = index.tfidf([x["own"] for x in upper]), index.tfidf([x["ctx"] for x in upper])
+    own = (l_own @ u_own.T).toarray()
+    ctx = (l_ctx @ u_ctx.T).toarray()
+    inherit = (l_own @ u_ctx.T).toarray()
+    score = WEIGHTS["own"] * own + WEIGHTS["context"] * ctx + WEIGHTS["inherit"] * inherit
+    l_depth = np.array([x["rel_depth"] for x in lower])[:, None]
+    u_depth = np.array([x["rel_depth"] for x in upper])[None, :]
+    score *= 1 - DEPTH_PENALTY * np.abs(l_depth - u_depth)
+    family_l = np.array([_FAMILY.get(x["kind"], x["kind"]) for x in lower], dtype=object)[:, None]
+    family_u = np.array([_FAMILY.get(x["kind"], x["kind"]) for x in upper], dtype=object)[None, :]
+    score[family_l != family_u] = 0.0
+    # Cosines between two different paragraphs of the same genre are small (0.02–0.25); the
+    # square root spreads them over the scale a person reads (0.15–0.5) without changing the
+    # order, so a threshold like 0.3 means something.
+    score = np.sqrt(np.clip(score, 0.0, 1.0))
+
+    out = []
+    for i, lo in enumerate(lower):
+        row = score[i]
+        order = np.lexsort((np.arange(row.size), -row))
+        matches = tuple(
+            Match(upper[j]["key"], round(float(row[j]), 4), upper[j]["title"])
+            for j in order[:k]
+            if row[j] > min_score
+        )
+        out.append(Suggestion(lo["key"], lo["title"], lo["kind"], matches))
+    return out
+
+
+def coverage(
+    suggestions: list[Suggestion],
+    upper_items: list[dict[str, Any]],
+    threshold: float = DEFAULT_THRESHOLD,
+) -> Coverage:
+    """Which upper tasks no lower item matches at ``threshold`` or better, and which lower
+    tasks match nothing at that level.
+
+    Any of a lower item's suggestions counts, not only the best. A match on an upper sub-task
+    also covers its parent tasks (answering "打造世界一流期刊" answers part of "改革学会治理");
+    a match on a parent does not cover its sub-tasks, which stay on the list to be checked.
+    """
+    covered: set[str] = set()
+    unaligned = []
+    for s in suggestions:
+        hits = [m for m in s.matches if m.score >= threshold]
+        if s.lower_kind in TASK_KINDS and not hits:
+            unaligned.append(s.lower_key)
+        for m in hits:
+            key: str | None = m.upper_key
+            while key is not None:
+                covered.add(key)
+                key = _parent_key(key)
+    uncovered = [
+        it["key"] for it in upper_items if (it.get("kind") or "task") in TASK_KINDS and it["key"] not in covered
+    ]
+    return Coverage(uncovered_upper=uncovered, unaligned_lower=unaligned, threshold=threshold)
