@@ -170,18 +170,24 @@ def coverage(
     Any of a lower item's suggestions counts, not only the best. A match on an upper sub-task
     also covers its parent tasks (answering "打造世界一流期刊" answers part of "改革学会治理");
     a match on a parent does not cover its sub-tasks, which stay on the list to be checked.
+    In the same way a lower section counts as aligned when any task inside it is.
     """
     covered: set[str] = set()
-    unaligned = []
+    aligned: set[str] = set()
     for s in suggestions:
         hits = [m for m in s.matches if m.score >= threshold]
-        if s.lower_kind in TASK_KINDS and not hits:
-            unaligned.append(s.lower_key)
+        if hits:
+            # A lower section is answered when one of its tasks is (its own heading is short).
+            key: str | None = s.lower_key
+            while key is not None:
+                aligned.add(key)
+                key = _parent_key(key)
         for m in hits:
-            key: str | None = m.upper_key
+            key = m.upper_key
             while key is not None:
                 covered.add(key)
                 key = _parent_key(key)
+    unaligned = [s.lower_key for s in suggestions if s.lower_kind in TASK_KINDS and s.lower_key not in aligned]
     uncovered = [
         it["key"] for it in upper_items if (it.get("kind") or "task") in TASK_KINDS and it["key"] not in covered
     ]

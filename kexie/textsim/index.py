@@ -76,9 +76,9 @@ class Index:
         cols = np.frombuffer(term_ids, dtype=np.int32)
         tf = np.frombuffer(counts, dtype=np.float32)
         ptr = np.frombuffer(indptr, dtype=np.int64)
-        doc_len = np.add.reduceat(tf, ptr[:-1]) if tf.size else np.zeros(n_docs, np.float32)
-        doc_len[ptr[:-1] == ptr[1:]] = 0  # reduceat on an empty slice returns the next value
-        self.doc_len = doc_len.astype(np.float32)
+        rows = np.repeat(np.arange(n_docs, dtype=np.int32), np.diff(ptr))
+        doc_len = np.bincount(rows, weights=tf, minlength=n_docs).astype(np.float32)
+        self.doc_len = doc_len
         avgdl = float(doc_len.mean()) if n_docs and doc_len.sum() else 1.0
         self.avgdl = avgdl
         df = np.bincount(cols, minlength=n_terms).astype(np.float32)
@@ -86,7 +86,6 @@ class Index:
         # BM25+ style idf floor: the Lucene form log(1 + (N - df + 0.5) / (df + 0.5)) is never
         # negative, so a term in most documents adds a little instead of subtracting.
         self.idf = np.log1p((n_docs - df + 0.5) / (df + 0.5)).astype(np.float32)
-        rows = np.repeat(np.arange(n_docs, dtype=np.int32), np.diff(ptr))
         norm = self.k1 * (1 - self.b + self.b * doc_len / avgdl)
         weights = (self.idf[cols] * tf * (self.k1 + 1) / (tf + norm[rows])).astype(np.float32)
         del norm, tf

@@ -67,8 +67,8 @@ def test_the_right_upper_task_is_among_the_top_3(suggestions, lower, accepted):
 
 def test_most_pairs_are_right_at_the_top(suggestions):
     top1 = sum(suggestions[k].best.upper_key in v for k, v in EXPECTED.items())
-    # 18 of 21 when this was written (docs/alignment.md); allow little slack.
-    assert top1 >= 16, f"top-1 {top1}/{len(EXPECTED)}"
+    # 21 of 21 when this was written (docs/alignment.md); allow a little slack for tuning.
+    assert top1 >= 18, f"top-1 {top1}/{len(EXPECTED)}"
 
 
 def test_confident_pairs_score_above_the_threshold_on_average(suggestions):
