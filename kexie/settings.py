@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "kexie.organizations",
     "kexie.accounts",
     "kexie.plans",
+    "kexie.tracking",
     "kexie.api",
 ]
 

@@ -20,6 +20,11 @@ PERMISSIONS: dict[str, str] = {
     "plan.import": _("Import plan documents"),
     "plan.change": _("Edit the ledger"),
     "plan.export": _("Export the ledger"),
+    # progress tracking
+    "report.submit": _("File progress reports and deferral requests"),
+    "report.review": _("Review progress reports and sign off completion"),
+    "supervise.manage": _("Cascade tasks and set reporting cycles"),
+    "deferral.approve": _("Decide deferral requests"),
     # people
     "user.view": _("View users"),
     "user.manage": _("Manage users"),

@@ -3,7 +3,8 @@
 from .models import DataScope
 from .permissions import ADMIN_CODES, AdminKind
 
-_PLAN_CODES = ["plan.view", "plan.import", "plan.change", "plan.export"]
+_PLAN_CODES = ["plan.view", "plan.import", "plan.change", "plan.export", "report.submit", "report.review",
+               "supervise.manage", "deferral.approve"]
 _CLERK_CODES = ["org.view", "org.add", "org.change", "org.move", "org.deactivate", "org.import", "org.export",
                 "user.view", *_PLAN_CODES]
 

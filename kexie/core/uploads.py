@@ -28,7 +28,9 @@ ZIP_FORMATS = {
     "docx": ("[Content_Types].xml", "word/document.xml"),
 }
 TEXT_FORMATS = {"txt", "csv", "md", "html", "htm"}
-KNOWN_FORMATS = set(ZIP_FORMATS) | TEXT_FORMATS | {"pdf"}
+# Images are judged by their signature only: they are stored and served back, never parsed.
+IMAGE_SIGNATURES = {"png": b"\x89PNG\r\n\x1a\n", "jpg": b"\xff\xd8\xff", "jpeg": b"\xff\xd8\xff"}
+KNOWN_FORMATS = set(ZIP_FORMATS) | TEXT_FORMATS | {"pdf"} | set(IMAGE_SIGNATURES)
 
 
 def file_extension(name: str) -> str:
@@ -75,6 +77,9 @@ def check_upload(uploaded_file, *, allowed: set[str], max_bytes: int | None = No
         check_zip(data, required=ZIP_FORMATS[ext], name=name)
     elif ext == "pdf":
         if not data.startswith(b"%PDF-"):
+            raise _mismatch(name, ext)
+    elif ext in IMAGE_SIGNATURES:
+        if not data.startswith(IMAGE_SIGNATURES[ext]):
             raise _mismatch(name, ext)
     elif ext in TEXT_FORMATS:
         try:

@@ -1,0 +1,662 @@
+"""Writes of progress tracking: cascade, cycles, reports and their review, deferrals, snapshots.
+
+Each service takes the acting user as ``by``, runs in one transaction and writes its audit row
+inside it. Services that depend on the calendar take ``today=`` (or ``now=``) so that callers and
+tests can fix the date; it defaults to the current local date.
+
+Who may do what, beyond the permission code:
+
+* a report is filed for a *reporting organisation* within the filer's scope, which must be a
+  responsible unit (lead or co) of the task;
+* a report is reviewed, a deferral decided, by the *issuer* of the task — the organisation whose
+  plan it comes from, or for a cascaded task the organisation that handed it down — or by one
+  of the issuer's ancestors. A province cannot accept its own report on a task the national
+  office handed it.
+"""
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from kexie.accounts.scope import access_object
+from kexie.audit.services import audit_record
+from kexie.core.uploads import check_upload
+from kexie.organizations.models import Organization, OrganizationClosure
+from kexie.plans.models import (
+    TRACKED_KINDS,
+    Assignment,
+    AssignmentRole,
+    ItemStatus,
+    Plan,
+    PlanItem,
+    PlanStatus,
+    Target,
+    TargetDirection,
+)
+
+from .models import (
+    ActualSource,
+    Cascade,
+    CascadeLedger,
+    Colour,
+    DeferralRequest,
+    DeferralStatus,
+    Evidence,
+    Frequency,
+    ProgressReport,
+    ReportActual,
+    ReportingCycle,
+    ReportStatus,
+    TargetActual,
+    TargetCascade,
+    TaskSnapshot,
+    TrackingPolicy,
+)
+
+EVIDENCE_TYPES = {"pdf", "docx", "xlsx", "txt", "png", "jpg", "jpeg"}
+_PLACES = Decimal("0.0001")
+
+
+def _today(today):
+    return today or timezone.localdate()
+
+
+def _day(value: dt.date) -> str:
+    return formats.date_format(value, "DATE_FORMAT")
+
+
+def _require(by, code: str) -> None:
+    if by is None or not getattr(by, "is_authenticated", False) or not by.has_code(code):
+        raise PermissionDenied(_("You do not have permission to do this."))
+
+
+# --- where a task belongs -------------------------------------------------------------------
+
+def tracking_root(plan: Plan) -> Plan:
+    """The plan whose cycles and policy apply: the top of the cascade chain, or the plan itself."""
+    ledger = CascadeLedger.objects.filter(plan=plan).select_related("root_plan").first()
+    return ledger.root_plan if ledger else plan
+
+
+def policy_for(plan: Plan) -> TrackingPolicy:
+    """The tracking policy of ``plan``'s root plan; the defaults (unsaved) when none was set."""
+    root = tracking_root(plan)
+    return TrackingPolicy.objects.filter(plan=root).first() or TrackingPolicy(plan=root)
+
+
+def issuer_of(item: PlanItem) -> Organization:
+    """The organisation that reviews reports on ``item``: who handed it down, else the plan's owner."""
+    cascade = Cascade.objects.filter(child=item).select_related("source__plan__organization").first()
+    return cascade.source.plan.organization if cascade else item.plan.organization
+
+
+def responsible_organization_ids(item: PlanItem) -> set[int]:
+    return set(Assignment.objects.filter(item=item, organization__isnull=False)
+               .values_list("organization_id", flat=True))
+
+
+def _require_issuer(by, item: PlanItem) -> None:
+    issuer = issuer_of(item)
+    if not OrganizationClosure.objects.filter(ancestor_id=by.organization_id, descendant=issuer).exists():
+        raise PermissionDenied(_("Only %(issuer)s (which issued this task) or a level above it may do this.")
+                               % {"issuer": issuer.name})
+
+
+# --- reporting cycles ------------------------------------------------------------------------
+
+def _month_end(day: dt.date) -> dt.date:
+    first_next = (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    return first_next - dt.timedelta(days=1)
+
+
+def _periods(frequency: str, start: dt.date, end: dt.date):
+    """(opens, closes, label) for each period of ``frequency`` covering [start, end]."""
+    cursor = start
+    while cursor <= end:
+        if frequency == Frequency.WEEKLY:
+            close = cursor + dt.timedelta(days=6 - cursor.weekday())
+            year, week, _weekday = cursor.isocalendar()
+            label = _("%(year)d week %(week)d") % {"year": year, "week": week}
+        elif frequency == Frequency.QUARTERLY:
+            quarter = (cursor.month - 1) // 3 + 1
+            close = _month_end(cursor.replace(month=quarter * 3, day=1))
+            label = _("%(year)d Q%(quarter)d") % {"year": cursor.year, "quarter": quarter}
+        else:
+            close = _month_end(cursor)
+            label = _("%(year)d/%(month)d") % {"year": cursor.year, "month": cursor.month}
+        close = min(close, end)
+        yield cursor, close, label
+        cursor = close + dt.timedelta(days=1)
+
+
+@transaction.atomic
+def cycles_schedule(*, by, plan: Plan, frequency: str = Frequency.MONTHLY, filing_days: int = 5,
+                    amber_gap: int = 10, red_gap: int = 25, start: dt.date | None = None,
+                    end: dt.date | None = None, periods=None) -> list[ReportingCycle]:
+    """Set a plan's tracking policy and (re)generate its reporting cycles over its period.
+
+    Weekly, monthly and quarterly cycles follow the calendar, clipped to [start, end] (the plan's
+    period unless given); each is due ``filing_days`` after it closes. ``custom`` takes
+    ``periods`` as (opens, closes, due) triples. Once a report is filed the schedule is fixed:
+    changing it would orphan reports. Plans of cascaded tasks have no cycles of their own.
+    """
+    _require(by, "supervise.manage")
+    plan = access_object(Plan.objects.select_for_update(), by, "supervise.manage", pk=plan.pk)
+    if CascadeLedger.objects.filter(plan=plan).exists():
+        raise ValidationError({"frequency": _("Cascaded tasks report in the cycles of the plan they come from.")})
+    if frequency not in Frequency.values:
+        raise ValidationError({"frequency": _("Choose weekly, monthly, quarterly or custom.")})
+    if not (0 <= amber_gap <= red_gap <= 100):
+        raise ValidationError({"amber_gap": _("The amber threshold must lie between 0 and the red threshold, and "
+                                              "the red threshold at most 100.")})
+    if ProgressReport.objects.filter(cycle__plan=plan).exists():
+        raise ValidationError({"frequency": _("Reports have been filed in this plan's cycles; its schedule can no "
+                                              "longer change.")})
+    if frequency == Frequency.CUSTOM:
+        rows = [(opens, closes, due, _("Period %(number)d") % {"number": n})
+                for n, (opens, closes, due) in enumerate(periods or [], start=1)]
+        if not rows:
+            raise ValidationError({"periods": _("Give at least one period for a custom schedule.")})
+        for n, (opens, closes, due, _label) in enumerate(rows, start=1):
+            if not (opens <= closes <= due):
+                raise ValidationError({"periods": _("Period %(number)d: its start, end and filing due date must be "
+                                                    "in order.") % {"number": n}})
+    else:
+        start, end = start or plan.period_start, end or plan.period_end
+        if not start or not end:
+            raise ValidationError({"period_start": _("The plan has no period: give the first and last day to "
+                                                     "schedule reporting cycles.")})
+        if start > end:
+            raise ValidationError({"period_start": _("The first day must not be after the last day.")})
+        rows = [(opens, closes, closes + dt.timedelta(days=filing_days), label)
+                for opens, closes, label in _periods(frequency, start, end)]
+    TrackingPolicy.objects.update_or_create(plan=plan, defaults={
+        "frequency": frequency, "filing_days": filing_days, "amber_gap": amber_gap, "red_gap": red_gap})
+    ReportingCycle.objects.filter(plan=plan).delete()
+    cycles = ReportingCycle.objects.bulk_create([
+        ReportingCycle(plan=plan, sequence=n, label=label[:60], opens_on=opens, closes_on=closes, due_on=due)
+        for n, (opens, closes, due, label) in enumerate(rows, start=1)])
+    audit_record(action="schedule", by=by, obj=plan, new={
+        "frequency": frequency, "cycles": len(cycles), "amber_gap": amber_gap, "red_gap": red_gap,
+        "filing_days": filing_days})
+    return list(ReportingCycle.objects.filter(plan=plan))
+
+
+# --- cascade ---------------------------------------------------------------------------------
+
+def _decimal_or_error(value, errors: list, message: str, params: dict):
+    try:
+        number = Decimal(str(value).strip().replace(",", ""))
+    except (InvalidOperation, ValueError):
+        errors.append(message % {**params, "value": value})
+        return None
+    if not number.is_finite():
+        errors.append(message % {**params, "value": value})
+        return None
+    return number
+
+
+def _key(obj_or_pk) -> int:
+    return int(getattr(obj_or_pk, "pk", obj_or_pk))
+
+
+def _cascade_ledger(*, by, source_plan: Plan, organization: Organization) -> CascadeLedger:
+    """The plan of tasks ``source_plan`` hands down to ``organization``, created on first use."""
+    ledger = CascadeLedger.objects.filter(organization=organization, source_plan=source_plan).first()
+    if ledger:
+        return ledger
+    plan = Plan.objects.create(
+        organization=organization, created_by=by, issuer=source_plan.organization.name[:200],
+        title=(_("%(plan)s: tasks handed down") % {"plan": source_plan.title})[:300],
+        doc_number=source_plan.doc_number, issued_on=source_plan.issued_on,
+        period_start=source_plan.period_start, period_end=source_plan.period_end)
+    return CascadeLedger.objects.create(organization=organization, source_plan=source_plan,
+                                        root_plan=tracking_root(source_plan), plan=plan)
+
+
+@transaction.atomic
+def task_cascade(*, by, item: PlanItem, organizations, shares=None, today: dt.date | None = None) -> list[Cascade]:
+    """Hand an upper task down (下达) to subordinate organisations, each with its share of the targets.
+
+    Each organisation gets a linked task in its ledger of cascaded tasks (``CascadeLedger``), with
+    itself as lead unit and one Target per upper target. ``shares`` maps an organisation (or its
+    id) to ``{target or target id: value}``; a value is the child's minimum when the upper target
+    has one, else its maximum. Without a share, each organisation gets an equal part. The upper
+    task's progress and actuals then roll up from these children.
+    """
+    _require(by, "supervise.manage")
+    item = access_object(PlanItem.objects.select_related("plan__organization"), by, "supervise.manage", pk=item.pk)
+    if item.kind not in TRACKED_KINDS:
+        raise ValidationError({"item": _("Only tasks, goals and safeguards can be handed down.")})
+    if item.plan.status != PlanStatus.ACTIVE:
+        raise ValidationError({"item": _("This plan has been superseded; hand down tasks of the plan in force.")})
+    organizations = list(organizations)
+    if not organizations:
+        raise ValidationError({"organizations": _("Choose at least one organisation to hand the task down to.")})
+    below = set(OrganizationClosure.objects.filter(ancestor=item.plan.organization, depth__gte=1)
+                .values_list("descendant_id", flat=True))
+    visible = set(Organization.objects.restrict(by, "org.view").filter(pk__in=[o.pk for o in organizations])
+                  .values_list("pk", flat=True))
+    already = set(Cascade.objects.filter(source=item).values_list("organization_id", flat=True))
+    for org in organizations:
+        if org.pk not in below or org.pk not in visible:
+            raise ValidationError({"organizations": _("%(org)s is not a subordinate organisation of %(owner)s within "
+                                                      "your scope.") % {"org": org.name,
+                                                                        "owner": item.plan.organization.name}})
+        if org.pk in already:
+            raise ValidationError({"organizations": _("The task has already been handed down to %(org)s.")
+                                   % {"org": org.name}})
+    targets = list(item.targets.all())
+    shares = {_key(org): {_key(t): v for t, v in (values or {}).items()} for org, values in (shares or {}).items()}
+    errors: list[str] = []
+    target_ids = {t.pk for t in targets}
+    for org in organizations:
+        for target_id in shares.get(org.pk, {}):
+            if target_id not in target_ids:
+                errors.append(_("%(org)s: the share names a target that is not on this task.") % {"org": org.name})
+    parts = {}
+    for org in organizations:
+        for target in targets:
+            if target.pk in shares.get(org.pk, {}):
+                parts[org.pk, target.pk] = _decimal_or_error(
+                    shares[org.pk][target.pk], errors,
+                    _("%(org)s: the share of target “%(target)s” must be a number, not “%(value)s”."),
+                    {"org": org.name, "target": target})
+    if errors:
+        raise ValidationError({"shares": errors})
+    n = len(organizations)
+    cascades = []
+    for org in organizations:
+        ledger = _cascade_ledger(by=by, source_plan=item.plan, organization=org)
+        position = (PlanItem.objects.filter(plan=ledger.plan).aggregate(m=Max("position"))["m"] or 0) + 1
+        child = PlanItem.objects.create(
+            plan=ledger.plan, key=str(position), position=position, depth=1, kind=item.kind, title=item.title,
+            text=item.text, due=item.due)
+        Assignment.objects.create(item=child, role=AssignmentRole.LEAD, unit_name=org.name[:200], organization=org)
+        for target in targets:
+            low, high = target.min_value, target.max_value
+            if (org.pk, target.pk) in parts:
+                share = parts[org.pk, target.pk]
+                low, high = (share, None) if low is not None else (None, share)
+            else:
+                low = (low / n).quantize(_PLACES) if low is not None else None
+                high = (high / n).quantize(_PLACES) if high is not None else None
+            copy = Target.objects.create(item=child, position=target.position, text=target.text, metric=target.metric,
+                                         verb=target.verb, min_value=low, max_value=high, unit=target.unit,
+                                         direction=target.direction, due=target.due)
+            TargetCascade.objects.create(target=copy, cascaded_from=target)
+        cascades.append(Cascade.objects.create(source=item, child=child, organization=org, created_by=by))
+        snapshot_update(child, today=today)
+    snapshot_update(item, today=today)
+    audit_record(action="cascade", by=by, obj=item, new={
+        "organizations": [o.pk for o in organizations],
+        "shares": {f"{o}:{t}": str(v) for (o, t), v in parts.items()}})
+    return cascades
+
+
+# --- snapshots -------------------------------------------------------------------------------
+
+def expected_progress(*, start: dt.date | None, due: dt.date | None, today: dt.date) -> int | None:
+    """序时进度: the elapsed share of [start, due] in percent, or None without a schedule."""
+    if not start or not due:
+        return None
+    if today <= start:
+        return 0
+    if today >= due or due <= start:
+        return 100
+    return round(100 * (today - start).days / (due - start).days)
+
+
+def colour_for(*, percent: int, expected: int | None, completed: bool, overdue: bool,
+               policy: TrackingPolicy) -> str:
+    """Red when overdue or far behind, amber when behind, green otherwise (and when done)."""
+    if completed:
+        return Colour.GREEN
+    if overdue:
+        return Colour.RED
+    gap = (expected - percent) if expected is not None else 0
+    if gap > policy.red_gap:
+        return Colour.RED
+    if gap > policy.amber_gap:
+        return Colour.AMBER
+    return Colour.GREEN
+
+
+def _plan_start(plan: Plan) -> dt.date:
+    return plan.period_start or plan.issued_on or timezone.localdate(plan.created_at)
+
+
+def snapshot_update(item: PlanItem, *, today: dt.date | None = None, last_report=None) -> TaskSnapshot:
+    """Recompute one task's snapshot (call inside the caller's transaction).
+
+    A task handed down takes its progress from its cascaded children: the mean of their percents,
+    the sum of their actuals per upper target, completed when all are.
+    """
+    today = _today(today)
+    item = PlanItem.objects.select_related("plan").get(pk=item.pk)
+    plan = item.plan
+    snapshot = TaskSnapshot.objects.select_for_update().filter(item=item).first()
+    if snapshot is None:
+        lead = (Assignment.objects.filter(item=item, role=AssignmentRole.LEAD, organization__isnull=False)
+                .order_by("id").values_list("organization_id", flat=True).first())
+        snapshot = TaskSnapshot(item=item, plan=plan, organization_id=plan.organization_id, lead_organization_id=lead)
+    children = list(TaskSnapshot.objects.filter(item__cascaded_from__source=item))
+    if children:
+        snapshot.percent = round(sum(c.percent for c in children) / len(children))
+        snapshot.completed = all(c.completed for c in children)
+        actuals: dict[str, Decimal] = {}
+        links = TargetCascade.objects.filter(cascaded_from__item=item).values_list("cascaded_from_id", "target_id")
+        values = {}
+        for child in children:
+            values.update(child.actuals)
+        for upper_id, child_id in links:
+            if str(child_id) in values:
+                actuals[str(upper_id)] = actuals.get(str(upper_id), Decimal(0)) + Decimal(values[str(child_id)])
+        snapshot.actuals = {key: str(value) for key, value in actuals.items()}
+    else:
+        snapshot.completed = item.status == ItemStatus.COMPLETED
+        latest = (ProgressReport.objects.filter(item=item, status=ReportStatus.ACCEPTED)
+                  .order_by("-cycle__sequence", "-reviewed_at", "-id").first())
+        snapshot.percent = 100 if snapshot.completed else (latest.percent if latest else 0)
+        snapshot.actuals = {}
+        for actual in TargetActual.objects.filter(target__item=item).order_by("cycle__sequence"):
+            snapshot.actuals[str(actual.target_id)] = str(actual.value)
+    if last_report is not None:
+        snapshot.last_report = last_report
+    snapshot.due = item.due or plan.period_end
+    snapshot.expected = expected_progress(start=_plan_start(plan), due=snapshot.due, today=today)
+    snapshot.overdue = bool(not snapshot.completed and snapshot.due and today > snapshot.due)
+    snapshot.colour = colour_for(percent=snapshot.percent, expected=snapshot.expected, completed=snapshot.completed,
+                                 overdue=snapshot.overdue, policy=policy_for(plan))
+    snapshot.as_of = today
+    snapshot.save()
+    return snapshot
+
+
+def _roll_up(item: PlanItem, *, today: dt.date, cycle: ReportingCycle) -> None:
+    """Refresh every task above ``item`` in its cascade chain, and record its rolled-up actuals."""
+    cascade = Cascade.objects.filter(child=item).select_related("source").first()
+    while cascade is not None:
+        upper = cascade.source
+        snapshot = snapshot_update(upper, today=today)
+        if upper.status != ItemStatus.COMPLETED and snapshot.completed:
+            PlanItem.objects.filter(pk=upper.pk).update(status=ItemStatus.COMPLETED)
+        elif upper.status == ItemStatus.NOT_STARTED and snapshot.percent > 0:
+            PlanItem.objects.filter(pk=upper.pk).update(status=ItemStatus.IN_PROGRESS)
+        for target_id, value in snapshot.actuals.items():
+            TargetActual.objects.update_or_create(target_id=int(target_id), cycle=cycle, defaults={
+                "value": Decimal(value), "source": ActualSource.ROLLUP, "report": None})
+        cascade = Cascade.objects.filter(child=upper).select_related("source").first()
+
+
+@transaction.atomic
+def snapshots_refresh(*, today: dt.date | None = None, plans=None) -> int:
+    """Recompute the snapshots of every tracked task of the plans in force (daily job): expected
+    progress and overdue move with the calendar even when nobody reports. Derived data only,
+    so no audit row. Children first, so that rolled-up tasks see fresh values."""
+    today = _today(today)
+    items = PlanItem.objects.filter(kind__in=TRACKED_KINDS, plan__status=PlanStatus.ACTIVE)
+    if plans is not None:
+        items = items.filter(plan__in=plans)
+    count = 0
+    # A cascaded child's ledger belongs to an organisation deeper in the tree than its source's,
+    # so ordering by the owner's depth, deepest first, refreshes children before their sources.
+    for item in items.order_by("-plan__organization__depth", "plan_id", "position"):
+        snapshot_update(item, today=today)
+        count += 1
+    return count
+
+
+# --- reports ---------------------------------------------------------------------------------
+
+def _parse_percent(value) -> int:
+    try:
+        number = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        number = None
+    if number is None or not number.is_finite() or number != number.to_integral_value() or not 0 <= number <= 100:
+        raise ValidationError({"percent": _("Percent complete must be a whole number from 0 to 100, not “%(value)s”.")
+                               % {"value": value}})
+    return int(number)
+
+
+@transaction.atomic
+def report_submit(*, by, report: ProgressReport, actuals=None, evidence=(), now: dt.datetime | None = None
+                  ) -> ProgressReport:
+    """File a progress report (or file a returned one again) — all or nothing.
+
+    ``report`` carries item, organization (the reporting unit), cycle, progress, percent and
+    narrative; ``actuals`` maps a target of the task (or its id) to the value reached;
+    ``evidence`` is a list of uploaded files, each checked by ``check_upload``. A report
+    claiming completion needs 100% and at least one evidence file. Filing after the cycle's due
+    date marks the report late.
+    """
+    _require(by, "report.submit")
+    now = now or timezone.now()
+    organization = access_object(Organization, by, "report.submit", pk=report.organization_id)
+    item = PlanItem.objects.select_related("plan").get(pk=report.item_id)
+    if organization.pk not in responsible_organization_ids(item):
+        raise ValidationError({"organization": _("%(org)s is not responsible for task “%(task)s”.")
+                               % {"org": organization.name, "task": item.title}})
+    cycle = ReportingCycle.objects.get(pk=report.cycle_id)
+    if cycle.plan_id != tracking_root(item.plan).pk:
+        raise ValidationError({"cycle": _("The cycle “%(cycle)s” is not a reporting cycle of this task's plan.")
+                               % {"cycle": cycle.label}})
+    existing = (ProgressReport.objects.select_for_update()
+                .filter(item=item, organization=organization, cycle=cycle).first())
+    if existing is not None and existing.status != ReportStatus.RETURNED:
+        raise ValidationError({"cycle": _("%(org)s has already filed a report on this task for %(cycle)s.")
+                               % {"org": organization.name, "cycle": cycle.label}})
+    percent = _parse_percent(report.percent)
+    if report.progress not in ("not_started", "in_progress", "completed"):
+        raise ValidationError({"progress": _("Choose not started, in progress or completed.")})
+    errors: list[str] = []
+    targets = {t.pk: t for t in Target.objects.filter(item=item)}
+    values: dict[int, Decimal] = {}
+    for target, value in (actuals or {}).items():
+        target_id = _key(target)
+        if target_id not in targets:
+            errors.append(_("The indicator with id %(id)s is not a target of this task.") % {"id": target_id})
+            continue
+        if value is None or str(value).strip() == "":
+            continue
+        number = _decimal_or_error(value, errors, _("Indicator “%(target)s”: the actual value must be a number, "
+                                                    "not “%(value)s”."), {"target": targets[target_id]})
+        if number is not None:
+            if abs(number) >= Decimal(10) ** 14:
+                errors.append(_("Indicator “%(target)s”: the actual value %(value)s is too large.")
+                              % {"target": targets[target_id], "value": value})
+            else:
+                values[target_id] = number
+    if errors:
+        raise ValidationError({"actuals": errors})
+    file_errors = []
+    for upload in evidence:
+        try:
+            check_upload(upload, allowed=EVIDENCE_TYPES)
+        except ValidationError as error:
+            file_errors.extend(error.messages)
+    if file_errors:
+        raise ValidationError({"evidence": file_errors})
+    has_evidence = bool(evidence) or (existing is not None and existing.evidence.exists())
+    if report.progress == "completed" and (percent != 100 or not has_evidence):
+        raise ValidationError({"progress": _("A task reported as completed needs 100% and at least one evidence "
+                                             "file.")})
+    target = existing or report
+    target.item, target.organization, target.cycle = item, organization, cycle
+    target.progress, target.percent, target.narrative = report.progress, percent, report.narrative or ""
+    target.status = ReportStatus.SUBMITTED
+    target.submitted_by, target.submitted_at = by, now
+    target.late = target.late or timezone.localdate(now) > cycle.due_on
+    target.reviewed_by, target.reviewed_at = None, None
+    target.save()
+    ReportActual.objects.filter(report=target).delete()
+    ReportActual.objects.bulk_create([ReportActual(report=target, target_id=t, value=v) for t, v in values.items()])
+    for upload in evidence:
+        Evidence.objects.create(report=target, file=upload, name=upload.name[:255],
+                                size=getattr(upload, "size", 0) or 0, uploaded_by=by)
+    audit_record(action="submit", by=by, obj=target, new={
+        "percent": percent, "progress": target.progress, "late": target.late,
+        "actuals": {str(t): str(v) for t, v in values.items()}, "evidence": len(evidence),
+        "refiled": existing is not None})
+    return target
+
+
+def _report_for_review(by, report: ProgressReport) -> ProgressReport:
+    _require(by, "report.review")
+    report = access_object(ProgressReport.objects.select_for_update().select_related("item", "cycle"), by,
+                           "report.review", pk=report.pk)
+    _require_issuer(by, report.item)
+    if report.status != ReportStatus.SUBMITTED:
+        raise ValidationError({"status": _("Only a submitted report can be reviewed; this one is %(status)s.")
+                               % {"status": report.get_status_display()}})
+    return report
+
+
+@transaction.atomic
+def report_accept(*, by, report: ProgressReport, today: dt.date | None = None) -> ProgressReport:
+    """Accept a report (审核通过): its actuals become the indicators' actuals for the cycle, the task's
+    snapshot and those above it in the cascade are refreshed. Accepting a report that claims
+    completion is the issuer's sign-off (办结)."""
+    today = _today(today)
+    report = _report_for_review(by, report)
+    report.status, report.reviewed_by, report.reviewed_at = ReportStatus.ACCEPTED, by, timezone.now()
+    report.save(update_fields=["status", "reviewed_by", "reviewed_at"])
+    for actual in report.actuals.all():
+        TargetActual.objects.update_or_create(target_id=actual.target_id, cycle=report.cycle, defaults={
+            "value": actual.value, "source": ActualSource.REPORT, "report": report})
+    item = report.item
+    if report.progress == "completed":
+        item.status = ItemStatus.COMPLETED
+    elif item.status == ItemStatus.NOT_STARTED and report.percent > 0:
+        item.status = ItemStatus.IN_PROGRESS
+    item.save(update_fields=["status", "updated_at"])
+    snapshot = snapshot_update(item, today=today, last_report=report)
+    _roll_up(item, today=today, cycle=report.cycle)
+    audit_record(action="accept", by=by, obj=report, new={
+        "percent": report.percent, "colour": snapshot.colour, "completed": snapshot.completed})
+    return report
+
+
+@transaction.atomic
+def report_return(*, by, report: ProgressReport, reason: str) -> ProgressReport:
+    """Return a report to its unit with a reason (退回); the unit files it again."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for returning the report.")})
+    report = _report_for_review(by, report)
+    report.status, report.return_reason = ReportStatus.RETURNED, reason
+    report.reviewed_by, report.reviewed_at = by, timezone.now()
+    report.save(update_fields=["status", "return_reason", "reviewed_by", "reviewed_at"])
+    audit_record(action="return", by=by, obj=report, new={"reason": reason})
+    return report
+
+
+# --- deferrals -------------------------------------------------------------------------------
+
+def _check_within_period(item: PlanItem, requested_due: dt.date) -> None:
+    end = item.plan.period_end
+    if end and requested_due > end:
+        raise ValidationError({"requested_due": _(
+            "The requested deadline %(requested)s is after the end of the plan period (%(end)s); a task cannot "
+            "be deferred beyond its plan.") % {"requested": _day(requested_due), "end": _day(end)}})
+
+
+@transaction.atomic
+def deferral_request(*, by, item: PlanItem, organization: Organization, requested_due: dt.date,
+                     reason: str) -> DeferralRequest:
+    """Ask the issuer to move a task's deadline (延期申请), within the plan period."""
+    _require(by, "report.submit")
+    organization = access_object(Organization, by, "report.submit", pk=organization.pk)
+    item = PlanItem.objects.select_related("plan").get(pk=item.pk)
+    if organization.pk not in responsible_organization_ids(item):
+        raise ValidationError({"organization": _("%(org)s is not responsible for task “%(task)s”.")
+                               % {"org": organization.name, "task": item.title}})
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for the deferral.")})
+    if not isinstance(requested_due, dt.date):
+        raise ValidationError({"requested_due": _("Give the requested deadline as a date.")})
+    if item.due and requested_due <= item.due:
+        raise ValidationError({"requested_due": _("The requested deadline must be later than the current one (%(due)s).")
+                               % {"due": _day(item.due)}})
+    _check_within_period(item, requested_due)
+    if DeferralRequest.objects.filter(item=item, status=DeferralStatus.PENDING).exists():
+        raise ValidationError({"item": _("A deferral request on this task is already waiting for a decision.")})
+    deferral = DeferralRequest.objects.create(item=item, organization=organization, previous_due=item.due,
+                                              requested_due=requested_due, reason=reason, requested_by=by)
+    audit_record(action="create", by=by, obj=deferral, new={
+        "requested_due": requested_due, "previous_due": item.due, "reason": reason})
+    return deferral
+
+
+def _deferral_for_decision(by, deferral: DeferralRequest) -> DeferralRequest:
+    _require(by, "deferral.approve")
+    deferral = access_object(DeferralRequest.objects.select_for_update().select_related("item__plan"), by,
+                             "deferral.approve", pk=deferral.pk)
+    _require_issuer(by, deferral.item)
+    if deferral.status != DeferralStatus.PENDING:
+        raise ValidationError({"status": _("This deferral request has already been decided.")})
+    return deferral
+
+
+@transaction.atomic
+def deferral_approve(*, by, deferral: DeferralRequest, note: str = "", today: dt.date | None = None
+                     ) -> DeferralRequest:
+    """Approve a deferral: the task's deadline moves, the original stays as the baseline on the
+    snapshot and the slip is counted."""
+    deferral = _deferral_for_decision(by, deferral)
+    item = deferral.item
+    _check_within_period(item, deferral.requested_due)
+    snapshot = snapshot_update(item, today=today)
+    if snapshot.baseline_due is None:
+        snapshot.baseline_due = item.due or item.plan.period_end
+    snapshot.slips += 1
+    snapshot.save(update_fields=["baseline_due", "slips"])
+    item.due = deferral.requested_due
+    item.save(update_fields=["due", "updated_at"])
+    deferral.status, deferral.decided_by, deferral.decided_at = DeferralStatus.APPROVED, by, timezone.now()
+    deferral.decision_note = (note or "").strip()
+    deferral.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    snapshot_update(item, today=today)
+    audit_record(action="approve", by=by, obj=deferral, old={"due": deferral.previous_due},
+                 new={"due": deferral.requested_due, "slips": snapshot.slips})
+    return deferral
+
+
+@transaction.atomic
+def deferral_reject(*, by, deferral: DeferralRequest, reason: str) -> DeferralRequest:
+    """Refuse a deferral with a reason; the deadline stays."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for refusing the deferral.")})
+    deferral = _deferral_for_decision(by, deferral)
+    deferral.status, deferral.decided_by, deferral.decided_at = DeferralStatus.REJECTED, by, timezone.now()
+    deferral.decision_note = reason
+    deferral.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    audit_record(action="reject", by=by, obj=deferral, new={"reason": reason})
+    return deferral
+
+
+def target_attainment(target: Target, value: Decimal | None) -> Decimal | None:
+    """Attainment of a target in percent (capped at 100): actual over the goal when more is better,
+    goal over actual when less is better. None when there is no actual or no goal."""
+    if value is None:
+        return None
+    value = Decimal(value)
+    if target.direction == TargetDirection.DECREASE:
+        goal = target.max_value if target.max_value is not None else target.min_value
+        if goal is None:
+            return None
+        if value <= goal:
+            return Decimal(100)
+        return (goal / value * 100).quantize(Decimal("0.1")) if value else Decimal(100)
+    goal = target.min_value if target.min_value is not None else target.max_value
+    if not goal:
+        return None
+    return min(Decimal(100), (value / goal * 100).quantize(Decimal("0.1")))
