@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from kexie.textsim.index import Index
+from kexie.textsim.tokenize import tokenize
 
 __all__ = ["DEFAULT_THRESHOLD", "Coverage", "Match", "Suggestion", "WEIGHTS", "align", "coverage"]
 
@@ -128,7 +129,15 @@ def align(
     if not upper:
         return [Suggestion(lo["key"], lo["title"], lo["kind"]) for lo in lower]
     corpus = [x["own"] for x in lower + upper] + [x["ctx"] for x in lower + upper if x["ctx"]]
-    index = Index(corpus)
+    # Every text is tokenised once, though the index and the four projections all need it.
+    cache: dict[str, list[str]] = {}
+
+    def tokens(text: str) -> list[str]:
+        if text not in cache:
+            cache[text] = tokenize(text)
+        return cache[text]
+
+    index = Index(corpus, tokenizer=tokens)
     l_own, l_ctx = index.tfidf([x["own"] for x in lower]), index.tfidf([x["ctx"] for x in lower])
     u_own, u_ctx = index.tfidf([x["own"] for x in upper]), index.tfidf([x["ctx"] for x in upper])
     own = (l_own @ u_own.T).toarray()
