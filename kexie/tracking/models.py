@@ -24,6 +24,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from kexie.core.querysets import ScopedQuerySet
+from kexie.plans.models import ItemStatus
 
 
 class Frequency(models.TextChoices):
@@ -175,9 +176,8 @@ class ProgressReport(models.Model):
     cycle = models.ForeignKey(ReportingCycle, on_delete=models.PROTECT, related_name="reports")
     status = models.CharField(_("status"), max_length=16, choices=ReportStatus.choices,
                               default=ReportStatus.SUBMITTED, db_index=True)
-    progress = models.CharField(_("progress"), max_length=16, default="in_progress",
-                                choices=[("not_started", _("Not started")), ("in_progress", _("In progress")),
-                                         ("completed", _("Completed"))])
+    progress = models.CharField(_("progress"), max_length=16, choices=ItemStatus.choices,
+                                default=ItemStatus.IN_PROGRESS)
     percent = models.PositiveSmallIntegerField(_("percent complete"), default=0)
     narrative = models.TextField(_("narrative"), blank=True)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")

@@ -360,8 +360,11 @@ def snapshot_update(item: PlanItem, *, today: dt.date | None = None, last_report
         snapshot.actuals = {key: str(value) for key, value in actuals.items()}
     else:
         snapshot.completed = item.status == ItemStatus.COMPLETED
-        latest = (ProgressReport.objects.filter(item=item, status=ReportStatus.ACCEPTED)
-                  .order_by("-cycle__sequence", "-reviewed_at", "-id").first())
+        # The lead unit's account is the task's; co-responsible units' reports count when it has none.
+        accepted = (ProgressReport.objects.filter(item=item, status=ReportStatus.ACCEPTED)
+                    .order_by("-cycle__sequence", "-reviewed_at", "-id"))
+        leads = Assignment.objects.filter(item=item, role=AssignmentRole.LEAD).values("organization_id")
+        latest = accepted.filter(organization_id__in=leads).first() or accepted.first()
         snapshot.percent = 100 if snapshot.completed else (latest.percent if latest else 0)
         snapshot.actuals = {}
         for actual in TargetActual.objects.filter(target__item=item).order_by("cycle__sequence"):
@@ -453,7 +456,7 @@ def report_submit(*, by, report: ProgressReport, actuals=None, evidence=(), now:
         raise ValidationError({"cycle": _("%(org)s has already filed a report on this task for %(cycle)s.")
                                % {"org": organization.name, "cycle": cycle.label}})
     percent = _parse_percent(report.percent)
-    if report.progress not in ("not_started", "in_progress", "completed"):
+    if report.progress not in ItemStatus.values:
         raise ValidationError({"progress": _("Choose not started, in progress or completed.")})
     errors: list[str] = []
     targets = {t.pk: t for t in Target.objects.filter(item=item)}
@@ -484,7 +487,7 @@ def report_submit(*, by, report: ProgressReport, actuals=None, evidence=(), now:
     if file_errors:
         raise ValidationError({"evidence": file_errors})
     has_evidence = bool(evidence) or (existing is not None and existing.evidence.exists())
-    if report.progress == "completed" and (percent != 100 or not has_evidence):
+    if report.progress == ItemStatus.COMPLETED and (percent != 100 or not has_evidence):
         raise ValidationError({"progress": _("A task reported as completed needs 100% and at least one evidence "
                                              "file.")})
     target = existing or report
@@ -531,7 +534,7 @@ def report_accept(*, by, report: ProgressReport, today: dt.date | None = None) -
         TargetActual.objects.update_or_create(target_id=actual.target_id, cycle=report.cycle, defaults={
             "value": actual.value, "source": ActualSource.REPORT, "report": report})
     item = report.item
-    if report.progress == "completed":
+    if report.progress == ItemStatus.COMPLETED:
         item.status = ItemStatus.COMPLETED
     elif item.status == ItemStatus.NOT_STARTED and report.percent > 0:
         item.status = ItemStatus.IN_PROGRESS
