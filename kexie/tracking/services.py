@@ -400,12 +400,16 @@ def _roll_up(item: PlanItem, *, today: dt.date, cycle: ReportingCycle) -> None:
 @transaction.atomic
 def snapshots_refresh(*, today: dt.date | None = None, plans=None) -> int:
     """Recompute the snapshots of every tracked task of the plans in force (daily job): expected
-    progress and overdue move with the calendar even when nobody reports. Derived data only,
-    so no audit row. Children first, so that rolled-up tasks see fresh values."""
+    progress and overdue move with the calendar even when nobody reports (``kexie tracking_refresh``
+    runs it). Derived data only, so no audit row. Children first, so that rolled-up tasks see
+    fresh values."""
     today = _today(today)
     items = PlanItem.objects.filter(kind__in=TRACKED_KINDS, plan__status=PlanStatus.ACTIVE)
     if plans is not None:
         items = items.filter(plan__in=plans)
+    else:
+        # A superseded plan's tasks no longer count on any dashboard.
+        TaskSnapshot.objects.exclude(plan__status=PlanStatus.ACTIVE).delete()
     count = 0
     # A cascaded child's ledger belongs to an organisation deeper in the tree than its source's,
     # so ordering by the owner's depth, deepest first, refreshes children before their sources.

@@ -78,3 +78,21 @@ def test_attainment_depends_on_the_direction_of_the_target():
     less = Target(max_value=Decimal(5), direction="decrease")
     assert target_attainment(less, Decimal(4)) == Decimal(100)
     assert target_attainment(less, Decimal(10)) == Decimal("50.0")
+
+
+def test_the_refresh_command_covers_every_plan_in_force_and_drops_superseded_ones(world, national, cascaded):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from kexie.plans.models import PlanStatus
+
+    out = StringIO()
+    call_command("tracking_refresh", "--date", "2026-10-08", stdout=out)
+    assert "refreshed 4 task snapshot(s)" in out.getvalue()
+    assert set(TaskSnapshot.objects.values_list("as_of", flat=True)) == {dt.date(2026, 10, 8)}
+    national.plan.status = PlanStatus.SUPERSEDED
+    national.plan.save(update_fields=["status"])
+    call_command("tracking_refresh", "--date", "2026-10-09", stdout=out)
+    assert set(TaskSnapshot.objects.values_list("item__plan__organization", flat=True)) == {
+        world.prov_a.pk, world.prov_b.pk}
