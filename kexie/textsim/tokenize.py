@@ -12,6 +12,7 @@ import logging
 import re
 import threading
 import unicodedata
+import warnings
 
 __all__ = ["STOP_WORDS", "fold", "tokenize", "words"]
 
@@ -24,7 +25,7 @@ STOP_WORDS: frozenset[str] = frozenset(
     """
     加强 推进 推动 进一步 工作 深化 深入 开展 实施 提升 提高 强化 健全 完善 加快 加大 积极 不断
     持续 全面 大力 着力 切实 认真 努力 坚持 围绕 聚焦 贯彻 落实 贯彻落实 有效 更加 更好 各级 有关
-    相关 重点 主要 具体 包括 具体包括 方面 做好 抓好 进行 形成 发挥 作用 不断 充分 力度 水平 能力
+    相关 重点 主要 具体 包括 具体包括 方面 做好 抓好 进行 形成 发挥 作用 充分 力度 水平 能力
     以及 及其 等等 通过 按照 根据 结合 注重 为主 之一 若干 一批 一系列 工作者 牵头
     的 地 得 和 与 及 或 在 为 对 于 以 把 将 被 由 从 向 是 了 着 要 等 中 之 其 并 且 而 也 又 还
     个 项 各 每 这 那 该 此 其中 我们 我省 我国 全省 全国 年度 年 月 日
@@ -52,7 +53,11 @@ def _tokenizer():
     if _jieba is None:
         with _jieba_lock:
             if _jieba is None:
-                import jieba
+                with warnings.catch_warnings():
+                    # jieba imports pkg_resources when setuptools is around, which warns
+                    # about its own deprecation on stderr; nothing for our users to act on.
+                    warnings.simplefilter("ignore")
+                    import jieba
 
                 jieba.setLogLevel(logging.WARNING)
                 logging.getLogger("jieba").setLevel(logging.WARNING)
