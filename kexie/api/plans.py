@@ -10,7 +10,6 @@ import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import exceptions, mixins, serializers, status
 from rest_framework.decorators import action
@@ -30,7 +29,7 @@ from kexie.plans.models import (
 from kexie.plans.selectors import LEDGER_SORTS, _number, ledger_items, target_label
 
 from .exceptions import validated
-from .serializers import ScopedOrganizationField
+from .serializers import ScopedOrganizationField, ScopedPrimaryKeyField
 from .viewsets import ScopedGenericViewSet
 
 # --- plans ----------------------------------------------------------------------------------------
@@ -115,19 +114,8 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGeneri
 
 # --- imports --------------------------------------------------------------------------------------
 
-@extend_schema_field(OpenApiTypes.INT)
-class ScopedPlanField(serializers.PrimaryKeyRelatedField):
-    """A plan chosen by id among those the user may ``code`` (outside the scope: not found)."""
-
-    def __init__(self, *, code: str, **kwargs):
-        self.code = code
-        super().__init__(**kwargs)
-
-    def get_queryset(self):
-        request = self.context.get("request")
-        if request is None:
-            return Plan.objects.none()
-        return Plan.objects.restrict(request.user, self.code)
+class ScopedPlanField(ScopedPrimaryKeyField):
+    model = Plan
 
 
 class PlanImportCreateSerializer(serializers.Serializer):

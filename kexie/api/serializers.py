@@ -15,11 +15,13 @@ from kexie.organizations.services import EDITABLE_FIELDS
 
 
 @extend_schema_field(OpenApiTypes.INT)
-class ScopedOrganizationField(serializers.PrimaryKeyRelatedField):
-    """An organisation chosen by id, among those the requesting user may ``code``.
+class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
+    """An object chosen by id among those the requesting user may ``code`` (the scope choke point).
 
     An id outside the scope gets the same answer as an id that does not exist.
     """
+
+    model = None
 
     def __init__(self, *, code: str, **kwargs):
         self.code = code
@@ -28,8 +30,12 @@ class ScopedOrganizationField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self):
         request = self.context.get("request")
         if request is None:
-            return Organization.objects.none()
-        return Organization.objects.restrict(request.user, self.code)
+            return self.model.objects.none()
+        return self.model.objects.restrict(request.user, self.code)
+
+
+class ScopedOrganizationField(ScopedPrimaryKeyField):
+    model = Organization
 
 
 # --- organisations ------------------------------------------------------------------------------
