@@ -189,14 +189,21 @@ def cycles_schedule(*, by, plan: Plan, frequency: str = Frequency.MONTHLY, filin
 
 # --- cascade ---------------------------------------------------------------------------------
 
+# Indicator values are stored with 18 digits, 4 after the point.
+_LIMIT = Decimal(10) ** 14
+
+
 def _decimal_or_error(value, errors: list, message: str, params: dict):
+    """``value`` as a Decimal, or None with a message (naming what ``params`` name) added to ``errors``."""
     try:
         number = Decimal(str(value).strip().replace(",", ""))
     except (InvalidOperation, ValueError):
+        number = None
+    if number is None or not number.is_finite():
         errors.append(message % {**params, "value": value})
         return None
-    if not number.is_finite():
-        errors.append(message % {**params, "value": value})
+    if abs(number) >= _LIMIT:
+        errors.append(_("Indicator “%(target)s”: “%(value)s” is too large a number.") % {**params, "value": value})
         return None
     return number
 
@@ -475,11 +482,7 @@ def report_submit(*, by, report: ProgressReport, actuals=None, evidence=(), now:
         number = _decimal_or_error(value, errors, _("Indicator “%(target)s”: the actual value must be a number, "
                                                     "not “%(value)s”."), {"target": targets[target_id]})
         if number is not None:
-            if abs(number) >= Decimal(10) ** 14:
-                errors.append(_("Indicator “%(target)s”: the actual value %(value)s is too large.")
-                              % {"target": targets[target_id], "value": value})
-            else:
-                values[target_id] = number
+            values[target_id] = number
     if errors:
         raise ValidationError({"actuals": errors})
     file_errors = []
@@ -494,24 +497,25 @@ def report_submit(*, by, report: ProgressReport, actuals=None, evidence=(), now:
     if report.progress == ItemStatus.COMPLETED and (percent != 100 or not has_evidence):
         raise ValidationError({"progress": _("A task reported as completed needs 100% and at least one evidence "
                                              "file.")})
-    target = existing or report
-    target.item, target.organization, target.cycle = item, organization, cycle
-    target.progress, target.percent, target.narrative = report.progress, percent, report.narrative or ""
-    target.status = ReportStatus.SUBMITTED
-    target.submitted_by, target.submitted_at = by, now
-    target.late = target.late or timezone.localdate(now) > cycle.due_on
-    target.reviewed_by, target.reviewed_at = None, None
-    target.save()
-    ReportActual.objects.filter(report=target).delete()
-    ReportActual.objects.bulk_create([ReportActual(report=target, target_id=t, value=v) for t, v in values.items()])
+    saved = existing or report
+    saved.item, saved.organization, saved.cycle = item, organization, cycle
+    saved.progress, saved.percent, saved.narrative = report.progress, percent, report.narrative or ""
+    saved.status = ReportStatus.SUBMITTED
+    saved.submitted_by, saved.submitted_at = by, now
+    # Filing again after a return does not clear lateness: the first filing was what came late.
+    saved.late = saved.late or timezone.localdate(now) > cycle.due_on
+    saved.reviewed_by, saved.reviewed_at = None, None
+    saved.save()
+    ReportActual.objects.filter(report=saved).delete()
+    ReportActual.objects.bulk_create([ReportActual(report=saved, target_id=t, value=v) for t, v in values.items()])
     for upload in evidence:
-        Evidence.objects.create(report=target, file=upload, name=upload.name[:255],
+        Evidence.objects.create(report=saved, file=upload, name=upload.name[:255],
                                 size=getattr(upload, "size", 0) or 0, uploaded_by=by)
-    audit_record(action="submit", by=by, obj=target, new={
-        "percent": percent, "progress": target.progress, "late": target.late,
+    audit_record(action="submit", by=by, obj=saved, new={
+        "percent": percent, "progress": saved.progress, "late": saved.late,
         "actuals": {str(t): str(v) for t, v in values.items()}, "evidence": len(evidence),
         "refiled": existing is not None})
-    return target
+    return saved
 
 
 def _report_for_review(by, report: ProgressReport) -> ProgressReport:

@@ -162,3 +162,11 @@ def test_a_reviewer_outside_the_reports_scope_does_not_find_it(world, national, 
     report = report_submit(by=world.provincial_clerk, report=jia_report(national, cascaded, world), now=NOW)
     with pytest.raises(Http404):
         report_accept(by=world.other_provincial_clerk, report=report, today=dt.date(2026, 5, 10))
+
+
+def test_an_actual_too_large_to_store_is_refused_naming_the_indicator(world, national, cascaded):
+    with pytest.raises(ValidationError) as error:
+        report_submit(by=world.provincial_clerk, report=jia_report(national, cascaded, world),
+                      actuals={cascaded.jia_target: "1e20"}, now=NOW)
+    assert error.value.message_dict["actuals"] == ["指标“新建全国科普教育基地100个”：“1e20”数值过大。"]
+    assert not ProgressReport.objects.exists()
