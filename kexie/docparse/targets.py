@@ -109,7 +109,13 @@ def find_targets(text: str, *, goal: bool, due: str | None, plan_year: int | Non
         ref = None
         for r in _REFERENCE.finditer(prefix):
             ref = r
-        verbs: list = list(VERBS.finditer(prefix))
+        # 覆盖率, 完成率: a verb followed by 率 is part of the measure's name, not the action.
+        verbs: list = [v for v in VERBS.finditer(prefix) if not prefix.startswith("率", v.end())]
+        # "乡镇科协组织覆盖率达到90%": everything before the measure names what is measured, so
+        # only a verb inside the measure phrase (达到) is the action.
+        measure = _MEASURE.search(prefix)
+        if measure:
+            verbs = [v for v in verbs if v.start() >= measure.start()]
         if len(verbs) > 1 and verbs[1].start() == verbs[0].end():
             # Verbs written together read as one: 培育成立.
             end, k = verbs[0].end(), 1

@@ -457,3 +457,12 @@ def test_di_yi_markers_and_shared_duties():
         ("1.2", "第二，", "task", "加强科普工作"),
     ]
     assert by_key(plan)["1.1"]["lead_units"] == ["组织部", "宣传部"]  # …按职责分工负责
+
+
+def test_a_rate_names_what_is_measured_and_its_verb_is_the_one_before_the_value():
+    from kexie.docparse import parse_text
+
+    plan = parse_text("某县科协2027年工作要点\n一、夯实基层组织\n1.扩大组织覆盖。到年底，乡镇（街道）科协组织覆盖率达到90%，"
+                      "村级科普活动站建成率不低于60%。\n")
+    found = [(t["metric"], t["verb"], t["min"], t["max"], t["unit"]) for t in by_key(plan)["1.1"]["targets"]]
+    assert found == [("乡镇(街道)科协组织覆盖率", "达到", 90, 90, "%"), ("村级科普活动站建成率", "不低于", 60, None, "%")]
