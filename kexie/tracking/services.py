@@ -20,6 +20,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.http import Http404
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -98,6 +99,17 @@ def issuer_of(item: PlanItem) -> Organization:
 def responsible_organization_ids(item: PlanItem) -> set[int]:
     return set(Assignment.objects.filter(item=item, organization__isnull=False)
                .values_list("organization_id", flat=True))
+
+
+def _require_responsible(by, item: PlanItem, organization: Organization) -> None:
+    """Refuse a report or request for a unit not responsible for the task: with a message naming
+    both when the user may see the task, as not found otherwise (its title must not leak)."""
+    if organization.pk in responsible_organization_ids(item):
+        return
+    if not PlanItem.objects.restrict(by, "plan.view").filter(pk=item.pk).exists():
+        raise Http404
+    raise ValidationError({"organization": _("%(org)s is not responsible for task “%(task)s”.")
+                           % {"org": organization.name, "task": item.title}})
 
 
 def _require_issuer(by, item: PlanItem) -> None:
@@ -454,9 +466,7 @@ def report_submit(*, by, report: ProgressReport, actuals=None, evidence=(), now:
     now = now or timezone.now()
     organization = access_object(Organization, by, "report.submit", pk=report.organization_id)
     item = PlanItem.objects.select_related("plan").get(pk=report.item_id)
-    if organization.pk not in responsible_organization_ids(item):
-        raise ValidationError({"organization": _("%(org)s is not responsible for task “%(task)s”.")
-                               % {"org": organization.name, "task": item.title}})
+    _require_responsible(by, item, organization)
     cycle = ReportingCycle.objects.get(pk=report.cycle_id)
     if cycle.plan_id != tracking_root(item.plan).pk:
         raise ValidationError({"cycle": _("The cycle “%(cycle)s” is not a reporting cycle of this task's plan.")
@@ -585,9 +595,7 @@ def deferral_request(*, by, item: PlanItem, organization: Organization, requeste
     _require(by, "report.submit")
     organization = access_object(Organization, by, "report.submit", pk=organization.pk)
     item = PlanItem.objects.select_related("plan").get(pk=item.pk)
-    if organization.pk not in responsible_organization_ids(item):
-        raise ValidationError({"organization": _("%(org)s is not responsible for task “%(task)s”.")
-                               % {"org": organization.name, "task": item.title}})
+    _require_responsible(by, item, organization)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Give the reason for the deferral.")})

@@ -80,9 +80,13 @@ def test_a_report_for_an_organisation_outside_ones_scope_is_not_found(world, nat
 
 def test_a_report_by_a_unit_not_responsible_for_the_task_is_refused(world, national, cascaded):
     with pytest.raises(ValidationError) as error:
-        report_submit(by=world.other_provincial_clerk, now=NOW, report=ProgressReport(
+        report_submit(by=world.national_clerk, now=NOW, report=ProgressReport(
             item=cascaded.jia, organization=world.prov_b, cycle=national.april, percent=10))
     assert "乙省科学技术协会不是任务“建设科普基地”的责任单位" in error.value.message_dict["organization"][0]
+    # 乙省's clerk does not see 甲省's task at all: not found, and its title is not told.
+    with pytest.raises(Http404):
+        report_submit(by=world.other_provincial_clerk, now=NOW, report=ProgressReport(
+            item=cascaded.jia, organization=world.prov_b, cycle=national.april, percent=10))
     assert not ProgressReport.objects.exists()
 
 
