@@ -31,6 +31,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, include, path, re
 from kexie.accounts.models import DataScope, Role
 from kexie.accounts.permissions import PERMISSIONS
 from tests.personas import World, make_user
+from tests.tracking.matrix import cycle_of, new_report, report_of
 
 Build = Callable[[World], Any]
 
@@ -226,6 +227,19 @@ REGISTRY: dict[str, list[Expect]] = {
     "api:planimport-confirm": [api("plan.import", method="post", ok=201, kwargs=mapped_review_of("city_a"),
                                    outside=mapped_review_of("city_b"))],
     "api:ledger-list": [api("plan.view")],
+    "api:reportingcycle-list": [api("plan.view")],
+    "api:reportingcycle-detail": [api("plan.view", kwargs=cycle_of("prov_a"), outside=cycle_of("prov_b"))],
+    "api:reportingcycle-filing": [api("plan.view", kwargs=cycle_of("prov_a"), outside=cycle_of("prov_b"))],
+    "api:progressreport-list": [api("plan.view"),
+                                api("report.submit", method="post", ok=201, data=new_report)],
+    "api:progressreport-detail": [api("plan.view", kwargs=report_of("city_a", "prov_a"),
+                                      outside=report_of("city_b", "prov_b"))],
+    "api:progressreport-accept": [api("report.review", method="post", kwargs=report_of("city_a", "prov_a"),
+                                      outside=report_of("city_b", "prov_b"))],
+    "api:progressreport-return": [api("report.review", method="post", kwargs=report_of("city_a", "prov_a"),
+                                      outside=report_of("city_b", "prov_b"), data=lambda w: {"reason": "矩阵"})],
+    "api:tasksnapshot-list": [api("plan.view")],
+    "api:tasksnapshot-counts": [api("plan.view")],
     # --- accounts -------------------------------------------------------------------------------
     "accounts:logout": [page(None, method="post", ok=302)],
     "accounts:profile": [page(None)],

@@ -2,6 +2,8 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
+from kexie.tracking import api as tracking_api
+
 from . import plans, views
 
 app_name = "api"
@@ -15,6 +17,9 @@ router.register("login-logs", views.LoginLogViewSet, basename="loginlog")
 router.register("plans", plans.PlanViewSet, basename="plan")
 router.register("plan-imports", plans.PlanImportViewSet, basename="planimport")
 router.register("ledger", plans.LedgerViewSet, basename="ledger")
+router.register("reporting-cycles", tracking_api.CycleViewSet, basename="reportingcycle")
+router.register("progress-reports", tracking_api.ReportViewSet, basename="progressreport")
+router.register("task-snapshots", tracking_api.SnapshotViewSet, basename="tasksnapshot")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

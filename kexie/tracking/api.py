@@ -1,0 +1,219 @@
+"""The progress-tracking API: reporting cycles and their filing rates, progress reports and their
+review, task snapshots and colour counts over an organisation subtree.
+
+Every viewset goes through the choke point of :mod:`kexie.api.viewsets` (an action needs its
+permission code; rows outside the code's data scope are 404). Writes go through
+:mod:`kexie.tracking.services`, which check the reporting unit and the issuer. Evidence files
+are not taken here yet: a report filed through the API carries its actuals and narrative only.
+"""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import exceptions, mixins, serializers, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from kexie.api.exceptions import validated
+from kexie.api.serializers import ScopedOrganizationField
+from kexie.api.viewsets import ScopedGenericViewSet
+from kexie.organizations.models import Organization, OrganizationClosure
+from kexie.plans.models import ItemStatus, PlanItem
+
+from . import selectors, services
+from .models import Colour, ProgressReport, ReportingCycle, ReportStatus, TaskSnapshot
+
+
+def _under(queryset, field: str, value):
+    below = OrganizationClosure.objects.filter(ancestor_id=value).values("descendant_id")
+    return queryset.filter(**{f"{field}__in": below})
+
+
+# --- cycles ---------------------------------------------------------------------------------------
+
+class CycleFilter(django_filters.FilterSet):
+    plan = django_filters.NumberFilter(field_name="plan_id", label=_("plan"))
+
+    class Meta:
+        model = ReportingCycle
+        fields = ["plan"]
+
+
+class CycleSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ReportingCycle
+        fields = ["id", "plan", "sequence", "label", "opens_on", "closes_on", "due_on"]
+        read_only_fields = fields
+
+
+@extend_schema_view(list=extend_schema(summary=_("List reporting cycles")),
+                    retrieve=extend_schema(summary=_("A reporting cycle")))
+class CycleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGenericViewSet):
+    """Reporting cycles of the plans within the user's scope."""
+
+    model = ReportingCycle
+    action_codes = {"list": "plan.view", "retrieve": "plan.view", "filing": "plan.view"}
+    serializer_class = CycleSerializer
+    filterset_class = CycleFilter
+    ordering = ["plan_id", "sequence"]
+
+    @extend_schema(summary=_("Filing rate per reporting unit in this cycle"), filters=False)
+    @action(detail=True, methods=["get"], filter_backends=[])
+    def filing(self, request, pk=None):
+        cycle = self.get_object()
+        return Response(selectors.filing_rates(cycles=cycle, user=request.user))
+
+
+# --- reports --------------------------------------------------------------------------------------
+
+class ReportFilter(django_filters.FilterSet):
+    cycle = django_filters.NumberFilter(field_name="cycle_id", label=_("reporting cycle"))
+    item = django_filters.NumberFilter(field_name="item_id", label=_("task"))
+    status = django_filters.MultipleChoiceFilter(choices=ReportStatus.choices, label=_("status"))
+    late = django_filters.BooleanFilter(label=_("late"))
+    under = django_filters.NumberFilter(method="filter_under",
+                                        label=_("reporting unit in the subtree of (organisation id)"))
+
+    class Meta:
+        model = ProgressReport
+        fields = ["cycle", "item", "status", "late", "under"]
+
+    def filter_under(self, queryset, name, value):
+        return _under(queryset, "organization_id", value)
+
+
+class ReportSerializer(serializers.ModelSerializer):
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+    item_title = serializers.CharField(source="item.title", read_only=True)
+    actuals = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ProgressReport
+        fields = ["id", "item", "item_title", "organization", "organization_name", "cycle", "status", "progress",
+                  "percent", "narrative", "actuals", "late", "submitted_at", "reviewed_at", "return_reason"]
+        read_only_fields = fields
+
+    def get_actuals(self, report) -> dict[str, str]:
+        return {str(a.target_id): str(a.value) for a in report.actuals.all()}
+
+
+class ReportCreateSerializer(serializers.Serializer):
+    item = serializers.PrimaryKeyRelatedField(queryset=PlanItem.objects.all(), label=_("task"))
+    organization = ScopedOrganizationField(code="report.submit", label=_("reporting unit"))
+    cycle = serializers.PrimaryKeyRelatedField(queryset=ReportingCycle.objects.all(), label=_("reporting cycle"))
+    progress = serializers.ChoiceField(choices=ItemStatus.choices, default=ItemStatus.IN_PROGRESS,
+                                       label=_("progress"))
+    # Taken as given: the service says, in the user's language, what is wrong with a value.
+    percent = serializers.CharField(label=_("percent complete"))
+    narrative = serializers.CharField(required=False, allow_blank=True, default="", label=_("narrative"))
+    actuals = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False, default=dict,
+                                    label=_("indicator actuals"), help_text=_("Target id → value reached."))
+
+
+class ReturnSerializer(serializers.Serializer):
+    reason = serializers.CharField(label=_("reason for return"))
+
+
+@extend_schema_view(list=extend_schema(summary=_("List progress reports")),
+                    retrieve=extend_schema(summary=_("A progress report")))
+class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGenericViewSet):
+    """Progress reports of the reporting units within the user's scope."""
+
+    model = ProgressReport
+    action_codes = {"list": "plan.view", "retrieve": "plan.view", "create": "report.submit",
+                    "accept": "report.review", "send_back": "report.review"}
+    serializer_class = ReportSerializer
+    filterset_class = ReportFilter
+    ordering = ["cycle_id", "item_id", "organization_id"]
+
+    def base_queryset(self):
+        return (ProgressReport.objects.select_related("item", "organization", "cycle")
+                .prefetch_related("actuals"))
+
+    @extend_schema(summary=_("File a progress report (or file a returned one again)"),
+                   request=ReportCreateSerializer, responses={201: ReportSerializer})
+    def create(self, request):
+        data = validated(ReportCreateSerializer(data=request.data, context={"request": request}))
+        report = ProgressReport.objects.filter(item=data["item"], organization=data["organization"],
+                                               cycle=data["cycle"]).first() or ProgressReport(
+            item=data["item"], organization=data["organization"], cycle=data["cycle"])
+        report.progress, report.percent, report.narrative = data["progress"], data["percent"], data["narrative"]
+        report = services.report_submit(by=request.user, report=report, actuals=data["actuals"])
+        return Response(ReportSerializer(report).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(summary=_("Accept a report (the issuer's review)"), request=None, responses=ReportSerializer)
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def accept(self, request, pk=None):
+        report = services.report_accept(by=request.user, report=self.get_object())
+        return Response(ReportSerializer(report).data)
+
+    @extend_schema(summary=_("Return a report with a reason"), request=ReturnSerializer, responses=ReportSerializer)
+    @action(detail=True, methods=["post"], url_path="return", url_name="return", filter_backends=[])
+    def send_back(self, request, pk=None):
+        report = self.get_object()
+        data = validated(ReturnSerializer(data=request.data))
+        report = services.report_return(by=request.user, report=report, reason=data["reason"])
+        return Response(ReportSerializer(report).data)
+
+
+# --- snapshots ------------------------------------------------------------------------------------
+
+class SnapshotFilter(django_filters.FilterSet):
+    under = django_filters.NumberFilter(method="filter_under",
+                                        label=_("ledger owner in the subtree of (organisation id)"))
+    lead_under = django_filters.NumberFilter(method="filter_lead_under",
+                                             label=_("lead unit in the subtree of (organisation id)"))
+    colour = django_filters.MultipleChoiceFilter(choices=Colour.choices, label=_("colour"))
+    overdue = django_filters.BooleanFilter(label=_("overdue"))
+    plan = django_filters.NumberFilter(field_name="plan_id", label=_("plan"))
+
+    class Meta:
+        model = TaskSnapshot
+        fields = ["under", "lead_under", "colour", "overdue", "plan"]
+
+    def filter_under(self, queryset, name, value):
+        return _under(queryset, "organization_id", value)
+
+    def filter_lead_under(self, queryset, name, value):
+        return _under(queryset, "lead_organization_id", value)
+
+
+class SnapshotSerializer(serializers.ModelSerializer):
+    title = serializers.CharField(source="item.title", read_only=True)
+
+    class Meta:
+        model = TaskSnapshot
+        fields = ["item", "title", "plan", "organization", "lead_organization", "percent", "expected", "colour",
+                  "completed", "overdue", "due", "baseline_due", "slips", "actuals", "as_of"]
+        read_only_fields = fields
+
+
+class CountsQuery(serializers.Serializer):
+    under = serializers.IntegerField(label=_("organisation"), required=False,
+                                     help_text=_("The subtree's root; the user's own organisation by default."))
+    by = serializers.ChoiceField(choices=[("organization", _("ledger owner")), ("lead_organization", _("lead unit"))],
+                                 default="organization", label=_("count by"))
+
+
+@extend_schema_view(list=extend_schema(summary=_("List task status snapshots")))
+class SnapshotViewSet(mixins.ListModelMixin, ScopedGenericViewSet):
+    """The current state of each tracked task: percent, expected progress, colour, overdue."""
+
+    model = TaskSnapshot
+    action_codes = {"list": "plan.view", "counts": "plan.view"}
+    serializer_class = SnapshotSerializer
+    filterset_class = SnapshotFilter
+    ordering = ["item_id"]
+
+    def base_queryset(self):
+        return TaskSnapshot.objects.select_related("item")
+
+    @extend_schema(summary=_("Tasks by colour, overdue and completed over an organisation subtree"),
+                   parameters=[CountsQuery], filters=False)
+    @action(detail=False, methods=["get"], filter_backends=[])
+    def counts(self, request):
+        query = validated(CountsQuery(data=request.query_params))
+        organization = Organization.objects.filter(pk=query.get("under", request.user.organization_id)).first()
+        if organization is None:
+            raise exceptions.NotFound()
+        return Response(selectors.colour_counts(user=request.user, organization=organization, by=query["by"]))

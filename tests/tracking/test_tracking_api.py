@@ -1,0 +1,63 @@
+"""The tracking API: filing, reviewing and reading reports and snapshots, in the user's scope and language."""
+
+from kexie.tracking.models import ProgressReport, TaskSnapshot
+
+JSON = {"content_type": "application/json", "HTTP_ACCEPT": "application/json"}
+
+
+def test_a_province_files_through_the_api_and_the_nation_accepts(world, national, cascaded, signed_in):
+    client = signed_in(world.provincial_clerk)
+    response = client.post("/api/v1/progress-reports/", {
+        "item": cascaded.jia.pk, "organization": world.prov_a.pk, "cycle": national.april.pk, "percent": "40",
+        "narrative": "已新建25个。", "actuals": {str(cascaded.jia_target.pk): "25"}}, **JSON)
+    assert response.status_code == 201, response.content
+    report = response.json()
+    assert (report["status"], report["percent"], report["actuals"]) == (
+        "submitted", 40, {str(cascaded.jia_target.pk): "25.0000"})
+    # The province may not review it: only the issuer may.
+    assert client.post(f"/api/v1/progress-reports/{report['id']}/accept/", **JSON).status_code == 403
+
+    client = signed_in(world.national_clerk)
+    response = client.post(f"/api/v1/progress-reports/{report['id']}/accept/", **JSON)
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "accepted"
+    assert TaskSnapshot.objects.get(item=cascaded.jia).percent == 40
+    snapshots = client.get(f"/api/v1/task-snapshots/?under={world.prov_a.pk}", HTTP_ACCEPT="application/json")
+    assert [row["item"] for row in snapshots.json()["results"]] == [cascaded.jia.pk]
+    counts = client.get(f"/api/v1/task-snapshots/counts/?under={world.cast.pk}", HTTP_ACCEPT="application/json")
+    assert counts.json()["total"] == 3
+
+
+def test_bad_actuals_get_a_400_in_chinese_naming_the_indicator(world, national, cascaded, signed_in):
+    client = signed_in(world.provincial_clerk)
+    response = client.post("/api/v1/progress-reports/", {
+        "item": cascaded.jia.pk, "organization": world.prov_a.pk, "cycle": national.april.pk, "percent": "40",
+        "actuals": {str(cascaded.jia_target.pk): "很多"}}, **JSON)
+    assert response.status_code == 400
+    assert response.json()["actuals"] == ["指标“新建全国科普教育基地100个”：实际值必须是数字，不能是“很多”。"]
+    assert not ProgressReport.objects.exists()
+
+
+def test_a_report_for_a_unit_outside_scope_is_refused_and_others_reports_are_not_found(
+        world, national, cascaded, signed_in):
+    client = signed_in(world.other_provincial_clerk)
+    response = client.post("/api/v1/progress-reports/", {
+        "item": cascaded.jia.pk, "organization": world.prov_a.pk, "cycle": national.april.pk, "percent": "40"},
+        **JSON)
+    assert response.status_code == 400 and "organization" in response.json()
+    assert not ProgressReport.objects.exists()
+    jia = signed_in(world.provincial_clerk).post("/api/v1/progress-reports/", {
+        "item": cascaded.jia.pk, "organization": world.prov_a.pk, "cycle": national.april.pk, "percent": "40"},
+        **JSON).json()
+    client = signed_in(world.other_provincial_clerk)
+    assert client.get(f"/api/v1/progress-reports/{jia['id']}/", HTTP_ACCEPT="application/json").status_code == 404
+    assert client.get("/api/v1/progress-reports/", HTTP_ACCEPT="application/json").json()["results"] == []
+
+
+def test_the_filing_rate_of_a_cycle(world, national, cascaded, signed_in):
+    signed_in(world.provincial_clerk).post("/api/v1/progress-reports/", {
+        "item": cascaded.jia.pk, "organization": world.prov_a.pk, "cycle": national.april.pk, "percent": "40"},
+        **JSON)
+    response = signed_in(world.national_clerk).get(f"/api/v1/reporting-cycles/{national.april.pk}/filing/",
+                                                   HTTP_ACCEPT="application/json")
+    assert (response.json()["expected"], response.json()["filed"]) == (3, 1)
