@@ -18,7 +18,7 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.http import Http404
 from django.utils import formats, timezone
@@ -515,7 +515,13 @@ def report_submit(*, by, report: ProgressReport, actuals=None, evidence=(), now:
     # Filing again after a return does not clear lateness: the first filing was what came late.
     saved.late = saved.late or timezone.localdate(now) > cycle.due_on
     saved.reviewed_by, saved.reviewed_at = None, None
-    saved.save()
+    try:
+        with transaction.atomic():
+            saved.save()
+    except IntegrityError:
+        # The same unit filed the same task and cycle a moment ago, in another request.
+        raise ValidationError({"cycle": _("%(org)s has already filed a report on this task for %(cycle)s.")
+                               % {"org": organization.name, "cycle": cycle.label}}) from None
     ReportActual.objects.filter(report=saved).delete()
     ReportActual.objects.bulk_create([ReportActual(report=saved, target_id=t, value=v) for t, v in values.items()])
     for upload in evidence:
