@@ -467,6 +467,9 @@ def report_submit(*, by, report: ProgressReport, actuals=None, evidence=(), now:
     organization = access_object(Organization, by, "report.submit", pk=report.organization_id)
     item = PlanItem.objects.select_related("plan").get(pk=report.item_id)
     _require_responsible(by, item, organization)
+    if Cascade.objects.filter(source=item).exists():
+        raise ValidationError({"item": _("Task “%(task)s” has been handed down: its progress comes from the units "
+                                         "it was handed to.") % {"task": item.title}})
     cycle = ReportingCycle.objects.get(pk=report.cycle_id)
     if cycle.plan_id != tracking_root(item.plan).pk:
         raise ValidationError({"cycle": _("The cycle “%(cycle)s” is not a reporting cycle of this task's plan.")

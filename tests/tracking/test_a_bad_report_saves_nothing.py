@@ -174,3 +174,11 @@ def test_an_actual_too_large_to_store_is_refused_naming_the_indicator(world, nat
                       actuals={cascaded.jia_target: "1e20"}, now=NOW)
     assert error.value.message_dict["actuals"] == ["指标“新建全国科普教育基地100个”：“1e20”数值过大。"]
     assert not ProgressReport.objects.exists()
+
+
+def test_a_task_handed_down_is_not_reported_on_directly(world, national, cascaded):
+    with pytest.raises(ValidationError) as error:
+        report_submit(by=world.national_clerk, now=NOW, report=ProgressReport(
+            item=national.task, organization=world.popsci_dept, cycle=national.april, percent=50))
+    assert error.value.message_dict["item"] == ["任务“建设科普基地”已下达，其进度由承接单位的填报汇总而来。"]
+    assert not ProgressReport.objects.exists()
