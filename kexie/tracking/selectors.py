@@ -76,3 +76,32 @@ def colour_counts(*, user, organization, by: str = "organization") -> dict[str, 
 def reports_for(user, code: str = "plan.view"):
     """Reports the user may see: those of reporting units within their scope."""
     return ProgressReport.objects.restrict(user, code).select_related("item", "organization", "cycle")
+
+
+def overdue_tasks(*, user, organization, by: str = "organization"):
+    """Overdue tasks (past due, not completed) over a subtree, the longest overdue first."""
+    return (snapshots_in_subtree(user=user, organization=organization, by=by).filter(overdue=True)
+            .select_related("item", "organization", "lead_organization").order_by("due", "item_id"))
+
+
+def late_reports(*, user, organization, cycles=None):
+    """Reports filed after their cycle's due date by units in the subtree, within the user's scope."""
+    below = OrganizationClosure.objects.filter(ancestor=organization).values("descendant_id")
+    reports = reports_for(user).filter(late=True, organization_id__in=below)
+    if cycles is not None:
+        reports = reports.filter(cycle__in=cycles)
+    return reports.order_by("cycle__sequence", "organization_id", "item_id")
+
+
+def unfiled(*, cycle, user=None) -> list[tuple[int, int]]:
+    """(task id, organisation id) pairs expected in ``cycle`` with no report filed: the late-filing
+    list while a cycle is open, the missing list once it has closed."""
+    plan_ids = tracked_plan_ids(cycle.plan_id)
+    pairs = (Assignment.objects.filter(item__plan_id__in=plan_ids, item__kind__in=TRACKED_KINDS,
+                                       organization__isnull=False)
+             .exclude(item_id__in=Cascade.objects.values("source_id")))
+    if user is not None:
+        pairs = pairs.filter(organization_id__in=Organization.objects.restrict(user, "plan.view").values("pk"))
+    filed = set(ProgressReport.objects.filter(cycle=cycle, submitted_at__isnull=False)
+                .values_list("item_id", "organization_id"))
+    return sorted({pair for pair in pairs.values_list("item_id", "organization_id")} - filed)

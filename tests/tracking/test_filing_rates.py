@@ -52,3 +52,18 @@ def test_a_national_task_keeps_its_actuals_over_time(world, national):
     snapshot = TaskSnapshot.objects.get(item=national.other_task)
     assert (snapshot.percent, snapshot.actuals, snapshot.lead_organization) == (
         55, {str(target.pk): "11.0000"}, world.society_dept)
+
+
+def test_lists_of_late_reports_unfiled_units_and_overdue_tasks(world, national, cascaded):
+    from kexie.tracking.selectors import late_reports, overdue_tasks, unfiled
+    from kexie.tracking.services import snapshots_refresh
+
+    late = file(world, world.other_provincial_clerk, cascaded.yi, world.prov_b, national.april, 20,
+                dt.date(2026, 5, 9))
+    assert unfiled(cycle=national.april) == sorted([(cascaded.jia.pk, world.prov_a.pk),
+                                                    (national.other_task.pk, world.society_dept.pk)])
+    assert unfiled(cycle=national.april, user=world.provincial_clerk) == [(cascaded.jia.pk, world.prov_a.pk)]
+    assert list(late_reports(user=world.national_clerk, organization=world.cast)) == [late]
+    assert list(late_reports(user=world.provincial_clerk, organization=world.cast)) == []
+    snapshots_refresh(today=dt.date(2026, 10, 8))
+    assert [s.item for s in overdue_tasks(user=world.national_clerk, organization=world.prov_b)] == [cascaded.yi]
