@@ -199,6 +199,28 @@ def cycles_schedule(*, by, plan: Plan, frequency: str = Frequency.MONTHLY, filin
     return list(ReportingCycle.objects.filter(plan=plan))
 
 
+@transaction.atomic
+def policy_update(*, by, plan: Plan, amber_gap: int, red_gap: int, today: dt.date | None = None) -> TrackingPolicy:
+    """Change a plan's colour thresholds — allowed at any time, unlike its cycles — and recolour
+    its tasks and the tasks cascaded from it at once."""
+    _require(by, "supervise.manage")
+    plan = access_object(Plan.objects.select_for_update(), by, "supervise.manage", pk=plan.pk)
+    if CascadeLedger.objects.filter(plan=plan).exists():
+        raise ValidationError({"amber_gap": _("Cascaded tasks are coloured by the thresholds of the plan they "
+                                              "come from.")})
+    if not (0 <= amber_gap <= red_gap <= 100):
+        raise ValidationError({"amber_gap": _("The amber threshold must lie between 0 and the red threshold, and "
+                                              "the red threshold at most 100.")})
+    policy, _created = TrackingPolicy.objects.get_or_create(plan=plan)
+    old = {"amber_gap": policy.amber_gap, "red_gap": policy.red_gap}
+    policy.amber_gap, policy.red_gap = amber_gap, red_gap
+    policy.save(update_fields=["amber_gap", "red_gap"])
+    plans = [plan.pk, *CascadeLedger.objects.filter(root_plan=plan).values_list("plan_id", flat=True)]
+    snapshots_refresh(today=today, plans=plans)
+    audit_record(action="update", by=by, obj=policy, old=old, new={"amber_gap": amber_gap, "red_gap": red_gap})
+    return policy
+
+
 # --- cascade ---------------------------------------------------------------------------------
 
 # Indicator values are stored with 18 digits, 4 after the point.

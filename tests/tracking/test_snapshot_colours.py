@@ -5,6 +5,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from kexie.plans.models import Target
 from kexie.tracking.models import ProgressReport, TaskSnapshot, TrackingPolicy
@@ -96,3 +97,18 @@ def test_the_refresh_command_covers_every_plan_in_force_and_drops_superseded_one
     call_command("tracking_refresh", "--date", "2026-10-09", stdout=out)
     assert set(TaskSnapshot.objects.values_list("item__plan__organization", flat=True)) == {
         world.prov_a.pk, world.prov_b.pk}
+
+
+def test_changing_the_thresholds_after_reports_recolours_the_tasks_at_once(world, national, cascaded):
+    from kexie.audit.models import AuditLog
+    from kexie.tracking.services import policy_update
+
+    report = report_submit(by=world.provincial_clerk, report=ProgressReport(
+        item=cascaded.jia, organization=world.prov_a, cycle=national.april, percent=40))
+    report_accept(by=world.national_clerk, report=report, today=dt.date(2026, 5, 10))
+    assert TaskSnapshot.objects.get(item=cascaded.jia).colour == "green"  # 7 points behind
+    policy_update(by=world.national_clerk, plan=national.plan, amber_gap=5, red_gap=20, today=dt.date(2026, 5, 10))
+    assert TaskSnapshot.objects.get(item=cascaded.jia).colour == "amber"
+    assert AuditLog.objects.filter(action="update", object_type="tracking.trackingpolicy").exists()
+    with pytest.raises(ValidationError):
+        policy_update(by=world.provincial_clerk, plan=cascaded.jia.plan, amber_gap=1, red_gap=2)
