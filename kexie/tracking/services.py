@@ -381,11 +381,12 @@ def snapshot_update(item: PlanItem, *, today: dt.date | None = None, last_report
     today = _today(today)
     item = PlanItem.objects.select_related("plan").get(pk=item.pk)
     plan = item.plan
-    snapshot = TaskSnapshot.objects.select_for_update().filter(item=item).first()
-    if snapshot is None:
-        lead = (Assignment.objects.filter(item=item, role=AssignmentRole.LEAD, organization__isnull=False)
-                .order_by("id").values_list("organization_id", flat=True).first())
-        snapshot = TaskSnapshot(item=item, plan=plan, organization_id=plan.organization_id, lead_organization_id=lead)
+    snapshot = (TaskSnapshot.objects.select_for_update().filter(item=item).first()
+                or TaskSnapshot(item=item, plan=plan, organization_id=plan.organization_id))
+    # The ledger's assignments can be corrected after the fact; the snapshot follows them.
+    snapshot.lead_organization_id = (
+        Assignment.objects.filter(item=item, role=AssignmentRole.LEAD, organization__isnull=False)
+        .order_by("id").values_list("organization_id", flat=True).first())
     children = list(TaskSnapshot.objects.filter(item__cascaded_from__source=item))
     if children:
         snapshot.percent = round(sum(c.percent for c in children) / len(children))
