@@ -4,7 +4,7 @@ review, task snapshots and colour counts over an organisation subtree.
 Every viewset goes through the choke point of :mod:`kexie.api.viewsets` (an action needs its
 permission code; rows outside the code's data scope are 404). Writes go through
 :mod:`kexie.tracking.services`, which check the reporting unit and the issuer. Evidence files
-are not taken here yet: a report filed through the API carries its actuals and narrative only.
+are sent as multipart/form-data and pass the same upload checks as everywhere else.
 """
 
 import django_filters
@@ -86,15 +86,20 @@ class ReportSerializer(serializers.ModelSerializer):
     organization_name = serializers.CharField(source="organization.name", read_only=True)
     item_title = serializers.CharField(source="item.title", read_only=True)
     actuals = serializers.SerializerMethodField()
+    evidence = serializers.SerializerMethodField()
 
     class Meta:
         model = ProgressReport
         fields = ["id", "item", "item_title", "organization", "organization_name", "cycle", "status", "progress",
-                  "percent", "narrative", "actuals", "late", "submitted_at", "reviewed_at", "return_reason"]
+                  "percent", "narrative", "actuals", "evidence", "late", "submitted_at", "reviewed_at",
+                  "return_reason"]
         read_only_fields = fields
 
     def get_actuals(self, report) -> dict[str, str]:
         return {str(a.target_id): str(a.value) for a in report.actuals.all()}
+
+    def get_evidence(self, report) -> list[str]:
+        return [e.name for e in report.evidence.all()]
 
 
 class ReportCreateSerializer(serializers.Serializer):
@@ -107,7 +112,12 @@ class ReportCreateSerializer(serializers.Serializer):
     percent = serializers.CharField(label=_("percent complete"))
     narrative = serializers.CharField(required=False, allow_blank=True, default="", label=_("narrative"))
     actuals = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False, default=dict,
-                                    label=_("indicator actuals"), help_text=_("Target id → value reached."))
+                                    label=_("indicator actuals"), help_text=_(
+                                        "Target id → value reached (in a multipart form: actuals.<id>=value)."))
+    # The upload checks (type, content, size) are the service's, with messages naming each file.
+    evidence = serializers.ListField(child=serializers.FileField(allow_empty_file=True), required=False,
+                                     default=list, label=_("evidence"),
+                                     help_text=_("Files sent as multipart/form-data: pdf, docx, xlsx, txt, png, jpg."))
 
 
 class ReturnSerializer(serializers.Serializer):
@@ -128,7 +138,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGene
 
     def base_queryset(self):
         return (ProgressReport.objects.select_related("item", "organization", "cycle")
-                .prefetch_related("actuals"))
+                .prefetch_related("actuals", "evidence"))
 
     @extend_schema(summary=_("File a progress report (or file a returned one again)"),
                    request=ReportCreateSerializer, responses={201: ReportSerializer})
@@ -138,7 +148,8 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGene
                                                cycle=data["cycle"]).first() or ProgressReport(
             item=data["item"], organization=data["organization"], cycle=data["cycle"])
         report.progress, report.percent, report.narrative = data["progress"], data["percent"], data["narrative"]
-        report = services.report_submit(by=request.user, report=report, actuals=data["actuals"])
+        report = services.report_submit(by=request.user, report=report, actuals=data["actuals"],
+                                        evidence=data["evidence"])
         return Response(ReportSerializer(report).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(summary=_("Accept a report (the issuer's review)"), request=None, responses=ReportSerializer)

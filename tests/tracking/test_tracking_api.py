@@ -61,3 +61,29 @@ def test_the_filing_rate_of_a_cycle(world, national, cascaded, signed_in):
     response = signed_in(world.national_clerk).get(f"/api/v1/reporting-cycles/{national.april.pk}/filing/",
                                                    HTTP_ACCEPT="application/json")
     assert (response.json()["expected"], response.json()["filed"]) == (3, 1)
+
+
+def test_evidence_goes_up_as_multipart_and_a_bad_file_is_named(world, national, cascaded, signed_in):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["基地名称"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    client = signed_in(world.provincial_clerk)
+    form = {"item": cascaded.jia.pk, "organization": world.prov_a.pk, "cycle": national.april.pk,
+            "percent": "100", "progress": "completed", f"actuals.{cascaded.jia_target.pk}": "60"}
+    response = client.post("/api/v1/progress-reports/", {
+        **form, "evidence": [SimpleUploadedFile("名单.xlsx", buffer.getvalue()),
+                             SimpleUploadedFile("照片.jpg", b"GIF89a not a jpeg")]}, HTTP_ACCEPT="application/json")
+    assert response.status_code == 400
+    assert "照片.jpg" in response.json()["evidence"][0]
+    assert not ProgressReport.objects.exists()
+    response = client.post("/api/v1/progress-reports/", {
+        **form, "evidence": [SimpleUploadedFile("名单.xlsx", buffer.getvalue())]}, HTTP_ACCEPT="application/json")
+    assert response.status_code == 201, response.content
+    assert (response.json()["evidence"], response.json()["actuals"]) == (
+        ["名单.xlsx"], {str(cascaded.jia_target.pk): "60.0000"})
