@@ -31,7 +31,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, include, path, re
 from kexie.accounts.models import DataScope, Role
 from kexie.accounts.permissions import PERMISSIONS
 from tests.personas import World, make_user
-from tests.tracking.matrix import cycle_of, new_report, report_of
+from tests.tracking.matrix import cycle_of, deferral_of, new_deferral, new_report, report_of
 
 Build = Callable[[World], Any]
 
@@ -240,6 +240,14 @@ REGISTRY: dict[str, list[Expect]] = {
                                       outside=report_of("city_b", "prov_b"), data=lambda w: {"reason": "矩阵"})],
     "api:tasksnapshot-list": [api("plan.view")],
     "api:tasksnapshot-counts": [api("plan.view")],
+    "api:deferralrequest-list": [api("plan.view"),
+                                 api("report.submit", method="post", ok=201, data=new_deferral)],
+    "api:deferralrequest-detail": [api("plan.view", kwargs=deferral_of("city_a", "prov_a"),
+                                       outside=deferral_of("city_b", "prov_b"))],
+    "api:deferralrequest-approve": [api("deferral.approve", method="post", kwargs=deferral_of("city_a", "prov_a"),
+                                        outside=deferral_of("city_b", "prov_b"))],
+    "api:deferralrequest-reject": [api("deferral.approve", method="post", kwargs=deferral_of("city_a", "prov_a"),
+                                       outside=deferral_of("city_b", "prov_b"), data=lambda w: {"reason": "矩阵"})],
     # --- accounts -------------------------------------------------------------------------------
     "accounts:logout": [page(None, method="post", ok=302)],
     "accounts:profile": [page(None)],

@@ -20,6 +20,7 @@ router.register("ledger", plans.LedgerViewSet, basename="ledger")
 router.register("reporting-cycles", tracking_api.CycleViewSet, basename="reportingcycle")
 router.register("progress-reports", tracking_api.ReportViewSet, basename="progressreport")
 router.register("task-snapshots", tracking_api.SnapshotViewSet, basename="tasksnapshot")
+router.register("deferral-requests", tracking_api.DeferralViewSet, basename="deferralrequest")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -21,7 +21,7 @@ from kexie.organizations.models import Organization, OrganizationClosure
 from kexie.plans.models import ItemStatus, PlanItem
 
 from . import selectors, services
-from .models import Colour, ProgressReport, ReportingCycle, ReportStatus, TaskSnapshot
+from .models import Colour, DeferralRequest, ProgressReport, ReportingCycle, ReportStatus, TaskSnapshot
 
 
 def _under(queryset, field: str, value):
@@ -228,3 +228,70 @@ class SnapshotViewSet(mixins.ListModelMixin, ScopedGenericViewSet):
         if organization is None:
             raise exceptions.NotFound()
         return Response(selectors.colour_counts(user=request.user, organization=organization, by=query["by"]))
+
+
+# --- deferrals ------------------------------------------------------------------------------------
+
+class DeferralSerializer(serializers.ModelSerializer):
+    item_title = serializers.CharField(source="item.title", read_only=True)
+
+    class Meta:
+        model = DeferralRequest
+        fields = ["id", "item", "item_title", "organization", "previous_due", "requested_due", "reason", "status",
+                  "requested_at", "decided_at", "decision_note"]
+        read_only_fields = fields
+
+
+class DeferralCreateSerializer(serializers.Serializer):
+    item = serializers.PrimaryKeyRelatedField(queryset=PlanItem.objects.all(), label=_("task"))
+    organization = ScopedOrganizationField(code="report.submit", label=_("requesting unit"))
+    requested_due = serializers.DateField(label=_("requested deadline"))
+    reason = serializers.CharField(label=_("reason"))
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(label=_("reason"))
+
+
+class DecisionSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="", label=_("decision note"))
+
+
+@extend_schema_view(list=extend_schema(summary=_("List deferral requests")),
+                    retrieve=extend_schema(summary=_("A deferral request")))
+class DeferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGenericViewSet):
+    """Deferral requests (延期申请) of the units within the user's scope."""
+
+    model = DeferralRequest
+    action_codes = {"list": "plan.view", "retrieve": "plan.view", "create": "report.submit",
+                    "approve": "deferral.approve", "reject": "deferral.approve"}
+    serializer_class = DeferralSerializer
+    ordering = ["-requested_at", "-id"]
+
+    def base_queryset(self):
+        return DeferralRequest.objects.select_related("item")
+
+    @extend_schema(summary=_("Ask for a later deadline"), request=DeferralCreateSerializer,
+                   responses={201: DeferralSerializer})
+    def create(self, request):
+        data = validated(DeferralCreateSerializer(data=request.data, context={"request": request}))
+        deferral = services.deferral_request(by=request.user, **data)
+        return Response(DeferralSerializer(deferral).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(summary=_("Approve a deferral (the issuer's decision)"), request=DecisionSerializer,
+                   responses=DeferralSerializer)
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def approve(self, request, pk=None):
+        deferral = self.get_object()
+        data = validated(DecisionSerializer(data=request.data))
+        return Response(DeferralSerializer(services.deferral_approve(
+            by=request.user, deferral=deferral, note=data["note"])).data)
+
+    @extend_schema(summary=_("Refuse a deferral with a reason"), request=ReasonSerializer,
+                   responses=DeferralSerializer)
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def reject(self, request, pk=None):
+        deferral = self.get_object()
+        data = validated(ReasonSerializer(data=request.data))
+        return Response(DeferralSerializer(services.deferral_reject(
+            by=request.user, deferral=deferral, reason=data["reason"])).data)
