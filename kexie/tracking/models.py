@@ -342,3 +342,108 @@ class DeferralRequest(models.Model):
 
     def __str__(self):
         return f"{self.item} → {self.requested_due}"
+
+
+class NoticeStatus(models.TextChoices):
+    ISSUED = "issued", _("Issued")
+    REPLIED = "replied", _("Replied")
+    CLOSED = "closed", _("Closed")
+    # Never stored: an issued notice past its reply deadline is shown as overdue (computed with today).
+    OVERDUE = "overdue", _("Overdue")
+
+
+class SupervisionNotice(models.Model):
+    """A supervision notice (督办单) the reform office issues on a task to one responsible unit.
+
+    Numbered per issuing organisation and year (督办〔2026〕3号). The unit must reply by
+    ``reply_due``; the issuer then closes it. ``status`` is stored as issued / replied / closed;
+    "overdue" is derived (issued and ``reply_due`` passed) so that it never goes stale.
+    Its history is the audit trail of the services that changed it.
+    """
+
+    item = models.ForeignKey("plans.PlanItem", verbose_name=_("task"), on_delete=models.CASCADE,
+                             related_name="supervision_notices")
+    organization = models.ForeignKey("organizations.Organization", verbose_name=_("supervised unit"),
+                                     on_delete=models.PROTECT, related_name="+")
+    issuer = models.ForeignKey("organizations.Organization", verbose_name=_("issuing organisation"),
+                               on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"))
+    sequence = models.PositiveIntegerField(_("sequence number"))
+    number = models.CharField(_("notice number"), max_length=40)
+    reason = models.TextField(_("reason for supervision"))
+    reply_due = models.DateField(_("reply deadline"))
+    status = models.CharField(_("status"), max_length=16, choices=NoticeStatus.choices,
+                              default=NoticeStatus.ISSUED, db_index=True)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+    reply_text = models.TextField(_("reply"), blank=True)
+    replied_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
+    replied_late = models.BooleanField(_("replied late"), default=False)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    scope_org_field = "organization"
+    scope_owner_field = "issued_by"
+
+    class Meta:
+        ordering = ["-year", "-sequence"]
+        verbose_name = _("supervision notice")
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "year", "sequence"], name="supervision_notice_number_unique"),
+        ]
+        indexes = [models.Index(fields=["organization", "status", "reply_due"], name="notice_org_status_idx")]
+
+    def __str__(self):
+        return self.number
+
+    def status_on(self, today) -> str:
+        """The status as of ``today``: an issued notice past its reply deadline is overdue."""
+        if self.status == NoticeStatus.ISSUED and self.reply_due < today:
+            return NoticeStatus.OVERDUE
+        return self.status
+
+
+class SupervisionEvidence(models.Model):
+    """A supporting file attached to the reply to a supervision notice, checked on upload."""
+
+    notice = models.ForeignKey(SupervisionNotice, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(_("file"), upload_to="supervision/%Y/%m/")
+    name = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveIntegerField(default=0)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reply evidence")
+
+    def __str__(self):
+        return self.name
+
+
+class Instruction(models.Model):
+    """A leader's comment (领导批示) on a task, shown to the units responsible for it."""
+
+    item = models.ForeignKey("plans.PlanItem", verbose_name=_("task"), on_delete=models.CASCADE,
+                             related_name="instructions")
+    text = models.TextField(_("instruction"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    organization = models.ForeignKey("organizations.Organization", verbose_name=_("author's organisation"),
+                                     null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("written at"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    scope_org_field = "item__plan__organization"
+    scope_owner_field = "author"
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("leader's instruction")
+
+    def __str__(self):
+        return f"{self.item_id}: {self.text[:30]}"
