@@ -217,21 +217,29 @@ class ReportActual(models.Model):
         constraints = [models.UniqueConstraint(fields=["report", "target"], name="report_actual_unique")]
 
 
-class Evidence(models.Model):
-    """A supporting file (证明材料) attached to a report, checked on upload."""
+class AttachedFile(models.Model):
+    """What every stored supporting file records: the file, its name and size, who uploaded it."""
 
-    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="evidence")
-    file = models.FileField(_("file"), upload_to="evidence/%Y/%m/")
     name = models.CharField(_("file name"), max_length=255)
     size = models.PositiveIntegerField(default=0)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = _("evidence")
+        abstract = True
 
     def __str__(self):
         return self.name
+
+
+class Evidence(AttachedFile):
+    """A supporting file (证明材料) attached to a report, checked on upload."""
+
+    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(_("file"), upload_to="evidence/%Y/%m/")
+
+    class Meta:
+        verbose_name = _("evidence")
 
 
 class ActualSource(models.TextChoices):
@@ -408,21 +416,14 @@ class SupervisionNotice(models.Model):
         return self.status
 
 
-class SupervisionEvidence(models.Model):
+class SupervisionEvidence(AttachedFile):
     """A supporting file attached to the reply to a supervision notice, checked on upload."""
 
     notice = models.ForeignKey(SupervisionNotice, on_delete=models.CASCADE, related_name="evidence")
     file = models.FileField(_("file"), upload_to="supervision/%Y/%m/")
-    name = models.CharField(_("file name"), max_length=255)
-    size = models.PositiveIntegerField(default=0)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("reply evidence")
-
-    def __str__(self):
-        return self.name
 
 
 class Instruction(models.Model):

@@ -60,6 +60,18 @@ from .models import (
 )
 
 EVIDENCE_TYPES = {"pdf", "docx", "xlsx", "txt", "png", "jpg", "jpeg"}
+
+
+def check_evidence(evidence) -> None:
+    """Refuse evidence files that fail the upload checks, naming every bad file at once."""
+    file_errors = []
+    for upload in evidence:
+        try:
+            check_upload(upload, allowed=EVIDENCE_TYPES)
+        except ValidationError as error:
+            file_errors.extend(error.messages)
+    if file_errors:
+        raise ValidationError({"evidence": file_errors})
 _PLACES = Decimal("0.0001")
 
 
@@ -521,14 +533,7 @@ def report_submit(*, by, report: ProgressReport, actuals=None, evidence=(), now:
             values[target_id] = number
     if errors:
         raise ValidationError({"actuals": errors})
-    file_errors = []
-    for upload in evidence:
-        try:
-            check_upload(upload, allowed=EVIDENCE_TYPES)
-        except ValidationError as error:
-            file_errors.extend(error.messages)
-    if file_errors:
-        raise ValidationError({"evidence": file_errors})
+    check_evidence(evidence)
     has_evidence = bool(evidence) or (existing is not None and existing.evidence.exists())
     if report.progress == ItemStatus.COMPLETED and (percent != 100 or not has_evidence):
         raise ValidationError({"progress": _("A task reported as completed needs 100% and at least one evidence "

@@ -24,13 +24,12 @@ from django.utils.translation import gettext as _
 
 from kexie.accounts.scope import access_object
 from kexie.audit.services import audit_record
-from kexie.core.uploads import check_upload
 from kexie.organizations.models import Organization, OrganizationClosure
 from kexie.plans.models import PlanItem
 
 from .models import Instruction, NoticeStatus, SupervisionEvidence, SupervisionNotice
 from .services import (
-    EVIDENCE_TYPES,
+    check_evidence,
     _day,
     _require,
     _require_issuer,
@@ -109,14 +108,7 @@ def supervision_reply(*, by, notice: SupervisionNotice, text: str, evidence=(),
     if not text:
         raise ValidationError({"text": _("Write the reply to supervision notice %(number)s.")
                                % {"number": notice.number}})
-    file_errors = []
-    for upload in evidence:
-        try:
-            check_upload(upload, allowed=EVIDENCE_TYPES)
-        except ValidationError as error:
-            file_errors.extend(error.messages)
-    if file_errors:
-        raise ValidationError({"evidence": file_errors})
+    check_evidence(evidence)
     notice.status, notice.reply_text = NoticeStatus.REPLIED, text
     notice.replied_by, notice.replied_at = by, now
     notice.replied_late = timezone.localdate(now) > notice.reply_due
