@@ -220,3 +220,124 @@ class PlanImport(models.Model):
 
     def __str__(self):
         return self.parsed.get("title") or self.source_name
+
+
+# --- alignment (对标) ------------------------------------------------------------------------------
+
+class PlanAlignment(models.Model):
+    """A lower plan aligned item by item to an upper plan (对标), as chosen by a user.
+
+    One per (lower plan, upper plan). The suggestions are computed once by ``kexie.textsim`` when
+    the alignment starts and stored with each :class:`ItemAlignment`, so the screen reads them
+    instead of recomputing. ``threshold`` is the score from which a suggestion counts as a
+    counterpart in the coverage report and the "below threshold" filter.
+    """
+
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="alignments")
+    upper_plan = models.ForeignKey(Plan, verbose_name=_("upper plan"), on_delete=models.CASCADE,
+                                   related_name="aligned_from")
+    threshold = models.FloatField(_("threshold"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    # Who may see an alignment is decided by the lower plan: it is that plan's work.
+    scope_org_field = "plan__organization"
+    scope_owner_field = "created_by"
+
+    class Meta:
+        ordering = ["plan_id", "id"]
+        verbose_name = _("plan alignment")
+        verbose_name_plural = _("plan alignments")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "upper_plan"], name="plan_alignment_unique_pair"),
+            models.CheckConstraint(condition=~Q(plan=F("upper_plan")), name="plan_alignment_not_itself"),
+            models.CheckConstraint(condition=Q(threshold__gte=0) & Q(threshold__lte=1),
+                                   name="plan_alignment_threshold_range"),
+        ]
+
+    def __str__(self):
+        return f"{self.plan} → {self.upper_plan}"
+
+
+class AlignmentStatus(models.TextChoices):
+    SUGGESTED = "suggested", _("Suggested, not decided")
+    ACCEPTED = "accepted", _("Suggestion accepted")
+    CHANGED = "changed", _("Another item chosen")
+    NONE = "none", _("No counterpart")
+
+
+DECIDED_STATUSES = (AlignmentStatus.ACCEPTED, AlignmentStatus.CHANGED, AlignmentStatus.NONE)
+
+
+class ItemAlignment(models.Model):
+    """One lower item's counterpart in the upper plan: the best suggestion until someone decides,
+    then the item they accepted or chose, or explicitly none (无对应).
+
+    ``score`` and ``rank`` describe ``upper_item`` as the similarity computed it (rank 1 = the
+    first suggestion); both are empty for an item a person picked outside the suggestions.
+    """
+
+    alignment = models.ForeignKey(PlanAlignment, on_delete=models.CASCADE, related_name="items")
+    item = models.ForeignKey(PlanItem, verbose_name=_("item"), on_delete=models.CASCADE, related_name="alignments")
+    # RESTRICT: an upper item goes only with its plan, which takes the alignment with it.
+    upper_item = models.ForeignKey(PlanItem, verbose_name=_("upper item"), null=True, blank=True,
+                                   on_delete=models.RESTRICT, related_name="+")
+    score = models.FloatField(_("score"), null=True, blank=True)
+    rank = models.PositiveSmallIntegerField(_("suggested rank"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=AlignmentStatus.choices,
+                              default=AlignmentStatus.SUGGESTED, db_index=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    scope_org_field = "alignment__plan__organization"
+    scope_owner_field = "alignment__created_by"
+
+    class Meta:
+        ordering = ["alignment_id", "item__position"]
+        verbose_name = _("item alignment")
+        verbose_name_plural = _("item alignments")
+        constraints = [
+            models.UniqueConstraint(fields=["alignment", "item"], name="item_alignment_unique_item"),
+            models.CheckConstraint(condition=Q(status__in=AlignmentStatus.values), name="item_alignment_status_valid"),
+            # 无对应 names no upper item; an accepted or chosen counterpart always names one.
+            models.CheckConstraint(
+                condition=~Q(status=AlignmentStatus.NONE) | Q(upper_item__isnull=True),
+                name="item_alignment_none_has_no_item"),
+            models.CheckConstraint(
+                condition=~Q(status__in=[AlignmentStatus.ACCEPTED, AlignmentStatus.CHANGED])
+                | Q(upper_item__isnull=False),
+                name="item_alignment_decision_has_item"),
+        ]
+
+    def __str__(self):
+        return f"{self.item.key} → {self.upper_item.key if self.upper_item_id else '—'}"
+
+    @property
+    def decided(self) -> bool:
+        return self.status in DECIDED_STATUSES
+
+
+class AlignmentSuggestion(models.Model):
+    """One of the upper items suggested for a lower item, with its similarity score, best first."""
+
+    item_alignment = models.ForeignKey(ItemAlignment, on_delete=models.CASCADE, related_name="suggestions")
+    upper_item = models.ForeignKey(PlanItem, on_delete=models.CASCADE, related_name="+")
+    rank = models.PositiveSmallIntegerField(_("rank"))
+    score = models.FloatField(_("score"))
+
+    class Meta:
+        ordering = ["item_alignment_id", "rank"]
+        verbose_name = _("alignment suggestion")
+        constraints = [
+            models.UniqueConstraint(fields=["item_alignment", "rank"], name="alignment_suggestion_unique_rank"),
+        ]
+
+    def __str__(self):
+        return f"{self.rank}. {self.upper_item_id} ({self.score:.2f})"
