@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from kexie.accounts.scope import access_object
 from kexie.audit.services import audit_record
 from kexie.core.uploads import check_upload
+from kexie.dashboard.history import snapshot_recorded
 from kexie.organizations.models import Organization, OrganizationClosure
 from kexie.plans.models import (
     TRACKED_KINDS,
@@ -432,6 +433,7 @@ def snapshot_update(item: PlanItem, *, today: dt.date | None = None, last_report
                                  overdue=snapshot.overdue, policy=policy_for(plan))
     snapshot.as_of = today
     snapshot.save()
+    snapshot_recorded(snapshot, today=today)  # the dashboards' per-cycle history
     return snapshot
 
 
