@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "kexie.accounts",
     "kexie.plans",
     "kexie.tracking",
+    "kexie.notifications",
+    "kexie.dashboard",
     "kexie.api",
 ]
 
@@ -92,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "kexie.core.context_processors.navigation",
+                "kexie.notifications.context_processors.unread_notifications",
             ],
         },
     }
@@ -180,6 +183,28 @@ TASKS = {
         "BACKEND": env_str("KEXIE_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+
+# Outgoing mail (notifications, reminders, urging notices). With KEXIE_EMAIL_HOST set, mail goes
+# through that SMTP server; without it, messages are printed to the console (development, demo).
+# Delivery is a background job that keeps every message in an outbox table until sent.
+EMAIL_HOST = env_str("KEXIE_EMAIL_HOST", "")
+EMAIL_PORT = env_int("KEXIE_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("KEXIE_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_str("KEXIE_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("KEXIE_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("KEXIE_EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("KEXIE_EMAIL_TIMEOUT", 20)
+DEFAULT_FROM_EMAIL = env_str("KEXIE_EMAIL_FROM", "kexie@localhost")
+EMAIL_BACKEND = env_str("KEXIE_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST
+                        else "django.core.mail.backends.console.EmailBackend")
+# A failed message is tried again on later runs of the delivery job, at most this many times.
+KEXIE_EMAIL_MAX_ATTEMPTS = env_int("KEXIE_EMAIL_MAX_ATTEMPTS", 5)
+# The address of the site as users reach it, for links in e-mails (e.g. https://kexie.example.cn).
+KEXIE_SITE_URL = env_str("KEXIE_SITE_URL", "").rstrip("/")
+# Reminders (提醒) go this many days before a cycle's filing due date; the urging notice (催办) the
+# day after it, and this many days after the first urging notice a second one to the unit's head.
+KEXIE_REMIND_DAYS_BEFORE = env_int("KEXIE_REMIND_DAYS_BEFORE", 3)
+KEXIE_URGE_ESCALATE_DAYS = env_int("KEXIE_URGE_ESCALATE_DAYS", 3)
 
 LOGGING = {
     "version": 1,
