@@ -48,7 +48,20 @@ def write_workbook(*, headers: Sequence[str], rows: Iterable[Sequence], title: s
     Every text cell goes through :func:`escape_cell`.
     """
     workbook = Workbook()
-    sheet = workbook.active
+    fill_sheet(workbook.active, headers=headers, rows=rows, title=title, sheet_name=sheet_name, widths=widths)
+    return workbook
+
+
+def add_sheet(workbook: Workbook, *, headers: Sequence[str], rows: Iterable[Sequence], title: str = "",
+              sheet_name: str = "", widths: Sequence[int] | None = None):
+    """Another sheet laid out like :func:`write_workbook`'s, at the end of ``workbook``."""
+    return fill_sheet(workbook.create_sheet(), headers=headers, rows=rows, title=title, sheet_name=sheet_name,
+                      widths=widths)
+
+
+def fill_sheet(sheet, *, headers: Sequence[str], rows: Iterable[Sequence], title: str = "",
+               sheet_name: str = "", widths: Sequence[int] | None = None):
+    """Write the title row, the header row and ``rows`` into an empty ``sheet``."""
     # Excel forbids []:*?/\ in sheet names and cuts them at 31 characters.
     sheet.title = re.sub(r"[\[\]:*?/\\]", "", str(sheet_name or title or ""))[:31].strip() or "Sheet1"
     header_fill = PatternFill("solid", fgColor="DDE6F4")
@@ -75,7 +88,7 @@ def write_workbook(*, headers: Sequence[str], rows: Iterable[Sequence], title: s
         width = widths[i] if widths and i < len(widths) else min(max(measured[i] + 2, 8), 60)
         sheet.column_dimensions[get_column_letter(i + 1)].width = width
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
-    return workbook
+    return sheet
 
 
 def workbook_bytes(workbook: Workbook) -> bytes:
