@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "kexie.tracking",
     "kexie.notifications",
     "kexie.dashboard",
+    "kexie.bench",
     "kexie.api",
 ]
 

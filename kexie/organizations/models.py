@@ -159,11 +159,15 @@ class Organization(models.Model):
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
-        # search_text is derived from the names alone; keeping it here means no writer can forget it.
+    def refresh_search_text(self) -> None:
+        """Derive ``search_text`` from the names (``save`` does it; bulk writers call it)."""
         names = [self.name, self.short_name, *(self.aliases or [])]
         initials, full = pinyin_fields(*names)
         self.search_text = " ".join([*(n.lower() for n in names if n), initials, full])
+
+    def save(self, *args, **kwargs):
+        # search_text is derived from the names alone; keeping it here means no writer can forget it.
+        self.refresh_search_text()
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
         super().save(*args, **kwargs)

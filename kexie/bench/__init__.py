@@ -1,0 +1,1 @@
+"""The benchmark suite: ``kexie bench generate`` (national-scale data) and ``kexie bench run``."""
