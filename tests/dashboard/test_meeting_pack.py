@@ -1,0 +1,211 @@
+"""The monthly meeting pack: the .docx and .xlsx opened again and read like a reader would."""
+
+import datetime as dt
+import io
+import re
+from decimal import Decimal
+
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+
+from kexie.core.officialdoc import east_asian_font
+from kexie.dashboard.data import (ColourCounts, Dashboard, LateRow, LevelRow, OverdueRow, TargetRow, TrendPoint,
+                                  UnitRow)
+from kexie.dashboard.meeting_pack import meeting_pack_docx, meeting_pack_xlsx
+
+MEETING = dt.date(2026, 5, 15)
+SECTIONS = ["一、总体情况", "二、分牵头单位推进情况", "三、分层级推进情况", "四、逾期任务", "五、迟报漏报情况",
+            "六、指标完成情况", "七、下一步工作建议"]
+
+
+def hand_built() -> Dashboard:
+    return Dashboard(
+        organization_id=1, organization="中国科学技术协会", as_of=dt.date(2026, 5, 12),
+        counts=ColourCounts(green=6, amber=3, red=3, completed=2, overdue=2),
+        by_lead=[
+            UnitRow(11, "科学技术普及部", ColourCounts(green=4, amber=1, red=2, completed=1, overdue=1), 52.5),
+            UnitRow(12, "学会学术部", ColourCounts(green=2, amber=2, red=1, completed=1, overdue=1), 40.0),
+        ],
+        by_level=[
+            LevelRow("全国", 0, ColourCounts(green=2, amber=1, completed=1), 70.0, 100.0),
+            LevelRow("省级", 1, ColourCounts(green=3, amber=1, red=1, completed=1, overdue=1), 48.3, 75.0),
+            LevelRow("市级", 2, ColourCounts(green=1, amber=1, red=2, overdue=1), 25.0, 50.0),
+        ],
+        trend=[
+            TrendPoint(3, "2026年3月", ColourCounts(green=8, amber=3, red=1), 30.0, 90.0),
+            TrendPoint(4, "2026年4月", ColourCounts(green=6, amber=3, red=3), 41.7, 83.3),
+        ],
+        targets=[
+            TargetRow(21, "建设科普基地", "新建全国科普教育基地100个", "个", Decimal(100), Decimal("45.00"),
+                      Decimal("45.0"), "increase"),
+            TargetRow(22, "开展学会评估", "完成不少于20家全国学会的综合评估", "家", Decimal(20), Decimal(20),
+                      Decimal(100), "increase"),
+        ],
+        overdue=[
+            OverdueRow(31, "中国科协2026年深化改革重点任务", "1.2", "修订科普基地管理办法", "科学技术普及部",
+                       dt.date(2026, 3, 31), 40, 42),
+            OverdueRow(32, "甲省科协改革任务（下达任务）", "1", "开展学会评估", "学会学术部",
+                       dt.date(2026, 4, 30), 60, 12),
+        ],
+        late=[
+            LateRow("2026年4月", "甲省科学技术协会", "建设科普基地", dt.date(2026, 5, 5),
+                    dt.datetime(2026, 5, 7, 9, 30, tzinfo=dt.UTC)),
+            LateRow("2026年4月", "乙省科学技术协会", "建设科普基地", dt.date(2026, 5, 5), None),
+        ],
+    )
+
+
+def open_docx(data: bytes):
+    return Document(io.BytesIO(data))
+
+
+def texts(document) -> list[str]:
+    return [p.text for p in document.paragraphs if p.text.strip()]
+
+
+def body_text(document) -> str:
+    return "\n".join(texts(document))
+
+
+def level_one(document) -> list[str]:
+    return [t for t in texts(document) if re.match(r"^[一二三四五六七八九十]+、", t)]
+
+
+def level_two_under(document, heading: str) -> list[str]:
+    lines = texts(document)
+    start = lines.index(heading)
+    found = []
+    for line in lines[start + 1:]:
+        if re.match(r"^[一二三四五六七八九十]+、", line):
+            break
+        if line.startswith("（") and re.match(r"^（[一二三四五六七八九十]+）", line):
+            found.append(line)
+    return found
+
+
+def table_with_header(document, first: str):
+    return next(t for t in document.tables if t.rows[0].cells[0].text == first)
+
+
+def table_values(table) -> list[list[str]]:
+    return [[cell.text for cell in row.cells] for row in table.rows[1:]]
+
+
+def check_document(data: bytes, dashboard: Dashboard, *, title: str):
+    """What every pack must show, whatever the figures: title, sections, fonts, date, figures."""
+    document = open_docx(data)
+    lines = texts(document)
+    assert lines[0] == title
+    assert level_one(document) == SECTIONS
+    first = next(p for p in document.paragraphs if p.text == "一、总体情况")
+    assert east_asian_font(first.runs[0]) == "黑体"
+    body = next(p for p in document.paragraphs if p.text.startswith("截至"))
+    assert east_asian_font(body.runs[0]) == "仿宋_GB2312"
+    assert lines[-2:] == [dashboard.organization, "2026年5月15日"]
+    counts = dashboard.counts
+    assert (f"共{counts.total}项，其中绿灯{counts.green}项、黄灯{counts.amber}项、红灯{counts.red}项；"
+            f"已办结{counts.completed}项") in body.text
+    assert f"逾期{counts.overdue}项" in body.text
+    assert f"截至{dashboard.as_of.year}年{dashboard.as_of.month}月{dashboard.as_of.day}日" in body.text
+    by_lead = table_with_header(document, "牵头单位")
+    assert [(row[0], int(row[1]), int(row[2]), int(row[3]), int(row[4])) for row in table_values(by_lead)] == [
+        (row.name, row.counts.total, row.counts.green, row.counts.amber, row.counts.red) for row in dashboard.by_lead]
+    return document
+
+
+def test_the_docx_has_the_sections_fonts_date_and_figures_of_the_dashboard():
+    dashboard = hand_built()
+    title = "中国科学技术协会改革任务推进情况月度调度报告（2026年5月）"
+    document = check_document(meeting_pack_docx(dashboard, meeting_date=MEETING), dashboard, title=title)
+    body = body_text(document)
+    assert "办结率16.7%" in body  # 2 of 12
+    assert "2026年4月进展报送率为83.3%" in body
+    # 上热下冷: 70 → 48.3 → 25 going down.
+    assert "全国平均进度70%、省级平均进度48.3%、市级平均进度25%，呈现“上热下冷”态势" in body
+    levels = table_with_header(document, "层级")
+    assert table_values(levels)[2] == ["市级", "4", "1", "1", "2", "0", "1", "25%", "50%"]
+
+
+def test_each_overdue_task_is_a_numbered_second_level_heading():
+    document = open_docx(meeting_pack_docx(hand_built(), meeting_date=MEETING))
+    assert level_two_under(document, "四、逾期任务") == ["（一）修订科普基地管理办法（科学技术普及部牵头）",
+                                                   "（二）开展学会评估（学会学术部牵头）"]
+    heading = next(p for p in document.paragraphs if p.text.startswith("（一）修订"))
+    assert east_asian_font(heading.runs[0]) == "楷体_GB2312"
+    assert "完成时限2026年3月31日，当前进度40%，已逾期42天。" in body_text(document)
+
+
+def test_late_and_missing_reports_and_targets_are_listed():
+    document = open_docx(meeting_pack_docx(hand_built(), meeting_date=MEETING))
+    assert "迟报1次，漏报1次。" in body_text(document)
+    late = table_values(table_with_header(document, "周期"))
+    assert late[1][1:] == ["乙省科学技术协会", "建设科普基地", "2026年5月5日", "未报送"]
+    targets = table_values(table_with_header(document, "任务"))
+    assert targets[0] == ["建设科普基地", "新建全国科普教育基地100个", "45个", "45%"]
+    assert "纳入统计的量化指标2项，已达到目标1项。" in body_text(document)
+
+
+def test_the_suggestions_follow_from_the_figures():
+    document = open_docx(meeting_pack_docx(hand_built(), meeting_date=MEETING))
+    headings = level_two_under(document, "七、下一步工作建议")
+    assert headings == ["（一）对红灯任务挂牌督办", "（二）集中清理逾期任务", "（三）严肃进展报送纪律",
+                        "（四）加强对下指导推动", "（五）聚焦指标短板", "（六）压茬推进黄灯任务"]
+    body = body_text(document)
+    # The unit with more red tasks comes first.
+    assert "对科学技术普及部、学会学术部等2个牵头单位的3项红灯任务下发督办单" in body
+    assert "加强对市级任务的指导和督促" in body
+
+
+def test_a_quiet_month_says_so_instead_of_inventing_problems():
+    quiet = Dashboard(organization_id=1, organization="甲省科学技术协会", as_of=dt.date(2026, 5, 12),
+                      counts=ColourCounts(green=2),
+                      by_lead=[UnitRow(11, "甲省科协办公室", ColourCounts(green=2), 80.0)])
+    document = open_docx(meeting_pack_docx(quiet, title="甲省科协五月调度", meeting_date=MEETING))
+    assert texts(document)[0] == "甲省科协五月调度"
+    assert level_one(document) == SECTIONS
+    body = body_text(document)
+    assert "截至目前，无逾期任务。" in body and "无迟报漏报" in body
+    assert level_two_under(document, "七、下一步工作建议") == ["（一）保持工作节奏"]
+
+
+def test_the_charts_are_embedded_as_images():
+    document = open_docx(meeting_pack_docx(hand_built(), meeting_date=MEETING))
+    images = [rel for rel in document.part.rels.values() if "image" in rel.reltype]
+    assert len(images) == 2
+    assert all(rel.target_part.blob.startswith(b"\x89PNG") for rel in images)
+    captions = [t for t in texts(document) if t.startswith("图")]
+    assert captions == ["图1 任务亮灯情况", "图2 各牵头单位任务亮灯情况"]
+
+
+def sheet_rows(workbook, name) -> list[tuple]:
+    sheet = workbook[name]
+    rows = list(sheet.iter_rows(values_only=True))
+    header = next(i for i, row in enumerate(rows) if row[0] in {"项目", "牵头单位", "层级", "计划", "周期", "任务"})
+    return rows[header + 1:]
+
+
+def test_the_xlsx_has_one_sheet_per_section_with_the_same_figures():
+    dashboard = hand_built()
+    workbook = load_workbook(io.BytesIO(meeting_pack_xlsx(dashboard)))
+    assert workbook.sheetnames == ["总体情况", "分牵头单位", "分层级", "逾期任务", "迟报漏报", "指标完成情况", "趋势"]
+    overall = dict(sheet_rows(workbook, "总体情况"))
+    assert (overall["任务总数"], overall["绿灯"], overall["黄灯"], overall["红灯"]) == (12, 6, 3, 3)
+    assert (overall["已办结"], overall["逾期"], overall["办结率（%）"]) == (2, 2, 16.7)
+    assert (overall["报送周期"], overall["报送率（%）"]) == ("2026年4月", 83.3)
+    assert sheet_rows(workbook, "分牵头单位") == [("科学技术普及部", 7, 4, 1, 2, 1, 1, 52.5),
+                                                ("学会学术部", 5, 2, 2, 1, 1, 1, 40)]
+    overdue = sheet_rows(workbook, "逾期任务")
+    assert [(row[2], row[4].date(), row[6]) for row in overdue] == [("修订科普基地管理办法", dt.date(2026, 3, 31), 42),
+                                                                    ("开展学会评估", dt.date(2026, 4, 30), 12)]
+    assert [row[-1] for row in sheet_rows(workbook, "迟报漏报")] == ["迟报", "漏报"]
+    assert sheet_rows(workbook, "指标完成情况")[0][3:] == (100, 45, 45)
+
+
+def test_text_that_looks_like_a_formula_is_inert_in_the_xlsx():
+    dashboard = hand_built()
+    tricky = Dashboard(organization_id=1, organization="中国科学技术协会", as_of=dashboard.as_of,
+                       counts=dashboard.counts,
+                       by_lead=[UnitRow(11, "=HYPERLINK(\"http://x\")", ColourCounts(red=1), None)])
+    workbook = load_workbook(io.BytesIO(meeting_pack_xlsx(tricky)))
+    assert sheet_rows(workbook, "分牵头单位")[0][0] == "'=HYPERLINK(\"http://x\")"
