@@ -101,8 +101,13 @@ def xlsx_response(workbook: Workbook, filename: str) -> HttpResponse:
     """An attachment download; the file name may be Chinese (RFC 5987 ``filename*``)."""
     if not filename.lower().endswith(".xlsx"):
         filename += ".xlsx"
-    response = HttpResponse(workbook_bytes(workbook), content_type=XLSX_CONTENT_TYPE)
-    ascii_name = filename.encode("ascii", "ignore").decode() or "export.xlsx"
+    return attachment_response(workbook_bytes(workbook), filename, content_type=XLSX_CONTENT_TYPE)
+
+
+def attachment_response(content: bytes, filename: str, *, content_type: str) -> HttpResponse:
+    """A file download under ``filename``, which may be Chinese (RFC 5987 ``filename*``)."""
+    response = HttpResponse(content, content_type=content_type)
+    ascii_name = filename.encode("ascii", "ignore").decode() or "export"
     if ascii_name.startswith("."):
         ascii_name = "export" + ascii_name
     response["Content-Disposition"] = (

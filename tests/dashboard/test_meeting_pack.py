@@ -5,14 +5,23 @@ import io
 import re
 from decimal import Decimal
 
+from urllib.parse import quote
+
 import pytest
+from django.urls import reverse
+from django.utils import timezone
 from docx import Document
 from openpyxl import load_workbook
 
+from kexie.audit.models import AuditLog
 from kexie.core.officialdoc import east_asian_font
 from kexie.dashboard.data import (ColourCounts, Dashboard, LateRow, LevelRow, OverdueRow, TargetRow, TrendPoint,
                                   UnitRow)
-from kexie.dashboard.meeting_pack import meeting_pack_docx, meeting_pack_xlsx
+from kexie.dashboard.meeting_pack import DOCX_CONTENT_TYPE, meeting_pack_docx, meeting_pack_export, meeting_pack_xlsx
+from kexie.dashboard.selectors import dashboard_for
+from kexie.tracking.models import ProgressReport
+from kexie.tracking.services import report_accept, report_submit
+from tests.tracking.conftest import cascaded, national  # noqa: F401  (fixtures)
 
 MEETING = dt.date(2026, 5, 15)
 SECTIONS = ["一、总体情况", "二、分牵头单位推进情况", "三、分层级推进情况", "四、逾期任务", "五、迟报漏报情况",
@@ -209,3 +218,94 @@ def test_text_that_looks_like_a_formula_is_inert_in_the_xlsx():
                        by_lead=[UnitRow(11, "=HYPERLINK(\"http://x\")", ColourCounts(red=1), None)])
     workbook = load_workbook(io.BytesIO(meeting_pack_xlsx(tricky)))
     assert sheet_rows(workbook, "分牵头单位")[0][0] == "'=HYPERLINK(\"http://x\")"
+
+
+# --- the pack of a real plan, through the service and the download URLs ----------------------
+
+MAY_10 = dt.date(2026, 5, 10)
+
+
+def at(day: dt.date, hour: int = 10) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+
+
+@pytest.fixture
+def reported(world, national, cascaded):
+    """April reports: 甲省 on time and accepted on 10 May, 乙省 late and still waiting."""
+    report = report_submit(by=world.provincial_clerk,
+                           report=ProgressReport(item=cascaded.jia, organization=world.prov_a, cycle=national.april,
+                                                 percent=40, narrative="已新建科普教育基地25个。"),
+                           actuals={cascaded.jia_target: "25"}, now=at(dt.date(2026, 5, 3)))
+    report_accept(by=world.national_clerk, report=report, today=MAY_10)
+    report_submit(by=world.other_provincial_clerk,
+                  report=ProgressReport(item=cascaded.yi, organization=world.prov_b, cycle=national.april, percent=15,
+                                        narrative="正在遴选。"),
+                  actuals={cascaded.yi_target: 10}, now=at(dt.date(2026, 5, 8)))
+    return cascaded
+
+
+def test_the_pack_of_a_cascaded_plan_shows_the_figures_of_the_dashboard(world, reported):
+    dashboard = dashboard_for(user=world.national_clerk, organization=world.cast, today=MAY_10)
+    assert dashboard.counts.total >= 3 and dashboard.by_lead and dashboard.late
+    name, data = meeting_pack_export(by=world.national_clerk, organization=world.cast, fmt="docx",
+                                     meeting_date=MEETING, today=MAY_10)
+    title = "中国科学技术协会改革任务推进情况月度调度报告（2026年5月）"
+    assert name == f"{title}.docx"
+    document = check_document(data, dashboard, title=title)
+    assert "截至2026年5月10日" in body_text(document)
+    # 乙省 filed its April report on 8 May, after the 5 May due date.
+    late = table_values(table_with_header(document, "周期"))
+    assert ["2026年4月", "乙省科学技术协会"] in [row[:2] for row in late]
+
+    name, data = meeting_pack_export(by=world.national_clerk, organization=world.cast, fmt="xlsx", today=MAY_10)
+    assert name.endswith(".xlsx")
+    workbook = load_workbook(io.BytesIO(data))
+    overall = dict(sheet_rows(workbook, "总体情况"))
+    counts = dashboard.counts
+    assert (overall["任务总数"], overall["绿灯"], overall["黄灯"], overall["红灯"], overall["逾期"]) == (
+        counts.total, counts.green, counts.amber, counts.red, counts.overdue)
+    assert [row[0] for row in sheet_rows(workbook, "分牵头单位")] == [row.name for row in dashboard.by_lead]
+    assert AuditLog.objects.filter(action="export", object_type="organizations.organization",
+                                   object_id=str(world.cast.pk)).count() == 2
+
+
+def test_the_docx_download_is_a_named_attachment_and_is_audited(world, reported, signed_in):
+    client = signed_in(world.national_clerk)
+    before = AuditLog.objects.filter(action="export").count()
+    response = client.get(reverse("dashboard:meeting_pack_docx"), {"org": world.cast.pk, "date": "2026-05-15"})
+    assert response.status_code == 200
+    assert response["Content-Type"] == DOCX_CONTENT_TYPE
+    assert "filename*=UTF-8''" + quote("中国科学技术协会改革任务推进情况月度调度报告（2026年5月）.docx") in \
+        response["Content-Disposition"]
+    document = open_docx(response.content)
+    assert texts(document)[-1] == "2026年5月15日"
+    assert level_one(document) == SECTIONS
+    row = AuditLog.objects.filter(action="export").latest("pk")
+    assert AuditLog.objects.filter(action="export").count() == before + 1
+    assert (row.user_id, row.new_values["format"], row.new_values["meeting_date"]) == (
+        world.national_clerk.pk, "docx", "2026-05-15")
+
+
+def test_the_xlsx_download_of_the_users_own_organisation(world, reported, signed_in):
+    response = signed_in(world.provincial_clerk).get(reverse("dashboard:meeting_pack_xlsx"))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats-officedocument.spreadsheetml")
+    workbook = load_workbook(io.BytesIO(response.content))
+    assert workbook["总体情况"]["A1"].value == "甲省科学技术协会改革任务推进情况"
+
+
+@pytest.mark.parametrize("org", ["other_province", "garbage"])
+def test_an_organisation_outside_the_scope_is_not_found(world, reported, signed_in, org):
+    value = world.prov_b.pk if org == "other_province" else "x1"
+    before = AuditLog.objects.filter(action="export").count()
+    response = signed_in(world.provincial_clerk).get(reverse("dashboard:meeting_pack_docx"), {"org": value})
+    assert response.status_code == 404
+    assert AuditLog.objects.filter(action="export").count() == before
+
+
+def test_a_meeting_date_that_is_not_a_date_is_refused_with_a_message(world, reported, signed_in):
+    response = signed_in(world.national_clerk).get(reverse("dashboard:meeting_pack_docx"),
+                                                   {"date": "<b>5月15日</b>"})
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/plain")
+    assert "2026-05-15" in response.content.decode()
