@@ -12,6 +12,7 @@ urlpatterns = [
     path("audit/", include("kexie.audit.urls")),
     path("plans/", include("kexie.plans.urls")),
     path("ledger/", include("kexie.plans.urls_ledger")),
+    path("dashboard/", include("kexie.dashboard.urls")),
     path("api/", include("kexie.api.urls")),
 ]
 
