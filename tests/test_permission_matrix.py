@@ -340,6 +340,9 @@ REGISTRY: dict[str, list[Expect]] = {
     "ledger:plan_import": [page("plan.change", kwargs=plan_of("city_a"), outside=plan_of("city_b"))],
     # Without a checked file waiting in the session it sends the user back to the upload page.
     "ledger:import_confirm": [page("plan.change", method="post", ok=302, data=lambda w: {"token": "none"})],
+    # --- the monthly meeting pack (an ?org= outside the scope is a 404: tests/dashboard) ---------------
+    "dashboard:meeting_pack_docx": [page("plan.export")],
+    "dashboard:meeting_pack_xlsx": [page("plan.export")],
 }
 
 
