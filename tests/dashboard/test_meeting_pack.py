@@ -308,4 +308,4 @@ def test_a_meeting_date_that_is_not_a_date_is_refused_with_a_message(world, repo
                                                    {"date": "<b>5月15日</b>"})
     assert response.status_code == 400
     assert response["Content-Type"].startswith("text/plain")
-    assert "2026-05-15" in response.content.decode()
+    assert "会议日期“<b>5月15日</b>”不是有效日期，请按2026-05-15的格式填写。" == response.content.decode()
