@@ -1,0 +1,200 @@
+"""Forms of the tracking pages. They collect and shape input; the services check and decide.
+
+Numbers a person types (percent complete, indicator actuals, shares) are taken as text and
+handed to the service, which says in the user's language what is wrong with a value and names
+the indicator — a browser-side number check would only say "enter a number".
+"""
+
+import datetime as dt
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from kexie.organizations.forms import OrgChoiceField, apply_service_errors
+from kexie.plans.models import ItemStatus
+from kexie.plans.selectors import target_label
+
+from .models import Frequency, ReportingCycle
+
+__all__ = ["ReportForm", "DeferralForm", "DecisionForm", "ReasonForm", "ScheduleForm", "ThresholdsForm",
+           "CascadeForm", "apply_service_errors", "apply_report_errors"]
+
+DATE_WIDGET = {"widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+
+def _number_input(**attrs):
+    return forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", **attrs})
+
+
+class CycleChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.label}（{obj.opens_on:%Y-%m-%d} – {obj.closes_on:%Y-%m-%d}）"
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; each is checked by the service's upload checks."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"multiple": True}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, (list, tuple)):
+            return [super(MultipleFileField, self).clean(one, initial) for one in data if one]
+        return [super().clean(data, initial)] if data else []
+
+
+def target_field_name(target) -> str:
+    return f"actual_{target.pk}"
+
+
+class ReportForm(forms.Form):
+    """A progress report on one task: the reporting unit, the cycle, progress, indicator actuals
+    (one input per target) and evidence files."""
+
+    organization = OrgChoiceField(label=_("Reporting unit"), queryset=None)
+    cycle = CycleChoiceField(label=_("Reporting cycle"), queryset=ReportingCycle.objects.none())
+    progress = forms.ChoiceField(label=_("Progress"), choices=ItemStatus.choices, initial=ItemStatus.IN_PROGRESS)
+    percent = forms.CharField(label=_("Percent complete"), max_length=20,
+                              help_text=_("A whole number from 0 to 100."), widget=_number_input(size=6))
+    narrative = forms.CharField(label=_("Progress narrative"), required=False,
+                                widget=forms.Textarea(attrs={"rows": 5}))
+    evidence = MultipleFileField(label=_("Evidence files"), required=False, help_text=_(
+        "pdf, docx, xlsx, txt, png or jpg; several may be chosen. A task reported as completed needs at least "
+        "one."))
+
+    def __init__(self, *args, organizations, cycles, targets, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations
+        self.fields["cycle"].queryset = cycles
+        self.targets = list(targets)
+        for target in self.targets:
+            label = f"{target.metric or target.text or _('Indicator')}（{target_label(target)}）"
+            self.fields[target_field_name(target)] = forms.CharField(
+                label=label, required=False, max_length=40, widget=_number_input(size=12))
+
+    def target_fields(self):
+        return [self[target_field_name(t)] for t in self.targets]
+
+    def actuals(self) -> dict:
+        return {t.pk: self.cleaned_data.get(target_field_name(t), "") for t in self.targets}
+
+
+def apply_report_errors(form: ReportForm, error: ValidationError) -> None:
+    """Put the service's errors next to the fields: a message about an indicator goes next to
+    that indicator's input (the service names it in quotes), the rest where the service says."""
+    if not hasattr(error, "error_dict"):
+        apply_service_errors(form, error)
+        return
+    for field, messages in error.message_dict.items():
+        for message in messages:
+            target_field = None
+            if field == "actuals":
+                target_field = next((target_field_name(t) for t in form.targets if f"“{t}”" in message), None)
+            if target_field:
+                form.add_error(target_field, message)
+            elif field in form.fields:
+                form.add_error(field, message)
+            else:
+                form.add_error(None, message)
+
+
+class DeferralForm(forms.Form):
+    """A request for a later deadline, by one of the task's responsible units."""
+
+    organization = OrgChoiceField(label=_("Requesting unit"), queryset=None)
+    requested_due = forms.DateField(label=_("Requested deadline"), **DATE_WIDGET)
+    reason = forms.CharField(label=_("Reason for the deferral"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, organizations, **kwargs):
+        super().__init__(*args, prefix="deferral", **kwargs)
+        self.fields["organization"].queryset = organizations
+
+
+class DecisionForm(forms.Form):
+    note = forms.CharField(label=_("Decision note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReasonForm(forms.Form):
+    """Why a report is returned or a deferral refused; the service insists on it."""
+
+    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+def _gap_field(label):
+    return forms.IntegerField(label=label, min_value=0, max_value=100, widget=forms.NumberInput(attrs={"size": 4}),
+                              help_text=_("Percentage points behind the expected progress."))
+
+
+class ThresholdsForm(forms.Form):
+    amber_gap = _gap_field(_("Amber threshold"))
+    red_gap = _gap_field(_("Red threshold"))
+
+
+class ScheduleForm(ThresholdsForm):
+    """The reporting frequency, the filing window and the colour thresholds of a plan; custom
+    periods one per line as “start end due” dates."""
+
+    frequency = forms.ChoiceField(label=_("Reporting frequency"), choices=Frequency.choices)
+    filing_days = forms.IntegerField(label=_("Days to file after a period closes"), min_value=0, max_value=90)
+    start = forms.DateField(label=_("First day"), required=False, help_text=_("The plan period's start if empty."),
+                            **DATE_WIDGET)
+    end = forms.DateField(label=_("Last day"), required=False, help_text=_("The plan period's end if empty."),
+                          **DATE_WIDGET)
+    periods = forms.CharField(label=_("Custom periods"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+                              help_text=_("Only for a custom schedule: one period per line, “start end filing-due”, "
+                                          "e.g. 2026-01-01 2026-03-31 2026-04-10."))
+
+    field_order = ["frequency", "filing_days", "start", "end", "amber_gap", "red_gap", "periods"]
+
+    def clean_periods(self):
+        rows = []
+        for n, line in enumerate((self.cleaned_data.get("periods") or "").splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = line.replace(",", " ").replace("，", " ").split()
+            try:
+                if len(parts) != 3:
+                    raise ValueError
+                rows.append(tuple(dt.date.fromisoformat(part) for part in parts))
+            except ValueError:
+                raise ValidationError(_("Line %(line)d: write three dates, start, end and filing due, as "
+                                        "YYYY-MM-DD.") % {"line": n}) from None
+        return rows
+
+
+class CascadeForm(forms.Form):
+    """Subordinate organisations to hand a task down to, each with its share of every target."""
+
+    organizations = forms.ModelMultipleChoiceField(label=_("Hand down to"), queryset=None,
+                                                   widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, organizations, targets, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organizations"].queryset = organizations
+        self.fields["organizations"].label_from_instance = lambda org: org.name
+        self.targets = list(targets)
+        self.share_rows = []
+        for org in organizations:
+            cells = []
+            for target in self.targets:
+                name = f"share_{org.pk}_{target.pk}"
+                self.fields[name] = forms.CharField(required=False, max_length=40, label=f"{org.name} · {target}",
+                                                    widget=_number_input(size=8))
+                cells.append(self[name])
+            self.share_rows.append((org, cells))
+
+    def shares(self) -> dict:
+        chosen = self.cleaned_data.get("organizations") or []
+        result = {}
+        for org in chosen:
+            values = {t.pk: self.cleaned_data.get(f"share_{org.pk}_{t.pk}", "").strip() for t in self.targets}
+            values = {pk: value for pk, value in values.items() if value}
+            if values:
+                result[org.pk] = values
+        return result
