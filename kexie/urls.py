@@ -13,6 +13,9 @@ urlpatterns = [
     path("plans/", include("kexie.plans.urls")),
     path("ledger/", include("kexie.plans.urls_ledger")),
     path("dashboard/", include("kexie.dashboard.urls")),
+    path("notifications/", include("kexie.notifications.urls")),
+    path("tracking/", include("kexie.tracking.urls")),
+    path("supervision/", include("kexie.tracking.urls_supervision")),
     path("api/", include("kexie.api.urls")),
 ]
 

@@ -2,14 +2,20 @@
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # (label, url name, permission code or None for everyone signed in, icon letter)
 MENU = [
     (_("Home"), "home", None),
+    (_("Dashboard"), "dashboard:home", "plan.view"),
     (_("Organisations"), "organizations:tree", "org.view"),
     (_("Organisation list"), "organizations:list", "org.view"),
     (_("Plans"), "plans:list", "plan.view"),
     (_("Ledger"), "ledger:all", "plan.view"),
+    (pgettext_lazy("menu", "Filing"), "tracking:filing", "report.submit"),
+    (pgettext_lazy("menu", "Review"), "tracking:reviews", "report.review"),
+    (pgettext_lazy("menu", "Deferrals"), "tracking:deferrals", "plan.view"),
+    (_("Supervision"), "supervision:list", "plan.view"),
     (_("Users"), "accounts:user_list", "user.view"),
     (_("Roles"), "accounts:role_list", "role.manage"),
     (_("Security policy"), "accounts:security_policy", "security.manage"),
