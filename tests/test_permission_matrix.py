@@ -31,7 +31,23 @@ from django.urls import URLPattern, URLResolver, get_resolver, include, path, re
 from kexie.accounts.models import DataScope, Role
 from kexie.accounts.permissions import PERMISSIONS
 from tests.personas import World, make_user
+from tests.plans.alignment_matrix import (
+    aligned_item,
+    aligned_plan,
+    alignment_of,
+    decision_for,
+    item_alignment_of,
+    new_alignment,
+)
 from tests.tracking.matrix import cycle_of, deferral_of, new_deferral, new_report, report_of
+from tests.tracking.matrix_supervision import (
+    evidence_of,
+    issue_form,
+    new_instruction,
+    new_notice,
+    notice_of,
+    task_of,
+)
 
 Build = Callable[[World], Any]
 
@@ -193,6 +209,7 @@ REGISTRY: dict[str, list[Expect]] = {
     "home": [page(None)],
     # --- REST API -------------------------------------------------------------------------------
     "api:me": [api(None)],
+    "api:dashboard": [api("plan.view")],
     "api:organization-list": [
         api("org.view"),
         api("org.add", method="post", ok=201,
@@ -227,6 +244,14 @@ REGISTRY: dict[str, list[Expect]] = {
     "api:planimport-confirm": [api("plan.import", method="post", ok=201, kwargs=mapped_review_of("city_a"),
                                    outside=mapped_review_of("city_b"))],
     "api:ledger-list": [api("plan.view")],
+    "api:planalignment-list": [api("plan.view"),
+                               api("plan.change", method="post", ok=201, data=new_alignment)],
+    "api:planalignment-detail": [api("plan.view", kwargs=alignment_of("city_a"), outside=alignment_of("city_b"))],
+    "api:planalignment-coverage": [api("plan.view", kwargs=alignment_of("city_a"), outside=alignment_of("city_b"))],
+    "api:planalignment-accept-above": [api("plan.change", method="post", kwargs=alignment_of("city_a"),
+                                           outside=alignment_of("city_b"))],
+    "api:itemalignment-decide": [api("plan.change", method="post", kwargs=item_alignment_of("city_a"),
+                                     outside=item_alignment_of("city_b"), data=decision_for)],
     "api:reportingcycle-list": [api("plan.view")],
     "api:reportingcycle-detail": [api("plan.view", kwargs=cycle_of("prov_a"), outside=cycle_of("prov_b"))],
     "api:reportingcycle-filing": [api("plan.view", kwargs=cycle_of("prov_a"), outside=cycle_of("prov_b"))],
@@ -248,6 +273,17 @@ REGISTRY: dict[str, list[Expect]] = {
                                         outside=deferral_of("city_b", "prov_b"))],
     "api:deferralrequest-reject": [api("deferral.approve", method="post", kwargs=deferral_of("city_a", "prov_a"),
                                        outside=deferral_of("city_b", "prov_b"), data=lambda w: {"reason": "矩阵"})],
+    "api:supervisionnotice-list": [api("plan.view"),
+                                   api("supervise.manage", method="post", ok=201, data=new_notice)],
+    "api:supervisionnotice-detail": [api("plan.view", kwargs=notice_of("city_a", "prov_a"),
+                                         outside=notice_of("city_b", "prov_b"))],
+    "api:supervisionnotice-reply": [api("report.submit", method="post", kwargs=notice_of("city_a", "prov_a"),
+                                        outside=notice_of("city_b", "prov_b"), data=lambda w: {"text": "矩阵"})],
+    "api:supervisionnotice-close": [api("supervise.manage", method="post",
+                                        kwargs=notice_of("city_a", "prov_a", replied=True),
+                                        outside=notice_of("city_b", "prov_b", replied=True))],
+    "api:instruction-list": [api("plan.view"),
+                             api("supervise.manage", method="post", ok=201, data=new_instruction)],
     # --- accounts -------------------------------------------------------------------------------
     "accounts:logout": [page(None, method="post", ok=302)],
     "accounts:profile": [page(None)],
@@ -331,6 +367,20 @@ REGISTRY: dict[str, list[Expect]] = {
                                   outside=review_of("city_b"))],
     "plans:review_discard": [page("plan.import", method="post", ok=302, kwargs=review_of("city_a"),
                                   outside=review_of("city_b"))],
+    "plans:alignment": [
+        page("plan.view", kwargs=aligned_plan("city_a"), outside=aligned_plan("city_b")),
+        # Without an upper plan chosen the page says so and sends the user back.
+        page("plan.change", method="post", ok=302, kwargs=aligned_plan("city_a"), outside=aligned_plan("city_b"),
+             data=lambda w: {}),
+    ],
+    "plans:alignment_accept": [page("plan.change", method="post", ok=302, kwargs=aligned_plan("city_a"),
+                                    outside=aligned_plan("city_b"))],
+    "plans:alignment_decide": [page("plan.change", method="post", ok=302, kwargs=aligned_item("city_a"),
+                                    outside=aligned_item("city_b"), data=lambda w: {"none": "1"})],
+    "plans:alignment_search": [page("plan.view", kwargs=aligned_item("city_a"), outside=aligned_item("city_b"))],
+    "plans:alignment_coverage": [page("plan.view", kwargs=aligned_plan("city_a"), outside=aligned_plan("city_b"))],
+    "plans:alignment_coverage_export": [page("plan.export", kwargs=aligned_plan("city_a"),
+                                             outside=aligned_plan("city_b"))],
     # --- ledger (台账) -------------------------------------------------------------------------------
     "ledger:all": [page("plan.view")],
     "ledger:plan": [page("plan.view", kwargs=plan_of("city_a"), outside=plan_of("city_b"))],
@@ -340,6 +390,35 @@ REGISTRY: dict[str, list[Expect]] = {
     "ledger:plan_import": [page("plan.change", kwargs=plan_of("city_a"), outside=plan_of("city_b"))],
     # Without a checked file waiting in the session it sends the user back to the upload page.
     "ledger:import_confirm": [page("plan.change", method="post", ok=302, data=lambda w: {"token": "none"})],
+    # --- supervision (督办单, 批示) -------------------------------------------------------------------
+    "supervision:list": [page("plan.view")],
+    "supervision:export": [page("plan.export")],
+    "supervision:detail": [page("plan.view", kwargs=notice_of("city_a", "prov_a"),
+                                outside=notice_of("city_b", "prov_b"))],
+    "supervision:evidence": [page("plan.view", kwargs=evidence_of("city_a", "prov_a"),
+                                  outside=evidence_of("city_b", "prov_b"))],
+    "supervision:reply": [
+        page("report.submit", kwargs=notice_of("city_a", "prov_a"), outside=notice_of("city_b", "prov_b")),
+        page("report.submit", method="post", ok=302, kwargs=notice_of("city_a", "prov_a"),
+             outside=notice_of("city_b", "prov_b"), data=lambda w: {"text": "矩阵"}),
+    ],
+    "supervision:close": [page("supervise.manage", method="post", ok=302,
+                               kwargs=notice_of("city_a", "prov_a", replied=True),
+                               outside=notice_of("city_b", "prov_b", replied=True))],
+    "supervision:issue": [
+        page("supervise.manage", kwargs=task_of("city_a", "prov_a"), outside=task_of("city_b", "prov_b")),
+        page("supervise.manage", method="post", ok=302, kwargs=task_of("city_a", "prov_a"),
+             outside=task_of("city_b", "prov_b"), data=issue_form),
+    ],
+    "supervision:instruction_add": [
+        page("supervise.manage", kwargs=task_of("city_a", "prov_a"), outside=task_of("city_b", "prov_b")),
+        page("supervise.manage", method="post", ok=302, kwargs=task_of("city_a", "prov_a"),
+             outside=task_of("city_b", "prov_b"), data=lambda w: {"text": "矩阵批示"}),
+    ],
+    "supervision:instructions": [page("plan.view")],
+    # --- dashboards (an ?org= outside the scope is a 404: tests/dashboard) -----------------------------
+    "dashboard:home": [page("plan.view")],
+    "dashboard:export": [page("plan.view", kwargs=lambda w: {"part": "level"})],
     # --- the monthly meeting pack (an ?org= outside the scope is a 404: tests/dashboard) ---------------
     "dashboard:meeting_pack_docx": [page("plan.export")],
     "dashboard:meeting_pack_xlsx": [page("plan.export")],

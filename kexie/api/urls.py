@@ -2,7 +2,11 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
+from kexie.dashboard import api as dashboard_api
+from kexie.notifications import api as notifications_api
+from kexie.plans import alignment_api
 from kexie.tracking import api as tracking_api
+from kexie.tracking import api_supervision
 
 from . import plans, views
 
@@ -17,15 +21,23 @@ router.register("login-logs", views.LoginLogViewSet, basename="loginlog")
 router.register("plans", plans.PlanViewSet, basename="plan")
 router.register("plan-imports", plans.PlanImportViewSet, basename="planimport")
 router.register("ledger", plans.LedgerViewSet, basename="ledger")
+router.register("plan-alignments", alignment_api.PlanAlignmentViewSet, basename="planalignment")
+router.register("item-alignments", alignment_api.ItemAlignmentViewSet, basename="itemalignment")
 router.register("reporting-cycles", tracking_api.CycleViewSet, basename="reportingcycle")
 router.register("progress-reports", tracking_api.ReportViewSet, basename="progressreport")
 router.register("task-snapshots", tracking_api.SnapshotViewSet, basename="tasksnapshot")
 router.register("deferral-requests", tracking_api.DeferralViewSet, basename="deferralrequest")
+router.register("supervision-notices", api_supervision.NoticeViewSet, basename="supervisionnotice")
+router.register("instructions", api_supervision.InstructionViewSet, basename="instruction")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("v1/me/", views.MeView.as_view(), name="me"),
     path("v1/auth/token/", views.TokenView.as_view(), name="token"),
+    path("v1/dashboard/", dashboard_api.DashboardView.as_view(), name="dashboard"),
+    path("v1/notifications/", notifications_api.NotificationListView.as_view(), name="notification-list"),
+    path("v1/notifications/<int:pk>/read/", notifications_api.NotificationReadView.as_view(),
+         name="notification-read"),
     path("v1/", include(router.urls)),
 ]

@@ -106,3 +106,8 @@ class Dashboard:
     targets: list[TargetRow] = field(default_factory=list)
     overdue: list[OverdueRow] = field(default_factory=list)
     late: list[LateRow] = field(default_factory=list)
+    plan_id: int | None = None  # the plan the dashboard is narrowed to, if any
+    plan: str = ""
+    trend_plan: str = ""  # the plan whose cycles the trend follows
+    overdue_total: int = 0  # all overdue tasks, when ``overdue`` holds one page of them
+    late_total: int = 0  # all late or missing reports, when ``late`` holds one page of them
