@@ -188,16 +188,24 @@ TASKS = {
 # Outgoing mail (notifications, reminders, urging notices). With KEXIE_EMAIL_HOST set, mail goes
 # through that SMTP server; without it, messages are printed to the console (development, demo).
 # Delivery is a background job that keeps every message in an outbox table until sent.
-EMAIL_HOST = env_str("KEXIE_EMAIL_HOST", "")
-EMAIL_PORT = env_int("KEXIE_EMAIL_PORT", 25)
-EMAIL_HOST_USER = env_str("KEXIE_EMAIL_USER", "")
-EMAIL_HOST_PASSWORD = env_str("KEXIE_EMAIL_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("KEXIE_EMAIL_USE_TLS", False)
-EMAIL_USE_SSL = env_bool("KEXIE_EMAIL_USE_SSL", False)
-EMAIL_TIMEOUT = env_int("KEXIE_EMAIL_TIMEOUT", 20)
+_EMAIL_HOST = env_str("KEXIE_EMAIL_HOST", "")
+_SMTP = "django.core.mail.backends.smtp.EmailBackend"
+_EMAIL_BACKEND = env_str("KEXIE_EMAIL_BACKEND", _SMTP if _EMAIL_HOST else "django.core.mail.backends.console.EmailBackend")
+MAILERS = {
+    "default": {
+        "BACKEND": _EMAIL_BACKEND,
+        "OPTIONS": {
+            "host": _EMAIL_HOST,
+            "port": env_int("KEXIE_EMAIL_PORT", 25),
+            "username": env_str("KEXIE_EMAIL_USER", ""),
+            "password": env_str("KEXIE_EMAIL_PASSWORD", ""),
+            "use_tls": env_bool("KEXIE_EMAIL_USE_TLS", False),
+            "use_ssl": env_bool("KEXIE_EMAIL_USE_SSL", False),
+            "timeout": env_int("KEXIE_EMAIL_TIMEOUT", 20),
+        } if _EMAIL_BACKEND == _SMTP else {},
+    }
+}
 DEFAULT_FROM_EMAIL = env_str("KEXIE_EMAIL_FROM", "kexie@localhost")
-EMAIL_BACKEND = env_str("KEXIE_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST
-                        else "django.core.mail.backends.console.EmailBackend")
 # A failed message is tried again on later runs of the delivery job, at most this many times.
 KEXIE_EMAIL_MAX_ATTEMPTS = env_int("KEXIE_EMAIL_MAX_ATTEMPTS", 5)
 # The address of the site as users reach it, for links in e-mails (e.g. https://kexie.example.cn).

@@ -101,6 +101,7 @@ class PositionForm(forms.Form):
     title = forms.CharField(label=_("Post"), max_length=100)
     started_on = forms.DateField(label=_("Since"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     ended_on = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    is_head = forms.BooleanField(label=_("Head of the unit"), required=False)
 
     def __init__(self, by, *args, **kwargs):
         super().__init__(*args, **kwargs)

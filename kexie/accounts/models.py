@@ -161,6 +161,8 @@ class Position(models.Model):
     organization = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE,
                                      related_name="positions", verbose_name=_("organisation"))
     title = models.CharField(_("post"), max_length=100)
+    # The unit's head (单位负责人): escalated urging notices go to whoever holds such a position.
+    is_head = models.BooleanField(_("head of the unit"), default=False)
     started_on = models.DateField(_("since"), null=True, blank=True)
     ended_on = models.DateField(_("until"), null=True, blank=True)
 

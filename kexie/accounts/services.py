@@ -414,12 +414,13 @@ def user_unmask(*, by, user: User, field: str) -> str:
 
 
 def position_add(*, by, user: User, organization: Organization, title: str, started_on=None,
-                 ended_on=None) -> Position:
-    """Record a post the user holds in another organisation."""
+                 ended_on=None, is_head: bool = False) -> Position:
+    """Record a post the user holds in another organisation; ``is_head`` marks the unit's head
+    (单位负责人), who receives escalated urging notices."""
     _require(by, "user.manage")
     _check_organization_in_scope(by, organization)
     position = Position(user=user, organization=organization, title=(title or "").strip(),
-                        started_on=started_on, ended_on=ended_on)
+                        started_on=started_on, ended_on=ended_on, is_head=bool(is_head))
     position.full_clean()
     if started_on and ended_on and ended_on < started_on:
         raise ValidationError({"ended_on": _("The end date cannot be before the start date.")})
@@ -427,7 +428,7 @@ def position_add(*, by, user: User, organization: Organization, title: str, star
         position.save()
         audit_record(action="create", by=by, obj=position, new={
             "user": user.pk, "organization": organization.pk, "title": position.title,
-            "started_on": started_on, "ended_on": ended_on})
+            "started_on": started_on, "ended_on": ended_on, "is_head": position.is_head})
     return position
 
 

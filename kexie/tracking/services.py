@@ -28,6 +28,7 @@ from kexie.accounts.scope import access_object
 from kexie.audit.services import audit_record
 from kexie.core.uploads import check_upload
 from kexie.dashboard.history import snapshot_recorded
+from kexie.notifications import events as notification_events
 from kexie.organizations.models import Organization, OrganizationClosure
 from kexie.plans.models import (
     TRACKED_KINDS,
@@ -614,6 +615,7 @@ def report_return(*, by, report: ProgressReport, reason: str) -> ProgressReport:
     report.reviewed_by, report.reviewed_at = by, timezone.now()
     report.save(update_fields=["status", "return_reason", "reviewed_by", "reviewed_at"])
     audit_record(action="return", by=by, obj=report, new={"reason": reason})
+    notification_events.report_returned(by=by, report=report)
     return report
 
 
@@ -684,6 +686,7 @@ def deferral_approve(*, by, deferral: DeferralRequest, note: str = "", today: dt
     snapshot_update(item, today=today)
     audit_record(action="approve", by=by, obj=deferral, old={"due": deferral.previous_due},
                  new={"due": deferral.requested_due, "slips": snapshot.slips})
+    notification_events.deferral_decided(by=by, deferral=deferral)
     return deferral
 
 
@@ -698,6 +701,7 @@ def deferral_reject(*, by, deferral: DeferralRequest, reason: str) -> DeferralRe
     deferral.decision_note = reason
     deferral.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
     audit_record(action="reject", by=by, obj=deferral, new={"reason": reason})
+    notification_events.deferral_decided(by=by, deferral=deferral)
     return deferral
 
 

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from kexie.accounts.scope import access_object
 from kexie.audit.services import audit_record
+from kexie.notifications import events as notification_events
 from kexie.organizations.models import Organization, OrganizationClosure
 from kexie.plans.models import PlanItem
 
@@ -87,6 +88,7 @@ def supervision_issue(*, by, item: PlanItem, organization: Organization, reason:
     audit_record(action="issue", by=by, obj=notice, new={
         "number": notice.number, "item": item.pk, "organization": organization.pk, "reason": reason,
         "reply_due": reply_due})
+    notification_events.supervision_issued(by=by, notice=notice)
     return notice
 
 
@@ -118,6 +120,7 @@ def supervision_reply(*, by, notice: SupervisionNotice, text: str, evidence=(),
                                            size=getattr(upload, "size", 0) or 0, uploaded_by=by)
     audit_record(action="reply", by=by, obj=notice, old={"status": NoticeStatus.ISSUED}, new={
         "status": NoticeStatus.REPLIED, "text": text, "late": notice.replied_late, "evidence": len(evidence)})
+    notification_events.supervision_replied(by=by, notice=notice)
     return notice
 
 
@@ -151,6 +154,7 @@ def instruction_add(*, by, item: PlanItem, text: str) -> Instruction:
         raise ValidationError({"text": _("Write the instruction on task “%(task)s”.") % {"task": item.title}})
     instruction = Instruction.objects.create(item=item, text=text, author=by, organization=by.organization)
     audit_record(action="instruct", by=by, obj=instruction, new={"item": item.pk, "text": text})
+    notification_events.instruction_added(by=by, instruction=instruction)
     return instruction
 
 
