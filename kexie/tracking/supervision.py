@@ -191,3 +191,21 @@ def overdue_notices(*, user, organization: Organization, today: dt.date | None =
     """Notices in the subtree still waiting for a reply after their reply deadline."""
     return (notices_in_subtree(user=user, organization=organization)
             .filter(Q(status=NoticeStatus.ISSUED) & Q(reply_due__lt=_today(today))).order_by("reply_due", "id"))
+
+
+def instructions_visible(user, action: str = "plan.view"):
+    """Every instruction ``user`` may read: on a task in scope, or on a task one of whose
+    responsible units is in scope (the rule of :func:`instructions_for`, for lists)."""
+    tasks = PlanItem.objects.restrict(user, action).values("pk")
+    units = Organization.objects.restrict(user, action).values("pk")
+    return (Instruction.objects.filter(Q(item__in=tasks) | Q(item__assignments__organization__in=units))
+            .distinct().select_related("item", "author", "organization"))
+
+
+def status_q(status: str, today: dt.date) -> Q:
+    """The rows whose status on ``today`` is ``status``: overdue is derived, never stored."""
+    if status == NoticeStatus.OVERDUE:
+        return Q(status=NoticeStatus.ISSUED, reply_due__lt=today)
+    if status == NoticeStatus.ISSUED:
+        return Q(status=NoticeStatus.ISSUED, reply_due__gte=today)
+    return Q(status=status)
