@@ -30,6 +30,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, include, path, re
 
 from kexie.accounts.models import DataScope, Role
 from kexie.accounts.permissions import PERMISSIONS
+from tests.notifications.matrix import notification_of
 from tests.personas import World, make_user
 from tests.plans.alignment_matrix import (
     aligned_item,
@@ -40,6 +41,14 @@ from tests.plans.alignment_matrix import (
     new_alignment,
 )
 from tests.tracking.matrix import cycle_of, deferral_of, new_deferral, new_report, report_of
+from tests.tracking.matrix_pages import (
+    deferral_form,
+    evidence_of,
+    report_form,
+    schedule_form,
+    tracked_plan_of,
+)
+from tests.tracking.matrix_pages import task_of as tracked_task_of
 from tests.tracking.matrix_supervision import (
     evidence_of,
     issue_form,
@@ -390,6 +399,14 @@ REGISTRY: dict[str, list[Expect]] = {
     "ledger:plan_import": [page("plan.change", kwargs=plan_of("city_a"), outside=plan_of("city_b"))],
     # Without a checked file waiting in the session it sends the user back to the upload page.
     "ledger:import_confirm": [page("plan.change", method="post", ok=302, data=lambda w: {"token": "none"})],
+    # --- notifications: anyone signed in, their own only (another user's is a 404) -------------------
+    "notifications:inbox": [page(None)],
+    "notifications:read": [page(None, method="post", ok=302, kwargs=notification_of("provincial_clerk"),
+                                outside=notification_of("other_provincial_clerk"))],
+    "notifications:read_all": [page(None, method="post", ok=302)],
+    "api:notification-list": [api(None)],
+    "api:notification-read": [api(None, method="post", kwargs=notification_of("provincial_clerk"),
+                                  outside=notification_of("other_provincial_clerk"))],
     # --- supervision (督办单, 批示) -------------------------------------------------------------------
     "supervision:list": [page("plan.view")],
     "supervision:export": [page("plan.export")],
@@ -416,6 +433,42 @@ REGISTRY: dict[str, list[Expect]] = {
              outside=task_of("city_b", "prov_b"), data=lambda w: {"text": "矩阵批示"}),
     ],
     "supervision:instructions": [page("plan.view")],
+    # --- tracking pages: task, filing, review, deferrals, cascade, cycles -----------------------------
+    "tracking:task": [page("plan.view", kwargs=tracked_task_of("city_a", "prov_a"),
+                           outside=tracked_task_of("city_b", "prov_b"))],
+    "tracking:report_file": [
+        page("report.submit", kwargs=tracked_task_of("city_a", "prov_a"), outside=tracked_task_of("city_b", "prov_b")),
+        page("report.submit", method="post", ok=302, kwargs=tracked_task_of("city_a", "prov_a"),
+             outside=tracked_task_of("city_b", "prov_b"), data=report_form),
+    ],
+    "tracking:deferral_create": [page("report.submit", method="post", ok=302, kwargs=tracked_task_of("city_a", "prov_a"),
+                                      outside=tracked_task_of("city_b", "prov_b"), data=deferral_form)],
+    "tracking:cascade": [
+        page("supervise.manage", kwargs=tracked_task_of("city_a", "prov_a"), outside=tracked_task_of("city_b", "prov_b")),
+        page("supervise.manage", method="post", ok=302, kwargs=tracked_task_of("city_a", "prov_a"),
+             outside=tracked_task_of("city_b", "prov_b"), data=lambda w: {"organizations": [w.city_a.pk]}),
+    ],
+    "tracking:filing": [page("report.submit")],
+    "tracking:reviews": [page("report.review")],
+    "tracking:report": [page("plan.view", kwargs=report_of("city_a", "prov_a"), outside=report_of("city_b", "prov_b"))],
+    "tracking:report_accept": [page("report.review", method="post", ok=302, kwargs=report_of("city_a", "prov_a"),
+                                    outside=report_of("city_b", "prov_b"))],
+    "tracking:report_return": [page("report.review", method="post", ok=302, kwargs=report_of("city_a", "prov_a"),
+                                    outside=report_of("city_b", "prov_b"), data=lambda w: {"reason": "矩阵"})],
+    "tracking:evidence": [page("plan.view", kwargs=evidence_of("city_a", "prov_a"),
+                               outside=evidence_of("city_b", "prov_b"))],
+    "tracking:deferrals": [page("plan.view")],
+    "tracking:deferral_approve": [page("deferral.approve", method="post", ok=302, kwargs=deferral_of("city_a", "prov_a"),
+                                       outside=deferral_of("city_b", "prov_b"))],
+    "tracking:deferral_reject": [page("deferral.approve", method="post", ok=302, kwargs=deferral_of("city_a", "prov_a"),
+                                      outside=deferral_of("city_b", "prov_b"), data=lambda w: {"reason": "矩阵"})],
+    "tracking:plan": [page("plan.view", kwargs=tracked_plan_of("prov_a"), outside=tracked_plan_of("prov_b"))],
+    "tracking:plan_schedule": [page("supervise.manage", method="post", ok=302, kwargs=tracked_plan_of("prov_a"),
+                                    outside=tracked_plan_of("prov_b"), data=schedule_form)],
+    "tracking:plan_thresholds": [page("supervise.manage", method="post", ok=302, kwargs=tracked_plan_of("prov_a"),
+                                      outside=tracked_plan_of("prov_b"),
+                                      data=lambda w: {"amber_gap": "10", "red_gap": "25"})],
+    "tracking:cycle": [page("plan.view", kwargs=cycle_of("prov_a"), outside=cycle_of("prov_b"))],
     # --- dashboards (an ?org= outside the scope is a 404: tests/dashboard) -----------------------------
     "dashboard:home": [page("plan.view")],
     "dashboard:export": [page("plan.view", kwargs=lambda w: {"part": "level"})],

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import alignment_views, views
 
 app_name = "plans"
 
@@ -10,6 +10,14 @@ urlpatterns = [
     path("<int:pk>/export.json", views.export_json, name="export_json"),
     path("<int:pk>/source/", views.source_file, name="source_file"),
     path("<int:pk>/revise/", views.revise, name="revise"),
+    path("<int:pk>/alignment/", alignment_views.alignment_screen, name="alignment"),
+    path("<int:pk>/alignment/accept/", alignment_views.alignment_accept, name="alignment_accept"),
+    path("<int:pk>/alignment/items/<int:item_pk>/", alignment_views.alignment_decide, name="alignment_decide"),
+    path("<int:pk>/alignment/items/<int:item_pk>/search/", alignment_views.alignment_search,
+         name="alignment_search"),
+    path("<int:pk>/alignment/coverage/", alignment_views.alignment_coverage, name="alignment_coverage"),
+    path("<int:pk>/alignment/coverage/export/", alignment_views.alignment_coverage_export,
+         name="alignment_coverage_export"),
     path("import/", views.import_start, name="import"),
     path("import/<int:pk>/", views.review, name="review"),
     path("import/<int:pk>/edit/", views.review_edit, name="review_edit"),

@@ -24,6 +24,7 @@ from kexie.accounts.scope import access_object
 from kexie.organizations.models import Organization
 
 from . import services, tree
+from .alignment import ancestors_have_plans
 from .forms import DocumentForm, MetadataForm, PlanFilterForm, UnitMappingForm, apply_service_errors
 from .matching import suggest_organizations
 from .models import TRACKED_KINDS, AssignmentRole, ImportStatus, ItemKind, Plan, PlanImport, PlanStatus
@@ -102,9 +103,13 @@ def plan_detail(request, pk):
     versions = Plan.objects.restrict(request.user, "plan.view").filter(
         Q(pk=plan.previous_id) | Q(previous=plan)).order_by("version")
     user = request.user
+    aligned = plan.alignments.exists()
     return render(request, "plans/detail.html", {
         "plan": plan, "rows": rows, "versions": versions,
         "task_count": sum(1 for r in rows if r["tracked"]),
+        # 与上级规划对标 is offered (a link, nothing computed) once the organisations above have plans.
+        "alignment": {"exists": aligned, "offer": not aligned and plan.status == PlanStatus.ACTIVE
+                      and user.has_code("plan.change") and ancestors_have_plans(plan)},
         "can": {"import": user.has_code("plan.import") and plan.status == PlanStatus.ACTIVE,
                 "export": user.has_code("plan.export")},
     })

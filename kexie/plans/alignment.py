@@ -1,0 +1,356 @@
+"""Alignment (对标) of a lower plan to an upper plan: services that write it, selectors that read it.
+
+The suggestions come from :mod:`kexie.textsim` (plain Python): each lower item gets the three
+upper items most similar to it, with a score in [0, 1]. They are computed when the alignment is
+started and stored, so the screen reads rows instead of recomputing. A person then accepts the
+first suggestion, picks another item of the upper plan, or marks the item as having no
+counterpart (无对应). The coverage report ("任务不少") feeds the stored state back to
+``textsim.coverage``: a person's decision counts whatever its score, an undecided item counts
+through its suggestions at or above the alignment's threshold.
+
+Which upper plans a user may align to: the plans in force of the organisations above the lower
+plan's organisation (and of its own), and of their departments — the plans handed down to that
+organisation, which its staff must read even outside their data scope — and any other plan in
+force the user may see. Who may see an alignment is decided by the lower plan (plan.view); who
+may change it, by plan.change on the lower plan.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kexie.accounts.scope import access_object
+from kexie.audit.services import audit_record
+from kexie.core.excel import escape_cell, write_workbook
+from kexie.organizations.models import Organization, OrganizationClosure
+from kexie.textsim import DEFAULT_THRESHOLD, Match, Suggestion, align, coverage
+from kexie.textsim.align import TASK_KINDS
+
+from .models import (
+    DECIDED_STATUSES,
+    AlignmentStatus,
+    AlignmentSuggestion,
+    ItemAlignment,
+    Plan,
+    PlanAlignment,
+    PlanItem,
+    PlanStatus,
+)
+
+SUGGESTIONS = 3  # upper items suggested per lower item
+
+
+def _require(by, code: str) -> None:
+    if by is None or not getattr(by, "is_authenticated", False) or not by.has_code(code):
+        raise PermissionDenied(_("You do not have permission to do this."))
+
+
+def _textsim_items(plan: Plan) -> list[dict]:
+    """The plan's items as the kexie.plan/1 dicts textsim reads, in document order."""
+    return [{"key": it.key, "kind": it.kind, "title": it.title, "text": it.text}
+            for it in plan.items.order_by("position")]
+
+
+def _threshold(value) -> float:
+    if value is None or value == "":
+        return DEFAULT_THRESHOLD
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = -1.0
+    if not 0.0 <= number <= 1.0:
+        raise ValidationError({"threshold": _("The threshold is a number between 0 and 1, e.g. 0.28.")})
+    return number
+
+
+# --- which upper plans ---------------------------------------------------------------------------
+
+def _chain_organizations(organization_id: int):
+    """The organisation, the ones above it, and the departments of each of them."""
+    above = OrganizationClosure.objects.filter(descendant_id=organization_id).values("ancestor_id")
+    return Organization.objects.filter(Q(pk__in=above) | Q(parent_id__in=above, kind="department"))
+
+
+def upper_plan_choices(user, plan: Plan) -> list[Plan]:
+    """Plans in force that ``plan`` may be aligned to: those of ``plan``'s organisation chain
+    first (nearest organisation first, newest plan first), then the other plans ``user`` may see."""
+    chain = list(_chain_organizations(plan.organization_id).values_list("pk", "depth"))
+    nearness = {pk: -depth for pk, depth in chain}
+    candidates = Plan.objects.filter(
+        Q(organization_id__in=nearness) | Q(pk__in=Plan.objects.restrict(user, "plan.view").values("pk")),
+        status=PlanStatus.ACTIVE,
+    ).exclude(pk=plan.pk).select_related("organization")
+    ordered = sorted(candidates, key=lambda p: (
+        p.organization_id not in nearness, nearness.get(p.organization_id, 0),
+        -(p.issued_on.toordinal() if p.issued_on else 0), -p.pk))
+    for p in ordered:
+        p.in_chain = p.organization_id in nearness
+    return ordered
+
+
+def ancestors_have_plans(plan: Plan) -> bool:
+    """Whether an organisation above ``plan``'s has a plan in force (the detail page offers 对标)."""
+    above = OrganizationClosure.objects.filter(descendant_id=plan.organization_id, depth__gte=1).values("ancestor_id")
+    return Plan.objects.filter(organization_id__in=above, status=PlanStatus.ACTIVE).exists()
+
+
+# --- services -----------------------------------------------------------------------------------
+
+def _store_suggestions(alignment: PlanAlignment) -> dict:
+    """Compute the suggestions for every lower item and store them; decisions already taken are
+    kept (their score and rank follow the new suggestions), undecided items take the new first one."""
+    lower = list(alignment.plan.items.order_by("position"))
+    upper = {it.key: it for it in alignment.upper_plan.items.order_by("position")}
+    computed = {s.lower_key: s for s in align(_textsim_items(alignment.plan), _textsim_items(alignment.upper_plan),
+                                               k=SUGGESTIONS)}
+    existing = {ia.item_id: ia for ia in alignment.items.all()}
+    AlignmentSuggestion.objects.filter(item_alignment__alignment=alignment).delete()
+    suggestions, kept, created = [], 0, 0
+    for item in lower:
+        matches = [(upper[m.upper_key], m.score) for m in computed[item.key].matches if m.upper_key in upper]
+        row = existing.get(item.pk)
+        if row is None:
+            row = ItemAlignment(alignment=alignment, item=item)
+            created += 1
+        ranked = {u.pk: (rank, score) for rank, (u, score) in enumerate(matches, start=1)}
+        if row.status in DECIDED_STATUSES:
+            kept += 1
+            row.rank, row.score = ranked.get(row.upper_item_id, (None, None))
+            if row.status != AlignmentStatus.NONE:
+                row.status = AlignmentStatus.ACCEPTED if row.rank == 1 else AlignmentStatus.CHANGED
+        else:
+            first = matches[0] if matches else (None, None)
+            row.upper_item, row.score = first
+            row.rank = 1 if matches else None
+            row.status = AlignmentStatus.SUGGESTED
+        row.save()
+        suggestions += [AlignmentSuggestion(item_alignment=row, upper_item=u, rank=rank, score=score)
+                        for rank, (u, score) in enumerate(matches, start=1)]
+    AlignmentSuggestion.objects.bulk_create(suggestions)
+    return {"items": len(lower), "kept": kept, "created": created}
+
+
+def alignment_start(*, by, plan: Plan, upper_plan: Plan | None, threshold=None) -> PlanAlignment:
+    """Align ``plan`` to ``upper_plan``: compute the suggestions for each of its items and store
+    them. Starting again for the same pair recomputes the suggestions and keeps the decisions."""
+    _require(by, "plan.change")
+    plan = access_object(Plan, by, "plan.change", pk=plan.pk)
+    chosen = {p.pk: p for p in upper_plan_choices(by, plan)}
+    if upper_plan is None or upper_plan.pk not in chosen:
+        raise ValidationError({"upper_plan": _(
+            "Choose an upper plan in force: one of the plans of the organisations above this plan's, or one "
+            "you may see.")})
+    upper_plan = chosen[upper_plan.pk]
+    threshold = _threshold(threshold)
+    with transaction.atomic():
+        alignment, created = PlanAlignment.objects.select_for_update().get_or_create(
+            plan=plan, upper_plan=upper_plan, defaults={"threshold": threshold, "created_by": by})
+        old_threshold = alignment.threshold
+        if not created and alignment.threshold != threshold:
+            alignment.threshold = threshold
+        alignment.save()  # also moves updated_at: the latest alignment is the one shown first
+        counts = _store_suggestions(alignment)
+        audit_record(action="create" if created else "update", by=by, obj=alignment,
+                     old=None if created else {"threshold": old_threshold},
+                     new={"plan": plan.pk, "upper_plan": upper_plan.pk, "threshold": threshold, **counts})
+    return alignment
+
+
+def _decision(row: ItemAlignment) -> dict:
+    return {"status": row.status, "upper_item": row.upper_item.key if row.upper_item_id else None}
+
+
+def _not_an_upper_item(alignment: PlanAlignment) -> ValidationError:
+    # Not the item's title: an item of another plan may be outside the user's scope.
+    return ValidationError({"upper_item": _(
+        "The chosen item is not an item of the upper plan “%(plan)s”; choose one of its items.")
+        % {"plan": alignment.upper_plan.title}})
+
+
+def upper_item_by_id(alignment: PlanAlignment, value) -> PlanItem:
+    """The upper plan's item a decision names by id; any other id (unknown, or an item of another
+    plan) gets the same refusal, so the answer does not tell whether it exists."""
+    item = (PlanItem.objects.filter(pk=int(value), plan_id=alignment.upper_plan_id).first()
+            if str(value or "").isdigit() else None)
+    if item is None:
+        raise _not_an_upper_item(alignment)
+    return item
+
+
+def alignment_decide(*, by, item_alignment: ItemAlignment, upper_item: PlanItem | None) -> ItemAlignment:
+    """Decide one lower item's counterpart: ``upper_item`` (the first suggestion is accepted, any
+    other item of the upper plan is a change) or ``None`` for 无对应."""
+    _require(by, "plan.change")
+    row = access_object(ItemAlignment, by, "plan.change", pk=item_alignment.pk)
+    with transaction.atomic():
+        row = ItemAlignment.objects.select_for_update().select_related(
+            "alignment__upper_plan", "item", "upper_item").get(pk=row.pk)
+        old = _decision(row)
+        if upper_item is None:
+            row.upper_item, row.score, row.rank, row.status = None, None, None, AlignmentStatus.NONE
+        else:
+            if upper_item.plan_id != row.alignment.upper_plan_id:
+                raise _not_an_upper_item(row.alignment)
+            suggestion = row.suggestions.filter(upper_item=upper_item).first()
+            row.upper_item = upper_item
+            row.rank, row.score = (suggestion.rank, suggestion.score) if suggestion else (None, None)
+            row.status = AlignmentStatus.ACCEPTED if row.rank == 1 else AlignmentStatus.CHANGED
+        row.decided_by, row.decided_at = by, timezone.now()
+        row.save()
+        audit_record(action="update", by=by, obj=row, old=old, new=_decision(row))
+    return row
+
+
+def alignment_accept_all_above(*, by, alignment: PlanAlignment, threshold=None) -> int:
+    """Accept the first suggestion of every undecided item whose score is at least ``threshold``
+    (the alignment's own when not given). Returns how many were accepted."""
+    _require(by, "plan.change")
+    alignment = access_object(PlanAlignment, by, "plan.change", pk=alignment.pk)
+    threshold = alignment.threshold if threshold is None or threshold == "" else _threshold(threshold)
+    with transaction.atomic():
+        rows = list(ItemAlignment.objects.select_for_update().filter(
+            alignment=alignment, status=AlignmentStatus.SUGGESTED, rank=1, score__gte=threshold))
+        now = timezone.now()
+        for row in rows:
+            row.status, row.decided_by, row.decided_at = AlignmentStatus.ACCEPTED, by, now
+        ItemAlignment.objects.bulk_update(rows, ["status", "decided_by", "decided_at"])
+        audit_record(action="update", by=by, obj=alignment,
+                     new={"accepted": len(rows), "threshold": threshold, "items": [r.item_id for r in rows]})
+    return len(rows)
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+FILTERS = ("undecided", "below")
+
+
+def alignments_of(user, plan: Plan):
+    """The alignments of ``plan`` the user may see, latest first."""
+    return (PlanAlignment.objects.restrict(user, "plan.view").filter(plan=plan)
+            .select_related("upper_plan__organization").order_by("-updated_at", "-id"))
+
+
+def alignment_rows(alignment: PlanAlignment, *, show: str = ""):
+    """The lower items with their counterpart and suggestions, in the lower plan's order.
+
+    ``show``: "undecided" (no decision yet) or "below" (first suggestion under the threshold,
+    or none at all).
+    """
+    rows = ItemAlignment.objects.filter(alignment=alignment).select_related(
+        "item", "upper_item", "decided_by").prefetch_related(
+        Prefetch("suggestions", queryset=AlignmentSuggestion.objects.select_related("upper_item").order_by("rank")))
+    if show == "undecided":
+        rows = rows.filter(status=AlignmentStatus.SUGGESTED)
+    elif show == "below":
+        best = AlignmentSuggestion.objects.filter(rank=1, score__gte=alignment.threshold).values("item_alignment_id")
+        rows = rows.exclude(pk__in=best)
+    return rows.order_by("item__position")
+
+
+def upper_items_matching(alignment: PlanAlignment, text: str, limit: int = 20):
+    """Items of the upper plan whose number, title or text contains ``text`` (all when empty)."""
+    items = alignment.upper_plan.items.order_by("position")
+    text = (text or "").strip()
+    if text:
+        items = items.filter(Q(key__startswith=text) | Q(title__icontains=text) | Q(text__icontains=text))
+    return items[:limit]
+
+
+@dataclass(frozen=True)
+class AlignmentCoverage:
+    """The 任务不少 check of one alignment: which upper tasks have a lower counterpart."""
+
+    threshold: float
+    upper_tasks: list          # upper items of the task kinds (tasks and sections), plan order
+    uncovered: list            # those with no counterpart
+    unaligned: list            # lower tasks and sections that answer nothing
+    tentative: list            # upper tasks covered only through undecided suggestions
+    undecided: int             # lower items still without a decision
+
+    @property
+    def covered_count(self) -> int:
+        return len(self.upper_tasks) - len(self.uncovered)
+
+    @property
+    def rate(self) -> float:
+        return self.covered_count / len(self.upper_tasks) if self.upper_tasks else 0.0
+
+    def summary(self) -> str:
+        """The sentence of the 任务不少 check: upper tasks N, matched M, unmatched: …"""
+        names = "、".join(f"{it.key} {it.title}" for it in self.uncovered) or _("none")
+        return _("Upper tasks: %(total)d; with a counterpart: %(covered)d; without: %(names)s") % {
+            "total": len(self.upper_tasks), "covered": self.covered_count, "names": names}
+
+
+def _stored_suggestions(alignment: PlanAlignment, *, decided_only: bool) -> list[Suggestion]:
+    """The stored state as textsim suggestions: a decision is a certain match, 无对应 no match,
+    an undecided item its suggestions with their scores (left out when ``decided_only``)."""
+    out = []
+    for row in alignment_rows(alignment):
+        if row.status in (AlignmentStatus.ACCEPTED, AlignmentStatus.CHANGED):
+            matches = (Match(row.upper_item.key, 1.0),)
+        elif row.status == AlignmentStatus.SUGGESTED and not decided_only:
+            matches = tuple(Match(s.upper_item.key, s.score) for s in row.suggestions.all())
+        else:
+            matches = ()
+        out.append(Suggestion(row.item.key, row.item.title, row.item.kind, matches))
+    return out
+
+
+def alignment_coverage(alignment: PlanAlignment) -> AlignmentCoverage:
+    """Upper tasks with no lower counterpart and lower tasks aligned to nothing, from the stored
+    decisions and (for undecided items) the suggestions at or above the threshold."""
+    upper = list(alignment.upper_plan.items.order_by("position"))
+    upper_dicts = [{"key": it.key, "kind": it.kind, "title": it.title} for it in upper]
+    report = coverage(_stored_suggestions(alignment, decided_only=False), upper_dicts, alignment.threshold)
+    sure = coverage(_stored_suggestions(alignment, decided_only=True), upper_dicts, alignment.threshold)
+    lower = {it.key: it for it in alignment.plan.items.all()}
+    uncovered, unsure = set(report.uncovered_upper), set(sure.uncovered_upper) - set(report.uncovered_upper)
+    tasks = [it for it in upper if it.kind in TASK_KINDS]
+    return AlignmentCoverage(
+        threshold=alignment.threshold, upper_tasks=tasks,
+        uncovered=[it for it in tasks if it.key in uncovered],
+        unaligned=[lower[key] for key in report.unaligned_lower],
+        tentative=[it for it in tasks if it.key in unsure],
+        undecided=alignment.items.filter(status=AlignmentStatus.SUGGESTED).count(),
+    )
+
+
+def alignment_coverage_export(*, by, alignment: PlanAlignment):
+    """The coverage report as a workbook: the upper tasks with their counterparts, then the lower
+    tasks that answer nothing. The export is audited."""
+    _require(by, "plan.export")
+    alignment = access_object(PlanAlignment.objects.select_related("plan", "upper_plan"), by, "plan.export",
+                              pk=alignment.pk)
+    report = alignment_coverage(alignment)
+    answered: dict[int, list[str]] = {}
+    for row in alignment_rows(alignment):
+        if row.status in (AlignmentStatus.ACCEPTED, AlignmentStatus.CHANGED):
+            answered.setdefault(row.upper_item_id, []).append(f"{row.item.key} {row.item.title}")
+    uncovered = {it.pk for it in report.uncovered}
+    tentative = {it.pk for it in report.tentative}
+
+    def state(item) -> str:
+        if item.pk in uncovered:
+            return _("Without a counterpart")
+        return _("Suggested only") if item.pk in tentative else _("Has a counterpart")
+
+    workbook = write_workbook(
+        title=f"{alignment.plan.title} — {alignment.upper_plan.title}", sheet_name=_("Upper tasks"),
+        headers=[_("Upper no."), _("Upper task"), _("Coverage"), _("Lower items decided")],
+        rows=[[it.key, it.title, state(it), "；".join(answered.get(it.pk, []))] for it in report.upper_tasks]
+        + [[], [report.summary()], [_("Coverage rate"), f"{report.rate:.0%}"]],
+    )
+    sheet = workbook.create_sheet(_("Lower tasks without counterpart")[:31])
+    sheet.append([escape_cell(h) for h in (_("No."), _("Task"))])
+    for item in report.unaligned:
+        sheet.append([escape_cell(item.key), escape_cell(item.title)])
+    sheet.column_dimensions["B"].width = 60
+    with transaction.atomic():
+        audit_record(action="export", by=by, obj=alignment, new={
+            "report": "coverage", "uncovered": len(report.uncovered), "unaligned": len(report.unaligned)})
+    return workbook
