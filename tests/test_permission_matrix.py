@@ -31,6 +31,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, include, path, re
 from kexie.accounts.models import DataScope, Role
 from kexie.accounts.permissions import PERMISSIONS
 from tests.notifications.matrix import notification_of
+from tests.notifications.matrix import notification_of
 from tests.personas import World, make_user
 from tests.plans.alignment_matrix import (
     aligned_item,
@@ -399,6 +400,14 @@ REGISTRY: dict[str, list[Expect]] = {
     "ledger:plan_import": [page("plan.change", kwargs=plan_of("city_a"), outside=plan_of("city_b"))],
     # Without a checked file waiting in the session it sends the user back to the upload page.
     "ledger:import_confirm": [page("plan.change", method="post", ok=302, data=lambda w: {"token": "none"})],
+    # --- notifications: anyone signed in, their own only (another user's is a 404) -------------------
+    "notifications:inbox": [page(None)],
+    "notifications:read": [page(None, method="post", ok=302, kwargs=notification_of("provincial_clerk"),
+                                outside=notification_of("other_provincial_clerk"))],
+    "notifications:read_all": [page(None, method="post", ok=302)],
+    "api:notification-list": [api(None)],
+    "api:notification-read": [api(None, method="post", kwargs=notification_of("provincial_clerk"),
+                                  outside=notification_of("other_provincial_clerk"))],
     # --- notifications: anyone signed in, their own only (another user's is a 404) -------------------
     "notifications:inbox": [page(None)],
     "notifications:read": [page(None, method="post", ok=302, kwargs=notification_of("provincial_clerk"),
