@@ -30,9 +30,9 @@ from kexie.organizations.models import Organization, OrganizationClosure
 from kexie.organizations.services import organizations_bulk_create
 from kexie.plans.models import TRACKED_KINDS, Plan, PlanItem
 from kexie.plans.services import FORMAT, plan_import_confirm, plan_import_start
-from kexie.tracking.bulk import LoadedReport, reports_load
+from kexie.tracking.bulk import LoadedReport, reports_load, tasks_cascade_bulk
 from kexie.tracking.models import CascadeLedger, ProgressReport, ReportingCycle, ReportStatus, TaskSnapshot
-from kexie.tracking.services import cycles_schedule, task_cascade
+from kexie.tracking.services import cycles_schedule
 
 from . import names
 from .scales import BENCH_PASSWORD, PERIOD_END, PERIOD_START, SCALES, TODAY, Scale
@@ -215,26 +215,26 @@ def _plans(network: _Network, created: list[Organization], clerks: dict[int, Use
     return plans
 
 
-def _cascade(network: _Network, created: list[Organization], clerks: dict[int, User]) -> int:
+def _cascade(network: _Network, created: list[Organization], national_clerk: User) -> int:
     """Each level hands tasks down to every association one level below: half of them its own,
-    half of those it was handed itself, so that chains run national → province → city → county."""
+    half of those it was handed itself, so that chains run national → province → city → county.
+    One bulk call per level (the next level hands down what this one created); the snapshots
+    are rebuilt by the report load that follows."""
     count = 0
     for level in ("national", "province", "city"):
         n = network.scale.handed_down[level]
+        cascades = []
         for spec_index, spec in enumerate(network.orgs):
             if spec.level != level or not spec.below:
                 continue
             owner = created[spec_index]
-            clerk = clerks[owner.pk]
             own = list(PlanItem.objects.filter(plan__organization=owner, plan__cascade_ledger__isnull=True,
                                                kind__in=TRACKED_KINDS).order_by("plan_id", "position")[:n])
             received = list(PlanItem.objects.filter(plan__organization=owner, plan__cascade_ledger__isnull=False,
                                                     kind__in=TRACKED_KINDS).order_by("plan_id", "position")[: n // 2])
-            chosen = received + own[: n - len(received)]
             below = [created[i] for i in spec.below]
-            for item in chosen:
-                task_cascade(by=clerk, item=item, organizations=below, today=TODAY)
-                count += len(below)
+            cascades += [(item, below) for item in received + own[: n - len(received)]]
+        count += tasks_cascade_bulk(by=national_clerk, cascades=cascades, today=TODAY, refresh_snapshots=False)
     return count
 
 
@@ -313,13 +313,13 @@ def generate(*, scale: str, seed: int = 1, log=None) -> Generated:
         plans = _plans(network, created, clerks)
     t = _timed(result.timings, "plans", t)
     log(f"plans: {len(plans):,} ({result.timings['plans']} s)")
-    with transaction.atomic():
-        handed = _cascade(network, created, clerks)
-    t = _timed(result.timings, "cascade", t)
-    log(f"tasks handed down: {handed:,} ({result.timings['cascade']} s)")
     if not default_storage.exists(EVIDENCE_FILE):
         default_storage.save(EVIDENCE_FILE, ContentFile(b"%PDF-1.4\n% completion evidence\n%%EOF\n"))
-    loaded = reports_load(by=clerks[created[0].pk], reports=_reports(rng), today=TODAY)
+    with transaction.atomic():
+        handed = _cascade(network, created, clerks[created[0].pk])
+        t = _timed(result.timings, "cascade", t)
+        log(f"tasks handed down: {handed:,} ({result.timings['cascade']} s)")
+        loaded = reports_load(by=clerks[created[0].pk], reports=_reports(rng), today=TODAY)
     t = _timed(result.timings, "reports", t)
     log(f"reports: {loaded['reports']:,}, snapshots: {loaded['snapshots']:,} ({result.timings['reports']} s)")
     with connection.cursor() as cursor:

@@ -31,7 +31,7 @@ from .models import (
     ReportStatus,
     TargetActual,
 )
-from .services import _require, snapshots_refresh
+from .services import _plan_start, _require, _today, colour_for, expected_progress
 
 BATCH = 2000
 
@@ -151,6 +151,18 @@ def _item_statuses(item_ids: list[int]) -> None:
         PlanItem.objects.filter(pk__in=going, status=ItemStatus.NOT_STARTED).update(status=ItemStatus.IN_PROGRESS)
 
 
+def _item_statuses_handed_down() -> None:
+    """A handed-down task follows its children (as ``report_accept`` rolls it up): completed when
+    all are, in progress once any progress is reported."""
+    from .models import TaskSnapshot
+
+    handed = TaskSnapshot.objects.filter(item__cascades__isnull=False)
+    PlanItem.objects.filter(pk__in=handed.filter(completed=True).values("item_id")).exclude(
+        status=ItemStatus.COMPLETED).update(status=ItemStatus.COMPLETED)
+    PlanItem.objects.filter(pk__in=handed.filter(completed=False, percent__gt=0).values("item_id"),
+                            status=ItemStatus.NOT_STARTED).update(status=ItemStatus.IN_PROGRESS)
+
+
 def _roll_up_actuals() -> None:
     """Handed-down tasks: their snapshot's rolled-up actuals become the actuals of the latest cycle
     in which any of their children's actuals were accepted, as ``report_accept`` records them."""
@@ -199,9 +211,325 @@ def reports_load(*, by, reports, today: dt.date | None = None) -> dict:
             items.update(r.item_id for r in batch)
         _item_statuses(sorted(items))
         counts["tasks"] = len(items)
-        counts["snapshots"] = snapshots_refresh(today=today)
+        counts["snapshots"] = snapshots_rebuild(today=today)
+        _item_statuses_handed_down()
         _roll_up_actuals()
         audit_record(action="import", by=by, object_type=ProgressReport._meta.label_lower,
                      object_repr=_("%(count)d progress reports loaded") % {"count": counts["reports"]},
                      new=counts, detail=_("Loaded %(count)d progress reports in bulk.") % {"count": counts["reports"]})
     return counts
+
+
+# --- snapshots, set-based ------------------------------------------------------------------------
+
+@dataclass
+class _State:
+    percent: int
+    completed: bool
+    actuals: dict
+
+
+def _best(current, candidate):
+    return candidate if current is None or candidate[:3] > current[:3] else current
+
+
+def snapshots_rebuild(*, today: dt.date | None = None) -> int:
+    """Recompute the snapshot of every tracked task of the plans in force, as ``snapshots_refresh``
+    does one task at a time, with a dozen queries in all; and write the dashboards' history of
+    every cycle opened by ``today`` (each past cycle as the task stood when it closed), then their
+    tallies. For loads and repairs; the daily job and every review keep using ``snapshot_update``.
+    Returns the number of snapshots written."""
+    from kexie.dashboard.history import tallies_rebuild
+    from kexie.dashboard.models import SnapshotHistory
+    from kexie.plans.models import AssignmentRole, Plan, PlanStatus
+
+    from .models import TargetCascade, TaskSnapshot, TrackingPolicy
+
+    today = _today(today)
+    TaskSnapshot.objects.exclude(plan__status=PlanStatus.ACTIVE).delete()
+    plans = {p.pk: p for p in Plan.objects.filter(status=PlanStatus.ACTIVE).select_related("organization")
+             .only("pk", "organization_id", "organization__depth", "period_start", "period_end", "issued_on",
+                   "created_at")}
+    roots = dict(CascadeLedger.objects.values_list("plan_id", "root_plan_id"))
+    policies = {pk: TrackingPolicy(amber_gap=a, red_gap=r) for pk, a, r in
+                TrackingPolicy.objects.values_list("plan_id", "amber_gap", "red_gap")}
+    default_policy = TrackingPolicy()
+    items = [row for row in PlanItem.objects.filter(kind__in=TRACKED_KINDS, plan__status=PlanStatus.ACTIVE)
+             .values_list("pk", "plan_id", "due", "status", "position")]
+    # Children before the tasks they were handed down from: deepest owner first (snapshots_refresh's order).
+    items.sort(key=lambda r: (-plans[r[1]].organization.depth, r[1], r[4]))
+    lead: dict[int, int] = {}
+    leads: set[tuple[int, int]] = set()
+    responsible: dict[int, set] = {}
+    for item_id, org_id, role in Assignment.objects.filter(organization__isnull=False).order_by("id").values_list(
+            "item_id", "organization_id", "role"):
+        responsible.setdefault(item_id, set()).add(org_id)
+        if role == AssignmentRole.LEAD:
+            lead.setdefault(item_id, org_id)
+            leads.add((item_id, org_id))
+    children: dict[int, list[int]] = {}
+    for source_id, child_id in Cascade.objects.values_list("source_id", "child_id"):
+        children.setdefault(source_id, []).append(child_id)
+    links: dict[int, list[tuple[int, int]]] = {}
+    for upper_item, upper_id, child_id in TargetCascade.objects.values_list(
+            "cascaded_from__item_id", "cascaded_from_id", "target_id"):
+        links.setdefault(upper_item, []).append((upper_id, child_id))
+    cycles = {pk: (plan_id, seq, opens, closes) for pk, plan_id, seq, opens, closes in
+              ReportingCycle.objects.values_list("pk", "plan_id", "sequence", "opens_on", "closes_on")}
+    cycles_of: dict[int, list[int]] = {}
+    for pk, (plan_id, seq, opens, _closes) in sorted(cycles.items(), key=lambda c: (c[1][0], c[1][1])):
+        if opens <= today:
+            cycles_of.setdefault(plan_id, []).append(pk)
+    # Accepted reports: (sequence, reviewed_at, id, percent, completed, report id) per task, the
+    # lead units' apart; and the filings per (task, cycle) for the history.
+    accepted: dict[int, list] = {}
+    filings: dict[tuple[int, int], list[int]] = {}
+    never = dt.datetime.min.replace(tzinfo=dt.UTC)
+    for item_id, org_id, cycle_id, status, percent, progress, late, submitted, reviewed, pk in (
+            ProgressReport.objects.values_list("item_id", "organization_id", "cycle_id", "status", "percent",
+                                               "progress", "late", "submitted_at", "reviewed_at", "pk")
+            .iterator(chunk_size=5000)):
+        if submitted is not None:
+            counts = filings.setdefault((item_id, cycle_id), [0, 0])
+            counts[0] += 1
+            counts[1] += bool(late)
+        if status == ReportStatus.ACCEPTED:
+            accepted.setdefault(item_id, []).append(
+                (cycles[cycle_id][1], reviewed or never, pk, percent, (item_id, org_id) in leads,
+                 progress == ItemStatus.COMPLETED))
+    actuals: dict[int, list] = {}
+    for item_id, target_id, seq, value in TargetActual.objects.filter(source=ActualSource.REPORT).values_list(
+            "target__item_id", "target_id", "cycle__sequence", "value").order_by("cycle__sequence"):
+        actuals.setdefault(item_id, []).append((seq, target_id, value))
+    existing = {pk: (baseline, slips, last) for pk, baseline, slips, last in
+                TaskSnapshot.objects.values_list("item_id", "baseline_due", "slips", "last_report_id")}
+
+    def leaf_state(item_id: int, status: str, upto: int | None) -> tuple[_State, int | None]:
+        """The task's own state from its accepted reports up to cycle sequence ``upto`` (None: all)."""
+        best_lead = best_any = None
+        for row in accepted.get(item_id, ()):
+            if upto is not None and row[0] > upto:
+                continue
+            best_any = _best(best_any, row)
+            if row[4]:
+                best_lead = _best(best_lead, row)
+        best = best_lead or best_any
+        if upto is None:
+            done = status == ItemStatus.COMPLETED
+        else:  # completed by then: an accepted report of that cycle or before said so
+            done = any(r[0] <= upto and r[5] for r in accepted.get(item_id, ()))
+        values = {}
+        for seq, target_id, value in actuals.get(item_id, ()):
+            if upto is None or seq <= upto:
+                values[str(target_id)] = str(value)
+        return _State(100 if done else (best[3] if best else 0), done, values), (best[2] if best else None)
+
+    def rolled(item_id: int, states: dict) -> _State:
+        kids = [states[c] for c in children[item_id] if c in states]
+        if not kids:
+            return _State(0, False, {})
+        values: dict[str, Decimal] = {}
+        merged = {}
+        for kid in kids:
+            merged.update(kid.actuals)
+        for upper_id, child_id in links.get(item_id, ()):
+            if str(child_id) in merged:
+                values[str(upper_id)] = values.get(str(upper_id), Decimal(0)) + Decimal(merged[str(child_id)])
+        return _State(round(sum(k.percent for k in kids) / len(kids)), all(k.completed for k in kids),
+                      {k: str(v) for k, v in values.items()})
+
+    snapshots, history = [], []
+    now_states: dict[int, _State] = {}
+    past_states: dict[tuple[int, int], _State] = {}
+    for item_id, plan_id, due, status, _position in items:
+        plan = plans[plan_id]
+        root = roots.get(plan_id, plan_id)
+        policy = policies.get(root, default_policy)
+        start = _plan_start(plan)
+        due = due or plan.period_end
+        if item_id in children:
+            state, last = rolled(item_id, now_states), None
+        else:
+            state, last = leaf_state(item_id, status, None)
+        now_states[item_id] = state
+        expected = expected_progress(start=start, due=due, today=today)
+        overdue = bool(not state.completed and due and today > due)
+        baseline, slips, last_report = existing.get(item_id, (None, 0, None))
+        snapshot = TaskSnapshot(
+            item_id=item_id, plan_id=plan_id, organization_id=plan.organization_id,
+            lead_organization_id=lead.get(item_id), percent=state.percent, expected=expected,
+            colour=colour_for(percent=state.percent, expected=expected, completed=state.completed, overdue=overdue,
+                              policy=policy),
+            completed=state.completed, overdue=overdue, due=due, baseline_due=baseline, slips=slips,
+            actuals=state.actuals, last_report_id=last_report or last, as_of=today)
+        snapshots.append(snapshot)
+        opened = cycles_of.get(root, [])
+        expected_reports = 0 if item_id in children else len(responsible.get(item_id, ()))
+        for cycle_id in opened:
+            _plan, seq, _opens, closes = cycles[cycle_id]
+            if cycle_id == opened[-1]:
+                past, on = state, today
+                colour, is_overdue = snapshot.colour, overdue
+            else:
+                on = closes
+                if item_id in children:
+                    past = rolled(item_id, {c: past_states[c, seq] for c in children[item_id]
+                                            if (c, seq) in past_states})
+                else:
+                    past = leaf_state(item_id, status, seq)[0]
+                past_expected = expected_progress(start=start, due=due, today=on)
+                is_overdue = bool(not past.completed and due and on > due)
+                colour = colour_for(percent=past.percent, expected=past_expected, completed=past.completed,
+                                    overdue=is_overdue, policy=policy)
+            past_states[item_id, seq] = past
+            filed, late = filings.get((item_id, cycle_id), (0, 0))
+            history.append(SnapshotHistory(
+                item_id=item_id, cycle_id=cycle_id, organization_id=plan.organization_id, colour=colour,
+                percent=past.percent, completed=past.completed, overdue=is_overdue,
+                expected_reports=expected_reports, filed_reports=filed, late_reports=late, recorded_on=on))
+        if len(history) >= 20 * BATCH:
+            _write_history(history)
+            history = []
+    fields = ["plan", "organization", "lead_organization", "percent", "expected", "colour", "completed", "overdue",
+              "due", "baseline_due", "slips", "actuals", "last_report", "as_of"]
+    TaskSnapshot.objects.bulk_create(snapshots, batch_size=BATCH, update_conflicts=True, unique_fields=["item"],
+                                     update_fields=fields)
+    _write_history(history)
+    tallies_rebuild()
+    return len(snapshots)
+
+
+def _write_history(rows: list) -> None:
+    from kexie.dashboard.models import SnapshotHistory
+
+    fields = ["organization", "colour", "percent", "completed", "overdue", "expected_reports", "filed_reports",
+              "late_reports", "recorded_on"]
+    SnapshotHistory.objects.bulk_create(rows, batch_size=BATCH, update_conflicts=True,
+                                        unique_fields=["item", "cycle"], update_fields=fields)
+
+
+# --- cascade, in bulk ----------------------------------------------------------------------------
+
+def tasks_cascade_bulk(*, by, cascades, today: dt.date | None = None, refresh_snapshots: bool = True) -> int:
+    """Hand many tasks down at once: ``cascades`` is a list of (task, organisations), each handed
+    to every organisation with an equal share of each target, as ``task_cascade`` does without
+    ``shares``. The same checks apply (a tracked task of a plan in force, organisations below the
+    plan's owner and within the user's scope, not handed to the same one twice); the rows are
+    written in bulk, one audit row per task, and the snapshots rebuilt at the end — unless
+    ``refresh_snapshots`` is False because a load that rebuilds them follows in the same
+    transaction (``reports_load`` does). All or nothing. Returns the number of tasks created in
+    the organisations' ledgers."""
+    from django.db.models import Max
+
+    from kexie.organizations.models import Organization, OrganizationClosure
+    from kexie.plans.models import AssignmentRole, Plan, PlanStatus
+
+    from .models import TargetCascade
+    from .services import _PLACES
+
+    _require(by, "supervise.manage")
+    cascades = [(item, list(orgs)) for item, orgs in cascades]
+    with transaction.atomic():
+        items = {}
+        for chunk in _chunks(sorted({item.pk for item, _orgs in cascades})):
+            items.update({i.pk: i for i in PlanItem.objects.restrict(by, "supervise.manage").filter(pk__in=chunk)
+                          .select_related("plan__organization")})
+        org_ids = sorted({o.pk for _item, orgs in cascades for o in orgs})
+        visible = set()
+        for chunk in _chunks(org_ids):
+            visible.update(Organization.objects.restrict(by, "org.view").filter(pk__in=chunk)
+                           .values_list("pk", flat=True))
+        below: dict[int, set] = {}
+        already = set()
+        for chunk in _chunks(sorted(items)):
+            already.update(Cascade.objects.filter(source_id__in=chunk).values_list("source_id", "organization_id"))
+        for item, orgs in cascades:
+            found = items.get(item.pk)
+            if found is None:
+                raise ValidationError({"item": _("Task %(id)s: no such task within your scope.") % {"id": item.pk}})
+            if found.kind not in TRACKED_KINDS:
+                raise ValidationError({"item": _("Only tasks, goals and safeguards can be handed down.")})
+            if found.plan.status != PlanStatus.ACTIVE:
+                raise ValidationError({"item": _("This plan has been superseded; hand down tasks of the plan in "
+                                                 "force.")})
+            if not orgs:
+                raise ValidationError({"organizations": _("Choose at least one organisation to hand the task down "
+                                                          "to.")})
+            owner = found.plan.organization
+            if owner.pk not in below:
+                below[owner.pk] = set(OrganizationClosure.objects.filter(ancestor=owner, depth__gte=1)
+                                      .values_list("descendant_id", flat=True))
+            for org in orgs:
+                if org.pk not in below[owner.pk] or org.pk not in visible:
+                    raise ValidationError({"organizations": _(
+                        "%(org)s is not a subordinate organisation of %(owner)s within your scope.")
+                        % {"org": org.name, "owner": owner.name}})
+                if (item.pk, org.pk) in already:
+                    raise ValidationError({"organizations": _("The task has already been handed down to %(org)s.")
+                                           % {"org": org.name}})
+                already.add((item.pk, org.pk))
+        # The ledgers of handed-down tasks: existing ones, then the missing ones in bulk.
+        roots = dict(CascadeLedger.objects.values_list("plan_id", "root_plan_id"))
+        ledgers = {(o, s): p for o, s, p in CascadeLedger.objects.values_list("organization_id", "source_plan_id",
+                                                                              "plan_id")}
+        missing = {}
+        for item, orgs in cascades:
+            plan = items[item.pk].plan
+            for org in orgs:
+                if (org.pk, plan.pk) not in ledgers and (org.pk, plan.pk) not in missing:
+                    missing[org.pk, plan.pk] = (org, plan)
+        new_plans = [Plan(organization=org, created_by=by, issuer=plan.organization.name[:200],
+                          title=(_("%(plan)s: tasks handed down") % {"plan": plan.title})[:300],
+                          doc_number=plan.doc_number, issued_on=plan.issued_on, period_start=plan.period_start,
+                          period_end=plan.period_end) for org, plan in missing.values()]
+        Plan.objects.bulk_create(new_plans, batch_size=BATCH)
+        CascadeLedger.objects.bulk_create([
+            CascadeLedger(organization=org, source_plan=plan, root_plan_id=roots.get(plan.pk, plan.pk), plan=new)
+            for (org, plan), new in zip(missing.values(), new_plans, strict=True)], batch_size=BATCH)
+        for (key, _value), new in zip(missing.items(), new_plans, strict=True):
+            ledgers[key] = new.pk
+        positions = {}
+        for chunk in _chunks(sorted(set(ledgers.values()))):
+            positions.update(PlanItem.objects.filter(plan_id__in=chunk).values("plan_id")
+                             .annotate(m=Max("position")).values_list("plan_id", "m"))
+        targets: dict[int, list[Target]] = {}
+        for chunk in _chunks(sorted(items)):
+            for target in Target.objects.filter(item_id__in=chunk).order_by("position", "id"):
+                targets.setdefault(target.item_id, []).append(target)
+        children, child_targets, uppers, links = [], [], [], []
+        for item, orgs in cascades:
+            upper = items[item.pk]
+            for org in orgs:
+                ledger_plan = ledgers[org.pk, upper.plan_id]
+                position = positions.get(ledger_plan, 0) + 1
+                positions[ledger_plan] = position
+                children.append((upper, org, PlanItem(
+                    plan_id=ledger_plan, key=str(position), position=position, depth=1, kind=upper.kind,
+                    title=upper.title, text=upper.text, due=upper.due)))
+        PlanItem.objects.bulk_create([child for _u, _o, child in children], batch_size=BATCH)
+        n_of = {item.pk: len(orgs) for item, orgs in cascades}
+        assignments = []
+        for upper, org, child in children:
+            assignments.append(Assignment(item=child, role=AssignmentRole.LEAD, unit_name=org.name[:200],
+                                          organization=org))
+            n = n_of[upper.pk]
+            for target in targets.get(upper.pk, ()):
+                low = (target.min_value / n).quantize(_PLACES) if target.min_value is not None else None
+                high = (target.max_value / n).quantize(_PLACES) if target.max_value is not None else None
+                child_targets.append(Target(item=child, position=target.position, text=target.text,
+                                            metric=target.metric, verb=target.verb, min_value=low, max_value=high,
+                                            unit=target.unit, direction=target.direction, due=target.due))
+                uppers.append(target)
+        Assignment.objects.bulk_create(assignments, batch_size=BATCH)
+        Target.objects.bulk_create(child_targets, batch_size=BATCH)
+        TargetCascade.objects.bulk_create([TargetCascade(target=copy, cascaded_from=upper)
+                                           for copy, upper in zip(child_targets, uppers, strict=True)],
+                                          batch_size=BATCH)
+        Cascade.objects.bulk_create([Cascade(source=upper, child=child, organization=org, created_by=by)
+                                     for upper, org, child in children], batch_size=BATCH)
+        for item, orgs in cascades:
+            audit_record(action="cascade", by=by, obj=items[item.pk],
+                         new={"organizations": [o.pk for o in orgs], "shares": {}})
+        if refresh_snapshots:
+            snapshots_rebuild(today=today)
+    return len(children)

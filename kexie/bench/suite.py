@@ -1,0 +1,411 @@
+"""The benchmarks of ``kexie bench run``: each hot path with its baseline, on the generated data.
+
+Every benchmark returns a dict with ``status`` ("ok", or "skipped" with a ``reason``), the
+``hot`` and ``baseline`` summaries from :func:`kexie.bench.harness.compare`, the ratios, the
+issue's ``target`` and whether it is ``met`` (None when the target has no machine check here).
+"""
+
+import datetime as dt
+import io
+import json
+import os
+import platform
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from .harness import compare, peak_memory_mb
+from .scales import TODAY
+
+QUICK = {"warmup": 1, "min_reps": 3, "max_reps": 3, "max_seconds": 2.0}
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    name: str
+    title: str
+    run: Callable[["Context"], dict]
+
+
+class Context:
+    """The organisations and accounts the benchmarks act on, found in the generated data."""
+
+    def __init__(self, quick: bool):
+        from kexie.accounts.models import User
+        from kexie.organizations.models import Organization
+
+        self.quick = quick
+        self.reps = QUICK if quick else {}
+        self.root = Organization.objects.filter(parent=None, kind="national_association").order_by("pk").first()
+        if self.root is None:
+            raise LookupError("no generated data: run `kexie bench generate --scale ...` first")
+        self.province = Organization.objects.filter(kind="provincial_association").order_by("pk").first()
+        self.county = Organization.objects.filter(kind="county_association").order_by("pk").first()
+
+        def clerk(org):
+            return User.objects.filter(organization=org, username__startswith="bc").first()
+
+        self.root_clerk, self.province_clerk, self.county_clerk = clerk(self.root), clerk(self.province), \
+            clerk(self.county)
+
+
+def _skipped(reason: str, **fields) -> dict:
+    return {"status": "skipped", "reason": reason, **fields}
+
+
+def _meets(value, limit) -> bool | None:
+    return None if value is None else value <= limit
+
+
+# --- 1. dashboard rollup --------------------------------------------------------------------
+
+def bare_dashboard_sql(organization_id: int) -> list:
+    """The dashboard's headline numbers in plain SQL: snapshots of the subtree by colour, by lead
+    unit and by level, each one range scan of the closure table joined to the snapshots."""
+    from kexie.organizations.models import OrganizationClosure
+    from kexie.tracking.models import TaskSnapshot
+
+    snapshots, closure = TaskSnapshot._meta.db_table, OrganizationClosure._meta.db_table
+    base = (f"FROM {snapshots} s JOIN {closure} c ON c.descendant_id = s.organization_id "  # noqa: S608
+            "WHERE c.ancestor_id = %s")
+    flags = ("COUNT(*), SUM(CASE WHEN s.completed THEN 1 ELSE 0 END), "
+             "SUM(CASE WHEN s.overdue THEN 1 ELSE 0 END), AVG(s.percent)")
+    out = []
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT s.colour, {flags} {base} GROUP BY s.colour", [organization_id])
+        out.append(cursor.fetchall())
+        cursor.execute(f"SELECT s.lead_organization_id, s.colour, {flags} {base} "
+                       "GROUP BY s.lead_organization_id, s.colour", [organization_id])
+        out.append(cursor.fetchall())
+        # c.depth is how far below the dashboard's organisation the task's owner sits: the level.
+        cursor.execute(f"SELECT c.depth, s.colour, {flags} {base} GROUP BY c.depth, s.colour", [organization_id])
+        out.append(cursor.fetchall())
+    return out
+
+
+def _dashboard(ctx: Context, organization, user, *, target_p95: float, target_ratio: float | None) -> dict:
+    try:
+        from kexie.dashboard.selectors import dashboard_for
+    except ImportError:
+        dashboard_for = None
+    if organization is None or user is None:
+        return _skipped("no such organisation in the generated data")
+    result = {"organization": organization.name,
+              "target": f"p95 ≤ {target_p95:g} ms" + (f" and ≤ {target_ratio:g}× bare SQL" if target_ratio else "")}
+    if dashboard_for is None:
+        base = compare(lambda: bare_dashboard_sql(organization.pk), **ctx.reps)["hot"]
+        return _skipped("kexie.dashboard.selectors.dashboard_for is not there yet; baseline only",
+                        baseline=base, **result)
+    measured = compare(lambda: dashboard_for(user=user, organization=organization, today=TODAY),
+                       lambda: bare_dashboard_sql(organization.pk), **ctx.reps)
+    with CaptureQueriesContext(connection) as queries:
+        dashboard_for(user=user, organization=organization, today=TODAY)
+    met = measured["hot"]["p95_ms"] <= target_p95 and (target_ratio is None or measured["ratio_p95"] <= target_ratio)
+    return {"status": "ok", **result, **measured, "queries": len(queries), "met": met}
+
+
+def bench_dashboard_national(ctx):
+    return _dashboard(ctx, ctx.root, ctx.root_clerk, target_p95=200, target_ratio=1.5)
+
+
+def bench_dashboard_province(ctx):
+    return _dashboard(ctx, ctx.province, ctx.province_clerk, target_p95=200, target_ratio=None)
+
+
+def bench_dashboard_county(ctx):
+    return _dashboard(ctx, ctx.county, ctx.county_clerk, target_p95=50, target_ratio=None)
+
+
+# --- 2. ledger list page --------------------------------------------------------------------
+
+def _signed_in_client(user):
+    from django.test import Client
+
+    from kexie.accounts.sessionkeys import LAST_SEEN, OTP_VERIFIED
+
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(user)
+    session = client.session
+    session[OTP_VERIFIED] = True
+    session[LAST_SEEN] = time.time()
+    session.save()
+    return client
+
+
+def ledger_filters(ctx: Context) -> dict:
+    """Three filters: the province's subtree as responsible unit, kind task, in progress."""
+    return {"unit": ctx.province.pk, "kind": "task", "status": "in_progress"}
+
+
+def bare_ledger_rows(ctx: Context, page_size: int = 25) -> str:
+    from kexie.organizations.models import OrganizationClosure
+    from kexie.plans.models import Assignment, PlanItem
+
+    below = OrganizationClosure.objects.filter(ancestor=ctx.province).values("descendant_id")
+    rows = list(PlanItem.objects.filter(
+        kind="task", status="in_progress", plan__status="active",
+        pk__in=Assignment.objects.filter(organization_id__in=below).values("item_id"))
+        .order_by("plan_id", "position")
+        .values("id", "key", "title", "due", "status", "plan__title")[:page_size])
+    return json.dumps(rows, ensure_ascii=False, default=str)
+
+
+def bench_ledger_page(ctx):
+    from kexie.plans import ledger_views
+
+    client = _signed_in_client(ctx.root_clerk)
+    filters = ledger_filters(ctx)
+
+    def page():
+        response = client.get("/ledger/", filters)
+        assert response.status_code == 200, response.status_code
+        return response
+
+    measured = compare(page, lambda: bare_ledger_rows(ctx), **ctx.reps)
+    query_counts = {}
+    original = ledger_views.PAGE_SIZE
+    try:
+        for size in (25, 100):
+            ledger_views.PAGE_SIZE = size
+            with CaptureQueriesContext(connection) as queries:
+                page()
+            query_counts[size] = len(queries)
+    finally:
+        ledger_views.PAGE_SIZE = original
+    met = (measured["hot"]["p95_ms"] <= 150 and measured["ratio_p95"] <= 2
+           and query_counts[25] == query_counts[100])
+    return {"status": "ok", "filters": filters, **measured, "queries_25_rows": query_counts[25],
+            "queries_100_rows": query_counts[100],
+            "target": "p95 ≤ 150 ms, ≤ 2× .values()+json.dumps, queries independent of page size", "met": met}
+
+
+# --- 3. parsing ------------------------------------------------------------------------------
+
+def parse_document() -> tuple[str, str]:
+    """The 23 KB Jilin seed when ../shared is there, else the demo's provincial plan doubled."""
+    from kexie.docparse.readers import read_file
+
+    root = Path(__file__).resolve().parents[2]
+    seeds = sorted((root.parent / "shared" / "seeds").glob("000_*.txt"))
+    if seeds:
+        return seeds[0].name, read_file(str(seeds[0]))
+    demo = root / "kexie" / "core" / "demo" / "plans" / "henan_reform_plan_2026_2030.txt"
+    return demo.name, read_file(str(demo))
+
+
+def bench_parse(ctx):
+    from kexie.docparse.parser import parse_text
+
+    name, text = parse_document()
+    measured = compare(lambda: parse_text(text), **(ctx.reps or {"min_reps": 30}))
+    return {"status": "ok", "document": name, "bytes": len(text.encode()), **measured,
+            "target": "≤ 100 ms", "met": _meets(measured["hot"]["p95_ms"], 100)}
+
+
+# --- 4. similarity and alignment ---------------------------------------------------------------
+
+def bench_similarity(ctx):
+    from kexie.textsim.bench import bench_index
+
+    n, queries, sample = (3_000, 10, 1_000) if ctx.quick else (1_000_000, 200, 50_000)
+    r = bench_index(n, queries, sample)
+    ratio = round(r["bm25_sample_p95_ms"] / r["ours_sample_p95_ms"], 1) if r["ours_sample_p95_ms"] else None
+    met = r["p95_ms"] <= 100 and (ratio or 0) >= 50 and r["build_s"] <= 600 and r["peak_rss_mb"] <= 2048
+    return {"status": "ok", "texts": n,
+            "hot": {"n": queries, "p50_ms": round(r["p50_ms"], 3), "p95_ms": round(r["p95_ms"], 3)},
+            "sample": {"texts": r["sample"], "ours_p95_ms": round(r["ours_sample_p95_ms"], 3)},
+            "baseline": {"n": r["sample_queries"], "p50_ms": round(r["bm25_sample_p50_ms"], 3),
+                         "p95_ms": round(r["bm25_sample_p95_ms"], 3)},
+            "speedup_p95": ratio, "ratio_p95": round(1 / ratio, 4) if ratio else None,
+            "build_s": round(r["build_s"], 1), "peak_rss_mb": round(r["peak_rss_mb"]),
+            "top10_overlap": round(r["top10_overlap"], 2),
+            "target": "p95 ≤ 100 ms, ≥ 50× rank-bm25 (same sample), build ≤ 10 min and ≤ 2 GB", "met": met}
+
+
+def bench_alignment(ctx):
+    from kexie.textsim.bench import bench_align
+
+    lower, upper, repeat = (30, 200, 2) if ctx.quick else (300, 2000, 5)
+    r = bench_align(lower, upper, repeat=repeat)
+    return {"status": "ok", "lower_items": lower, "upper_items": upper,
+            "hot": {"n": repeat, "p50_ms": round(r["p50_ms"], 1), "p95_ms": round(r["max_ms"], 1)},
+            "target": "none set", "met": None}
+
+
+# --- 5. Excel export ----------------------------------------------------------------------------
+
+def bench_export(ctx):
+    from openpyxl import Workbook
+
+    from kexie.plans.ledger_excel import ledger_export
+    from kexie.plans.selectors import ledger_items
+
+    user = ctx.root_clerk
+    rows = ledger_items(user, code="plan.export").count()
+
+    def export():
+        output, _count = ledger_export(by=user, items=ledger_items(user, code="plan.export"), title="台账", filters={})
+        output.close()
+
+    def bare():
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet("台账")
+        for row in ledger_items(user, code="plan.export").prefetch_related(None).select_related(None).values_list(
+                "plan__title", "key", "title", "text", "due", "status").iterator(chunk_size=2000):
+            sheet.append(row)
+        workbook.save(io.BytesIO())
+
+    reps = ctx.reps or {"warmup": 1, "min_reps": 3, "max_reps": 5, "max_seconds": 120}
+    measured = compare(export, bare, **reps)
+    memory = {"hot_peak_mb": peak_memory_mb(export), "baseline_peak_mb": peak_memory_mb(bare)}
+    met = (measured["hot"]["p95_ms"] <= 30_000 and measured["ratio_p95"] <= 1.5
+           and memory["hot_peak_mb"] <= 150)
+    return {"status": "ok", "rows": rows, **measured, **memory,
+            "target": "≤ 30 s, ≤ 1.5× the bare writer, memory growth ≤ 150 MB", "met": met}
+
+
+# --- 6. submitting and accepting a report ---------------------------------------------------------
+
+class _Rollback(Exception):
+    pass
+
+
+def _rolled_back(fn):
+    def run():
+        try:
+            with transaction.atomic():
+                fn()
+                raise _Rollback
+        except _Rollback:
+            pass
+    return run
+
+
+def report_case(ctx):
+    """A task a county was handed down along the national → province → city → county chain,
+    the open cycle of its root plan, the county clerk who files and the city clerk who accepts."""
+    from kexie.accounts.models import User
+    from kexie.tracking.models import Cascade, ReportingCycle
+    from kexie.tracking.services import tracking_root
+
+    cascade = (Cascade.objects.filter(organization__kind="county_association", child__cascades__isnull=True,
+                                      source__plan__cascade_ledger__isnull=False)
+               .select_related("child__plan", "source__plan").order_by("pk").first())
+    if cascade is None:
+        return None
+    root = tracking_root(cascade.child.plan)
+    cycle = ReportingCycle.objects.filter(plan=root, opens_on__lte=TODAY, closes_on__gte=TODAY).first()
+    filer = User.objects.filter(organization=cascade.organization, username__startswith="bc").first()
+    reviewer = User.objects.filter(organization=cascade.source.plan.organization, username__startswith="bc").first()
+    return cascade.child, cascade.organization, cycle, filer, reviewer
+
+
+def bench_report(ctx):
+    from kexie.tracking.models import ProgressReport
+    from kexie.tracking.services import report_accept, report_submit
+
+    case = report_case(ctx)
+    if case is None:
+        return _skipped("no task handed down to a county in the generated data")
+    item, organization, cycle, filer, reviewer = case
+    actuals = {t.pk: "3" for t in item.targets.all()}
+    now = timezone.make_aware(dt.datetime.combine(TODAY, dt.time(10)))
+
+    def submit_accept():
+        report = report_submit(by=filer, report=ProgressReport(item=item, organization=organization, cycle=cycle,
+                                                               progress="in_progress", percent=60,
+                                                               narrative="本期推进顺利。"),
+                               actuals=actuals, now=now)
+        report_accept(by=reviewer, report=report, today=TODAY)
+
+    def bare_insert():
+        ProgressReport.objects.create(item=item, organization=organization, cycle=cycle, progress="in_progress",
+                                      percent=60, narrative="本期推进顺利。", submitted_by=filer, submitted_at=now)
+
+    measured = compare(_rolled_back(submit_accept), _rolled_back(bare_insert), **(ctx.reps or {"min_reps": 30}))
+    with CaptureQueriesContext(connection) as queries:
+        _rolled_back(submit_accept)()
+    return {"status": "ok", "task": item.title, "unit": organization.name, **measured, "queries": len(queries),
+            "target": "p95 ≤ 100 ms", "met": _meets(measured["hot"]["p95_ms"], 100)}
+
+
+# --- 7. HTTP -----------------------------------------------------------------------------------
+
+def bench_http(ctx):
+    from .http import run_http
+
+    return run_http(ctx)
+
+
+BENCHMARKS = [
+    Benchmark("dashboard_national", "1. Dashboard, national root vs bare SQL aggregate", bench_dashboard_national),
+    Benchmark("dashboard_province", "1. Dashboard, a province vs bare SQL aggregate", bench_dashboard_province),
+    Benchmark("dashboard_county", "1. Dashboard, a county vs bare SQL aggregate", bench_dashboard_county),
+    Benchmark("ledger_page", "2. Ledger page, 25 rows, 3 filters vs .values()+json.dumps", bench_ledger_page),
+    Benchmark("parse", "3. Parse a plan document (~25 KB)", bench_parse),
+    Benchmark("similarity", "4. Top-10 search over 1M texts vs rank-bm25 (50k sample)", bench_similarity),
+    Benchmark("alignment", "4. Align 300 items against 2,000", bench_alignment),
+    Benchmark("export", "5. Excel export of the whole ledger vs bare openpyxl writer", bench_export),
+    Benchmark("report", "6. Submit + accept a report vs bare insert", bench_report),
+    Benchmark("http", "7. HTTP under 8 clients (gunicorn, wrk) vs minimal JSON view", bench_http),
+]
+
+
+def machine() -> dict:
+    return {"python": platform.python_version(), "machine": platform.machine(), "cores": os.cpu_count(),
+            "database": connection.vendor, "when": timezone.now().isoformat(timespec="seconds")}
+
+
+def run_suite(*, only=(), quick: bool = False, log=print) -> dict:
+    ctx = Context(quick)
+    results = {}
+    for bench in BENCHMARKS:
+        if only and bench.name not in only:
+            continue
+        log(f"{bench.name} …")
+        started = time.perf_counter()
+        try:
+            result = bench.run(ctx)
+        except Exception as error:  # one broken benchmark must not hide the others' figures
+            result = {"status": "error", "reason": f"{type(error).__name__}: {error}"}
+        result["title"] = bench.title
+        result["seconds"] = round(time.perf_counter() - started, 1)
+        results[bench.name] = result
+    return {"machine": machine(), "quick": quick, "results": results, "table": table(results)}
+
+
+def _fmt(value, unit=""):
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:,.1f}{unit}" if value >= 10 else f"{value:.2f}{unit}"
+    return f"{value}{unit}"
+
+
+def table(results: dict) -> str:
+    lines = ["| benchmark | p50 | p95 | baseline p50 | baseline p95 | ratio p95 | target | met |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |"]
+    for name, r in results.items():
+        if name == "http" and r.get("status") == "ok":
+            for endpoint in r["endpoints"]:
+                lines.append(f"| http {endpoint['name']} | {_fmt(endpoint['p50_ms'], ' ms')} | "
+                             f"{_fmt(endpoint['p95_ms'], ' ms')} | {_fmt(r['baseline']['p50_ms'], ' ms')} | "
+                             f"{_fmt(r['baseline']['p95_ms'], ' ms')} | "
+                             f"{_fmt(endpoint['requests_per_s'], ' req/s')} vs "
+                             f"{_fmt(r['baseline']['requests_per_s'], ' req/s')} | {endpoint['target']} | "
+                             f"{_fmt(endpoint['met'])} |")
+            continue
+        hot, base = r.get("hot") or {}, r.get("baseline") or {}
+        if r.get("status") != "ok":
+            lines.append(f"| {name} | – | – | {_fmt(base.get('p50_ms'), ' ms')} | {_fmt(base.get('p95_ms'), ' ms')} "
+                         f"| – | {r.get('target', '')} | {r['status']}: {r.get('reason', '')} |")
+            continue
+        lines.append(f"| {name} | {_fmt(hot.get('p50_ms'), ' ms')} | {_fmt(hot.get('p95_ms'), ' ms')} | "
+                     f"{_fmt(base.get('p50_ms'), ' ms')} | {_fmt(base.get('p95_ms'), ' ms')} | "
+                     f"{_fmt(r.get('ratio_p95'), '×')} | {r.get('target', '')} | {_fmt(r.get('met'))} |")
+    return "\n".join(lines)
