@@ -1,5 +1,6 @@
 """`kexie demo`: idempotent, built through the services, and its accounts really sign in."""
 
+import datetime as dt
 import io
 import re
 
@@ -14,6 +15,17 @@ from kexie.audit.models import AuditLog
 from kexie.core.demo.data import ACCOUNTS
 from kexie.core.validators import is_valid_credit_code
 from kexie.organizations.models import Organization, OrganizationClosure
+from kexie.tracking.models import (
+    Cascade,
+    DeferralRequest,
+    DeferralStatus,
+    Instruction,
+    NoticeStatus,
+    ProgressReport,
+    ReportStatus,
+    SupervisionNotice,
+    TaskSnapshot,
+)
 
 BUSINESS = ["national_clerk", "provincial_clerk", "county_clerk", "society_secretary"]
 ADMINS = ["sysadmin", "secadmin", "auditadmin"]
@@ -149,3 +161,40 @@ def test_an_administrator_is_sent_to_enrol_a_second_factor(client, demo_output, 
 def test_a_wrong_password_does_not_sign_a_demo_account_in(client, demo_output):
     client.post(reverse("accounts:login"), {"username": "provincial_clerk", "password": "Kexie@2025"})
     assert SESSION_KEY not in client.session
+
+
+# --- progress tracking ------------------------------------------------------------------------
+
+def test_it_files_and_reviews_reports_over_past_cycles_through_the_services(demo_output):
+    reports = ProgressReport.objects.all()
+    assert reports.count() >= 20
+    assert set(reports.values_list("cycle__label", flat=True)) == {"2026年4月", "2026年5月", "2026年6月"}
+    assert reports.filter(status=ReportStatus.RETURNED).count() == 1
+    assert reports.filter(late=True).count() == 1
+    # One audit row per filing, acceptance and return.
+    assert AuditLog.objects.filter(action="submit", object_type="tracking.progressreport").count() == reports.count()
+    assert AuditLog.objects.filter(action="return").count() == 1
+
+
+def test_the_demo_has_tasks_of_every_colour_one_overdue_and_one_completed(demo_output):
+    colours = set(TaskSnapshot.objects.values_list("colour", flat=True))
+    assert colours == {"green", "amber", "red"}
+    assert TaskSnapshot.objects.filter(overdue=True).count() == 1
+    assert TaskSnapshot.objects.filter(completed=True).count() == 1
+    deferred = TaskSnapshot.objects.get(slips=1)
+    assert (deferred.item.title, deferred.baseline_due) == ("开展学会综合评估", dt.date(2026, 9, 30))
+
+
+def test_a_national_task_is_handed_down_to_the_provinces_and_on_to_a_city(demo_output):
+    provinces = set(Organization.objects.filter(kind="provincial_association").values_list("pk", flat=True))
+    museums = Cascade.objects.filter(source__title="建强科普基础设施", source__plan__organization__parent=None)
+    assert set(museums.values_list("organization_id", flat=True)) == provinces
+    further = Cascade.objects.filter(source__in=museums.values("child"))
+    assert set(further.values_list("organization__name", flat=True)) == {"郑州市科学技术协会", "洛阳市科学技术协会"}
+
+
+def test_a_notice_is_replied_an_instruction_given_and_a_deferral_approved(demo_output):
+    notice = SupervisionNotice.objects.get()
+    assert (notice.number, notice.status) == ("督办〔2026〕1号", NoticeStatus.REPLIED)
+    assert Instruction.objects.filter(item=notice.item).count() == 1
+    assert DeferralRequest.objects.get().status == DeferralStatus.APPROVED

@@ -21,6 +21,7 @@ from kexie.organizations.services import organization_create
 
 from .data import ACCOUNTS, DEMO_PASSWORD, NATIONAL, DemoAccount, Node
 from .plans import ensure_demo_plans
+from .tracking import ensure_demo_tracking
 
 # Central-level bodies carry 100000 in the region part of their credit code.
 NATIONAL_REGION = "100000"
@@ -31,6 +32,7 @@ class DemoResult:
     organizations_created: int = 0
     users_created: int = 0
     plans_created: int = 0
+    tracking_created: bool = False
     accounts: list[tuple[DemoAccount, User]] = field(default_factory=list)
 
 
@@ -103,4 +105,7 @@ def load_demo() -> DemoResult:
         # The plan documents last: their clerks and the departments they name must exist.
         result.plans_created = ensure_demo_plans(organization_at=_organization_at,
                                                  user_named=lambda username: User.objects.get(username=username))
+        # Then a few months of reporting on the national plan.
+        result.tracking_created = ensure_demo_tracking(
+            organization_at=_organization_at, user_named=lambda username: User.objects.get(username=username))
     return result
