@@ -103,12 +103,13 @@ def suggestions(dashboard: Dashboard) -> list[tuple[str, str]]:
     counts = dashboard.counts
     result = []
     if counts.red:
-        red_units = sorted((row for row in dashboard.by_lead if row.counts.red), key=lambda row: -row.counts.red)
-        names = "、".join(row.name for row in red_units[:5])
-        who = f"对{names}等{len(red_units)}个牵头单位" if red_units else "对相关牵头单位"
+        # Units named with their own red tasks; the rest of the red tasks belong to levels below.
+        red_units = sorted((row for row in dashboard.by_lead if row.counts.red and row.organization_id),
+                           key=lambda row: -row.counts.red)
+        named = "、".join(f"{row.name}{row.counts.red}项" for row in red_units[:5])
         result.append(("对红灯任务挂牌督办",
-                       f"{who}的{counts.red}项红灯任务下发督办单，限期说明滞后原因、报送整改措施，"
-                       f"下次调度会专题听取整改情况汇报。"))
+                       f"对{counts.red}项红灯任务的牵头单位下发督办单" + (f"（其中{named}）" if named else "")
+                       + "，限期说明滞后原因、报送整改措施，下次调度会专题听取整改情况汇报。"))
     if counts.overdue:
         result.append(("集中清理逾期任务",
                        f"对{counts.overdue}项逾期任务逐项明确完成时限，确需调整的按程序申请延期，"

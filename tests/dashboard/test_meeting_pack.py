@@ -162,7 +162,7 @@ def test_the_suggestions_follow_from_the_figures():
                         "（四）加强对下指导推动", "（五）聚焦指标短板", "（六）压茬推进黄灯任务"]
     body = body_text(document)
     # The unit with more red tasks comes first.
-    assert "对科学技术普及部、学会学术部等2个牵头单位的3项红灯任务下发督办单" in body
+    assert "对3项红灯任务的牵头单位下发督办单（其中科学技术普及部2项、学会学术部1项）" in body
     assert "加强对市级任务的指导和督促" in body
 
 
