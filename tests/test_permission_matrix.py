@@ -31,7 +31,6 @@ from django.urls import URLPattern, URLResolver, get_resolver, include, path, re
 from kexie.accounts.models import DataScope, Role
 from kexie.accounts.permissions import PERMISSIONS
 from tests.notifications.matrix import notification_of
-from tests.notifications.matrix import notification_of
 from tests.personas import World, make_user
 from tests.plans.alignment_matrix import (
     aligned_item,
@@ -44,12 +43,12 @@ from tests.plans.alignment_matrix import (
 from tests.tracking.matrix import cycle_of, deferral_of, new_deferral, new_report, report_of
 from tests.tracking.matrix_pages import (
     deferral_form,
-    evidence_of,
+    report_evidence_of,
     report_form,
     schedule_form,
     tracked_plan_of,
+    tracked_task_of,
 )
-from tests.tracking.matrix_pages import task_of as tracked_task_of
 from tests.tracking.matrix_supervision import (
     evidence_of,
     issue_form,
@@ -408,14 +407,6 @@ REGISTRY: dict[str, list[Expect]] = {
     "api:notification-list": [api(None)],
     "api:notification-read": [api(None, method="post", kwargs=notification_of("provincial_clerk"),
                                   outside=notification_of("other_provincial_clerk"))],
-    # --- notifications: anyone signed in, their own only (another user's is a 404) -------------------
-    "notifications:inbox": [page(None)],
-    "notifications:read": [page(None, method="post", ok=302, kwargs=notification_of("provincial_clerk"),
-                                outside=notification_of("other_provincial_clerk"))],
-    "notifications:read_all": [page(None, method="post", ok=302)],
-    "api:notification-list": [api(None)],
-    "api:notification-read": [api(None, method="post", kwargs=notification_of("provincial_clerk"),
-                                  outside=notification_of("other_provincial_clerk"))],
     # --- supervision (督办单, 批示) -------------------------------------------------------------------
     "supervision:list": [page("plan.view")],
     "supervision:export": [page("plan.export")],
@@ -464,8 +455,8 @@ REGISTRY: dict[str, list[Expect]] = {
                                     outside=report_of("city_b", "prov_b"))],
     "tracking:report_return": [page("report.review", method="post", ok=302, kwargs=report_of("city_a", "prov_a"),
                                     outside=report_of("city_b", "prov_b"), data=lambda w: {"reason": "矩阵"})],
-    "tracking:evidence": [page("plan.view", kwargs=evidence_of("city_a", "prov_a"),
-                               outside=evidence_of("city_b", "prov_b"))],
+    "tracking:evidence": [page("plan.view", kwargs=report_evidence_of("city_a", "prov_a"),
+                               outside=report_evidence_of("city_b", "prov_b"))],
     "tracking:deferrals": [page("plan.view")],
     "tracking:deferral_approve": [page("deferral.approve", method="post", ok=302, kwargs=deferral_of("city_a", "prov_a"),
                                        outside=deferral_of("city_b", "prov_b"))],

@@ -521,7 +521,8 @@ def cascade(request, item_pk):
                   .filter(parent=item.plan.organization_id, status=OrgStatus.ACTIVE)
                   .exclude(pk__in=[c.organization_id for c in already]).order_by("sort_order", "name"))
     targets = list(item.targets.order_by("position", "id"))
-    form = CascadeForm(request.POST or None, organizations=candidates, targets=targets)
+    form = CascadeForm(request.POST if request.method == "POST" else None, organizations=candidates,
+                      targets=targets)
     if request.method == "POST" and form.is_valid():
         try:
             services.task_cascade(by=request.user, item=item, organizations=form.cleaned_data["organizations"],

@@ -1,0 +1,63 @@
+"""Deferral requests through the task page, decided on the deferrals list."""
+
+import datetime as dt
+
+from django.urls import reverse
+
+from kexie.tracking.models import DeferralRequest, DeferralStatus, TaskSnapshot
+
+
+def _ask(client, item, unit, due, reason="基地选址调整，需延期。"):
+    return client.post(reverse("tracking:deferral_create", args=[item.pk]), {
+        "deferral-organization": unit.pk, "deferral-requested_due": due, "deferral-reason": reason})
+
+
+def test_a_deadline_past_the_plan_period_is_refused_with_a_message(world, signed_in, national, cascaded):
+    client = signed_in(world.provincial_clerk)
+    response = _ask(client, cascaded.jia, world.prov_a, "2027-03-31")
+    assert response.status_code == 200
+    errors = response.context["deferral_form"].errors["requested_due"]
+    assert "晚于规划期末（2026年12月31日）" in " ".join(errors), errors
+    assert "晚于规划期末" in response.content.decode()
+    assert not DeferralRequest.objects.exists()
+
+
+def test_a_request_is_approved_by_the_issuer_and_the_deadline_moves(world, signed_in, national, cascaded):
+    province = signed_in(world.provincial_clerk)
+    page = province.get(reverse("tracking:task", args=[cascaded.jia.pk])).content.decode()
+    assert 'id="deferral-form"' in page
+    response = _ask(province, cascaded.jia, world.prov_a, "2026-11-30")
+    assert response.status_code == 302
+    deferral = DeferralRequest.objects.get()
+    assert (deferral.status, deferral.previous_due) == (DeferralStatus.PENDING, dt.date(2026, 9, 30))
+    # 甲省 asked: it cannot decide its own request; the national office, which handed the task down, can.
+    listing = province.get(reverse("tracking:deferrals"))
+    assert [d.decidable for d in listing.context["deferrals"]] == [False]
+    assert province.post(reverse("tracking:deferral_approve", args=[deferral.pk])).status_code == 403
+
+    national_office = signed_in(world.national_clerk)
+    listing = national_office.get(reverse("tracking:deferrals"))
+    assert [d.decidable for d in listing.context["deferrals"]] == [True]
+    assert f'id="approve-{deferral.pk}"' in listing.content.decode()
+    response = national_office.post(reverse("tracking:deferral_approve", args=[deferral.pk]),
+                                    {"note": "同意。", "next": reverse("tracking:deferrals")})
+    assert response.status_code == 302
+    deferral.refresh_from_db()
+    cascaded.jia.refresh_from_db()
+    assert deferral.status == DeferralStatus.APPROVED and cascaded.jia.due == dt.date(2026, 11, 30)
+    snapshot = TaskSnapshot.objects.get(item=cascaded.jia)
+    assert (snapshot.baseline_due, snapshot.slips) == (dt.date(2026, 9, 30), 1)
+    page = signed_in(world.provincial_clerk).get(reverse("tracking:task", args=[cascaded.jia.pk])).content.decode()
+    assert "2026-11-30" in page and "原定 2026-09-30，已延期 1 次" in page
+
+
+def test_a_refusal_needs_a_reason(world, signed_in, national, cascaded):
+    _ask(signed_in(world.provincial_clerk), cascaded.jia, world.prov_a, "2026-11-30")
+    deferral = DeferralRequest.objects.get()
+    national_office = signed_in(world.national_clerk)
+    response = national_office.post(reverse("tracking:deferral_reject", args=[deferral.pk]), {"reason": ""},
+                                    follow=True)
+    assert "请填写不予延期的理由" in response.content.decode()
+    assert DeferralRequest.objects.get().status == DeferralStatus.PENDING
+    national_office.post(reverse("tracking:deferral_reject", args=[deferral.pk]), {"reason": "不符合延期条件。"})
+    assert DeferralRequest.objects.get().status == DeferralStatus.REJECTED
