@@ -40,6 +40,12 @@ def notice_url(notice) -> str:
         return task_url(notice.item)
 
 
+def _sentences(*parts: str) -> str:
+    """Sentences run together in Chinese, separated by a space in other languages."""
+    separator = "" if (translation.get_language() or "").startswith("zh") else " "
+    return separator.join(part for part in parts if part)
+
+
 def _others(users, by):
     return [user for user in users if user is not None and (by is None or user.pk != by.pk)]
 
@@ -65,9 +71,8 @@ def deferral_decided(*, by, deferral) -> None:
                   "note": deferral.decision_note}
         if deferral.status == "approved":
             title = _("Deferral approved: “%(task)s”") % params
-            body = _("The deadline of “%(task)s” moves from %(previous)s to %(requested)s.") % params
-            if deferral.decision_note:
-                body += " " + _("Note: %(note)s") % params
+            body = _sentences(_("The deadline of “%(task)s” moves from %(previous)s to %(requested)s.") % params,
+                              _("Note: %(note)s") % params if deferral.decision_note else "")
         else:
             title = _("Deferral refused: “%(task)s”") % params
             body = _("The request to move the deadline of “%(task)s” to %(requested)s was refused. "
@@ -93,9 +98,8 @@ def supervision_replied(*, by, notice) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         params = {"number": notice.number, "task": notice.item.title, "org": notice.organization.name,
                   "text": notice.reply_text}
-        body = _("%(org)s replied to supervision notice %(number)s on “%(task)s”: %(text)s") % params
-        if notice.replied_late:
-            body += " " + _("The reply came after its deadline.")
+        body = _sentences(_("%(org)s replied to supervision notice %(number)s on “%(task)s”: %(text)s") % params,
+                          _("The reply came after its deadline.") if notice.replied_late else "")
         notify(recipients=_others([notice.issued_by], by), kind=Kind.SUPERVISION_REPLIED,
                title=_("%(org)s replied to supervision notice %(number)s") % params, body=body,
                url=notice_url(notice), obj=notice, key=f"supervision_replied:{notice.pk}")
