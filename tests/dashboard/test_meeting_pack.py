@@ -17,7 +17,8 @@ from kexie.audit.models import AuditLog
 from kexie.core.officialdoc import east_asian_font
 from kexie.dashboard.data import (ColourCounts, Dashboard, LateRow, LevelRow, OverdueRow, TargetRow, TrendPoint,
                                   UnitRow)
-from kexie.dashboard.meeting_pack import DOCX_CONTENT_TYPE, meeting_pack_docx, meeting_pack_export, meeting_pack_xlsx
+from kexie.dashboard.meeting_pack import (DOCX_CONTENT_TYPE, meeting_pack_docx, meeting_pack_export, meeting_pack_xlsx,
+                                          suggestions)
 from kexie.dashboard.selectors import dashboard_for
 from kexie.tracking.models import ProgressReport
 from kexie.tracking.services import report_accept, report_submit
@@ -164,6 +165,16 @@ def test_the_suggestions_follow_from_the_figures():
     # The unit with more red tasks comes first.
     assert "对3项红灯任务的牵头单位下发督办单（其中科学技术普及部2项、学会学术部1项）" in body
     assert "加强对市级任务的指导和督促" in body
+
+
+def test_tasks_without_a_lead_unit_are_counted_but_no_unit_is_named_for_them():
+    dashboard = Dashboard(organization_id=1, organization="中国科学技术协会", as_of=dt.date(2026, 5, 12),
+                          counts=ColourCounts(red=3),
+                          by_lead=[UnitRow(0, "未明确牵头单位", ColourCounts(red=1), 0.0),
+                                   UnitRow(11, "科学技术普及部", ColourCounts(red=2), 5.0)])
+    (heading, text), *_rest = suggestions(dashboard)
+    assert heading == "对红灯任务挂牌督办"
+    assert text.startswith("对3项红灯任务的牵头单位下发督办单（其中科学技术普及部2项），")
 
 
 def test_a_quiet_month_says_so_instead_of_inventing_problems():
