@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from kexie.api.exceptions import validated
@@ -47,7 +46,7 @@ class NoticeFilter(django_filters.FilterSet):
         return queryset.filter(organization_id__in=below)
 
 
-class NoticeSerializer(serializers.ModelSerializer):
+class SupervisionNoticeSerializer(serializers.ModelSerializer):
     item_title = serializers.CharField(source="item.title", read_only=True)
     organization_name = serializers.CharField(source="organization.name", read_only=True)
     issuer_name = serializers.CharField(source="issuer.name", read_only=True)
@@ -69,7 +68,7 @@ class NoticeSerializer(serializers.ModelSerializer):
         return [e.name for e in notice.evidence.all()]
 
 
-class NoticeCreateSerializer(serializers.Serializer):
+class SupervisionNoticeCreateSerializer(serializers.Serializer):
     item = serializers.PrimaryKeyRelatedField(queryset=PlanItem.objects.all(), label=_("task"))
     organization = ScopedOrganizationField(code="supervise.manage", label=_("supervised unit"))
     # Taken as given: the service says, in the user's language, what is wrong with it.
@@ -77,7 +76,7 @@ class NoticeCreateSerializer(serializers.Serializer):
     reply_due = serializers.DateField(label=_("reply deadline"))
 
 
-class ReplySerializer(serializers.Serializer):
+class NoticeReplySerializer(serializers.Serializer):
     text = serializers.CharField(allow_blank=True, label=_("reply"))
     # The upload checks (type, content, size) are the service's, with messages naming each file.
     evidence = serializers.ListField(child=serializers.FileField(allow_empty_file=True), required=False,
@@ -93,7 +92,7 @@ class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGene
     model = SupervisionNotice
     action_codes = {"list": "plan.view", "retrieve": "plan.view", "create": "supervise.manage",
                     "reply": "report.submit", "close": "supervise.manage"}
-    serializer_class = NoticeSerializer
+    serializer_class = SupervisionNoticeSerializer
     filterset_class = NoticeFilter
     ordering = ["-year", "-sequence"]
 
@@ -101,29 +100,28 @@ class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGene
         return SupervisionNotice.objects.select_related("item", "organization", "issuer").prefetch_related("evidence")
 
     @extend_schema(summary=_("Issue a supervision notice on a task to one of its responsible units"),
-                   request=NoticeCreateSerializer, responses={201: NoticeSerializer})
+                   request=SupervisionNoticeCreateSerializer, responses={201: SupervisionNoticeSerializer})
     def create(self, request):
-        data = validated(NoticeCreateSerializer(data=request.data, context={"request": request}))
+        data = validated(SupervisionNoticeCreateSerializer(data=request.data, context={"request": request}))
         notice = supervision.supervision_issue(by=request.user, **data)
-        return Response(NoticeSerializer(notice).data, status=status.HTTP_201_CREATED)
+        return Response(SupervisionNoticeSerializer(notice).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(summary=_("Reply to a supervision notice, with evidence files"), request=ReplySerializer,
-                   responses=NoticeSerializer)
-    @action(detail=True, methods=["post"], filter_backends=[], parser_classes=[MultiPartParser, FormParser,
-                                                                                JSONParser])
+    @extend_schema(summary=_("Reply to a supervision notice, with evidence files"), request=NoticeReplySerializer,
+                   responses=SupervisionNoticeSerializer)
+    @action(detail=True, methods=["post"], filter_backends=[])
     def reply(self, request, pk=None):
         notice = self.get_object()
-        data = validated(ReplySerializer(data=request.data))
+        data = validated(NoticeReplySerializer(data=request.data))
         notice = supervision.supervision_reply(by=request.user, notice=notice, text=data["text"],
                                                evidence=data["evidence"])
-        return Response(NoticeSerializer(self.base_queryset().get(pk=notice.pk)).data)
+        return Response(SupervisionNoticeSerializer(self.base_queryset().get(pk=notice.pk)).data)
 
     @extend_schema(summary=_("Close a replied supervision notice (the issuer's sign-off)"), request=None,
-                   responses=NoticeSerializer)
+                   responses=SupervisionNoticeSerializer)
     @action(detail=True, methods=["post"], filter_backends=[])
     def close(self, request, pk=None):
         notice = supervision.supervision_close(by=request.user, notice=self.get_object())
-        return Response(NoticeSerializer(self.base_queryset().get(pk=notice.pk)).data)
+        return Response(SupervisionNoticeSerializer(self.base_queryset().get(pk=notice.pk)).data)
 
 
 # --- instructions ---------------------------------------------------------------------------------

@@ -240,3 +240,16 @@ def test_a_reply_after_the_deadline_is_marked_late_on_the_detail(world, national
     notice.refresh_from_db()
     assert notice.replied_late
     assert "逾期" in page_text(client_for(world.national_clerk).get(reverse("supervision:detail", args=[notice.pk])))
+
+
+def test_the_task_page_shows_its_notices_and_instructions_with_the_buttons_for_the_issuer(world, national, cascaded):
+    from kexie.tracking.supervision import instruction_add
+
+    notice = issue_on_jia(world, cascaded)
+    instruction_add(by=world.national_clerk, item=cascaded.jia, text="甲省要加大力度，确保按期完成。")
+    url = reverse("tracking:task", args=[cascaded.jia.pk])
+    unit_page = page_text(client_for(world.provincial_clerk).get(url))
+    assert notice.number in unit_page and "甲省要加大力度，确保按期完成。" in unit_page
+    assert reverse("supervision:issue", args=[cascaded.jia.pk]) not in unit_page
+    office_page = page_text(client_for(world.national_clerk).get(url))
+    assert "下发督办单" in office_page and reverse("supervision:issue", args=[cascaded.jia.pk]) in office_page
