@@ -185,17 +185,19 @@ TASKS = {
     }
 }
 
-# Outgoing mail (notifications, reminders, urging notices). With KEXIE_EMAIL_HOST set, mail goes
-# through that SMTP server; without it, messages are printed to the console (development, demo).
-# Delivery is a background job that keeps every message in an outbox table until sent.
+# Outgoing mail (notifications, reminders, urging notices) goes through SMTP: KEXIE_EMAIL_HOST, or
+# in production without it the local mail relay on localhost. In development and the demo without
+# a host, messages are printed to the console. Delivery is a background job that keeps every
+# message in an outbox table until sent.
 _EMAIL_HOST = env_str("KEXIE_EMAIL_HOST", "")
 _SMTP = "django.core.mail.backends.smtp.EmailBackend"
-_EMAIL_BACKEND = env_str("KEXIE_EMAIL_BACKEND", _SMTP if _EMAIL_HOST else "django.core.mail.backends.console.EmailBackend")
+_EMAIL_BACKEND = env_str("KEXIE_EMAIL_BACKEND", _SMTP if _EMAIL_HOST or PRODUCTION
+                         else "django.core.mail.backends.console.EmailBackend")
 MAILERS = {
     "default": {
         "BACKEND": _EMAIL_BACKEND,
         "OPTIONS": {
-            "host": _EMAIL_HOST,
+            "host": _EMAIL_HOST or "localhost",
             "port": env_int("KEXIE_EMAIL_PORT", 25),
             "username": env_str("KEXIE_EMAIL_USER", ""),
             "password": env_str("KEXIE_EMAIL_PASSWORD", ""),
