@@ -138,7 +138,8 @@ def suggestions(dashboard: Dashboard) -> list[tuple[str, str]]:
 
 def _overall_sentence(dashboard: Dashboard) -> str:
     counts = dashboard.counts
-    text = (f"截至{chinese_date(dashboard.as_of)}，纳入调度的改革任务共{counts.total}项，"
+    scope = f"《{dashboard.plan}》及其下达任务中，" if dashboard.plan else ""
+    text = (f"截至{chinese_date(dashboard.as_of)}，{scope}纳入调度的改革任务共{counts.total}项，"
             f"其中绿灯{counts.green}项、黄灯{counts.amber}项、红灯{counts.red}项；"
             f"已办结{counts.completed}项，办结率{percent_text(completion_rate(counts))}；"
             f"逾期{counts.overdue}项。")
@@ -249,6 +250,7 @@ def meeting_pack_xlsx(dashboard: Dashboard) -> bytes:
     fill_sheet(workbook.active, sheet_name="总体情况", title=f"{dashboard.organization}改革任务推进情况",
                headers=["项目", "数值"], rows=[
                    ["统计日期", dashboard.as_of.isoformat()],
+                   ["统计范围", dashboard.plan or "全部规划"],
                    ["任务总数", counts.total], ["绿灯", counts.green], ["黄灯", counts.amber], ["红灯", counts.red],
                    ["已办结", counts.completed], ["办结率（%）", completion_rate(counts)], ["逾期", counts.overdue],
                    ["报送周期", point.label if point else ""],
@@ -288,9 +290,10 @@ FORMATS = ("docx", "xlsx")
 
 
 def meeting_pack_export(*, by, organization, fmt: str, meeting_date: dt.date | None = None,
-                        today: dt.date | None = None) -> tuple[str, bytes]:
-    """Build the meeting pack of ``organization`` (already checked to be in ``by``'s scope) as
-    .docx or .xlsx and audit it. Returns (file name, content)."""
+                        today: dt.date | None = None, plan=None) -> tuple[str, bytes]:
+    """Build the meeting pack of ``organization`` (already checked to be in ``by``'s scope),
+    optionally narrowed to ``plan`` (a plan or its id; 404 outside the scope), as .docx or .xlsx
+    and audit it. Returns (file name, content)."""
     from .selectors import dashboard_for
 
     if not by.has_code("plan.export"):
@@ -298,13 +301,13 @@ def meeting_pack_export(*, by, organization, fmt: str, meeting_date: dt.date | N
     if fmt not in FORMATS:
         raise ValueError(f"unknown meeting pack format: {fmt}")
     meeting_date = meeting_date or timezone.localdate()
-    dashboard = dashboard_for(user=by, organization=organization, today=today)
+    dashboard = dashboard_for(user=by, organization=organization, today=today, plan=plan)
     title = default_title(dashboard, meeting_date)
     content = (meeting_pack_docx(dashboard, title=title, meeting_date=meeting_date) if fmt == "docx"
                else meeting_pack_xlsx(dashboard))
     with transaction.atomic():
         audit_record(action="export", by=by, obj=organization, object_repr=title[:300],
-                     new={"format": fmt, "as_of": dashboard.as_of.isoformat(),
+                     new={"format": fmt, "as_of": dashboard.as_of.isoformat(), "plan": dashboard.plan_id,
                           "meeting_date": meeting_date.isoformat(), "tasks": dashboard.counts.total},
                      detail=_("Generated the monthly meeting pack."))
     return f"{title}.{fmt}", content

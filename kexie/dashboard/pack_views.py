@@ -1,11 +1,12 @@
 """Downloads of the monthly meeting pack: the report (.docx) and its figures (.xlsx) for one
-organisation in the user's scope (``?org=``, default the user's own) on a meeting date (``?date=``)."""
+organisation in the user's scope (``?org=``, default the user's own), optionally narrowed to a plan
+(``?plan=``, as on the dashboard page), on a meeting date (``?date=``)."""
 
 import datetime as dt
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -37,8 +38,11 @@ def _pack(request, fmt: str):
             return HttpResponseBadRequest(
                 _("The meeting date “%(value)s” is not a date; write it as 2026-05-15.") % {"value": raw[:20]},
                 content_type="text/plain; charset=utf-8")
+    plan = request.GET.get("plan", "").strip() or None
+    if plan is not None and not plan.isdigit():
+        raise Http404
     filename, content = meeting_pack_export(by=request.user, organization=organization, fmt=fmt,
-                                            meeting_date=meeting_date)
+                                            meeting_date=meeting_date, plan=plan and int(plan))
     return attachment_response(content, filename, content_type=CONTENT_TYPES[fmt])
 
 

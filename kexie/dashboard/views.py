@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 from django.views.decorators.http import require_GET
 
@@ -140,6 +141,8 @@ def home(request):
         "charts": _chart_data(dashboard), "query_string": urlencode(query), "task_path": _task_path(),
         "overdue_pager": _pager(request, "overdue_page", overdue_page, dashboard.overdue_total),
         "late_pager": _pager(request, "late_page", late_page, dashboard.late_total),
+        # The monthly meeting pack (pack_views) needs the export permission.
+        "can_pack": request.user.has_code("plan.export"), "today": timezone.localdate(),
     })
 
 

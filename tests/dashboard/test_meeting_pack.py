@@ -13,6 +13,7 @@ from django.utils import timezone
 from docx import Document
 from openpyxl import load_workbook
 
+from kexie.accounts.models import DataScope, Role
 from kexie.audit.models import AuditLog
 from kexie.core.officialdoc import east_asian_font
 from kexie.dashboard.data import (ColourCounts, Dashboard, LateRow, LevelRow, OverdueRow, TargetRow, TrendPoint,
@@ -22,6 +23,7 @@ from kexie.dashboard.meeting_pack import (DOCX_CONTENT_TYPE, meeting_pack_docx, 
 from kexie.dashboard.selectors import dashboard_for
 from kexie.tracking.models import ProgressReport
 from kexie.tracking.services import report_accept, report_submit
+from tests.personas import make_user
 from tests.tracking.conftest import cascaded, national  # noqa: F401  (fixtures)
 
 MEETING = dt.date(2026, 5, 15)
@@ -320,3 +322,34 @@ def test_a_meeting_date_that_is_not_a_date_is_refused_with_a_message(world, repo
     assert response.status_code == 400
     assert response["Content-Type"].startswith("text/plain")
     assert "会议日期“<b>5月15日</b>”不是有效日期，请按2026-05-15的格式填写。" == response.content.decode()
+
+
+def test_the_pack_can_be_narrowed_to_a_plan_as_on_the_dashboard(world, national, reported, signed_in):
+    response = signed_in(world.national_clerk).get(reverse("dashboard:meeting_pack_docx"),
+                                                   {"org": world.cast.pk, "plan": national.plan.pk})
+    assert response.status_code == 200
+    assert f"《{national.plan.title}》及其下达任务中" in body_text(open_docx(response.content))
+    assert AuditLog.objects.filter(action="export").latest("pk").new_values["plan"] == national.plan.pk
+
+
+@pytest.mark.parametrize("plan", ["other_province", "garbage"])
+def test_a_plan_outside_the_scope_is_not_found(world, reported, signed_in, plan):
+    value = reported.yi.plan_id if plan == "other_province" else "1; drop"
+    response = signed_in(world.provincial_clerk).get(reverse("dashboard:meeting_pack_xlsx"), {"plan": value})
+    assert response.status_code == 404
+
+
+def test_the_dashboard_page_offers_the_pack_to_whoever_may_export(world, reported, signed_in):
+    page = signed_in(world.national_clerk).get(reverse("dashboard:home")).content.decode()
+    assert "生成月度调度材料" in page
+    assert f'action="{reverse("dashboard:meeting_pack_docx")}"' in page
+    assert reverse("dashboard:meeting_pack_xlsx") + f"?org={world.cast.pk}" in page
+
+
+def test_the_dashboard_page_has_no_pack_button_without_the_export_permission(world, reported, signed_in):
+    role = Role.objects.create(code="dashboard_viewer", name="仪表盘查看", data_scope=DataScope.ORG_AND_BELOW,
+                               permissions=["plan.view"])
+    viewer = make_user("dashboard_viewer", world.cast, [role.code])
+    page = signed_in(viewer).get(reverse("dashboard:home"))
+    assert page.status_code == 200
+    assert "生成月度调度材料" not in page.content.decode()
