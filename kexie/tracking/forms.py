@@ -57,8 +57,8 @@ class ReportForm(forms.Form):
     """A progress report on one task: the reporting unit, the cycle, progress, indicator actuals
     (one input per target) and evidence files."""
 
-    organization = OrgChoiceField(label=_("Reporting unit"), queryset=None)
-    cycle = CycleChoiceField(label=_("Reporting cycle"), queryset=ReportingCycle.objects.none())
+    organization = OrgChoiceField(label=_("Reporting unit"), queryset=None, empty_label=None)
+    cycle = CycleChoiceField(label=_("Reporting cycle"), queryset=ReportingCycle.objects.none(), empty_label=None)
     progress = forms.ChoiceField(label=_("Progress"), choices=ItemStatus.choices, initial=ItemStatus.IN_PROGRESS)
     percent = forms.CharField(label=_("Percent complete"), max_length=20,
                               help_text=_("A whole number from 0 to 100."), widget=_number_input(size=6))
@@ -107,7 +107,7 @@ def apply_report_errors(form: ReportForm, error: ValidationError) -> None:
 class DeferralForm(forms.Form):
     """A request for a later deadline, by one of the task's responsible units."""
 
-    organization = OrgChoiceField(label=_("Requesting unit"), queryset=None)
+    organization = OrgChoiceField(label=_("Requesting unit"), queryset=None, empty_label=None)
     requested_due = forms.DateField(label=_("Requested deadline"), **DATE_WIDGET)
     reason = forms.CharField(label=_("Reason for the deferral"), widget=forms.Textarea(attrs={"rows": 3}))
 

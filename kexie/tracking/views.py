@@ -156,8 +156,8 @@ def _task_context(request, item: PlanItem, *, deferral_form=None) -> dict:
     plan_active = item.plan.status == PlanStatus.ACTIVE
     file_units = _units_in_scope(user, item, "report.submit") if user.has_code("report.submit") else None
     can_file = bool(file_units is not None and file_units.exists() and not handed_down and plan_active)
-    pending = any(d.status == DeferralStatus.PENDING for d in deferrals) or DeferralRequest.objects.filter(
-        item=item, status=DeferralStatus.PENDING).exists()
+    # One request at a time: the service refuses a second while one waits for a decision.
+    pending = DeferralRequest.objects.filter(item=item, status=DeferralStatus.PENDING).exists()
     if deferral_form is None and can_file and not pending:
         deferral_form = DeferralForm(organizations=file_units, initial={"organization": file_units.first()})
     can_cascade = (user.has_code("supervise.manage") and plan_active
@@ -239,9 +239,7 @@ def filing(request):
                                              item__plan__status=PlanStatus.ACTIVE)
                    .values_list("item__plan_id", flat=True).distinct())
     all_cycles = ReportingCycle.objects.filter(plan_id__in=_root_plan_ids(plan_ids)).select_related("plan")
-    chosen = None
-    if request.GET.get("cycle", "").isdigit():
-        chosen = all_cycles.filter(pk=request.GET["cycle"]).first()
+    chosen = all_cycles.filter(pk=_int_or_zero(request.GET.get("cycle"))).first()
     if chosen is not None:
         cycles = [chosen]
     else:
@@ -263,9 +261,12 @@ def filing(request):
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "tracking/filing.html", {
         "page_obj": page, "rows": page.object_list, "cycles": cycles, "chosen": chosen, "show": show,
-        "cycle_choices": all_cycles.filter(opens_on__lte=today).order_by("plan_id", "-sequence")
-        if chosen is None else all_cycles.order_by("plan_id", "-sequence"), "today": today,
+        "cycle_choices": all_cycles.order_by("plan_id", "-sequence"), "today": today,
     })
+
+
+def _int_or_zero(value) -> int:
+    return int(value) if str(value or "").isdigit() else 0
 
 
 def _default_cycle(cycles, today):
@@ -291,9 +292,8 @@ def report_file(request, item_pk):
     targets = list(Target.objects.filter(item=item).order_by("position", "id"))
     today = timezone.localdate()
     source = request.POST if request.method == "POST" else request.GET
-    unit = units.filter(pk=source.get("organization") or source.get("unit") or 0).first() or units.first()
-    cycle = (cycles.filter(pk=source.get("cycle")).first() if str(source.get("cycle", "")).isdigit() else None) \
-        or _default_cycle(list(cycles), today)
+    unit = units.filter(pk=_int_or_zero(source.get("organization") or source.get("unit"))).first() or units.first()
+    cycle = cycles.filter(pk=_int_or_zero(source.get("cycle"))).first() or _default_cycle(list(cycles), today)
     existing = ProgressReport.objects.filter(item=item, organization=unit, cycle=cycle).first() if cycle else None
     if request.method == "POST":
         form = ReportForm(request.POST, request.FILES, organizations=units, cycles=cycles, targets=targets)
