@@ -187,7 +187,8 @@ def alignment_decide(*, by, item_alignment: ItemAlignment, upper_item: PlanItem 
     _require(by, "plan.change")
     row = access_object(ItemAlignment, by, "plan.change", pk=item_alignment.pk)
     with transaction.atomic():
-        row = ItemAlignment.objects.select_for_update().select_related(
+        # Lock the row only: upper_item is a nullable join, which PostgreSQL cannot lock.
+        row = ItemAlignment.objects.select_for_update(of=("self",)).select_related(
             "alignment__upper_plan", "item", "upper_item").get(pk=row.pk)
         old = _decision(row)
         if upper_item is None:
