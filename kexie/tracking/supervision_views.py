@@ -47,8 +47,8 @@ def _require(request, code: str) -> None:
 
 
 def may_issue(user, item: PlanItem) -> bool:
-    """Whether ``user`` may issue notices on (and close notices of) ``item``: the task's issuer or a
-    level above it, holding ``supervise.manage``. The service checks it again on every write."""
+    """Whether to offer ``user`` the issue form on ``item``: the task's issuer or a level above it,
+    holding ``supervise.manage``. The service checks it again on every write."""
     if not user.has_code("supervise.manage") or not user.organization_id:
         return False
     return OrganizationClosure.objects.filter(ancestor_id=user.organization_id,
@@ -56,6 +56,7 @@ def may_issue(user, item: PlanItem) -> bool:
 
 
 def may_close(user, notice: SupervisionNotice) -> bool:
+    """Whether to offer the close button: a replied notice, for its issuer or a level above it."""
     return (notice.status == NoticeStatus.REPLIED and user.has_code("supervise.manage")
             and OrganizationClosure.objects.filter(ancestor_id=user.organization_id,
                                                    descendant_id=notice.issuer_id).exists()
@@ -63,6 +64,7 @@ def may_close(user, notice: SupervisionNotice) -> bool:
 
 
 def may_reply(user, notice: SupervisionNotice) -> bool:
+    """Whether to offer the reply form: a notice waiting for a reply, for its unit (or above)."""
     return (notice.status == NoticeStatus.ISSUED and user.has_code("report.submit")
             and supervision.notices_for(user, "report.submit").filter(pk=notice.pk).exists())
 
@@ -151,9 +153,8 @@ def notice_export(request):
         messages.error(request, _("Correct the search conditions before exporting."))
         return redirect("supervision:list")
     title = _("Supervision notices")
-    workbook = notices_export(by=request.user, notices=form.filtered(supervision.notices_for(request.user,
-                                                                                              "plan.export"), today),
-                              filters=form.description(), today=today, title=title)
+    notices = form.filtered(supervision.notices_for(request.user, "plan.export"), today)
+    workbook = notices_export(by=request.user, notices=notices, filters=form.description(), today=today, title=title)
     return xlsx_response(workbook, f"{title}-{today:%Y%m%d}.xlsx")
 
 
@@ -162,7 +163,7 @@ def notice_export(request):
 def _history(notice: SupervisionNotice) -> list[dict]:
     rows = reversed(list(history_for(notice)))
     return [{"time": row.time, "who": row.username, "organization": row.organization_name,
-             "action": HISTORY_ACTIONS.get(row.action, row.action), "new": row.new_values or {}} for row in rows]
+             "action": HISTORY_ACTIONS.get(row.action, row.action)} for row in rows]
 
 
 @login_required
