@@ -17,7 +17,7 @@ may see (``plan.view``); :func:`dashboard_for` first checks that the organisatio
 """
 
 import datetime as dt
-from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.db.models import Count, Exists, OuterRef, Q, Sum
@@ -87,11 +87,8 @@ def _snapshots(user, organization, plan=None):
     return rows
 
 
-def _tallies(user, organization, plan=None):
-    rows = CycleTally.objects.restrict(user, CODE).filter(organization_id__in=_below(organization))
-    if plan is not None:
-        rows = rows.filter(cycle__plan_id=root_plan_id(plan))
-    return rows
+def _tallies(user, organization):
+    return CycleTally.objects.restrict(user, CODE).filter(organization_id__in=_below(organization))
 
 
 def _count_columns(prefix: str = "") -> dict:
@@ -115,14 +112,40 @@ def _rate(filed, expected) -> float | None:
     return round(100 * filed / expected, 1) if expected else None
 
 
-def _closed_cycles(today: dt.date, plan=None):
-    """The latest cycle of each plan whose filing has closed (due date passed), as a subquery."""
-    cycles = ReportingCycle.objects.filter(due_on__lt=today, plan__status=PlanStatus.ACTIVE)
+@dataclass(frozen=True)
+class Cycles:
+    """The plan whose reporting cycles the trend, the filing rates and the late list follow, and
+    its cycles opened by the dashboard's day (oldest first)."""
+
+    plan_id: int | None
+    title: str
+    opened: list[ReportingCycle]
+    today: dt.date
+
+    @property
+    def closed(self) -> ReportingCycle | None:
+        """The latest cycle whose filing has closed (its due date passed)."""
+        return next((c for c in reversed(self.opened) if c.due_on < self.today), None)
+
+
+def cycles_for(organization, *, plan=None, today=None) -> Cycles:
+    """The root of ``plan`` when the dashboard is narrowed to one; otherwise the latest plan in
+    force with cycles of the organisation itself or of its nearest ancestor that has one (a
+    province without a plan of its own follows the national plan it was handed tasks from)."""
+    today = _today(today)
     if plan is not None:
-        cycles = cycles.filter(plan_id=root_plan_id(plan))
-    later = ReportingCycle.objects.filter(plan_id=OuterRef("plan_id"), due_on__lt=today,
-                                          sequence__gt=OuterRef("sequence"))
-    return cycles.exclude(Exists(later)).values("pk")
+        plans = Plan.objects.filter(pk=root_plan_id(plan))
+    else:
+        above = OrganizationClosure.objects.filter(descendant_id=_key(organization)).values("ancestor_id")
+        plans = (Plan.objects.filter(status=PlanStatus.ACTIVE, organization_id__in=above)
+                 .filter(Exists(ReportingCycle.objects.filter(plan_id=OuterRef("pk"))))
+                 .order_by("-organization__depth", "-issued_on", "-pk"))
+    root = plans.values("pk", "title").first()
+    if root is None:
+        return Cycles(None, "", [], today)
+    opened = list(ReportingCycle.objects.filter(plan_id=root["pk"], opens_on__lte=today).order_by("sequence")
+                  .only("pk", "plan_id", "sequence", "label", "due_on"))
+    return Cycles(root["pk"], root["title"], opened, today)
 
 
 # --- the parts -------------------------------------------------------------------------------
@@ -149,11 +172,13 @@ def by_lead(*, user, organization, plan=None) -> list[UnitRow]:
     return sorted(units, key=lambda u: (u.organization_id == 0, order.get(u.organization_id or None, 0), u.name))
 
 
-def by_level(*, user, organization, today=None, plan=None) -> list[LevelRow]:
+def by_level(*, user, organization, today=None, plan=None, cycles: Cycles | None = None) -> list[LevelRow]:
     """Tasks owned at each level of the subtree (全国 / 省级 / 市级 / 县级 …), with the level's
-    filing rate in the latest closed cycle of each plan; "上热下冷" shows as averages falling."""
+    filing rate in the latest closed cycle (of :func:`cycles_for`); "上热下冷" shows as averages falling."""
     today = _today(today)
-    base_depth = Organization.objects.filter(pk=_key(organization)).values_list("depth", flat=True).first() or 0
+    if not isinstance(organization, Organization):
+        organization = Organization.objects.only("pk", "depth").get(pk=organization)
+    base_depth = organization.depth
     levels: dict[int, dict] = {}
 
     def level_of(row) -> dict:
@@ -169,8 +194,9 @@ def by_level(*, user, organization, today=None, plan=None) -> list[LevelRow]:
         entry = level_of(row)
         for name in ("green", "amber", "red", "completed", "overdue", "percent_sum", "n"):
             entry[name] += row[name] or 0
-    for row in (_tallies(user, organization, plan).filter(cycle_id__in=_closed_cycles(today, plan))
-                .values("organization__depth", "organization__kind")
+    closed = (cycles or cycles_for(organization, plan=plan, today=today)).closed
+    tallies = _tallies(user, organization).filter(cycle_id=closed.pk) if closed else CycleTally.objects.none()
+    for row in (tallies.values("organization__depth", "organization__kind")
                 .annotate(expected=Sum("expected_reports"), filed=Sum("filed_reports"))):
         entry = level_of(row)
         entry["expected"] += row["expected"] or 0
@@ -181,36 +207,31 @@ def by_level(*, user, organization, today=None, plan=None) -> list[LevelRow]:
             for level, entry in sorted(levels.items(), key=lambda item: (item[1]["depth"], item[0]))]
 
 
-def trend(*, user, organization, today=None, plan=None) -> tuple[str, list[TrendPoint]]:
-    """(plan title, points): the subtree at the end of each cycle of one plan, from the tallies.
-
-    The cycles are those of ``plan``'s root; without a plan, of the plan in force with the most
-    tasks in the subtree. A cycle's filing rate is given once its filing has closed.
-    """
-    today = _today(today)
-    rows = list(_tallies(user, organization, plan).filter(cycle__plan__status=PlanStatus.ACTIVE)
-                .values("cycle_id", "cycle__plan_id", "cycle__plan__title", "cycle__sequence", "cycle__label",
-                        "cycle__due_on")
-                .annotate(tasks_n=Sum("tasks"), green_n=Sum("green"), amber_n=Sum("amber"), red_n=Sum("red"),
-                          completed_n=Sum("completed"), overdue_n=Sum("overdue"), percent_total=Sum("percent_sum"),
-                          expected=Sum("expected_reports"), filed=Sum("filed_reports")))
-    if not rows:
-        return "", []
-    sizes: dict[int, int] = defaultdict(int)
-    for row in rows:
-        sizes[row["cycle__plan_id"]] = max(sizes[row["cycle__plan_id"]], row["tasks_n"] or 0)
-    chosen = min(sizes, key=lambda plan_id: (-sizes[plan_id], plan_id))
+def trend(*, user, organization, today=None, plan=None, cycles: Cycles | None = None
+          ) -> tuple[str, list[TrendPoint]]:
+    """(plan title, points): the subtree at the end of each cycle of :func:`cycles_for`, one
+    aggregate over the tallies of those cycles; a cycle's filing rate is given once its filing
+    has closed."""
+    cycles = cycles or cycles_for(organization, plan=plan, today=today)
+    if not cycles.opened:
+        return cycles.title, []
+    rows = {row["cycle_id"]: row for row in (
+        _tallies(user, organization).filter(cycle_id__in=[c.pk for c in cycles.opened]).values("cycle_id")
+        .annotate(tasks_n=Sum("tasks"), green_n=Sum("green"), amber_n=Sum("amber"), red_n=Sum("red"),
+                  completed_n=Sum("completed"), overdue_n=Sum("overdue"), percent_total=Sum("percent_sum"),
+                  expected=Sum("expected_reports"), filed=Sum("filed_reports")).order_by())}
     points = []
-    title = ""
-    for row in sorted((r for r in rows if r["cycle__plan_id"] == chosen), key=lambda r: r["cycle__sequence"]):
-        title = row["cycle__plan__title"]
+    for cycle in cycles.opened:
+        row = rows.get(cycle.pk)
+        if row is None:
+            continue
         points.append(TrendPoint(
-            cycle_id=row["cycle_id"], label=row["cycle__label"],
+            cycle_id=cycle.pk, label=cycle.label,
             counts=ColourCounts(green=row["green_n"] or 0, amber=row["amber_n"] or 0, red=row["red_n"] or 0,
                                 completed=row["completed_n"] or 0, overdue=row["overdue_n"] or 0),
             average_percent=_average(row["percent_total"] or 0, row["tasks_n"]),
-            filing_rate=_rate(row["filed"] or 0, row["expected"] or 0) if row["cycle__due_on"] < today else None))
-    return title, points
+            filing_rate=_rate(row["filed"] or 0, row["expected"] or 0) if cycle.due_on < cycles.today else None))
+    return cycles.title, points
 
 
 def _decimal(value) -> Decimal | None:
@@ -257,37 +278,31 @@ def overdue(*, user, organization, today=None, plan=None, offset: int = 0, limit
             for row in rows]
 
 
-def _late_segments(user, organization, today, plan):
-    """For each plan's latest closed cycle with tasks in the subtree: its unfiled (task, unit)
-    pairs and its late reports, as (count, fetch(offset, limit)) pairs."""
-    cycle_ids = list(_tallies(user, organization, plan).filter(cycle_id__in=_closed_cycles(today, plan))
-                     .values_list("cycle_id", flat=True).distinct())
-    cycles = list(ReportingCycle.objects.filter(pk__in=cycle_ids).order_by("-due_on", "plan_id"))
+def _late_segments(user, organization, cycle):
+    """The unfiled (task, unit) pairs and the late reports of units in the subtree in ``cycle``,
+    as (queryset, fetch(start, stop)) pairs."""
+    if cycle is None:
+        return []
     below = _below(organization)
-    visible = Organization.objects.restrict(user, CODE).values("pk")
-    segments = []
-    for cycle in cycles:
-        filed = ProgressReport.objects.filter(item_id=OuterRef("item_id"), organization_id=OuterRef("organization_id"),
-                                              cycle=cycle, submitted_at__isnull=False)
-        unfiled = (Assignment.objects.filter(item__plan_id__in=_family(cycle.plan_id), item__kind__in=TRACKED_KINDS,
-                                             organization_id__in=below).filter(organization_id__in=visible)
-                   .exclude(item_id__in=Cascade.objects.values("source_id")).exclude(Exists(filed))
-                   .order_by("organization__depth", "organization__name", "item__plan_id", "item__position")
-                   .values("organization__name", "item__title").distinct())
-        late = (ProgressReport.objects.restrict(user, CODE)
-                .filter(cycle=cycle, late=True, submitted_at__isnull=False, organization_id__in=below)
-                .order_by("organization__depth", "organization__name", "item__plan_id", "item__position")
-                .values("organization__name", "item__title", "submitted_at"))
+    filed = ProgressReport.objects.filter(item_id=OuterRef("item_id"), organization_id=OuterRef("organization_id"),
+                                          cycle=cycle, submitted_at__isnull=False)
+    order = ("organization__depth", "organization__name", "item__plan_id", "item__position")
+    unfiled = (Assignment.objects.filter(item__plan_id__in=_family(cycle.plan_id), item__kind__in=TRACKED_KINDS,
+                                         organization_id__in=below)
+               .filter(organization_id__in=Organization.objects.restrict(user, CODE).values("pk"))
+               .exclude(Exists(Cascade.objects.filter(source_id=OuterRef("item_id")))).exclude(Exists(filed))
+               .order_by(*order).values("organization__name", "item__title"))
+    late = (ProgressReport.objects.restrict(user, CODE)
+            .filter(cycle=cycle, late=True, submitted_at__isnull=False, organization_id__in=below)
+            .order_by(*order).values("organization__name", "item__title", "submitted_at"))
 
-        def fetch(queryset, cycle=cycle):
-            def rows(start, stop):
-                part = queryset[start:stop] if stop is not None else queryset[start:]
-                return [LateRow(cycle=cycle.label, organization=row["organization__name"], task=row["item__title"],
-                                due_on=cycle.due_on, submitted_at=row.get("submitted_at")) for row in part]
-            return rows
-        segments.append((unfiled, fetch(unfiled)))
-        segments.append((late, fetch(late)))
-    return segments
+    def fetch(queryset):
+        def rows(start, stop):
+            return [LateRow(cycle=cycle.label, organization=row["organization__name"], task=row["item__title"],
+                            due_on=cycle.due_on, submitted_at=row.get("submitted_at"))
+                    for row in queryset[start:stop]]
+        return rows
+    return [(unfiled, fetch(unfiled)), (late, fetch(late))]
 
 
 def _page(segments, offset: int, limit: int | None) -> tuple[list, int]:
@@ -304,11 +319,12 @@ def _page(segments, offset: int, limit: int | None) -> tuple[list, int]:
     return rows, total
 
 
-def late(*, user, organization, today=None, plan=None, offset: int = 0, limit: int | None = None
-         ) -> tuple[list[LateRow], int]:
+def late(*, user, organization, today=None, plan=None, offset: int = 0, limit: int | None = None,
+         cycles: Cycles | None = None) -> tuple[list[LateRow], int]:
     """(rows, total): reports not filed, then filed late, by units in the subtree, in the latest
-    closed cycle of each plan (the cycle's filing due date passed)."""
-    return _page(_late_segments(user, organization, _today(today), plan), offset, limit)
+    closed cycle (its filing due date passed) of :func:`cycles_for`."""
+    cycles = cycles or cycles_for(organization, plan=plan, today=today)
+    return _page(_late_segments(user, organization, cycles.closed), offset, limit)
 
 
 # --- the whole dashboard ---------------------------------------------------------------------
@@ -342,12 +358,17 @@ def dashboard_for(*, user, organization, today=None, plan=None, rows: int | None
     if plan is not None:
         plan = access_object(Plan, user, CODE, pk=_key(plan))
     parts = {"user": user, "organization": organization, "plan": plan}
-    colour_counts = counts(**parts)
-    trend_plan, points = trend(**parts, today=today)
-    late_rows, late_total = late(**parts, today=today, offset=late_offset, limit=rows)
+    cycles = cycles_for(organization, plan=plan, today=today)
+    levels = by_level(**parts, today=today, cycles=cycles)
+    # Every task owned in the subtree is at one level: the levels add up to the counts
+    # (what counts() returns), which saves a second pass over the subtree's snapshots.
+    colour_counts = ColourCounts(**{name: sum(getattr(row.counts, name) for row in levels)
+                                    for name in ("green", "amber", "red", "completed", "overdue")})
+    trend_plan, points = trend(**parts, cycles=cycles)
+    late_rows, late_total = late(**parts, offset=late_offset, limit=rows, cycles=cycles)
     return Dashboard(
         organization_id=organization.pk, organization=organization.name, as_of=today, counts=colour_counts,
-        by_lead=by_lead(**parts), by_level=by_level(**parts, today=today), trend=points,
+        by_lead=by_lead(**parts), by_level=levels, trend=points,
         targets=targets(**parts), overdue=overdue(**parts, today=today, offset=overdue_offset, limit=rows),
         late=late_rows, plan_id=plan.pk if plan else None, plan=plan.title if plan else "", trend_plan=trend_plan,
         overdue_total=colour_counts.overdue, late_total=late_total)
