@@ -27,8 +27,8 @@ def summary(samples_s: list[float]) -> dict:
     """p50, p95, mean, min and the relative interquartile spread of timings in seconds, as ms."""
     ms = [s * 1000 for s in samples_s]
     p50 = percentile(ms, 50)
-    return {"n": len(ms), "p50_ms": round(p50, 3), "p95_ms": round(percentile(ms, 95), 3),
-            "mean_ms": round(statistics.fmean(ms), 3), "min_ms": round(min(ms), 3),
+    return {"n": len(ms), "p50_ms": round(p50, 4), "p95_ms": round(percentile(ms, 95), 4),
+            "mean_ms": round(statistics.fmean(ms), 4), "min_ms": round(min(ms), 4),
             "spread": round((percentile(ms, 75) - percentile(ms, 25)) / p50, 3) if p50 else 0.0}
 
 

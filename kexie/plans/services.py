@@ -238,9 +238,11 @@ def _create_items(plan: Plan, items: list[dict], mapping: dict, organizations: d
             marker=(data.get("marker") or "")[:20], kind=data["kind"], title=data["title"][:500],
             text=data.get("text") or "", due=_date(data.get("due")), span_start=span[0], span_end=span[1],
         )
-        item.save()  # one by one: children need their parent's id (plans have tens to hundreds of items)
         by_key[key] = item
         rows.append((item, data))
+    # Parents before children: one insert per level, each child picking up its parent's new id.
+    for depth in sorted({item.depth for item, _data in rows}):
+        PlanItem.objects.bulk_create([item for item, _data in rows if item.depth == depth])
     targets, assignments = [], []
     for item, data in rows:
         for position, t in enumerate(data.get("targets") or []):

@@ -99,7 +99,7 @@ def _check(batch: list[LoadedReport]) -> None:
         if report.progress not in ItemStatus.values or report.status not in ReportStatus.values:
             raise ValidationError({"progress": _("%(where)s: unknown progress or review status.") % {"where": where}})
         if report.progress == ItemStatus.COMPLETED and (report.percent != 100 or not report.evidence_name):
-            raise ValidationError({"progress": _("%(where)s: a task reported as completed needs 100% and at least "
+            raise ValidationError({"progress": _("%(where)s: a task reported as completed needs 100%% and at least "
                                                  "one evidence file.") % {"where": where}})
         if report.status == ReportStatus.RETURNED and not report.return_reason.strip():
             raise ValidationError({"reason": _("%(where)s: a returned report needs the reason.") % {"where": where}})
