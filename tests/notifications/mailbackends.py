@@ -43,3 +43,22 @@ class RefusingBackend(LocmemBackend):
             if bad:
                 raise smtplib.SMTPRecipientsRefused({to: (550, b"mailbox unavailable") for to in bad})
         return super().send_messages(messages)
+
+
+class SlowFileBackend(LocmemBackend):
+    """A slow mail server that leaves each message it accepts as a file in ``$KEXIE_TEST_MAIL_DIR``
+    — for a worker in another process, which the test kills while it sends."""
+
+    def send_messages(self, messages):
+        import os
+        import time
+        import uuid
+
+        folder = os.environ["KEXIE_TEST_MAIL_DIR"]
+        for message in messages:
+            time.sleep(0.4)
+            name = os.path.join(folder, uuid.uuid4().hex)
+            with open(name + ".tmp", "w", encoding="utf-8") as out:
+                out.write(f"{message.extra_headers['Message-ID']}\n{message.to[0]}\n")
+            os.replace(name + ".tmp", name + ".eml")
+        return len(messages)
