@@ -12,4 +12,9 @@ def home(request):
     context = {
         "organization_count": Organization.objects.restrict(user, "org.view").count(),
     }
+    if user.organization_id and user.has_code("plan.view"):
+        # One aggregate over the snapshots of the user's subtree (kexie.dashboard.selectors.counts).
+        from kexie.dashboard.selectors import counts
+
+        context["task_counts"] = counts(user=user, organization=user.organization_id)
     return render(request, "core/home.html", context)

@@ -118,3 +118,10 @@ def test_the_api_refuses_a_bad_number_of_rows_naming_the_field(world, signed_in)
                                                     HTTP_ACCEPT="application/json")
     assert response.status_code == 400
     assert "rows" in response.json()
+
+
+def test_the_home_page_shows_the_colour_counts_of_the_users_organisation(world, reported, signed_in):
+    page = signed_in(world.provincial_clerk).get(reverse("home")).content.decode()
+    card = page.split('id="home-task-counts"')[1].split("</a>")[0]
+    assert ">0</span> / <" in card and ">1</span> / <" in card  # 甲省: one amber task, none green or red
+    assert "home-task-counts" not in signed_in(world.no_role_user).get(reverse("home")).content.decode()
