@@ -75,21 +75,34 @@ def _chain_organizations(organization_id: int):
     return Organization.objects.filter(Q(pk__in=above) | Q(parent_id__in=above, kind="department"))
 
 
-def upper_plan_choices(user, plan: Plan) -> list[Plan]:
-    """Plans in force that ``plan`` may be aligned to: those of ``plan``'s organisation chain
-    first (nearest organisation first, newest plan first), then the other plans ``user`` may see."""
-    chain = list(_chain_organizations(plan.organization_id).values_list("pk", "depth"))
-    nearness = {pk: -depth for pk, depth in chain}
-    candidates = Plan.objects.filter(
-        Q(organization_id__in=nearness) | Q(pk__in=Plan.objects.restrict(user, "plan.view").values("pk")),
+def upper_plans(user, plan: Plan):
+    """Every plan in force ``plan`` may be aligned to by ``user``: those of ``plan``'s organisation
+    chain and the ones the user may see, ``plan`` itself excepted."""
+    return Plan.objects.filter(
+        Q(organization_id__in=_chain_organizations(plan.organization_id).values("pk"))
+        | Q(pk__in=Plan.objects.restrict(user, "plan.view").values("pk")),
         status=PlanStatus.ACTIVE,
-    ).exclude(pk=plan.pk).select_related("organization")
-    ordered = sorted(candidates, key=lambda p: (
-        p.organization_id not in nearness, nearness.get(p.organization_id, 0),
-        -(p.issued_on.toordinal() if p.issued_on else 0), -p.pk))
-    for p in ordered:
-        p.in_chain = p.organization_id in nearness
-    return ordered
+    ).exclude(pk=plan.pk)
+
+
+# The chooser lists every plan of the chain but only the newest of the rest (a national office
+# may see thousands of lower plans; an older one is still accepted by id through the API).
+OTHER_CHOICES = 100
+
+
+def upper_plan_choices(user, plan: Plan) -> list[Plan]:
+    """The upper plans to offer: those of ``plan``'s organisation chain first (nearest organisation
+    first, newest plan first), then the newest other plans ``user`` may see. Each has ``in_chain``."""
+    nearness = {pk: -depth for pk, depth in _chain_organizations(plan.organization_id).values_list("pk", "depth")}
+    candidates = upper_plans(user, plan).select_related("organization")
+    chain = sorted(candidates.filter(organization_id__in=nearness), key=lambda p: (
+        nearness[p.organization_id], -(p.issued_on.toordinal() if p.issued_on else 0), -p.pk))
+    others = list(candidates.exclude(organization_id__in=nearness).order_by("-issued_on", "-id")[:OTHER_CHOICES])
+    for p in chain:
+        p.in_chain = True
+    for p in others:
+        p.in_chain = False
+    return chain + others
 
 
 def ancestors_have_plans(plan: Plan) -> bool:
@@ -139,19 +152,21 @@ def alignment_start(*, by, plan: Plan, upper_plan: Plan | None, threshold=None) 
     them. Starting again for the same pair recomputes the suggestions and keeps the decisions."""
     _require(by, "plan.change")
     plan = access_object(Plan, by, "plan.change", pk=plan.pk)
-    chosen = {p.pk: p for p in upper_plan_choices(by, plan)}
-    if upper_plan is None or upper_plan.pk not in chosen:
+    upper_plan = upper_plans(by, plan).filter(pk=upper_plan.pk).first() if upper_plan is not None else None
+    if upper_plan is None:
         raise ValidationError({"upper_plan": _(
             "Choose an upper plan in force: one of the plans of the organisations above this plan's, or one "
             "you may see.")})
-    upper_plan = chosen[upper_plan.pk]
-    threshold = _threshold(threshold)
+    # Not given: the default for a new alignment, the one already chosen for an existing one.
+    given = None if threshold is None or threshold == "" else _threshold(threshold)
     with transaction.atomic():
         alignment, created = PlanAlignment.objects.select_for_update().get_or_create(
-            plan=plan, upper_plan=upper_plan, defaults={"threshold": threshold, "created_by": by})
+            plan=plan, upper_plan=upper_plan,
+            defaults={"threshold": DEFAULT_THRESHOLD if given is None else given, "created_by": by})
         old_threshold = alignment.threshold
-        if not created and alignment.threshold != threshold:
-            alignment.threshold = threshold
+        if given is not None:
+            alignment.threshold = given
+        threshold = alignment.threshold
         alignment.save()  # also moves updated_at: the latest alignment is the one shown first
         counts = _store_suggestions(alignment)
         audit_record(action="create" if created else "update", by=by, obj=alignment,

@@ -85,6 +85,11 @@ def test_starting_again_recomputes_and_keeps_the_decisions(plans, world):
     assert again.pk == alignment.pk and PlanAlignment.objects.count() == 1
     assert again.threshold == 0.4
     assert _rows(again)["1.1"].status == AlignmentStatus.NONE
+    # Without a threshold the one chosen stays; a bad one is refused naming the field.
+    assert alignment_start(by=world.provincial_clerk, plan=lower, upper_plan=upper).threshold == 0.4
+    with pytest.raises(ValidationError) as refused:
+        alignment_start(by=world.provincial_clerk, plan=lower, upper_plan=upper, threshold="nan")
+    assert "threshold" in refused.value.message_dict
 
 
 def test_a_decision_is_stored_with_who_and_when(plans, world):
