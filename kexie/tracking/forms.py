@@ -125,6 +125,11 @@ class ReasonForm(forms.Form):
 
     reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
+    def __init__(self, *args, label=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if label:
+            self.fields["reason"].label = label
+
 
 def _gap_field(label):
     return forms.IntegerField(label=label, min_value=0, max_value=100, widget=forms.NumberInput(attrs={"size": 4}),

@@ -358,7 +358,7 @@ def _report_context(request, report: ProgressReport, *, return_form=None) -> dic
                   and _is_issuer_or_above(user, report.item))
     return {"report": report, "item": report.item, "actuals": actuals,
             "evidence": list(report.evidence.order_by("id")), "can_review": can_review,
-            "return_form": return_form or ReasonForm(),
+            "return_form": return_form or ReasonForm(label=_("Reason for return")),
             "can_refile": report.status == ReportStatus.RETURNED and user.has_code("report.submit")
             and Organization.objects.restrict(user, "report.submit").filter(pk=report.organization_id).exists()}
 
@@ -396,7 +396,7 @@ def report_accept(request, pk):
 @require_POST
 def report_return(request, pk):
     report = _report(request, pk, "report.review")
-    form = ReasonForm(request.POST)
+    form = ReasonForm(request.POST, label=_("Reason for return"))
     form.is_valid()
     try:
         services.report_return(by=request.user, report=report, reason=form.cleaned_data.get("reason", ""))
