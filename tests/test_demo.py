@@ -9,10 +9,13 @@ from django.contrib.auth import SESSION_KEY
 from django.core.management import call_command
 from django.db import transaction
 from django.urls import reverse
+from docx import Document
 
 from kexie.accounts.models import PasswordHistory, User
 from kexie.audit.models import AuditLog
 from kexie.core.demo.data import ACCOUNTS
+from kexie.core.demo.tracking import DEMO_TODAY
+from kexie.dashboard.meeting_pack import meeting_pack_export
 from kexie.core.validators import is_valid_credit_code
 from kexie.organizations.models import Organization, OrganizationClosure
 from kexie.tracking.models import (
@@ -198,3 +201,13 @@ def test_a_notice_is_replied_an_instruction_given_and_a_deferral_approved(demo_o
     assert (notice.number, notice.status) == ("督办〔2026〕1号", NoticeStatus.REPLIED)
     assert Instruction.objects.filter(item=notice.item).count() == 1
     assert DeferralRequest.objects.get().status == DeferralStatus.APPROVED
+
+
+def test_the_national_meeting_pack_of_the_demo_tells_the_story(demo_output):
+    clerk = User.objects.get(username="national_clerk")
+    _name, data = meeting_pack_export(by=clerk, organization=clerk.organization, fmt="docx",
+                                      meeting_date=dt.date(2026, 7, 15), today=DEMO_TODAY)
+    text = "\n".join(p.text for p in Document(io.BytesIO(data)).paragraphs)
+    assert "截至2026年7月10日" in text and "呈现“上热下冷”态势" in text
+    assert "（一）加强青少年科技教育（新郑市科协牵头）" in text
+    assert text.rstrip().endswith("中国科学技术协会\n2026年7月15日")
