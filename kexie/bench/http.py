@@ -135,6 +135,9 @@ def run_http(ctx) -> dict:
         _wait_until_up(base, process)
         cookie = _session_cookie(ctx.root_clerk)
         targets = endpoints(ctx)
+        for path in [t["path"] for t in targets] + ["/bench/baseline/"]:
+            # Warm-up, not counted: each worker's first requests load code, translations and caches.
+            _wrk(base + path, cookie, 1 if ctx.quick else 3, script.name)
         runs = {t["name"]: [] for t in targets}
         baseline_runs = []
         for _round in range(rounds):

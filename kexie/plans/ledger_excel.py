@@ -10,7 +10,9 @@ the items by it, and by 序号 within the plan where a user's own sheet has no s
 """
 
 import datetime as dt
+import itertools
 import tempfile
+from copy import copy
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
@@ -47,6 +49,8 @@ _WRAP = Alignment(wrap_text=True, vertical="top")
 _CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DDE6F4")
 _GROUP_FILL = PatternFill("solid", fgColor="F2F2F2")
+_BOLD = Font(bold=True)
+CHUNK = 2000
 
 
 def unit_label(assignment) -> str:
@@ -76,6 +80,13 @@ def item_cells(item) -> dict:
 
 def _cell(sheet, value, *, font=None, fill=None, alignment=_WRAP, number_format=None):
     cell = WriteOnlyCell(sheet, value=escape_cell(value))
+    # Setting a style looks it up in the workbook's style lists by hashing it, which costs more
+    # than writing the cell: the first cell of each combination does it, the rest copy the result.
+    styles = sheet.__dict__.setdefault("_kexie_styles", {})
+    key = (id(font), id(fill), id(alignment), number_format)
+    if key in styles:
+        cell._style = copy(styles[key])
+        return cell
     cell.border = _BORDER
     cell.alignment = alignment
     if font is not None:
@@ -84,6 +95,7 @@ def _cell(sheet, value, *, font=None, fill=None, alignment=_WRAP, number_format=
         cell.fill = fill
     if number_format:
         cell.number_format = number_format
+    styles[key] = copy(cell._style)
     return cell
 
 
@@ -94,7 +106,7 @@ def _header(sheet, title: str) -> None:
     title_cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     sheet.append([title_cell])
     sheet.merged_cells.add(f"A{TITLE_ROW}:{last}{TITLE_ROW}")
-    bold = Font(bold=True)
+    bold = _BOLD
     top, bottom = [], []
     for key, label, sub, _width in COLUMNS:
         top.append(_cell(sheet, str(label), font=bold, fill=_HEADER_FILL, alignment=_CENTER))
@@ -112,7 +124,7 @@ def _header(sheet, title: str) -> None:
 
 
 def _group_row(sheet, key: str, title: str, pk=None):
-    bold = Font(bold=True)
+    bold = _BOLD
     # A section keeps its id too, so that a corrected sheet is read back without guessing which
     # rows are groups; a plan's title row has neither number nor id.
     return [_cell(sheet, key, font=bold, fill=_GROUP_FILL), _cell(sheet, title, font=bold, fill=_GROUP_FILL)] + [
@@ -140,13 +152,25 @@ class _Groups:
     def __init__(self, sheet, several_plans: bool):
         self.sheet, self.several_plans = sheet, several_plans
         self.plan_id, self.sections, self.done = None, {}, set()
+        self.sections_of: dict[int, dict] = {}
+
+    def load(self, plan_ids) -> None:
+        """Read the sections of these plans (one query per thousand plans, not one per plan)."""
+        missing = sorted({pk for pk in plan_ids if pk not in self.sections_of})
+        for start in range(0, len(missing), 1000):
+            chunk = missing[start:start + 1000]
+            for pk in chunk:
+                self.sections_of[pk] = {}
+            for section in PlanItem.objects.filter(plan_id__in=chunk).exclude(kind__in=TRACKED_KINDS).only(
+                    "pk", "plan_id", "parent_id", "key", "title", "kind"):
+                self.sections_of[section.plan_id][section.pk] = section
 
     def rows_before(self, item) -> list:
         rows = []
         if item.plan_id != self.plan_id:
             self.plan_id, self.done = item.plan_id, set()
-            self.sections = {s.pk: s for s in PlanItem.objects.filter(plan_id=item.plan_id).exclude(
-                kind__in=TRACKED_KINDS).only("pk", "parent_id", "key", "title", "kind")}
+            self.load([item.plan_id])
+            self.sections = self.sections_of[item.plan_id]
             if self.several_plans:
                 rows.append(_group_row(self.sheet, "", item.plan.title))
         chain, parent_id = [], item.parent_id
@@ -177,11 +201,13 @@ def write_ledger(items, *, title: str, several_plans: bool = False):
     _header(sheet, title)
     groups = _Groups(sheet, several_plans)
     count = 0
-    for item in items.iterator(chunk_size=2000):
-        for row in groups.rows_before(item):
-            sheet.append(row)
-        sheet.append(_data_row(sheet, item))
-        count += 1
+    for chunk in itertools.batched(items.iterator(chunk_size=CHUNK), CHUNK):
+        groups.load(item.plan_id for item in chunk)
+        for item in chunk:
+            for row in groups.rows_before(item):
+                sheet.append(row)
+            sheet.append(_data_row(sheet, item))
+            count += 1
     output = tempfile.TemporaryFile()
     workbook.save(output)
     output.seek(0)
