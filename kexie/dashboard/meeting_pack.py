@@ -149,6 +149,18 @@ def _overall_sentence(dashboard: Dashboard) -> str:
     return text
 
 
+def _by_lead_sentence(dashboard: Dashboard) -> str:
+    # A row with no organisation gathers the tasks whose lead unit was never mapped.
+    units = [row for row in dashboard.by_lead if row.organization_id]
+    behind = [row for row in units if row.counts.red]
+    text = f"本期共有{len(units)}个牵头单位承担调度任务，"
+    text += f"其中{len(behind)}个单位有红灯任务。" if behind else "均无红灯任务。"
+    unassigned = sum(row.counts.total for row in dashboard.by_lead if not row.organization_id)
+    if unassigned:
+        text += f"另有{unassigned}项任务未明确牵头单位，请尽快明确责任单位。"
+    return text
+
+
 def _chart(doc: OfficialDocument, chart: charts.Chart, caption: str) -> None:
     doc.image(chart.png, caption=caption)
     if chart.legend:
@@ -168,10 +180,7 @@ def meeting_pack_docx(dashboard: Dashboard, *, title: str | None = None, meeting
 
     doc.heading(1, "分牵头单位推进情况")
     if dashboard.by_lead:
-        behind = [row for row in dashboard.by_lead if row.counts.red]
-        doc.paragraph(f"本期共有{len(dashboard.by_lead)}个牵头单位承担调度任务，"
-                      f"其中{len(behind)}个单位有红灯任务。" if behind else
-                      f"本期共有{len(dashboard.by_lead)}个牵头单位承担调度任务，均无红灯任务。")
+        doc.paragraph(_by_lead_sentence(dashboard))
         doc.table(["牵头单位", *COUNT_HEADERS, "平均进度"],
                   [[row.name, *_counts_cells(row.counts), percent_text(row.average_percent)]
                    for row in dashboard.by_lead])

@@ -177,6 +177,8 @@ def test_tasks_without_a_lead_unit_are_counted_but_no_unit_is_named_for_them():
     (heading, text), *_rest = suggestions(dashboard)
     assert heading == "对红灯任务挂牌督办"
     assert text.startswith("对3项红灯任务的牵头单位下发督办单（其中科学技术普及部2项），")
+    body = body_text(open_docx(meeting_pack_docx(dashboard, meeting_date=MEETING)))
+    assert "本期共有1个牵头单位承担调度任务，其中1个单位有红灯任务。另有1项任务未明确牵头单位" in body
 
 
 def test_a_quiet_month_says_so_instead_of_inventing_problems():
