@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from kexie.accounts.models import DataScope
 from kexie.accounts.scope import access_object
 from kexie.organizations.models import Organization, OrganizationClosure, OrgKind
 from kexie.plans.models import TRACKED_KINDS, Assignment, Plan, PlanStatus, Target, TargetDirection
@@ -80,15 +81,34 @@ def _family(root_id: int):
     return Plan.objects.filter(Q(pk=root_id) | Q(cascade_ledger__root_plan_id=root_id)).values("pk")
 
 
+def _covers(user, organization) -> bool:
+    """Whether ``user``'s plan.view scope holds the whole subtree of ``organization`` (a role over
+    all data, or over their organisation and below with this one under it): the scope filter then
+    adds nothing and is left out of the aggregates. Remembered on the user for the request."""
+    memo = user.__dict__.setdefault("_kexie_dashboard_covers", {})
+    key = _key(organization)
+    if key not in memo:
+        scopes = {role.data_scope for role in user.cached_roles() if CODE in (role.permissions or [])}
+        memo[key] = DataScope.ALL in scopes or (
+            DataScope.ORG_AND_BELOW in scopes and bool(user.organization_id) and OrganizationClosure.objects.filter(
+                ancestor_id=user.organization_id, descendant_id=key).exists())
+    return memo[key]
+
+
+def _scoped(model, user, organization):
+    rows = model.objects.all() if _covers(user, organization) else model.objects.restrict(user, CODE)
+    return rows.filter(organization_id__in=_below(organization))
+
+
 def _snapshots(user, organization, plan=None):
-    rows = TaskSnapshot.objects.restrict(user, CODE).filter(organization_id__in=_below(organization))
+    rows = _scoped(TaskSnapshot, user, organization)
     if plan is not None:
         rows = rows.filter(plan_id__in=_family(root_plan_id(plan)))
     return rows
 
 
 def _tallies(user, organization):
-    return CycleTally.objects.restrict(user, CODE).filter(organization_id__in=_below(organization))
+    return _scoped(CycleTally, user, organization)
 
 
 def _count_columns(prefix: str = "") -> dict:

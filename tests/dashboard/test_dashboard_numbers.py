@@ -13,6 +13,7 @@ from kexie.dashboard.selectors import dashboard_for
 from kexie.tracking.selectors import filing_rates
 from kexie.tracking.services import snapshots_refresh
 from tests.dashboard.conftest import MAY_31
+from tests.personas import make_user
 
 
 def test_the_national_dashboard_counts_every_level_after_the_april_reports(world, reported, cascaded):
@@ -79,3 +80,13 @@ def test_the_tallies_kept_on_the_way_equal_the_tallies_recomputed_from_history(w
                                                     "percent_sum", "expected_reports", "filed_reports",
                                                     "late_reports"))
     assert kept == rebuilt and kept
+
+
+def test_a_viewer_of_the_national_office_alone_counts_only_its_tasks(world, reported):
+    viewer = make_user("national_viewer", world.cast, ["viewer"])  # plan.view over its own organisation only
+    d = dashboard_for(user=viewer, organization=world.cast, today=MAY_31)
+    assert d.counts == ColourCounts(red=2)
+    assert [(r.level, r.counts.total, r.filing_rate) for r in d.by_level] == [("全国", 2, 0.0)]
+    assert [(t.label, t.counts.red) for t in d.trend] == [("2026年4月", 2), ("2026年5月", 2)]
+    # The late list names reporting units: 学会学术部 is a unit of its own, outside this scope.
+    assert d.late == [] and d.late_total == 0
