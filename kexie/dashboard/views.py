@@ -12,7 +12,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 from django.views.decorators.http import require_GET
@@ -86,16 +85,8 @@ def _pager(request, name: str, page: int, total: int) -> dict:
         params = request.GET.copy()
         params[name] = number
         return params.urlencode()
-    return {"number": page, "pages": pages, "total": total,
-            "previous_query": query(page - 1) if page > 1 else "", "next_query": query(page + 1) if page < pages else ""}
-
-
-def _task_path() -> str:
-    """The task page's path without the id (the tracking pages may not be installed yet)."""
-    try:
-        return reverse("tracking:task", args=[0])[:-2]
-    except NoReverseMatch:
-        return "/tracking/tasks/"
+    return {"number": page, "pages": pages, "total": total, "previous_query": query(page - 1) if page > 1 else "",
+            "next_query": query(page + 1) if page < pages else ""}
 
 
 def _chart_data(dashboard) -> dict:
@@ -138,7 +129,7 @@ def home(request):
     parts = {part: tables.table(dashboard, part) for part in tables.PARTS}
     return render(request, "dashboard/home.html", {
         "dashboard": dashboard, "organization": organization, "plan": plan, "form": form, "tables": parts,
-        "charts": _chart_data(dashboard), "query_string": urlencode(query), "task_path": _task_path(),
+        "charts": _chart_data(dashboard), "query_string": urlencode(query),
         "overdue_pager": _pager(request, "overdue_page", overdue_page, dashboard.overdue_total),
         "late_pager": _pager(request, "late_page", late_page, dashboard.late_total),
         # The monthly meeting pack (pack_views) needs the export permission.

@@ -3,7 +3,6 @@ led by a unit of its own: every part is one aggregate over the subtree, never a 
 
 import datetime as dt
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
