@@ -33,26 +33,25 @@ class ColourCountsSerializer(serializers.Serializer):
     total = serializers.IntegerField()
 
 
-class UnitRowSerializer(serializers.Serializer):
+class _ProgressSerializer(serializers.Serializer):
+    counts = ColourCountsSerializer()
+    average_percent = _percent()
+
+
+class UnitRowSerializer(_ProgressSerializer):
     organization_id = serializers.IntegerField(help_text=_("0 for tasks without a lead unit"))
     name = serializers.CharField()
-    counts = ColourCountsSerializer()
-    average_percent = _percent()
 
 
-class LevelRowSerializer(serializers.Serializer):
+class LevelRowSerializer(_ProgressSerializer):
     level = serializers.CharField()
     depth = serializers.IntegerField()
-    counts = ColourCountsSerializer()
-    average_percent = _percent()
     filing_rate = _percent()
 
 
-class TrendPointSerializer(serializers.Serializer):
+class TrendPointSerializer(_ProgressSerializer):
     cycle_id = serializers.IntegerField()
     label = serializers.CharField()
-    counts = ColourCountsSerializer()
-    average_percent = _percent()
     filing_rate = _percent()
 
 
