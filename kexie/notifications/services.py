@@ -101,7 +101,7 @@ def notify(*, recipients, kind: str, title: str, body: str = "", url: str = "", 
     object_id = str(obj.pk) if obj is not None else ""
     with translation.override(settings.LANGUAGE_CODE):
         mail_body = _mail_body(body, url)
-    subject = title[:255]
+    subject = " ".join(title.split())[:255]  # a header: no line breaks
     notified = Notified()
     with transaction.atomic():
         rows = [Notification(recipient=user, kind=kind, title=title[:200], body=body, url=url[:300],
