@@ -22,6 +22,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kexie.core.querysets import ScopedQuerySet
 from kexie.plans.models import ItemStatus
@@ -357,7 +358,7 @@ class NoticeStatus(models.TextChoices):
     REPLIED = "replied", _("Replied")
     CLOSED = "closed", _("Closed")
     # Never stored: an issued notice past its reply deadline is shown as overdue (computed with today).
-    OVERDUE = "overdue", _("Overdue")
+    OVERDUE = "overdue", pgettext_lazy("supervision notice", "Overdue")
 
 
 class SupervisionNotice(models.Model):
