@@ -286,11 +286,14 @@ def overdue(*, user, organization, today=None, plan=None, offset: int = 0, limit
             ) -> list[OverdueRow]:
     """Overdue tasks (past due, not completed) owned in the subtree, the longest overdue first."""
     today = _today(today)
-    rows = (_snapshots(user, organization, plan).filter(overdue=True)
-            .order_by("due", "item_id")
+    order = ("due", "item_id")
+    page = _snapshots(user, organization, plan).filter(overdue=True).order_by(*order).values("item_id")
+    page = page[offset:offset + limit] if limit is not None else page[offset:]
+    # The page is picked on the snapshots alone, then joined to titles and names: the join does
+    # not run over every overdue task of a national subtree.
+    rows = (TaskSnapshot.objects.filter(item_id__in=page).order_by(*order)
             .values("item_id", "plan__title", "item__key", "item__title", "lead_organization__name",
                     "lead_organization__short_name", "due", "percent"))
-    rows = rows[offset:offset + limit] if limit is not None else rows[offset:]
     return [OverdueRow(item_id=row["item_id"], plan=row["plan__title"], key=row["item__key"], task=row["item__title"],
                        lead=row["lead_organization__short_name"] or row["lead_organization__name"] or "",
                        due=row["due"], percent=row["percent"],
