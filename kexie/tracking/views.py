@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kexie.accounts.scope import access_object
+from kexie.notifications.selectors import urging_counts
 from kexie.organizations.models import Organization, OrganizationClosure, OrgStatus
 from kexie.plans.models import TRACKED_KINDS, Assignment, AssignmentRole, Plan, PlanItem, PlanStatus, Target
 from kexie.plans.selectors import target_label
@@ -141,6 +142,9 @@ def _target_rows(item: PlanItem, snapshot) -> list[dict]:
 def _task_context(request, item: PlanItem, *, deferral_form=None) -> dict:
     user = request.user
     assignments = list(Assignment.objects.filter(item=item).select_related("organization").order_by("id"))
+    urged = urging_counts(items=[item])  # "已催办 N 次" next to each responsible unit
+    for assignment in assignments:
+        assignment.urged = urged.get((item.pk, assignment.organization_id), 0)
     snapshot = TaskSnapshot.objects.filter(item=item).first()
     upper = Cascade.objects.filter(child=item).select_related("source__plan__organization").first()
     children = list(Cascade.objects.filter(source=item).select_related("organization", "child")
