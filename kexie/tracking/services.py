@@ -260,6 +260,11 @@ def _key(obj_or_pk) -> int:
     return int(getattr(obj_or_pk, "pk", obj_or_pk))
 
 
+def cascade_ledger_title(source_plan: Plan) -> str:
+    """"<root plan>（下达任务）": a task handed down twice stays under the title of the plan it came from."""
+    return (_("%(plan)s: tasks handed down") % {"plan": tracking_root(source_plan).title})[:300]
+
+
 def _cascade_ledger(*, by, source_plan: Plan, organization: Organization) -> CascadeLedger:
     """The plan of tasks ``source_plan`` hands down to ``organization``, created on first use."""
     ledger = CascadeLedger.objects.filter(organization=organization, source_plan=source_plan).first()
@@ -267,7 +272,7 @@ def _cascade_ledger(*, by, source_plan: Plan, organization: Organization) -> Cas
         return ledger
     plan = Plan.objects.create(
         organization=organization, created_by=by, issuer=source_plan.organization.name[:200],
-        title=(_("%(plan)s: tasks handed down") % {"plan": source_plan.title})[:300],
+        title=cascade_ledger_title(source_plan),
         doc_number=source_plan.doc_number, issued_on=source_plan.issued_on,
         period_start=source_plan.period_start, period_end=source_plan.period_end)
     return CascadeLedger.objects.create(organization=organization, source_plan=source_plan,

@@ -50,6 +50,8 @@ def test_a_province_can_hand_its_cascaded_task_down_again(world, national, casca
     ledger = CascadeLedger.objects.get(plan=to_city.child.plan)
     assert (ledger.source_plan, ledger.root_plan) == (cascaded.jia.plan, national.plan)
     assert to_city.child.targets.get().min_value == Decimal(12)
+    # Named after the plan the task came from, not "…（下达任务）（下达任务）".
+    assert to_city.child.plan.title == "中国科协2026年深化改革重点任务（下达任务）"
 
 
 def test_it_refuses_organisations_that_are_not_below_the_issuer_or_outside_scope(world, national, cascaded):
