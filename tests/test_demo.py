@@ -211,3 +211,12 @@ def test_the_national_meeting_pack_of_the_demo_tells_the_story(demo_output):
     assert "截至2026年7月10日" in text and "呈现“上热下冷”态势" in text
     assert "（一）加强青少年科技教育（新郑市科协牵头）" in text
     assert text.rstrip().endswith("中国科学技术协会\n2026年7月15日")
+
+
+def test_the_henan_plan_is_aligned_to_the_national_key_tasks(demo_output):
+    from kexie.plans.models import ItemAlignment, PlanAlignment
+
+    alignment = PlanAlignment.objects.get(plan__organization__name="河南省科学技术协会")
+    assert alignment.upper_plan.organization.name == "中国科学技术协会"
+    suggested = ItemAlignment.objects.filter(alignment=alignment, suggestions__isnull=False).distinct()
+    assert suggested.count() >= 10

@@ -20,7 +20,7 @@ from kexie.organizations.models import Organization
 from kexie.organizations.services import organization_create
 
 from .data import ACCOUNTS, DEMO_PASSWORD, NATIONAL, DemoAccount, Node
-from .plans import ensure_demo_plans
+from .plans import ensure_demo_alignment, ensure_demo_plans
 from .tracking import ensure_demo_tracking
 
 # Central-level bodies carry 100000 in the region part of their credit code.
@@ -105,6 +105,8 @@ def load_demo() -> DemoResult:
         # The plan documents last: their clerks and the departments they name must exist.
         result.plans_created = ensure_demo_plans(organization_at=_organization_at,
                                                  user_named=lambda username: User.objects.get(username=username))
+        ensure_demo_alignment(organization_at=_organization_at,
+                              user_named=lambda username: User.objects.get(username=username))
         # Then a few months of reporting on the national plan.
         result.tracking_created = ensure_demo_tracking(
             organization_at=_organization_at, user_named=lambda username: User.objects.get(username=username))

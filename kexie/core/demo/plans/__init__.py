@@ -111,3 +111,19 @@ def ensure_demo_plans(*, organization_at, user_named) -> int:
         import_demo_plan(demo, user=user_named(demo.username), organization=organization)
         created += 1
     return created
+
+
+def ensure_demo_alignment(*, organization_at, user_named) -> bool:
+    """Align the Henan plan to the national key tasks (对标), as the provincial clerk would after
+    importing it, unless it is aligned already; True when done."""
+    from kexie.plans.alignment import alignment_start
+    from kexie.plans.models import Plan, PlanAlignment
+
+    national, henan = DEMO_PLANS[0], DEMO_PLANS[1]
+    upper = Plan.objects.filter(organization=organization_at(national.org_path),
+                                source_name=national.source_name).first()
+    lower = Plan.objects.filter(organization=organization_at(henan.org_path), source_name=henan.source_name).first()
+    if upper is None or lower is None or PlanAlignment.objects.filter(plan=lower).exists():
+        return False
+    alignment_start(by=user_named(henan.username), plan=lower, upper_plan=upper)
+    return True
