@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "kexie.accounts",
     "kexie.plans",
     "kexie.tracking",
+    "kexie.societies",
     "kexie.notifications",
     "kexie.dashboard",
     "kexie.bench",

@@ -59,5 +59,5 @@ def test_editing_a_built_in_role_keeps_its_code_and_audits_the_permission_change
     assert role.code == "viewer" and role.admin_kind == ""
     assert role.permissions == ["org.export", "org.view"]
     row = AuditLog.objects.get(action="permission", object_type="accounts.role")
-    assert row.old_values == {"permissions": ["org.view", "plan.view"]}
+    assert row.old_values == {"permissions": ["org.view", "plan.view", "society.view"]}
     assert row.new_values == {"permissions": ["org.export", "org.view"]}

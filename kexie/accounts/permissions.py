@@ -25,6 +25,13 @@ PERMISSIONS: dict[str, str] = {
     "report.review": _("Review progress reports and sign off completion"),
     "supervise.manage": _("Cascade tasks and set reporting cycles"),
     "deferral.approve": _("Decide deferral requests"),
+    # societies: registry, annual reports, evaluation
+    "society.view": _("View the society registry"),
+    "society.manage": _("Maintain society records"),
+    "annual_report.submit": _("Fill in and submit a society's annual report and self-score"),
+    "annual_report.review": _("Review societies' annual reports"),
+    "evaluation.manage": _("Manage rubrics, rankings, selection rounds and four-batch decisions"),
+    "evaluation.score": _("Score societies as a reviewer or expert"),
     # people
     "user.view": _("View users"),
     "user.manage": _("Manage users"),

@@ -5,8 +5,10 @@ from .permissions import ADMIN_CODES, AdminKind
 
 _PLAN_CODES = ["plan.view", "plan.import", "plan.change", "plan.export", "report.submit", "report.review",
                "supervise.manage", "deferral.approve"]
+_SOCIETY_OFFICE_CODES = ["society.view", "society.manage", "annual_report.review", "evaluation.manage",
+                         "evaluation.score"]
 _CLERK_CODES = ["org.view", "org.add", "org.change", "org.move", "org.deactivate", "org.import", "org.export",
-                "user.view", *_PLAN_CODES]
+                "user.view", *_PLAN_CODES, *_SOCIETY_OFFICE_CODES]
 
 BUILTIN_ROLES = [
     # code, name (Chinese, shown to users), scope, admin kind, codes
@@ -18,8 +20,11 @@ BUILTIN_ROLES = [
     ("city_clerk", "市级科协工作人员", DataScope.ORG_AND_BELOW, AdminKind.NONE, _CLERK_CODES),
     ("county_clerk", "县级科协工作人员", DataScope.ORG_AND_BELOW, AdminKind.NONE, _CLERK_CODES),
     ("society_secretary", "学会秘书处工作人员", DataScope.ORG_AND_BELOW, AdminKind.NONE,
-     ["org.view", "org.change", "org.add", "org.export", "user.view", *_PLAN_CODES]),
-    ("viewer", "只读用户", DataScope.ORG, AdminKind.NONE, ["org.view", "plan.view"]),
+     ["org.view", "org.change", "org.add", "org.export", "user.view", *_PLAN_CODES, "society.view",
+      "society.manage", "annual_report.submit"]),
+    ("viewer", "只读用户", DataScope.ORG, AdminKind.NONE, ["org.view", "plan.view", "society.view"]),
+    # An expert of a review panel (评审专家): sees the registry and scores what is assigned to them.
+    ("evaluation_expert", "评审专家", DataScope.ORG_AND_BELOW, AdminKind.NONE, ["society.view", "evaluation.score"]),
     ("system_admin", "系统管理员", DataScope.ALL, AdminKind.SYSTEM, sorted(ADMIN_CODES[AdminKind.SYSTEM])),
     ("security_admin", "安全管理员", DataScope.ALL, AdminKind.SECURITY, sorted(ADMIN_CODES[AdminKind.SECURITY])),
     ("audit_admin", "审计管理员", DataScope.ALL, AdminKind.AUDIT, sorted(ADMIN_CODES[AdminKind.AUDIT])),

@@ -15,7 +15,7 @@ from .models import DataScope
 _NOTHING = Q(pk__in=[])
 
 
-def scope_q(user, action: str, *, org_field: str, owner_field: str) -> Q | None:
+def scope_q(user, action: str, *, org_field: str, owner_field: str | None) -> Q | None:
     """The filter for ``action`` over the union of the user's roles, or None for no access."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
@@ -32,7 +32,7 @@ def scope_q(user, action: str, *, org_field: str, owner_field: str) -> Q | None:
         elif scope == DataScope.ORG_AND_BELOW and user.organization_id:
             below = OrganizationClosure.objects.filter(ancestor_id=user.organization_id).values("descendant_id")
             q |= Q(**{f"{org_field}__in": below})
-        elif scope == DataScope.SELF:
+        elif scope == DataScope.SELF and owner_field:  # rows with no owner are nobody's "own records"
             q |= Q(**{owner_field: user.pk})
         elif scope == DataScope.CUSTOM:
             q |= Q(**{f"{org_field}__in": _custom_ids(role)})
