@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "kexie.plans",
     "kexie.tracking",
     "kexie.societies",
+    "kexie.evaluation",
+    "kexie.selection",
     "kexie.notifications",
     "kexie.dashboard",
     "kexie.bench",
