@@ -376,6 +376,10 @@ def run_suite(*, only=(), quick: bool = False, log=print) -> dict:
         result["title"] = bench.title
         result["seconds"] = round(time.perf_counter() - started, 1)
         results[bench.name] = result
+        hot, base = result.get("hot") or {}, result.get("baseline") or {}
+        log(f"  {result['status']} in {result['seconds']} s: p50 {hot.get('p50_ms')} ms, p95 {hot.get('p95_ms')} ms;"
+            f" baseline p95 {base.get('p95_ms')} ms; ratio p95 {result.get('ratio_p95')}; met {result.get('met')}"
+            + (f"; {result['reason']}" if result.get("reason") else ""))
     return {"machine": machine(), "quick": quick, "results": results, "table": table(results)}
 
 
