@@ -16,6 +16,7 @@ urlpatterns = [
     path("notifications/", include("kexie.notifications.urls")),
     path("tracking/", include("kexie.tracking.urls")),
     path("supervision/", include("kexie.tracking.urls_supervision")),
+    path("societies/", include("kexie.societies.urls")),
     path("api/", include("kexie.api.urls")),
 ]
 

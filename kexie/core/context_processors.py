@@ -16,6 +16,8 @@ MENU = [
     (pgettext_lazy("menu", "Review"), "tracking:reviews", "report.review"),
     (pgettext_lazy("menu", "Deferrals"), "tracking:deferrals", "plan.view"),
     (_("Supervision"), "supervision:list", "plan.view"),
+    (_("Societies"), "societies:list", "society.view"),
+    (_("My annual reports"), "societies:my_reports", "annual_report.submit"),
     (_("Users"), "accounts:user_list", "user.view"),
     (_("Roles"), "accounts:role_list", "role.manage"),
     (_("Security policy"), "accounts:security_policy", "security.manage"),

@@ -240,28 +240,34 @@ class AnnualReport(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     status = models.CharField(_("status"), max_length=12, choices=AnnualReportStatus.choices,
                               default=AnnualReportStatus.DRAFT, db_index=True)
+    # Report values may be left empty (NULL) in a draft; submitting needs every one of them.
     # Activities (业务工作)
-    academic_events = models.PositiveIntegerField(_("academic events held"), default=0)
-    academic_participants = models.PositiveIntegerField(_("academic event participants"), default=0)
-    popsci_events = models.PositiveIntegerField(_("popular-science activities"), default=0)
-    popsci_audience = models.PositiveIntegerField(_("popular-science audience"), default=0)
-    consulting_projects = models.PositiveIntegerField(_("consulting projects"), default=0)
-    policy_proposals = models.PositiveIntegerField(_("policy proposals submitted"), default=0)
-    proposals_adopted = models.PositiveIntegerField(_("policy proposals adopted"), default=0)
-    awards = models.PositiveIntegerField(_("awards given or won"), default=0)
-    journals_published = models.PositiveIntegerField(_("journals published"), default=0)
-    standards_drafted = models.PositiveIntegerField(_("group standards drafted"), default=0)
+    academic_events = models.PositiveIntegerField(_("academic events held"), default=0, null=True, blank=True)
+    academic_participants = models.PositiveIntegerField(_("academic event participants"), default=0,
+                                                        null=True, blank=True)
+    popsci_events = models.PositiveIntegerField(_("popular-science activities"), default=0, null=True, blank=True)
+    popsci_audience = models.PositiveIntegerField(_("popular-science audience"), default=0, null=True, blank=True)
+    consulting_projects = models.PositiveIntegerField(_("consulting projects"), default=0, null=True, blank=True)
+    policy_proposals = models.PositiveIntegerField(_("policy proposals submitted"), default=0, null=True, blank=True)
+    proposals_adopted = models.PositiveIntegerField(_("policy proposals adopted"), default=0, null=True, blank=True)
+    awards = models.PositiveIntegerField(_("awards given or won"), default=0, null=True, blank=True)
+    journals_published = models.PositiveIntegerField(_("journals published"), default=0, null=True, blank=True)
+    standards_drafted = models.PositiveIntegerField(_("group standards drafted"), default=0, null=True, blank=True)
     # Members
-    individual_members = models.PositiveIntegerField(_("individual members"), default=0)
-    group_members = models.PositiveIntegerField(_("group members"), default=0)
-    new_members = models.PositiveIntegerField(_("new members this year"), default=0)
+    individual_members = models.PositiveIntegerField(_("individual members"), default=0, null=True, blank=True)
+    group_members = models.PositiveIntegerField(_("group members"), default=0, null=True, blank=True)
+    new_members = models.PositiveIntegerField(_("new members this year"), default=0, null=True, blank=True)
     # Finances, in 10,000 yuan (万元)
-    income = models.DecimalField(_("income (10,000 yuan)"), max_digits=12, decimal_places=2, default=0)
-    expenditure = models.DecimalField(_("expenditure (10,000 yuan)"), max_digits=12, decimal_places=2, default=0)
+    income = models.DecimalField(_("income (10,000 yuan)"), max_digits=12, decimal_places=2, default=0,
+                                 null=True, blank=True)
+    expenditure = models.DecimalField(_("expenditure (10,000 yuan)"), max_digits=12, decimal_places=2, default=0,
+                                      null=True, blank=True)
     # Governance meetings (内部治理)
-    council_meetings = models.PositiveSmallIntegerField(_("council meetings"), default=0)
-    standing_council_meetings = models.PositiveSmallIntegerField(_("standing council meetings"), default=0)
-    supervisory_meetings = models.PositiveSmallIntegerField(_("supervisory board meetings"), default=0)
+    council_meetings = models.PositiveSmallIntegerField(_("council meetings"), default=0, null=True, blank=True)
+    standing_council_meetings = models.PositiveSmallIntegerField(_("standing council meetings"), default=0,
+                                                                 null=True, blank=True)
+    supervisory_meetings = models.PositiveSmallIntegerField(_("supervisory board meetings"), default=0,
+                                                            null=True, blank=True)
     narrative = models.TextField(_("summary of the year's work"), blank=True)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="+")
