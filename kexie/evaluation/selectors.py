@@ -1,0 +1,118 @@
+"""Reads of society evaluation: a stored rubric as a :class:`kexie.rubric.Rubric`, breakdown tables
+for the pages, the leaderboard by peer group."""
+
+from decimal import Decimal
+
+from django.db.models import Q
+
+from kexie import rubric as rb
+from kexie.societies.models import Discipline
+
+from .models import Evaluation, EvaluationStatus, Indicator, IndicatorScore, Leaderboard, Rubric
+
+
+def grades_of(rubric: Rubric) -> tuple[rb.Grade, ...]:
+    return tuple(rb.Grade(g["label"], Decimal(str(g["minimum"]))) for g in rubric.grade_thresholds)
+
+
+def to_rubric(rubric: Rubric) -> rb.Rubric:
+    """The stored rubric as the scoring package's rubric. Two queries."""
+    dimensions = list(rubric.dimensions.all())
+    indicators: dict[int, list[rb.Indicator]] = {d.pk: [] for d in dimensions}
+    for i in Indicator.objects.filter(rubric=rubric).order_by("position", "id"):
+        indicators[i.dimension_id].append(rb.Indicator(
+            code=i.code, name=i.name, rule=i.rule, max_points=i.max_points, source=i.source, params=i.params or {},
+            evidence_required=i.evidence_required))
+    return rb.Rubric(dimensions=tuple(rb.Dimension(d.code, d.name, d.weight, tuple(indicators[d.pk]))
+                                      for d in dimensions), grades=grades_of(rubric))
+
+
+def compact(breakdown: rb.Breakdown) -> dict:
+    """A breakdown as stored on an evaluation: numbers per indicator and dimension code (names and
+    maxima are the rubric's, which is frozen)."""
+    return {
+        "indicators": {i.code: {"raw": i.raw if not isinstance(i.raw, Decimal) else str(i.raw),
+                                "points": str(i.points), "contribution": str(i.contribution),
+                                "overridden": i.overridden} for i in breakdown.indicators},
+        "dimensions": {d.code: {"points": str(d.points), "subtotal": str(d.subtotal)} for d in breakdown.dimensions},
+        "total": str(breakdown.total),
+    }
+
+
+def evaluations_for(user, code: str = "society.view"):
+    return (Evaluation.objects.restrict(user, code)
+            .select_related("rubric", "society__organization").order_by("-year", "society__organization__name"))
+
+
+def current_total(evaluation: Evaluation) -> Decimal:
+    """The score that stands now: final, else the reviewer's, else the self-score."""
+    for value in (evaluation.final_total, evaluation.reviewer_total):
+        if value is not None:
+            return value
+    return evaluation.self_total
+
+
+def breakdown_table(evaluation: Evaluation) -> list[dict]:
+    """The evaluation page's table: per dimension its indicators with the fact read, the self
+    points, the reviewer's points and comment, the final points and the contribution."""
+    own = (evaluation.self_breakdown or {}).get("indicators", {})
+    final = (evaluation.final_breakdown or {}).get("indicators", {})
+    own_dims = (evaluation.self_breakdown or {}).get("dimensions", {})
+    final_dims = (evaluation.final_breakdown or {}).get("dimensions", {})
+    entered = {s.indicator_id: s for s in IndicatorScore.objects.filter(evaluation=evaluation)}
+    table = []
+    for dimension in evaluation.rubric.dimensions.prefetch_related("indicators"):
+        rows = []
+        for indicator in dimension.indicators.all():
+            score = entered.get(indicator.pk)
+            mine, theirs = own.get(indicator.code, {}), final.get(indicator.code, {})
+            rows.append({"indicator": indicator, "raw": mine.get("raw"), "self_points": mine.get("points"),
+                         "reviewer_points": score.reviewer_points if score else None,
+                         "comment": score.reviewer_comment if score else "",
+                         "evidence": score if score and score.evidence else None,
+                         "points": theirs.get("points"), "contribution": theirs.get("contribution")})
+        table.append({"dimension": dimension, "rows": rows,
+                      "self_subtotal": own_dims.get(dimension.code, {}).get("subtotal"),
+                      "subtotal": final_dims.get(dimension.code, {}).get("subtotal")})
+    return table
+
+
+def next_grade(evaluation: Evaluation) -> dict | None:
+    """{"points": gap, "grade": label} to the next grade up from the standing score, None at the top."""
+    gap = rb.points_to_next_grade(current_total(evaluation), grades_of(evaluation.rubric))
+    return None if gap is None else {"points": gap[0], "grade": gap[1]}
+
+
+def leaderboards_for(user):
+    """Published leaderboards: a publication (公布) is readable by every holder of society.view;
+    none for anyone else."""
+    if not (user and user.is_authenticated and user.has_code("society.view")):
+        return Leaderboard.objects.none()
+    return Leaderboard.objects.select_related("rubric", "rubric__organization")
+
+
+def discipline_label(value: str) -> str:
+    return str(dict(Discipline.choices).get(value, value))
+
+
+def peer_group_label(group: str) -> str:
+    """"engineering:500–1999" as "工科 · 500–1999"."""
+    discipline, _, band = group.partition(":")
+    return f"{discipline_label(discipline)} · {band}" if band else group
+
+
+def leaderboard_groups(board: Leaderboard) -> list[dict]:
+    """The published rows by peer group, each group in its own rank order."""
+    groups: dict[str, list[dict]] = {}
+    for row in board.rows:
+        groups.setdefault(row["peer_group"], []).append(row)
+    return [{"key": key, "label": peer_group_label(key),
+             "rows": sorted(rows, key=lambda r: (r["peer_rank"], r["name"], r["society"]))}
+            for key, rows in sorted(groups.items())]
+
+
+def awaiting_review(user):
+    """Submitted or reviewed evaluations the user may score."""
+    return (Evaluation.objects.restrict(user, "evaluation.score")
+            .filter(Q(status=EvaluationStatus.SUBMITTED) | Q(status=EvaluationStatus.REVIEWED))
+            .select_related("rubric", "society__organization"))
