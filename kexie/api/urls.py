@@ -5,6 +5,7 @@ from rest_framework.routers import SimpleRouter
 from kexie.dashboard import api as dashboard_api
 from kexie.notifications import api as notifications_api
 from kexie.plans import alignment_api
+from kexie.selection import api as selection_api
 from kexie.societies import api as societies_api
 from kexie.tracking import api as tracking_api
 from kexie.tracking import api_supervision
@@ -30,6 +31,8 @@ router.register("task-snapshots", tracking_api.SnapshotViewSet, basename="tasksn
 router.register("deferral-requests", tracking_api.DeferralViewSet, basename="deferralrequest")
 router.register("supervision-notices", api_supervision.NoticeViewSet, basename="supervisionnotice")
 router.register("instructions", api_supervision.InstructionViewSet, basename="instruction")
+router.register("selection-rounds", selection_api.SelectionRoundViewSet, basename="selectionround")
+router.register("society-flags", selection_api.SocietyFlagViewSet, basename="societyflag")
 router.register("societies", societies_api.SocietyViewSet, basename="society")
 router.register("annual-reports", societies_api.AnnualReportViewSet, basename="annualreport")
 
