@@ -342,16 +342,20 @@ def _apply_values(report: AnnualReport, values: dict) -> None:
     unknown = set(values) - set(REPORT_VALUE_FIELDS)
     if unknown:
         raise ValueError(f"not report fields: {sorted(unknown)}")
+    errors = {}
     for field, value in values.items():
         if field == "narrative":
-            value = (value or "").strip()
-        setattr(report, field, value)
-    errors = {}
-    for field in REPORT_FIELDS:
-        value = getattr(report, field)
+            setattr(report, field, (value or "").strip())
+            continue
+        label = AnnualReport._meta.get_field(field).verbose_name
+        try:
+            value = AnnualReport._meta.get_field(field).to_python(value if value != "" else None)
+        except ValidationError:
+            errors[field] = _("“%(field)s” must be a number.") % {"field": label}
+            continue
         if value is not None and value < 0:
-            errors[field] = _("“%(field)s” cannot be negative.") % {
-                "field": AnnualReport._meta.get_field(field).verbose_name}
+            errors[field] = _("“%(field)s” cannot be negative.") % {"field": label}
+        setattr(report, field, value)
     if errors:
         raise ValidationError(errors)
     report.full_clean(exclude=["society", "round", "submitted_by", "reviewed_by"], validate_constraints=False)
