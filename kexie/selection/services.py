@@ -499,5 +499,5 @@ def flag_decide(*, by, flag: SocietyFlag, action: str, note: str, deadline: dt.d
     if dissolve and flag.society.organization.status != OrgStatus.DISSOLVED:
         organization = access_object(Organization, by, "evaluation.manage", pk=flag.society.organization_id)
         organization_set_status(by=by, organization=organization, status=OrgStatus.DISSOLVED,
-                                reason=_("Four-batch decision: wind up. %(note)s") % {"note": note})
+                                reason=(_("Four-batch decision: wind up. %(note)s") % {"note": note})[:300])
     return decision
