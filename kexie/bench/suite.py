@@ -19,6 +19,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from .evaluation import bench_evaluation
 from .harness import compare, peak_memory_mb
 from .scales import TODAY
 
@@ -353,6 +354,7 @@ BENCHMARKS = [
     Benchmark("export", "5. Excel export of the whole ledger vs bare openpyxl writer", bench_export),
     Benchmark("report", "6. Submit + accept a report vs bare insert", bench_report),
     Benchmark("http", "7. HTTP under 8 clients (gunicorn, wrk) vs minimal JSON view", bench_http),
+    Benchmark("evaluation", "8. Evaluate and rank 10,000 societies vs scoring them in memory", bench_evaluation),
 ]
 
 

@@ -16,7 +16,7 @@ Who does what:
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,6 +40,7 @@ from .models import (
     Rubric,
     RubricStatus,
 )
+from .bulk import bulk_set
 from .selectors import compact, grades_of, to_rubric
 
 KNOWN_SOURCES = {f"report.{name}" for name in REPORT_FIELDS} | {f"registry.{name}" for name in REGISTRY_FIELDS}
@@ -351,8 +352,9 @@ def evaluate_all(*, by, rubric: Rubric, year: int | None = None) -> int:
 
     Creates the evaluations that do not exist yet (self-scoring) and recomputes the scores of
     those not yet final from the societies' facts, their judged claims and the reviewers' points.
-    The number of queries does not depend on the number of societies (bulk writes go in batches
-    of a few thousand rows). Returns how many evaluations were computed.
+    The number of queries does not depend on the number of societies (on PostgreSQL every bulk
+    write is one statement; elsewhere it goes in batches of a few thousand rows). Returns how
+    many evaluations were computed.
     """
     rubric = _frozen(by, rubric)
     year = year or rubric.year
@@ -379,9 +381,8 @@ def evaluate_all(*, by, rubric: Rubric, year: int | None = None) -> int:
             updated.append(evaluation)
         else:
             created.append(evaluation)
-    Evaluation.objects.bulk_create(created, batch_size=BULK_BATCH)
-    Evaluation.objects.bulk_update(updated, ["self_total", "reviewer_total", "self_breakdown", "final_breakdown"],
-                                   batch_size=BULK_BATCH)
+    Evaluation.objects.bulk_create(created, batch_size=None if connection.vendor == "postgresql" else BULK_BATCH)
+    bulk_set(Evaluation, updated, ["self_total", "reviewer_total", "self_breakdown", "final_breakdown"])
     audit_record(action="evaluate", by=by, obj=rubric, new={"year": year, "created": len(created),
                                                              "recomputed": len(updated)})
     return len(created) + len(updated)
@@ -576,8 +577,8 @@ def evaluations_finalise(*, by, rubric: Rubric, year: int | None = None) -> int:
             pk=row["pk"], final_total=entry.total, grade=rb.grade_for(entry.total, grades), rank=overall[entry.key],
             peer_group=peer[entry.key][0], peer_rank=peer[entry.key][1], previous_rank=previous.get(entry.key),
             status=EvaluationStatus.FINAL, finalised_at=now))
-    Evaluation.objects.bulk_update(finals, ["final_total", "grade", "rank", "peer_group", "peer_rank",
-                                            "previous_rank", "status", "finalised_at"], batch_size=BULK_BATCH)
+    bulk_set(Evaluation, finals, ["final_total", "grade", "rank", "peer_group", "peer_rank", "previous_rank", "status",
+                                  "finalised_at"])
     audit_record(action="finalise", by=by, obj=rubric, new={"year": year, "evaluations": len(finals)})
     return len(finals)
 
