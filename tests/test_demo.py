@@ -176,7 +176,7 @@ def test_it_files_and_reviews_reports_over_past_cycles_through_the_services(demo
     assert reports.filter(late=True).count() == 1
     # One audit row per filing, acceptance and return.
     assert AuditLog.objects.filter(action="submit", object_type="tracking.progressreport").count() == reports.count()
-    assert AuditLog.objects.filter(action="return").count() == 1
+    assert AuditLog.objects.filter(action="return", object_type="tracking.progressreport").count() == 1
 
 
 def test_the_demo_has_tasks_of_every_colour_one_overdue_and_one_completed(demo_output):
@@ -220,3 +220,26 @@ def test_the_henan_plan_is_aligned_to_the_national_key_tasks(demo_output):
     assert alignment.upper_plan.organization.name == "中国科学技术协会"
     suggested = ItemAlignment.objects.filter(alignment=alignment, suggestions__isnull=False).distinct()
     assert suggested.count() >= 10
+
+
+def test_the_society_registry_has_thirty_societies_three_years_and_the_four_batch_facts(demo_output):
+    from kexie.core.demo.societies import DRAFT_2025, NO_ACTIVITY, TERM_OVERDUE, ZOMBIE
+    from kexie.societies.models import AnnualReport, SocietyProfile
+    from kexie.societies.selectors import facts_for, terms_overdue
+
+    assert SocietyProfile.objects.count() == 30
+    assert len(set(SocietyProfile.objects.values_list("discipline", flat=True))) == 5
+    assert set(AnnualReport.objects.values_list("year", flat=True)) == {2023, 2024, 2025}
+    clerk = User.objects.get(username="national_clerk")
+    assert [s.organization.name for s in terms_overdue(clerk, DEMO_TODAY)] == [TERM_OVERDUE]
+    facts = {SocietyProfile.objects.get(pk=pk).organization.name: f
+             for pk, f in facts_for(SocietyProfile.objects.all(), 2025).items()}
+    assert facts[NO_ACTIVITY]["report.academic_events"] == 0
+    assert facts[ZOMBIE]["report.academic_events"] is None
+    zombie = SocietyProfile.objects.get(organization__name=ZOMBIE)
+    assert zombie.reachable is False and max(zombie.inspections.values_list("year", flat=True)) == 2023
+    assert not zombie.annual_reports.filter(year__gte=2024).exists()
+    secretary = User.objects.get(username="society_secretary")
+    mine = SocietyProfile.objects.restrict(secretary, "society.view")
+    assert [p.organization.name for p in mine] == [DRAFT_2025]
+    assert AnnualReport.objects.get(society__organization__name=DRAFT_2025, year=2025).status == "draft"

@@ -21,6 +21,7 @@ from kexie.organizations.services import organization_create
 
 from .data import ACCOUNTS, DEMO_PASSWORD, NATIONAL, DemoAccount, Node
 from .plans import ensure_demo_alignment, ensure_demo_plans
+from .societies import ensure_demo_societies
 from .tracking import ensure_demo_tracking
 
 # Central-level bodies carry 100000 in the region part of their credit code.
@@ -33,6 +34,7 @@ class DemoResult:
     users_created: int = 0
     plans_created: int = 0
     tracking_created: bool = False
+    societies_created: int = 0
     accounts: list[tuple[DemoAccount, User]] = field(default_factory=list)
 
 
@@ -109,5 +111,8 @@ def load_demo() -> DemoResult:
                               user_named=lambda username: User.objects.get(username=username))
         # Then a few months of reporting on the national plan.
         result.tracking_created = ensure_demo_tracking(
+            organization_at=_organization_at, user_named=lambda username: User.objects.get(username=username))
+        # The society registry and three years of annual reports.
+        result.societies_created = ensure_demo_societies(
             organization_at=_organization_at, user_named=lambda username: User.objects.get(username=username))
     return result

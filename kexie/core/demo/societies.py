@@ -1,0 +1,210 @@
+"""The society registry in the demo: 30 societies and three years (2023–2025) of annual reports.
+
+The six societies of the organisation tree (中国电子学会 and the others) get a profile, and 24
+more national societies are added under 中国科协, spread over the five discipline groups and
+over sizes from a few hundred to tens of thousands of members. The registry (profiles, council
+terms, journals, annual inspections, reachability) and the report rounds go through the society
+services as the national reform office would enter them; the accepted reports of past years are
+loaded in bulk, as historical records. The 2025 round is still open: most reports are accepted,
+a few wait for review, one was returned, and 中国电子学会's (the demo secretary's) is a draft.
+
+Some societies are given the facts the four-batch rules look for: one whose council term ran out
+in 2024 without re-election, one that reported no activity in 2025, one with neither report nor
+annual inspection in 2024 and 2025 that cannot be reached, and one that is dormant.
+
+Idempotent: when 中国电子学会 already has a profile nothing is done.
+"""
+
+import datetime as dt
+import random
+from decimal import Decimal
+
+from django.utils import timezone
+
+from kexie.organizations.models import Organization
+
+_CAST = ("中国科学技术协会",)
+YEARS = (2023, 2024, 2025)
+
+# name, discipline, individual members; the first six exist in the organisation tree already.
+SOCIETIES = [
+    ("中国电子学会", "engineering", 98000, _CAST),
+    ("中国农学会", "agriculture", 46000, _CAST),
+    ("中国药学会", "medicine", 120000, _CAST),
+    ("河南省农学会", "agriculture", 3200, _CAST + ("河南省科学技术协会",)),
+    ("浙江省电子学会", "engineering", 2600, _CAST + ("浙江省科学技术协会",)),
+    ("四川省药学会", "medicine", 5400, _CAST + ("四川省科学技术协会",)),
+    ("中国数学会", "science", 16000, None),
+    ("中国物理学会", "science", 48000, None),
+    ("中国化学会", "science", 150000, None),
+    ("中国天文学会", "science", 3100, None),
+    ("中国地理学会", "science", 25000, None),
+    ("中国气象学会", "science", 22000, None),
+    ("中国植物学会", "science", 12000, None),
+    ("中国动物学会", "science", 10500, None),
+    ("中国机械工程学会", "engineering", 180000, None),
+    ("中国计算机学会", "engineering", 80000, None),
+    ("中国自动化学会", "engineering", 60000, None),
+    ("中国土木工程学会", "engineering", 70000, None),
+    ("中国汽车工程学会", "engineering", 45000, None),
+    ("中国通信学会", "engineering", 62000, None),
+    ("中国林学会", "agriculture", 90000, None),
+    ("中国水产学会", "agriculture", 14000, None),
+    ("中国畜牧兽医学会", "agriculture", 52000, None),
+    ("中国植物保护学会", "agriculture", 26000, None),
+    ("中华护理学会", "medicine", 400, None),
+    ("中华中医药学会", "medicine", 135000, None),
+    ("中华预防医学会", "medicine", 88000, None),
+    ("中国科学技术史学会", "interdisciplinary", 1500, None),
+    ("中国系统工程学会", "interdisciplinary", 6800, None),
+    ("中国灾害防御协会", "interdisciplinary", 350, None),
+]
+TERM_OVERDUE = "中国天文学会"       # council term ran out on 2024-06-30, no new term
+NO_ACTIVITY = "中国水产学会"        # its accepted 2025 report has no activity at all
+ZOMBIE = "中国灾害防御协会"          # no report nor inspection in 2024 and 2025, unreachable
+DORMANT = "中国科学技术史学会"       # the organisation is dormant
+RETURNED_2025 = "中国植物学会"
+SUBMITTED_2025 = ("中国计算机学会", "中国林学会", "中华预防医学会")
+DRAFT_2025 = "中国电子学会"
+POSTS = ("理事长", "副理事长", "副理事长", "秘书长")
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
+GIVEN = "建国志明海燕晓东立新文华振宇秀英国平红梅永强玉兰德胜"
+
+
+def _person(rng: random.Random) -> str:
+    return rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN)
+
+
+def _report_values(rng: random.Random, members: int, year: int, *, idle: bool = False) -> dict:
+    scale = max(members / 10000, 0.05) * (1 + (year - 2023) * 0.08)
+    events = 0 if idle else max(1, round(rng.uniform(4, 12) * scale ** 0.5))
+    income = Decimal(round(rng.uniform(60, 140) * scale ** 0.6, 2)).quantize(Decimal("0.01"))
+    return {
+        "academic_events": events,
+        "academic_participants": events * rng.randint(80, 400),
+        "popsci_events": 0 if idle else rng.randint(1, 30),
+        "popsci_audience": 0 if idle else rng.randint(2000, 200000),
+        "consulting_projects": 0 if idle else rng.randint(0, 12),
+        "policy_proposals": 0 if idle else rng.randint(0, 8),
+        "proposals_adopted": 0 if idle else rng.randint(0, 3),
+        "awards": rng.randint(0, 6),
+        "journals_published": rng.randint(0, 4),
+        "standards_drafted": 0 if idle else rng.randint(0, 10),
+        "individual_members": round(members * (0.96 + (year - 2023) * 0.02)),
+        "group_members": max(5, members // rng.randint(300, 900)),
+        "new_members": round(members * rng.uniform(0.01, 0.08)),
+        "income": income,
+        "expenditure": (income * Decimal(str(rng.uniform(0.8, 1.05)))).quantize(Decimal("0.01")),
+        "council_meetings": 1 if not idle else 0,
+        "standing_council_meetings": rng.randint(1, 4) if not idle else 0,
+        "supervisory_meetings": rng.randint(1, 3) if not idle else 0,
+        "narrative": f"{year}年度，学会围绕学术交流、科学普及和决策咨询开展工作。" if not idle
+        else f"{year}年度未开展业务活动。",
+    }
+
+
+def _organization(name, path, organization_at, clerk) -> Organization:
+    from kexie.societies.services import society_create
+
+    from .loader import NATIONAL_REGION, demo_credit_code
+
+    if path is not None:
+        return organization_at(path + (name,))
+    cast = organization_at(_CAST)
+    existing = Organization.objects.filter(parent=cast, name=name).first()
+    if existing is not None:
+        return existing
+    return society_create(by=clerk, parent=cast, name=name, kind="national_society", organization_fields={
+        "credit_code": demo_credit_code(name=name, registration="51", region=NATIONAL_REGION)},
+        profile={"discipline": "science"}).organization
+
+
+def ensure_demo_societies(*, organization_at, user_named) -> int:
+    """Build the society registry and reports unless 中国电子学会 has a profile; the number built."""
+    from kexie.organizations.services import organization_set_status
+    from kexie.societies import services
+    from kexie.societies.models import AnnualReport, AnnualReportStatus, SocietyProfile
+
+    if SocietyProfile.objects.filter(organization=organization_at(_CAST + (DRAFT_2025,))).exists():
+        return 0
+    rng = random.Random(2026)
+    clerk, secretary = user_named("national_clerk"), user_named("society_secretary")
+    cast = organization_at(_CAST)
+    rounds = {}
+    for year in YEARS:
+        rounds[(cast.pk, year)] = services.report_year_open(by=clerk, organization=cast, year=year,
+                                                            due_on=dt.date(year + 1, 3, 31))
+    profiles = {}
+    for name, discipline, members, path in SOCIETIES:
+        organization = _organization(name, path, organization_at, clerk)
+        supervisor = organization.parent
+        profiles[name] = services.profile_save(by=clerk, organization=organization, data={
+            "discipline": discipline, "supervising_body": supervisor, "legal_status": "registered",
+            "registered_on": dt.date(rng.randint(1980, 2005), rng.randint(1, 12), rng.randint(1, 28)),
+            "registration_number": f"社证字第{rng.randint(1000, 9999)}号", "secretary_general": _person(rng),
+            "secretary_general_full_time": members >= 5000 or rng.random() < 0.3,
+            "secretary_general_appointed": rng.random() < 0.4,
+            "secretariat_staff": max(2, members // 4000 + rng.randint(0, 6)),
+            "individual_members": members, "group_members": max(5, members // rng.randint(300, 900)),
+            "party_organization": "none" if name == ZOMBIE else rng.choice(["committee", "general_branch", "branch"]),
+        })
+        if path is not None and (supervisor.pk, 2025) not in rounds:
+            for year in YEARS:
+                rounds[(supervisor.pk, year)] = services.report_year_open(
+                    by=clerk, organization=supervisor, year=year, due_on=dt.date(year + 1, 3, 31))
+
+    reports = []
+    now = timezone.now()
+    for name, _discipline, members, _path in SOCIETIES:
+        profile = profiles[name]
+        overdue = name == TERM_OVERDUE
+        elected = dt.date(2019, 6, 30) if overdue else dt.date(rng.randint(2022, 2024), rng.randint(1, 12), 15)
+        size = max(15, min(300, members // 300))
+        services.body_term_create(
+            by=clerk, society=profile, kind="council", term_number=rng.randint(5, 11), elected_on=elected,
+            term_ends_on=elected.replace(year=elected.year + 5), size=size,
+            members=[{"name": _person(rng), "post": post, "affiliation": "某大学"} for post in POSTS])
+        if members >= 5000:
+            services.body_term_create(by=clerk, society=profile, kind="supervisory_board", term_number=1,
+                                      elected_on=elected, term_ends_on=elected.replace(year=elected.year + 5),
+                                      size=3, members=[{"name": _person(rng), "post": "监事长"}])
+        for index in range(rng.randint(0, 3) if members >= 3000 else 0):
+            services.journal_save(by=clerk, society=profile, data={
+                "title": f"{name.removesuffix('学会').removesuffix('协会')}{('学报', '通讯', '进展')[index]}",
+                "indexed_in": rng.choice(["CSCD", "北大核心", "EI, CSCD", ""])})
+        for year in YEARS:
+            if name == ZOMBIE and year >= 2024:
+                continue
+            result = "basically_qualified" if rng.random() < 0.1 else "qualified"
+            services.inspection_record(by=clerk, society=profile, year=year, result=result)
+        for year in YEARS:
+            if name == ZOMBIE and year >= 2024:
+                continue
+            if year == 2025 and name in (DRAFT_2025, RETURNED_2025, *SUBMITTED_2025):
+                continue
+            round_ = rounds[(profile.organization.parent_id, year)]
+            reports.append(AnnualReport(
+                society=profile, round=round_, year=year, status=AnnualReportStatus.ACCEPTED,
+                submitted_at=now, reviewed_by=clerk, reviewed_at=now,
+                **_report_values(rng, members, year, idle=(name == NO_ACTIVITY and year == 2025))))
+    AnnualReport.objects.bulk_create(reports)
+
+    # The story of the open 2025 round, through the services.
+    members_of = {name: members for name, _d, members, _p in SOCIETIES}
+    services.report_save_draft(by=secretary, society=profiles[DRAFT_2025], year=2025,
+                               values={k: v for k, v in _report_values(rng, members_of[DRAFT_2025], 2025).items()
+                                       if k in ("academic_events", "academic_participants", "popsci_events")})
+    for name in (*SUBMITTED_2025, RETURNED_2025):
+        report = AnnualReport.objects.create(
+            society=profiles[name], round=rounds[(cast.pk, 2025)], year=2025, status=AnnualReportStatus.SUBMITTED,
+            submitted_at=now, **_report_values(rng, members_of[name], 2025))
+        if name == RETURNED_2025:
+            services.report_return(by=clerk, report=report, reason="会员人数与上年相比变化较大，请核实后重新提交。")
+    for year in (2023, 2024):
+        services.report_year_close(by=clerk, report_year=rounds[(cast.pk, year)])
+
+    services.society_set_reachable(by=clerk, society=profiles[ZOMBIE], reachable=False,
+                                   since=dt.date(2024, 9, 1), note="登记地址和联系人均无法取得联系。")
+    organization_set_status(by=clerk, organization=profiles[DORMANT].organization, status="dormant",
+                            reason="连续两年未开展学术活动，理事会未按期换届前暂停活动。")
+    return len(profiles)
