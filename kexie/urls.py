@@ -17,6 +17,7 @@ urlpatterns = [
     path("tracking/", include("kexie.tracking.urls")),
     path("supervision/", include("kexie.tracking.urls_supervision")),
     path("societies/", include("kexie.societies.urls")),
+    path("evaluation/", include("kexie.evaluation.urls")),
     path("selection/", include("kexie.selection.urls")),
     path("api/", include("kexie.api.urls")),
 ]

@@ -30,6 +30,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, include, path, re
 
 from kexie.accounts.models import DataScope, Role
 from kexie.accounts.permissions import PERMISSIONS
+from tests.evaluation.matrix import evaluation_of, leaderboard_of, review_body, rubric_of
+from tests.evaluation.matrix import evidence_of as evaluation_evidence_of
 from tests.notifications.matrix import notification_of
 from tests.personas import World, make_user
 from tests.plans.alignment_matrix import (
@@ -490,6 +492,54 @@ REGISTRY: dict[str, list[Expect]] = {
                                       outside=tracked_plan_of("prov_b"),
                                       data=lambda w: {"amber_gap": "10", "red_gap": "25"})],
     "tracking:cycle": [page("plan.view", kwargs=cycle_of("prov_a"), outside=cycle_of("prov_b"))],
+    # --- society evaluation: rubrics, scores, leaderboard (tests/evaluation) ------------------------
+    "evaluation:index": [page("society.view")],
+    "evaluation:rubric_create": [page("evaluation.manage"),
+                                 page("evaluation.manage", method="post", data=lambda w: {})],
+    "evaluation:rubric": [page("society.view", kwargs=rubric_of("prov_a"), outside=rubric_of("prov_b"))],
+    "evaluation:rubric_edit": [page("evaluation.manage", method="post", ok=302, kwargs=rubric_of("prov_a"),
+                                    outside=rubric_of("prov_b"),
+                                    data=lambda w: {"operation": "add_dimension", "code": "m", "name": "矩阵",
+                                                    "weight": "10"})],
+    "evaluation:rubric_freeze": [page("evaluation.manage", method="post", ok=302, kwargs=rubric_of("prov_a"),
+                                      outside=rubric_of("prov_b"))],
+    "evaluation:rubric_new_version": [page("evaluation.manage", method="post", ok=302, kwargs=rubric_of("prov_a"),
+                                           outside=rubric_of("prov_b"), data=lambda w: {"year": "2026"})],
+    "evaluation:rubric_evaluate": [page("evaluation.manage", method="post", ok=302,
+                                        kwargs=rubric_of("prov_a", frozen=True),
+                                        outside=rubric_of("prov_b", frozen=True))],
+    "evaluation:rubric_finalise": [page("evaluation.manage", method="post", ok=302,
+                                        kwargs=rubric_of("prov_a", frozen=True),
+                                        outside=rubric_of("prov_b", frozen=True))],
+    "evaluation:rubric_publish": [page("evaluation.manage", method="post", ok=302,
+                                       kwargs=rubric_of("prov_a", frozen=True),
+                                       outside=rubric_of("prov_b", frozen=True))],
+    "evaluation:evaluation": [page("society.view", kwargs=evaluation_of("prov_a"), outside=evaluation_of("prov_b"))],
+    "evaluation:self_score": [
+        page("annual_report.submit", user="society_secretary", kwargs=evaluation_of("society"),
+             outside=evaluation_of("prov_b")),
+        page("annual_report.submit", method="post", ok=302, user="society_secretary",
+             kwargs=evaluation_of("society"), outside=evaluation_of("prov_b"), data=lambda w: {"save": "1"}),
+    ],
+    "evaluation:review": [
+        page("evaluation.score", kwargs=evaluation_of("prov_a", "submitted"),
+             outside=evaluation_of("prov_b", "submitted")),
+        page("evaluation.score", method="post", ok=302, kwargs=evaluation_of("prov_a", "submitted"),
+             outside=evaluation_of("prov_b", "submitted"), data=lambda w: {}),
+    ],
+    "evaluation:evidence": [page("society.view", kwargs=evaluation_evidence_of("prov_a"),
+                                 outside=evaluation_evidence_of("prov_b"))],
+    # A published leaderboard is a publication: every holder of society.view reads it.
+    "evaluation:leaderboard": [page("society.view", kwargs=leaderboard_of("prov_b"))],
+    "evaluation:leaderboard_export": [page("society.view", kwargs=leaderboard_of("prov_b"))],
+    "api:rubric-list": [api("society.view")],
+    "api:rubric-detail": [api("society.view", kwargs=rubric_of("prov_a"), outside=rubric_of("prov_b"))],
+    "api:evaluation-list": [api("society.view")],
+    "api:evaluation-detail": [api("society.view", kwargs=evaluation_of("prov_a"), outside=evaluation_of("prov_b"))],
+    "api:evaluation-review": [api("evaluation.score", method="post", kwargs=evaluation_of("prov_a", "submitted"),
+                                  outside=evaluation_of("prov_b", "submitted"), data=review_body)],
+    "api:leaderboard-list": [api("society.view")],
+    "api:leaderboard-detail": [api("society.view", kwargs=leaderboard_of("prov_b"))],
     # --- societies: registry, annual reports and their import (tests/societies) ----------------------
     "societies:list": [page("society.view")],
     "societies:export": [page("society.view")],

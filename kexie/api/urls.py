@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
 from kexie.dashboard import api as dashboard_api
+from kexie.evaluation import api as evaluation_api
 from kexie.notifications import api as notifications_api
 from kexie.plans import alignment_api
 from kexie.selection import api as selection_api
@@ -31,6 +32,9 @@ router.register("task-snapshots", tracking_api.SnapshotViewSet, basename="tasksn
 router.register("deferral-requests", tracking_api.DeferralViewSet, basename="deferralrequest")
 router.register("supervision-notices", api_supervision.NoticeViewSet, basename="supervisionnotice")
 router.register("instructions", api_supervision.InstructionViewSet, basename="instruction")
+router.register("rubrics", evaluation_api.RubricViewSet, basename="rubric")
+router.register("evaluations", evaluation_api.EvaluationViewSet, basename="evaluation")
+router.register("leaderboard", evaluation_api.LeaderboardViewSet, basename="leaderboard")
 router.register("selection-rounds", selection_api.SelectionRoundViewSet, basename="selectionround")
 router.register("society-flags", selection_api.SocietyFlagViewSet, basename="societyflag")
 router.register("societies", societies_api.SocietyViewSet, basename="society")

@@ -18,6 +18,7 @@ MENU = [
     (_("Supervision"), "supervision:list", "plan.view"),
     (_("Societies"), "societies:list", "society.view"),
     (_("My annual reports"), "societies:my_reports", "annual_report.submit"),
+    (_("Society evaluation"), "evaluation:index", "society.view"),
     (_("First-class societies / four batches"), "selection:round_list", "society.view"),
     (_("Users"), "accounts:user_list", "user.view"),
     (_("Roles"), "accounts:role_list", "role.manage"),
