@@ -243,3 +243,21 @@ def test_the_society_registry_has_thirty_societies_three_years_and_the_four_batc
     mine = SocietyProfile.objects.restrict(secretary, "society.view")
     assert [p.organization.name for p in mine] == [DRAFT_2025]
     assert AnnualReport.objects.get(society__organization__name=DRAFT_2025, year=2025).status == "draft"
+
+
+def test_the_evaluation_has_three_years_two_published_leaderboards_and_the_secretary_self_scoring(demo_output):
+    from kexie.core.demo.evaluation import SECRETARY_SOCIETY
+    from kexie.evaluation.models import Evaluation, Leaderboard, Rubric
+
+    assert list(Rubric.objects.order_by("year").values_list("year", "status")) == [
+        (2023, "frozen"), (2024, "frozen"), (2025, "frozen")]
+    boards = {board.year: board for board in Leaderboard.objects.all()}
+    assert sorted(boards) == [2023, 2024]
+    rows = boards[2024].rows
+    assert len(rows) == Evaluation.objects.filter(year=2024).count() >= 25
+    assert [row["rank"] for row in rows] == sorted(row["rank"] for row in rows) and rows[0]["rank"] == 1
+    assert any(row["movement"] not in ("new", "—") for row in rows)  # movement against 2023
+    assert len({row["grade"] for row in rows}) >= 2
+    statuses = dict(Evaluation.objects.filter(year=2025).values_list("society__organization__name", "status"))
+    assert statuses[SECRETARY_SOCIETY] == "self_scoring"
+    assert {"submitted", "reviewed"} <= set(statuses.values())

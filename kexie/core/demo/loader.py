@@ -20,6 +20,7 @@ from kexie.organizations.models import Organization
 from kexie.organizations.services import organization_create
 
 from .data import ACCOUNTS, DEMO_PASSWORD, NATIONAL, DemoAccount, Node
+from .evaluation import ensure_demo_evaluation
 from .plans import ensure_demo_alignment, ensure_demo_plans
 from .societies import ensure_demo_societies
 from .tracking import ensure_demo_tracking
@@ -35,6 +36,7 @@ class DemoResult:
     plans_created: int = 0
     tracking_created: bool = False
     societies_created: int = 0
+    evaluation_created: bool = False
     accounts: list[tuple[DemoAccount, User]] = field(default_factory=list)
 
 
@@ -114,5 +116,8 @@ def load_demo() -> DemoResult:
             organization_at=_organization_at, user_named=lambda username: User.objects.get(username=username))
         # The society registry and three years of annual reports.
         result.societies_created = ensure_demo_societies(
+            organization_at=_organization_at, user_named=lambda username: User.objects.get(username=username))
+        # Their evaluation: the project's rubric, three years, two published leaderboards.
+        result.evaluation_created = ensure_demo_evaluation(
             organization_at=_organization_at, user_named=lambda username: User.objects.get(username=username))
     return result

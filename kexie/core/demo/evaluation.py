@@ -1,0 +1,90 @@
+"""Society evaluation in the demo: the project's rubric, three years of evaluations of the national
+societies under 中国科协, and the published 2023 and 2024 leaderboards.
+
+2023 uses :mod:`kexie.evaluation.standard` frozen as version 1; 2024 and 2025 are new versions of
+it (2024 gives 业务工作 more weight). Data-sourced indicators are computed from the societies'
+accepted reports and registry. For 2023 and 2024 each society's claims on the judged indicators
+are loaded as the historical records they are, then the reform office (周明远) reviews every
+society through the reviewer service, finalises the year and publishes the leaderboard. 2025 is
+under way: most societies have submitted their self-score, a few are reviewed, and 中国电子学会
+(the demo secretary's) is still self-scoring.
+
+Idempotent: when 中国科协 already has the rubric nothing is done.
+"""
+
+import random
+from decimal import Decimal
+
+_CAST = ("中国科学技术协会",)
+SECRETARY_SOCIETY = "中国电子学会"
+REVIEW_COMMENTS = ["改革举措具体，成效有材料佐证。", "材料较完整，部分成效待量化。", "举措推进较慢，证明材料不足。",
+                   "社会影响较大，获得主管部门肯定。"]
+
+
+def _load_claims(evaluations, judged, rng) -> None:
+    """The societies' claims on the judged indicators, as historical records, and their status
+    set to submitted."""
+    from kexie.evaluation.models import Evaluation, EvaluationStatus, IndicatorScore
+
+    IndicatorScore.objects.bulk_create([
+        IndicatorScore(evaluation=evaluation, indicator=indicator,
+                       self_points=Decimal(rng.randint(int(indicator.max_points) // 2, int(indicator.max_points))))
+        for evaluation in evaluations for indicator in judged])
+    Evaluation.objects.filter(pk__in=[e.pk for e in evaluations]).update(status=EvaluationStatus.SUBMITTED)
+
+
+def _review(clerk, evaluation, judged, rng) -> None:
+    from kexie.evaluation.services import evaluation_review
+
+    scores = {}
+    for indicator in judged:
+        claim = evaluation.scores.get(indicator=indicator).self_points
+        points = max(Decimal(0), claim - rng.choice([0, 0, 1, 2]))
+        scores[indicator.pk] = {"points": points, "comment": rng.choice(REVIEW_COMMENTS)}
+    evaluation_review(by=clerk, evaluation=evaluation, scores=scores)
+
+
+def ensure_demo_evaluation(*, organization_at, user_named) -> bool:
+    """Build the evaluation demo unless 中国科协 has the project's rubric; whether it was built."""
+    from kexie.evaluation.models import Evaluation, Rubric
+    from kexie.evaluation.services import (
+        dimension_update,
+        evaluate_all,
+        evaluations_finalise,
+        leaderboard_publish,
+        rubric_freeze,
+        rubric_new_version,
+    )
+    from kexie.evaluation.standard import NAME, standard_rubric
+
+    cast = organization_at(_CAST)
+    if Rubric.objects.filter(organization=cast, name=NAME).exists():
+        return False
+    rng = random.Random(2025)
+    clerk = user_named("national_clerk")
+    rubric = rubric_freeze(by=clerk, rubric=standard_rubric(by=clerk, organization=cast, year=2023))
+    for year in (2023, 2024, 2025):
+        if year > 2023:
+            rubric = rubric_new_version(by=clerk, rubric=rubric, year=year)
+            if year == 2024:
+                dimensions = {d.code: d for d in rubric.dimensions.all()}
+                dimension_update(by=clerk, dimension=dimensions["governance"], name="内部治理", weight=25)
+                dimension_update(by=clerk, dimension=dimensions["work"], name="业务工作", weight=45)
+            rubric = rubric_freeze(by=clerk, rubric=rubric)
+        evaluate_all(by=clerk, rubric=rubric, year=year)
+        judged = list(rubric.indicators.filter(rule="judged"))
+        evaluations = list(Evaluation.objects.filter(rubric=rubric, year=year).select_related("society__organization")
+                           .order_by("society__organization__name"))
+        if year < 2025:
+            _load_claims(evaluations, judged, rng)
+            for evaluation in evaluations:
+                _review(clerk, evaluation, judged, rng)
+            evaluations_finalise(by=clerk, rubric=rubric, year=year)
+            leaderboard_publish(by=clerk, rubric=rubric, year=year)
+        else:
+            others = [e for e in evaluations if e.society.organization.name != SECRETARY_SOCIETY]
+            _load_claims(others, judged, rng)
+            for evaluation in others[:5]:
+                _review(clerk, evaluation, judged, rng)
+            evaluate_all(by=clerk, rubric=rubric, year=year)
+    return True
