@@ -39,6 +39,7 @@ class SocietyFacts:
     reachable: bool
     unreachable_since: dt.date | None
     dissolved: bool
+    dormant: bool = False  # the organisation's status is dormant
     # year -> (status, academic + popular-science events)
     reports: dict[int, tuple[str, int]] = field(default_factory=dict)
     inspections: dict[int, str] = field(default_factory=dict)  # year -> result
@@ -58,7 +59,8 @@ def load_facts(societies, *, year: int, today: dt.date) -> dict[int, SocietyFact
     facts = {
         row["pk"]: SocietyFacts(society_id=row["pk"], registered_on=row["registered_on"], reachable=row["reachable"],
                                 unreachable_since=row["unreachable_since"],
-                                dissolved=row["organization__status"] == OrgStatus.DISSOLVED)
+                                dissolved=row["organization__status"] == OrgStatus.DISSOLVED,
+                                dormant=row["organization__status"] == OrgStatus.DORMANT)
         for row in societies.values("pk", "registered_on", "reachable", "unreachable_since", "organization__status")
     }
     ids = societies.values("pk")
@@ -165,12 +167,15 @@ def unreachable(params: dict, society: SocietyFacts, year: int, today: dt.date):
 
 def well_run(params: dict, society: SocietyFacts, year: int, today: dt.date):
     """吸纳: qualified annual inspection in each of the last ``years`` years (default 2) and at
-    least ``min_events`` (default 10) academic and popular-science events in the accepted report."""
+    least ``min_events`` (default 40) academic and popular-science events in the accepted report.
+    A society whose organisation is dormant is not counted as well run."""
+    if society.dormant:
+        return None
     years = _years(year, params.get("years", 2))
     if any(society.inspections.get(each) != InspectionResult.QUALIFIED for each in years):
         return None
     events = society.activity(year)
-    if events is None or events < params.get("min_events", 10):
+    if events is None or events < params.get("min_events", 40):
         return None
     fired = {str(each): "年检合格" for each in years}
     fired[str(year)] += f"，学术和科普活动{events}次"
@@ -194,7 +199,7 @@ DEFAULT_RULES = [
     ("missed_inspection_or_report", "zombie", "连续两年未参加年检或未报送年报", {"years": 2}),
     ("no_activity_after_registration", "zombie", "登记后一年内未开展活动", {"months": 12, "within_years": 3}),
     ("unreachable", "zombie", "无法取得联系（失联）", {}),
-    ("well_run", "well_run", "连续两年年检合格且活动活跃，可吸纳为团体会员", {"years": 2, "min_events": 10}),
+    ("well_run", "well_run", "连续两年年检合格且活动活跃，可吸纳为团体会员", {"years": 2, "min_events": 40}),
 ]
 
 

@@ -152,7 +152,7 @@ def check_eligibility(selection_round: SelectionRound, applications: list[Applic
             had = inspections.get(application.society_id, {})
             failed = [str(each) for each in inspection_years if had.get(each) != InspectionResult.QUALIFIED]
             rows.append(CriterionResult("inspection", not failed, _(
-                "Annual inspection not qualified (or not taken) in %(years)s.") % {"years": "、".join(failed)}
+                "Annual inspection not rated qualified (or not taken) in %(years)s.") % {"years": "、".join(failed)}
                 if failed else _("Annual inspection qualified in %(years)s.")
                 % {"years": "、".join(str(each) for each in inspection_years)}))
         if selection_round.require_no_flag:

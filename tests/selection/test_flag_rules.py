@@ -14,7 +14,7 @@ from kexie.societies.models import AnnualReport, SocietyProfile
 from tests.selection.world import GOOD, TODAY, YEAR, council, record, report_years, society
 
 NO_ACTIVITY = {"inspection": "qualified", "report": "accepted", "events": 0}
-BUSY = {"inspection": "qualified", "report": "accepted", "events": 30}
+BUSY = {"inspection": "qualified", "report": "accepted", "events": 44}
 
 
 @pytest.fixture
@@ -62,7 +62,7 @@ def test_the_rules_flag_exactly_the_societies_whose_facts_meet_them(cast_of_soci
     summary = flags_compute(year=YEAR, today=TODAY)
 
     assert flagged() == {
-        ("中国活跃学会", "well_run"): {"2024": "年检合格", "2025": "年检合格，学术和科普活动30次"},
+        ("中国活跃学会", "well_run"): {"2024": "年检合格", "2025": "年检合格，学术和科普活动44次"},
         ("中国沉寂学会", "no_activity"): {"2025": "无学术和科普活动"},
         ("中国逾期学会", "council_overdue"): {"第3届理事会": "任期已于2025-12-31届满，未换届"},
         ("中国僵尸学会", "missed_inspection_or_report"): {"2024": "未参检", "2025": "未报年报"},
@@ -132,6 +132,14 @@ def test_a_dissolved_society_fires_nothing(cast_of_societies):
     Organization.objects.filter(pk=cast_of_societies["lost"].pk).update(status="dissolved")
     flags_compute(year=YEAR, today=TODAY)
     assert not any(name == "中国失联学会" for name, _code in flagged())
+
+
+def test_a_dormant_society_is_not_counted_as_well_run(cast_of_societies):
+    from kexie.organizations.models import Organization
+
+    Organization.objects.filter(pk=cast_of_societies["busy"].pk).update(status="dormant")
+    flags_compute(year=YEAR, today=TODAY)
+    assert ("中国活跃学会", "well_run") not in flagged()
 
 
 def test_the_query_count_does_not_grow_with_the_number_of_societies(world):

@@ -291,3 +291,30 @@ def test_a_round_needs_a_title_and_a_quota(world):
         services.round_create(by=world.national_clerk, organization=world.cast, year=2026, title=" ", quota=0)
     assert set(error.value.message_dict) == {"title", "quota"}
 
+
+
+def test_the_ranking_and_the_eligibility_check_take_a_fixed_number_of_queries(round_world, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from kexie.selection.models import Application
+    from tests.selection.rounds_world import secretary_of
+    from tests.selection.world import GOOD, report_years, society
+
+    w = round_world
+
+    def count() -> tuple[int, int]:
+        applications = list(Application.objects.filter(round=w.round).order_by("id"))
+        with CaptureQueriesContext(connection) as ranking:
+            selectors.ranking(w.round, applications=applications, today=REVIEW_DAY)
+        with CaptureQueriesContext(connection) as eligibility:
+            selectors.check_eligibility(w.round, applications)
+        return len(ranking.captured_queries), len(eligibility.captured_queries)
+
+    before = count()
+    rounds = report_years(world)
+    for index in range(5):
+        profile = society(world, f"中国追加学会{index}", rounds, {2024: GOOD, 2025: GOOD})
+        services.application_submit(by=secretary_of(profile, f"extra_secretary_{index}"), selection_round=w.round,
+                                    society=profile, statement="申报")
+    assert count() == before

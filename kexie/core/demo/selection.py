@@ -1,0 +1,146 @@
+"""一流学会 selection and "四个一批" in the demo.
+
+The four-batch rules are evaluated on the demo societies for 2025 as of :data:`DEMO_TODAY`, and
+the association decides on two of the flags. 中国科协 runs "2026年度一流学会建设遴选" (three
+places): nine societies apply, the office enters their final 2025 evaluation results, four
+experts score the eligible ones — one works for a society, one sits on another's council, one
+declares a conflict, so the ranking shows 回避 — and the top three are on public notice from the
+day the demo is loaded, with one objection received and not yet handled.
+
+Idempotent: when the round exists nothing is done.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from .tracking import DEMO_TODAY
+
+ROUND_TITLE = "2026年度一流学会建设遴选"
+_CAST = ("中国科学技术协会",)
+# society, final 2025 evaluation (score, grade) as the office enters it
+APPLICANTS = [
+    ("中国机械工程学会", "90", "A"),
+    ("中国药学会", "91.5", "A"),
+    ("中国自动化学会", "88", "A"),
+    ("中国物理学会", "86", "A"),
+    ("中国通信学会", "84.5", "B"),
+    ("中国化学会", "92.5", "A"),     # its 2025 annual inspection was only basically qualified
+    ("中国计算机学会", "91", "A"),   # its 2025 report is not accepted yet
+    ("中国天文学会", "81", "B"),     # its council term is overdue (an open flag)
+    ("中国电子学会", "89", "A"),     # the demo secretary's; its 2025 report is still a draft
+]
+DECISIONS = [
+    ("中国水产学会", "no_activity", "rectify", "2025年度未开展学术和科普活动，责令限期整改并报送整改报告。",
+     dt.date(2026, 9, 30)),
+    ("中国灾害防御协会", "missed_inspection_or_report", "wind_up",
+     "连续两年未参加年检、未报送年报且无法取得联系，拟按程序注销，报登记管理机关。", None),
+]
+SECRETARY_SOCIETY = "中国电子学会"
+# username, name; the first one signs in as the demo's review expert (data.ACCOUNTS)
+EXPERTS = [("review_expert", "钱学林"), ("expert_sun", "孙立平"), ("expert_he", "何振宇"), ("expert_xu", "徐海燕")]
+WORKS_FOR = ("expert_sun", "中国机械工程学会")  # holds a position there: recused from it
+DECLARES = ("expert_xu", "中国物理学会", "曾担任该学会学术委员会委员，申请回避。")
+# The experts' scores: the society's base less or plus the expert's own leaning.
+BASE_SCORE = {"中国机械工程学会": 91, "中国药学会": 90, "中国自动化学会": 89, "中国物理学会": 88, "中国通信学会": 86}
+COUNCIL_SEAT = ("expert_he", "中国通信学会")  # the expert is on its current council
+LEANING = {"review_expert": 1, "expert_sun": -2, "expert_he": 0, "expert_xu": 2}
+
+
+def _expert(username: str, full_name: str, organization, role) -> object:
+    from kexie.accounts.models import User
+    from kexie.accounts.services import user_create
+
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user, _temporary = user_create(by=None, username=username, full_name=full_name, organization=organization,
+                                       roles=[role])
+    return user
+
+
+def ensure_demo_selection(*, organization_at, user_named) -> bool:
+    """Compute the demo's four-batch flags and build the selection round; False when it exists."""
+    from kexie.accounts.models import Position, Role
+    from kexie.selection import services
+    from kexie.selection.models import SelectionRound, SocietyFlag
+    from kexie.selection.rules import ensure_default_rules
+    from kexie.societies.models import BodyMember, SocietyProfile
+
+    cast = organization_at(_CAST)
+    if SelectionRound.objects.filter(organization=cast, title=ROUND_TITLE).exists():
+        return False
+    clerk = user_named("national_clerk")
+    ensure_default_rules()
+    services.flags_compute(year=2025, today=DEMO_TODAY, by=clerk)
+    for name, rule, action, note, deadline in DECISIONS:
+        flag = SocietyFlag.objects.filter(society__organization__parent=cast, society__organization__name=name,
+                                          rule__code=rule, status="open").first()
+        if flag is not None:
+            services.flag_decide(by=clerk, flag=flag, action=action, note=note, deadline=deadline)
+
+    profiles = {p.organization.name: p for p in SocietyProfile.objects.filter(
+        organization__parent=cast, organization__name__in=[name for name, *_ in APPLICANTS]).select_related(
+        "organization")}
+    role = Role.objects.get(code="evaluation_expert")
+    info_center = organization_at(_CAST + ("信息中心",)) if cast.children.filter(name="信息中心").exists() else cast
+    experts = {username: _expert(username, name, info_center, role) for username, name in EXPERTS}
+    if WORKS_FOR[1] in profiles:
+        Position.objects.get_or_create(user=experts[WORKS_FOR[0]], organization=profiles[WORKS_FOR[1]].organization,
+                                       defaults={"title": "常务理事"})
+    # One expert is a member of a society's current council: the registry lists them by name.
+    council_member = BodyMember.objects.filter(body__society=profiles.get(COUNCIL_SEAT[1]), body__kind="council") \
+        .order_by("-body__term_number", "position", "id").first()
+    if council_member is not None:
+        expert = experts[COUNCIL_SEAT[0]]
+        expert.full_name = council_member.name
+        expert.save(update_fields=["full_name"])
+
+    selection_round = services.round_create(by=clerk, organization=cast, year=2026, title=ROUND_TITLE, quota=3,
+                                            min_score="80", inspection_years=2)
+    for expert in experts.values():
+        services.panel_add(by=clerk, selection_round=selection_round, expert=expert)
+    services.round_open(by=clerk, selection_round=selection_round)
+    applications = []
+    secretary = user_named("society_secretary")
+    for name, score, grade in APPLICANTS:
+        profile = profiles.get(name)
+        if profile is None:
+            continue
+        application = _apply(services, selection_round, profile, secretary if name == SECRETARY_SOCIETY else None)
+        applications.append(services.application_set_evaluation(by=clerk, application=application,
+                                                                score=Decimal(score), grade=grade))
+    services.round_start_review(by=clerk, selection_round=selection_round)
+
+    eligible = [a for a in applications if a.eligible]
+    services.conflict_declare(by=experts[DECLARES[0]], application=next(
+        (a for a in eligible if a.society.organization.name == DECLARES[1]), eligible[0]), reason=DECLARES[2])
+    for username, leaning in LEANING.items():
+        for application in eligible:
+            base = BASE_SCORE.get(application.society.organization.name, 80)
+            try:
+                services.score_submit(by=experts[username], application=application, score=base + leaning)
+            except ValidationError:
+                pass  # a recused expert is refused, as on the scoring page
+    today = timezone.localdate()
+    services.round_start_notice(by=clerk, selection_round=selection_round, starts_on=today,
+                                ends_on=today + dt.timedelta(days=9))
+    on_notice = selection_round.applications.filter(on_notice=True).order_by("id").last()
+    if on_notice is not None:
+        services.objection_record(by=clerk, application=on_notice, received_on=today,
+                                  text="来信反映该学会2025年度部分学术会议参会人数统计有误，请予核查。")
+    return True
+
+
+def _apply(services, selection_round, profile, secretary):
+    """The demo secretary applies for their society through the form's service; the other
+    societies' applications were received on paper and are entered as they came."""
+    from kexie.selection.models import Application
+
+    statement = (f"{profile.organization.name}近三年围绕学术交流、科学普及、决策咨询和团体标准建设开展工作，"
+                 "学术影响力和服务能力持续提升，现申报一流学会建设。")
+    if secretary is not None:
+        return services.application_submit(by=secretary, selection_round=selection_round, society=profile,
+                                           statement=statement)
+    return Application.objects.create(round=selection_round, society=profile, statement=statement)
