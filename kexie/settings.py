@@ -179,6 +179,7 @@ SPECTACULAR_SETTINGS = {
         "LedgerKindEnum": "kexie.api.plans.LEDGER_KINDS",
         "OrganizationKindEnum": "kexie.organizations.models.OrgKind",
         "OrganizationStatusEnum": "kexie.organizations.models.OrgStatus",
+        "AnnualReportStatusEnum": "kexie.societies.models.AnnualReportStatus",
     },
 }
 

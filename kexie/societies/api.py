@@ -7,7 +7,7 @@ Every viewset goes through the choke point of :mod:`kexie.api.viewsets`; writes 
 import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -47,7 +47,8 @@ class SocietySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-@extend_schema_view(list=extend_schema(summary=_("List societies")), retrieve=extend_schema(summary=_("A society")))
+@extend_schema_view(list=extend_schema(summary=_("List societies")), retrieve=extend_schema(
+    summary=_("A society"), parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)]))
 class SocietyViewSet(ScopedReadOnlyViewSet):
     """The societies in the registry within the user's scope."""
 
@@ -61,7 +62,7 @@ class SocietyViewSet(ScopedReadOnlyViewSet):
                                            timezone.localdate()).order_by("organization__name", "pk")
 
 
-class ReportSerializer(serializers.ModelSerializer):
+class AnnualReportSerializer(serializers.ModelSerializer):
     society_name = serializers.CharField(source="society.organization.name", read_only=True)
 
     class Meta:
@@ -71,7 +72,7 @@ class ReportSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ReportValuesSerializer(serializers.ModelSerializer):
+class AnnualReportValuesSerializer(serializers.ModelSerializer):
     """The values of a report; any may be left out of a draft."""
 
     class Meta:
@@ -80,19 +81,19 @@ class ReportValuesSerializer(serializers.ModelSerializer):
         extra_kwargs = {name: {"required": False} for name in services.REPORT_VALUE_FIELDS}
 
 
-class ReportDraftSerializer(ReportValuesSerializer):
+class AnnualReportDraftSerializer(AnnualReportValuesSerializer):
     society = serializers.PrimaryKeyRelatedField(queryset=SocietyProfile.objects.all(), label=_("society"))
     year = serializers.IntegerField(label=_("year"), min_value=2000, max_value=2100)
 
-    class Meta(ReportValuesSerializer.Meta):
+    class Meta(AnnualReportValuesSerializer.Meta):
         fields = ["society", "year", *services.REPORT_VALUE_FIELDS]
 
 
-class ReturnSerializer(serializers.Serializer):
+class AnnualReportReturnSerializer(serializers.Serializer):
     reason = serializers.CharField(label=_("reason for return"))
 
 
-class ReportFilter(django_filters.FilterSet):
+class AnnualReportFilter(django_filters.FilterSet):
     year = django_filters.NumberFilter(label=_("year"))
     status = django_filters.ChoiceFilter(choices=AnnualReportStatus.choices, label=_("status"))
     society = django_filters.NumberFilter(field_name="society_id", label=_("society"))
@@ -111,40 +112,40 @@ class AnnualReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scop
     action_codes = {"list": "society.view", "retrieve": "society.view", "create": "annual_report.submit",
                     "submit": "annual_report.submit", "accept": "annual_report.review",
                     "send_back": "annual_report.review"}
-    serializer_class = ReportSerializer
-    filterset_class = ReportFilter
+    serializer_class = AnnualReportSerializer
+    filterset_class = AnnualReportFilter
 
     def base_queryset(self):
         return AnnualReport.objects.select_related("society__organization").order_by("-year", "society_id")
 
     @extend_schema(summary=_("Save a draft of a society's report for a year (any value may be left out)"),
-                   request=ReportDraftSerializer, responses={201: ReportSerializer})
+                   request=AnnualReportDraftSerializer, responses={201: AnnualReportSerializer})
     def create(self, request):
-        data = dict(validated(ReportDraftSerializer(data=request.data)))
+        data = dict(validated(AnnualReportDraftSerializer(data=request.data)))
         society, year = data.pop("society"), data.pop("year")
         report = services.report_save_draft(by=request.user, society=society, year=year, values=data)
-        return Response(ReportSerializer(report).data, status=status.HTTP_201_CREATED)
+        return Response(AnnualReportSerializer(report).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(summary=_("Submit the report (with any values given saved first)"),
-                   request=ReportValuesSerializer, responses=ReportSerializer)
+                   request=AnnualReportValuesSerializer, responses=AnnualReportSerializer)
     @action(detail=True, methods=["post"], filter_backends=[])
     def submit(self, request, pk=None):
         report = self.get_object()
-        values = dict(validated(ReportValuesSerializer(data=request.data)))
+        values = dict(validated(AnnualReportValuesSerializer(data=request.data)))
         report = services.report_submit(by=request.user, society=report.society, year=report.year, values=values)
-        return Response(ReportSerializer(report).data)
+        return Response(AnnualReportSerializer(report).data)
 
-    @extend_schema(summary=_("Accept a submitted report"), request=None, responses=ReportSerializer)
+    @extend_schema(summary=_("Accept a submitted report"), request=None, responses=AnnualReportSerializer)
     @action(detail=True, methods=["post"], filter_backends=[])
     def accept(self, request, pk=None):
         report = services.report_accept(by=request.user, report=self.get_object())
-        return Response(ReportSerializer(report).data)
+        return Response(AnnualReportSerializer(report).data)
 
-    @extend_schema(summary=_("Return a submitted report with a reason"), request=ReturnSerializer,
-                   responses=ReportSerializer)
+    @extend_schema(summary=_("Return a submitted report with a reason"), request=AnnualReportReturnSerializer,
+                   responses=AnnualReportSerializer)
     @action(detail=True, methods=["post"], url_path="return", url_name="return", filter_backends=[])
     def send_back(self, request, pk=None):
         report = self.get_object()
-        data = validated(ReturnSerializer(data=request.data))
+        data = validated(AnnualReportReturnSerializer(data=request.data))
         report = services.report_return(by=request.user, report=report, reason=data["reason"])
-        return Response(ReportSerializer(report).data)
+        return Response(AnnualReportSerializer(report).data)
