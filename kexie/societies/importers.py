@@ -130,6 +130,7 @@ def validate_rows(rows: list[dict], *, by, year: int) -> list[RowResult]:
     above = set(OrganizationClosure.objects.filter(ancestor_id=by.organization_id)
                 .values_list("descendant_id", flat=True)) if by.organization_id else set()
     seen: dict[int, int] = {}
+    rounds: dict[int, object] = {}
     results = []
     for raw in rows:
         values = raw["values"]
@@ -144,7 +145,10 @@ def validate_rows(rows: list[dict], *, by, year: int) -> list[RowResult]:
                              % {"name": society.organization.name, "row": seen[society.pk]})
             else:
                 seen[society.pk] = result.row
-            round_ = round_for(society, year)
+            parent_id = society.organization.parent_id
+            if parent_id not in rounds:  # societies under the same association report to the same round
+                rounds[parent_id] = round_for(society, year)
+            round_ = rounds[parent_id]
             if round_ is None:
                 result.error("society_name", _("No association has opened a round of annual reports for %(year)s.")
                              % {"year": year})

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kexie.accounts.scope import access_object
@@ -106,10 +107,10 @@ def society_list(request):
 
 
 EXPORT_HEADERS = [
-    ("name", "Society name"), ("credit_code", "Unified social credit code"), ("discipline", "discipline group"),
-    ("status", "Status"), ("supervising", "supervising body"), ("members", "individual members"),
-    ("groups", "group members"), ("sg", "secretary-general"), ("full_time", "full-time secretary-general"),
-    ("inspection", "Latest inspection"), ("overdue", "Council term overdue"),
+    gettext_lazy("Society name"), gettext_lazy("Unified social credit code"), gettext_lazy("discipline group"),
+    pgettext_lazy("society", "Status"), gettext_lazy("supervising body"), gettext_lazy("individual members"),
+    gettext_lazy("group members"), gettext_lazy("secretary-general"), gettext_lazy("full-time secretary-general"),
+    gettext_lazy("Latest inspection"), gettext_lazy("Overdue for re-election"),
 ]
 
 
@@ -136,7 +137,7 @@ def society_export(request):
     title = _("Society registry")
     workbook = services.societies_export(
         by=request.user, queryset=queryset, filters=form.description() if form.is_bound else {},
-        headers=[_(label) for _key, label in EXPORT_HEADERS], row_for=_export_row, title=title)
+        headers=[str(label) for label in EXPORT_HEADERS], row_for=_export_row, title=title)
     return xlsx_response(workbook, f"{title}-{timezone.localdate():%Y%m%d}.xlsx")
 
 

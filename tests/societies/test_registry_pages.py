@@ -96,6 +96,8 @@ def test_the_list_filters_by_discipline_pinyin_and_supervising_body(world, socie
 def test_the_export_holds_the_filtered_list_and_is_audited(world, societies, signed_in):
     response = signed_in(world.national_clerk).get(reverse("societies:export"), {"discipline": "agriculture"})
     sheet = load_workbook(io.BytesIO(response.content)).active
+    headers = [cell.value for cell in sheet[2]]
+    assert headers[0] == "学会名称" and headers[-1] == "换届逾期"
     rows = [[c for c in row] for row in sheet.iter_rows(min_row=3, values_only=True)]
     assert [row[0] for row in rows] == ["中国乙作物学会"] and rows[0][5] == 120
     assert AuditLog.objects.filter(action="export", object_type="societies.societyprofile").exists()
