@@ -30,7 +30,7 @@ from kexie.tracking.models import (
     TaskSnapshot,
 )
 
-BUSINESS = ["national_clerk", "provincial_clerk", "county_clerk", "society_secretary"]
+BUSINESS = ["national_clerk", "provincial_clerk", "county_clerk", "society_secretary", "review_expert"]
 ADMINS = ["sysadmin", "secadmin", "auditadmin"]
 
 
@@ -261,3 +261,26 @@ def test_the_evaluation_has_three_years_two_published_leaderboards_and_the_secre
     statuses = dict(Evaluation.objects.filter(year=2025).values_list("society__organization__name", "status"))
     assert statuses[SECRETARY_SOCIETY] == "self_scoring"
     assert {"submitted", "reviewed"} <= set(statuses.values())
+
+
+def test_the_four_batch_flags_fire_on_the_demo_societies_and_a_selection_round_is_on_public_notice(demo_output):
+    from kexie.core.demo.selection import ROUND_TITLE
+    from kexie.selection.models import FlagDecision, SelectionRound, SocietyFlag
+    from kexie.selection.selectors import applications_visible, ranking
+
+    fired = set(SocietyFlag.objects.filter(status="open").values_list("society__organization__name", "rule__code"))
+    assert {("中国天文学会", "council_overdue"), ("中国水产学会", "no_activity"),
+            ("中国灾害防御协会", "missed_inspection_or_report"), ("中国灾害防御协会", "unreachable")} <= fired
+    assert set(FlagDecision.objects.values_list("action", flat=True)) == {"rectify", "wind_up"}
+    selection_round = SelectionRound.objects.get(title=ROUND_TITLE)
+    assert selection_round.status == "notice"
+    rows = ranking(selection_round)
+    assert [row.rank for row in rows[:3]] == [1, 2, 3]
+    assert {row.application.pk for row in rows[:3]} == set(
+        selection_round.applications.filter(on_notice=True).values_list("pk", flat=True))
+    assert sum(1 for row in rows for cell in row.scores if cell["recused"] and cell["score"] is None) >= 2
+    assert selection_round.objections.filter(upheld__isnull=True).count() == 1
+    secretary = User.objects.get(username="society_secretary")
+    mine = applications_visible(secretary).filter(round=selection_round)
+    assert [a.society.organization.name for a in mine] == ["中国电子学会"] and not mine[0].eligible
+

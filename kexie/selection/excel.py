@@ -22,7 +22,7 @@ def flags_export(*, by, flags, filters: dict, title: str) -> Workbook:
     decision; the export is audited with its filters and row count."""
     flags = list(flags.select_related("society__organization", "rule").prefetch_related("decisions"))
     headers = [_("Society"), _("Kind"), _("Rule"), _("Facts that fired"), _("Year"),
-               pgettext("four-batch flag", "Status"), _("Flagged at"), _("Decision"), _("Deadline"), _("Note")]
+               pgettext("four-batch flag", "Status"), _("Flagged at"), pgettext("four-batch", "Decision"), _("Deadline"), _("Note")]
     rows = []
     for flag in flags:
         decision = max(flag.decisions.all(), key=lambda d: d.pk, default=None)

@@ -160,7 +160,7 @@ class ComputeForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    action = forms.ChoiceField(label=_("Decision"), choices=DecisionAction.choices)
+    action = forms.ChoiceField(label=pgettext_lazy("four-batch", "Decision"), choices=DecisionAction.choices)
     note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 4}),
                            error_messages={"required": _("Write the reasons for the decision.")})
     deadline = forms.DateField(label=_("Deadline"), required=False, widget=forms.DateInput(attrs={"type": "date"}))

@@ -179,12 +179,13 @@ def _evaluation_result(selection_round, year, score, grade) -> CriterionResult:
     if selection_round.grades and grade not in selection_round.grades:
         problems.append(_("grade %(grade)s is not among %(grades)s")
                         % {"grade": grade or "—", "grades": "、".join(selection_round.grades)})
-    described = _("Final evaluation for %(year)d: %(score)s%(grade)s") % {
-        "year": year, "score": _score_text(score) if score is not None else "—",
-        "grade": f" ({grade})" if grade else ""}
+    values = {"year": year, "score": _score_text(score) if score is not None else "—",
+              "grade": f" ({grade})" if grade else ""}
     if problems:
-        return CriterionResult("evaluation", False, f"{described}; {'; '.join(problems)}.")
-    return CriterionResult("evaluation", True, f"{described}.")
+        values["problems"] = _("; ").join(problems)
+        return CriterionResult("evaluation", False,
+                               _("Final evaluation for %(year)d: %(score)s%(grade)s; %(problems)s.") % values)
+    return CriterionResult("evaluation", True, _("Final evaluation for %(year)d: %(score)s%(grade)s.") % values)
 
 
 # --- conflicts of interest ------------------------------------------------------------------------

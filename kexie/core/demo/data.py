@@ -191,6 +191,7 @@ ACCOUNTS = [
     DemoAccount("county_clerk", "牟建国", "county_clerk",
                 _CAST + ("河南省科学技术协会", "郑州市科学技术协会", "中牟县科学技术协会")),
     DemoAccount("society_secretary", "林青", "society_secretary", _CAST + ("中国电子学会",)),
+    DemoAccount("review_expert", "钱学林", "evaluation_expert", _CAST + ("信息中心",)),
     DemoAccount("sysadmin", "陈立", "system_admin", _CAST),
     DemoAccount("secadmin", "吴航", "security_admin", _CAST),
     DemoAccount("auditadmin", "孙宁", "audit_admin", _CAST),

@@ -22,6 +22,7 @@ from kexie.organizations.services import organization_create
 from .data import ACCOUNTS, DEMO_PASSWORD, NATIONAL, DemoAccount, Node
 from .evaluation import ensure_demo_evaluation
 from .plans import ensure_demo_alignment, ensure_demo_plans
+from .selection import ensure_demo_selection
 from .societies import ensure_demo_societies
 from .tracking import ensure_demo_tracking
 
@@ -37,6 +38,7 @@ class DemoResult:
     tracking_created: bool = False
     societies_created: int = 0
     evaluation_created: bool = False
+    selection_created: bool = False
     accounts: list[tuple[DemoAccount, User]] = field(default_factory=list)
 
 
@@ -119,5 +121,8 @@ def load_demo() -> DemoResult:
             organization_at=_organization_at, user_named=lambda username: User.objects.get(username=username))
         # Their evaluation: the project's rubric, three years, two published leaderboards.
         result.evaluation_created = ensure_demo_evaluation(
+            organization_at=_organization_at, user_named=lambda username: User.objects.get(username=username))
+        # The four-batch flags on those societies and a 一流学会 selection round on public notice.
+        result.selection_created = ensure_demo_selection(
             organization_at=_organization_at, user_named=lambda username: User.objects.get(username=username))
     return result
