@@ -116,3 +116,20 @@ def awaiting_review(user):
     return (Evaluation.objects.restrict(user, "evaluation.score")
             .filter(Q(status=EvaluationStatus.SUBMITTED) | Q(status=EvaluationStatus.REVIEWED))
             .select_related("rubric", "society__organization"))
+
+
+def final_results(year: int, *, societies=None, organization=None) -> dict[int, tuple[Decimal, str]]:
+    """The final evaluation of ``year`` for each society whose evaluation is finalised, as
+    ``{society id: (final score, grade)}``: what 一流学会 selection rounds read. Optionally only
+    ``societies`` (ids or a queryset of profiles) and only rubrics published by ``organization``.
+    A society evaluated under several rubrics that year counts its latest finalised one. One query."""
+    finals = Evaluation.objects.filter(year=year, status=EvaluationStatus.FINAL, final_total__isnull=False)
+    if societies is not None:
+        finals = finals.filter(society__in=societies)
+    if organization is not None:
+        finals = finals.filter(rubric__organization=organization)
+    results: dict[int, tuple[Decimal, str]] = {}
+    for society_id, total, grade in finals.order_by("society_id", "-finalised_at", "-id").values_list(
+            "society_id", "final_total", "grade"):
+        results.setdefault(society_id, (total, grade))
+    return results
