@@ -95,7 +95,9 @@ class Application(models.Model):
     statement = models.TextField(_("application statement"))
     status = models.CharField(_("status"), max_length=14, choices=ApplicationStatus.choices,
                               default=ApplicationStatus.SUBMITTED)
-    # The final evaluation result of the basis year, as entered by the organising association.
+    # The final evaluation result of the basis year: copied from the platform's finalised evaluation
+    # at each eligibility check, or entered by the organising association for a society that was
+    # not evaluated on the platform.
     evaluation_score = models.DecimalField(_("final evaluation score"), max_digits=6, decimal_places=2, null=True,
                                            blank=True)
     evaluation_grade = models.CharField(_("final evaluation grade"), max_length=20, blank=True)

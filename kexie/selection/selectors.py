@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kexie.accounts.models import Position
+from kexie.evaluation.selectors import final_results
 from kexie.organizations.models import OrganizationClosure
 from kexie.societies.models import (
     AnnualInspection,
@@ -101,9 +102,18 @@ def expert_assignments(user):
 
 # --- the final evaluation result ------------------------------------------------------------------
 
+def platform_results(selection_round: SelectionRound, society_ids) -> dict[int, tuple[Decimal, str]]:
+    """The final evaluation (score, grade) of the round's basis year for each society the
+    organising association evaluated on the platform and finalised. One query."""
+    return final_results(selection_round.basis_year, societies=list(society_ids),
+                         organization=selection_round.organization_id)
+
+
 def evaluation_results(applications) -> dict[int, tuple[Decimal | None, str]]:
-    """The final evaluation (score, grade) of the basis year for each application's society, as
-    the organising association entered it on the application. Keyed by application id."""
+    """The final evaluation (score, grade) of the basis year on each application, keyed by
+    application id: the platform's finalised evaluation, copied onto the application at each
+    check, or, for a society not evaluated on the platform, the result the organising association
+    entered."""
     return {a.pk: (a.evaluation_score, a.evaluation_grade) for a in applications}
 
 

@@ -242,6 +242,11 @@ def _check_attachments(attachments) -> None:
 
 def _recheck(selection_round: SelectionRound, applications=None) -> None:
     applications = list(applications if applications is not None else selection_round.applications.all())
+    # The platform's finalised evaluation wins over a result entered by hand.
+    finals = selectors.platform_results(selection_round, {a.society_id for a in applications})
+    for application in applications:
+        if application.society_id in finals:
+            application.evaluation_score, application.evaluation_grade = finals[application.society_id]
     checked = selectors.check_eligibility(selection_round, applications)
     now = timezone.now()
     for application in applications:
@@ -249,7 +254,8 @@ def _recheck(selection_round: SelectionRound, applications=None) -> None:
         application.eligibility = [row.as_json() for row in rows]
         application.eligible = all(row.passed for row in rows)
         application.checked_at = now
-    Application.objects.bulk_update(applications, ["eligibility", "eligible", "checked_at"])
+    Application.objects.bulk_update(applications, ["evaluation_score", "evaluation_grade", "eligibility",
+                                                   "eligible", "checked_at"])
 
 
 @transaction.atomic
@@ -298,11 +304,15 @@ def application_submit(*, by, selection_round: SelectionRound, society: SocietyP
 
 @transaction.atomic
 def application_set_evaluation(*, by, application: Application, score, grade: str = "") -> Application:
-    """Enter the society's final evaluation result of the basis year on its application, and check
-    its eligibility again. Only before the expert review ends."""
+    """Enter the final evaluation result of the basis year of a society that was not evaluated on
+    the platform, and check its eligibility again. Only before the expert review ends."""
     selection_round = _managed_round(by, application.round)
     application = Application.objects.select_for_update().get(pk=application.pk, round=selection_round)
     _require_status(selection_round, RoundStatus.OPEN, RoundStatus.REVIEW)
+    if selectors.platform_results(selection_round, [application.society_id]):
+        raise ValidationError({"evaluation_score": _(
+            "The %(year)d evaluation of %(society)s was finalised on the platform; its result is taken from there.")
+            % {"year": selection_round.basis_year, "society": application.society}})
     old = {"score": application.evaluation_score, "grade": application.evaluation_grade}
     application.evaluation_score = (None if score in (None, "") else _decimal(
         score, field="evaluation_score", label=_("Final evaluation score"), low=Decimal(0), high=Decimal(1000)))

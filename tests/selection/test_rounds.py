@@ -318,3 +318,29 @@ def test_the_ranking_and_the_eligibility_check_take_a_fixed_number_of_queries(ro
         services.application_submit(by=secretary_of(profile, f"extra_secretary_{index}"), selection_round=w.round,
                                     society=profile, statement="申报")
     assert count() == before
+
+
+def test_a_finalised_evaluation_on_the_platform_is_the_result_the_round_reads(round_world, world):
+    from django.utils import timezone
+
+    from kexie.evaluation.models import Evaluation, Rubric
+
+    w = round_world
+    rubric = Rubric.objects.create(organization=world.cast, name="2025年度学会评价指标体系", year=2025,
+                                   status="frozen", frozen_at=timezone.now())
+    Evaluation.objects.create(society_id=w.weak.society_id, rubric=rubric, year=2025, status="final",
+                              final_total=Decimal("83.50"), grade="B", finalised_at=timezone.now())
+    other = Rubric.objects.create(organization=world.prov_a, name="甲省指标体系", year=2025, status="frozen",
+                                  frozen_at=timezone.now())
+    Evaluation.objects.create(society_id=w.testing.society_id, rubric=other, year=2025, status="final",
+                              final_total=Decimal("50"), grade="D", finalised_at=timezone.now())
+
+    services.eligibility_refresh(by=_clerk(w), selection_round=w.round)
+
+    weak = refreshed(w.weak)
+    assert (weak.evaluation_score, weak.evaluation_grade) == (Decimal("83.50"), "B")
+    assert criteria(w.weak)["evaluation"] is True
+    assert refreshed(w.testing).evaluation_score == Decimal("90")  # another association's rubric: not read
+    with pytest.raises(ValidationError) as error:
+        services.application_set_evaluation(by=_clerk(w), application=w.weak, score="99", grade="A")
+    assert "evaluation_score" in error.value.message_dict
