@@ -7,24 +7,9 @@ from django.utils.translation import pgettext_lazy
 
 from kexie.accounts.models import Role, User
 from kexie.organizations.models import Organization
+from kexie.tracking.forms import MultipleFileField
 
 from .models import DecisionAction, FlagKind, FlagRule, FlagStatus, RoundStatus
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input; each is checked by the service's upload checks."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, (list, tuple)) else [data] if data else []
-        return [super(MultipleFileField, self).clean(f, initial) for f in files]
 
 
 class RoundForm(forms.Form):
