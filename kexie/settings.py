@@ -180,6 +180,11 @@ SPECTACULAR_SETTINGS = {
         "OrganizationKindEnum": "kexie.organizations.models.OrgKind",
         "OrganizationStatusEnum": "kexie.organizations.models.OrgStatus",
         "AnnualReportStatusEnum": "kexie.societies.models.AnnualReportStatus",
+        "SelectionRoundStatusEnum": "kexie.selection.models.RoundStatus",
+        "SelectionApplicationStatusEnum": "kexie.selection.models.ApplicationStatus",
+        "SocietyFlagStatusEnum": "kexie.selection.models.FlagStatus",
+        "SocietyFlagKindEnum": "kexie.selection.models.FlagKind",
+        "FlagDecisionActionEnum": "kexie.selection.models.DecisionAction",
     },
 }
 
