@@ -171,3 +171,16 @@ def test_computing_is_audited_and_limited_to_the_users_scope(world, cast_of_soci
     assert ("甲省失联学会", "unreachable") in flagged()
     row = AuditLog.objects.filter(action="flags_compute").latest("id")
     assert row.username == "provincial_clerk" and row.new_values["opened"] == summary["opened"] == 3
+
+
+def test_the_daily_command_refreshes_the_flags_and_can_run_again(cast_of_societies):
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("four_batch_flags", "--year", "2025", "--date", "2026-03-15", stdout=out)
+    call_command("four_batch_flags", "--year", "2025", "--date", "2026-03-15", stdout=out)
+    first, second = out.getvalue().splitlines()
+    assert first == "2025: 10 societies, 8 flags opened, 0 updated, 0 resolved, 8 open"
+    assert second == "2025: 10 societies, 0 flags opened, 0 updated, 0 resolved, 8 open"
