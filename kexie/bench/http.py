@@ -83,6 +83,22 @@ def _merge(runs: list[dict]) -> dict:
             "p95_ms": round(max(r["p95_ms"] for r in runs), 2), "p99_ms": round(max(r["p99_ms"] for r in runs), 2)}
 
 
+def _drain(base: str, cookie: str, timeout: float = 60) -> None:
+    """Wait until the workers have finished what wrk left in flight (requests it stopped waiting
+    for are still computed): the next measurement must start on an idle server."""
+    deadline = time.monotonic() + timeout
+    request = urllib.request.Request(base + "/bench/baseline/", headers={"Cookie": cookie})
+    while time.monotonic() < deadline:
+        started = time.monotonic()
+        try:
+            urllib.request.urlopen(request, timeout=timeout)  # noqa: S310 - loopback
+        except OSError:
+            pass
+        if time.monotonic() - started < 0.2:
+            return
+        time.sleep(0.5)
+
+
 def _wait_until_up(base: str, process, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -138,12 +154,15 @@ def run_http(ctx) -> dict:
         for path in [t["path"] for t in targets] + ["/bench/baseline/"]:
             # Warm-up, not counted: each worker's first requests load code, translations and caches.
             _wrk(base + path, cookie, 1 if ctx.quick else 3, script.name)
+            _drain(base, cookie)
         runs = {t["name"]: [] for t in targets}
         baseline_runs = []
         for _round in range(rounds):
             for t in targets:  # interleaved: each endpoint, then the baseline, round after round
                 runs[t["name"]].append(_wrk(base + t["path"], cookie, seconds, script.name))
+                _drain(base, cookie)
                 baseline_runs.append(_wrk(base + "/bench/baseline/", cookie, seconds, script.name))
+                _drain(base, cookie)
         baseline = _merge(baseline_runs)
         measured = []
         for t in targets:

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kexie.accounts.scope import access_object
 from kexie.core.excel import XLSX_CONTENT_TYPE
-from kexie.organizations.forms import OrgChoiceField
+from kexie.organizations.forms import SELECT_LIMIT, OrgChoiceField
 from kexie.organizations.models import Organization
 
 from . import corrections, ledger_excel
@@ -66,7 +67,16 @@ class LedgerFilterForm(forms.Form):
     def __init__(self, *args, user, with_plan: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         if with_plan:
-            self.fields["plan"].queryset = Plan.objects.restrict(user, "plan.view").select_related("organization")
+            field = self.fields["plan"]
+            field.queryset = Plan.objects.restrict(user, "plan.view").select_related("organization")
+            if field.queryset.count() > SELECT_LIMIT:
+                # At national level thousands of plans are in scope: the list offers the user's own
+                # organisation's plans (and the one chosen); any plan in scope is still accepted.
+                chosen = str(self.data.get("plan") or "")
+                shown = field.queryset.filter(Q(organization_id=user.organization_id)
+                                              | Q(pk=int(chosen) if chosen.isdigit() else None))
+                field.widget.choices = [("", field.empty_label)] + [
+                    (plan.pk, field.label_from_instance(plan)) for plan in shown]
         else:
             del self.fields["plan"]
         self.fields["unit"].queryset = Organization.objects.restrict(user, "org.view").order_by("depth", "name")
