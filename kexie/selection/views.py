@@ -124,9 +124,11 @@ def round_detail(request, pk):
         context["ranking"] = selectors.ranking(selection_round, applications=applications)
         context["panel"] = list(PanelMember.objects.filter(round=selection_round).select_related("expert__organization"))
         context["objections"] = list(selection_round.objections.select_related("application__society__organization"))
-    context["on_notice"] = ([a for a in applications if a.on_notice] if staff else list(
-        selection_round.applications.filter(on_notice=True).select_related("society__organization"))) \
-        if selection_round.status in (RoundStatus.NOTICE, RoundStatus.DECIDED) else []
+    # The public notice is public: everyone who sees the round sees who is on it.
+    context["on_notice"] = []
+    if selection_round.status in (RoundStatus.NOTICE, RoundStatus.DECIDED):
+        context["on_notice"] = list(selection_round.applications.filter(on_notice=True)
+                                    .select_related("society__organization").order_by("id"))
     if manager:
         on_notice = selection_round.applications.filter(on_notice=True).select_related("society__organization")
         context.update(panel_form=PanelForm(), notice_form=NoticeForm(),
