@@ -411,7 +411,8 @@ def table(results: dict) -> str:
             lines.append(f"| {name} | – | – | {_fmt(base.get('p50_ms'), ' ms')} | {_fmt(base.get('p95_ms'), ' ms')} "
                          f"| – | {r.get('target', '')} | {r['status']}: {r.get('reason', '')} |")
             continue
+        ratio = f"{_fmt(r['speedup_p95'], '×')} faster" if r.get("speedup_p95") else _fmt(r.get("ratio_p95"), "×")
         lines.append(f"| {name} | {_fmt(hot.get('p50_ms'), ' ms')} | {_fmt(hot.get('p95_ms'), ' ms')} | "
                      f"{_fmt(base.get('p50_ms'), ' ms')} | {_fmt(base.get('p95_ms'), ' ms')} | "
-                     f"{_fmt(r.get('ratio_p95'), '×')} | {r.get('target', '')} | {_fmt(r.get('met'))} |")
+                     f"{ratio} | {r.get('target', '')} | {_fmt(r.get('met'))} |")
     return "\n".join(lines)

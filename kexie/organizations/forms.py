@@ -25,7 +25,8 @@ class OrgChoiceField(forms.ModelChoiceField):
         return "\u3000" * obj.depth + obj.name
 
     def use_text_input_if_large(self) -> None:
-        if self.queryset.count() > SELECT_LIMIT:
+        # LIMIT, not COUNT: whether there are more than a select holds, without counting them all.
+        if len(self.queryset.values_list("pk", flat=True)[:SELECT_LIMIT + 1]) > SELECT_LIMIT:
             self.widget = forms.TextInput(attrs={"placeholder": _("Full name or credit code")})
             self.widget.is_required = self.required
 

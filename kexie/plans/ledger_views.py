@@ -69,7 +69,7 @@ class LedgerFilterForm(forms.Form):
         if with_plan:
             field = self.fields["plan"]
             field.queryset = Plan.objects.restrict(user, "plan.view").select_related("organization")
-            if field.queryset.count() > SELECT_LIMIT:
+            if len(field.queryset.values_list("pk", flat=True)[:SELECT_LIMIT + 1]) > SELECT_LIMIT:
                 # At national level thousands of plans are in scope: the list offers the user's own
                 # organisation's plans (and the one chosen); any plan in scope is still accepted.
                 chosen = str(self.data.get("plan") or "")
