@@ -150,11 +150,11 @@ def test_a_secretary_cannot_score_another_society(world, reported, rubric_2025):
                         claims={})
 
 
-def submitted(world, society, rubric, claim="8"):
+def submitted(society, rubric, claim="8"):
+    """The society's claim on the judged indicator, with evidence, and its self-score submitted."""
     reform = rubric.indicators.get(code="reform")
     evaluation = evaluation_of(society, rubric)
     proof = SimpleUploadedFile("说明.txt", "改革成效。".encode())
-    evaluation.status = EvaluationStatus.SELF_SCORING
     IndicatorScore.objects.create(evaluation=evaluation, indicator=reform, self_points=D(claim), evidence=proof,
                                   evidence_name="说明.txt")
     Evaluation.objects.filter(pk=evaluation.pk).update(status=EvaluationStatus.SUBMITTED)
@@ -164,7 +164,7 @@ def submitted(world, society, rubric, claim="8"):
 def test_a_reviewer_score_above_the_maximum_is_refused_naming_the_indicator_and_nothing_is_saved(
         world, reported, rubric_2025, expert):
     evaluate_all(by=world.national_clerk, rubric=rubric_2025)
-    evaluation = submitted(world, reported.testing, rubric_2025)
+    evaluation = submitted(reported.testing, rubric_2025)
     reform, events = rubric_2025.indicators.get(code="reform"), rubric_2025.indicators.get(code="events")
     with pytest.raises(ValidationError) as caught:
         evaluation_review(by=expert, evaluation=evaluation, scores={
@@ -191,7 +191,7 @@ def test_the_reviewer_needs_the_code(world, reported, rubric_2025):
 
 def test_finalising_ranks_grades_and_publishes(world, reported, rubric_2025, expert):
     evaluate_all(by=world.national_clerk, rubric=rubric_2025)
-    evaluation = submitted(world, reported.testing, rubric_2025)
+    evaluation = submitted(reported.testing, rubric_2025)
     reform = rubric_2025.indicators.get(code="reform")
     evaluation_review(by=expert, evaluation=evaluation, scores={reform.pk: {"points": "10", "comment": ""}})
     assert evaluations_finalise(by=world.national_clerk, rubric=rubric_2025) == 3
