@@ -31,7 +31,7 @@ from kexie.evaluation.services import (
     rubric_new_version,
     self_score_save,
 )
-from kexie.evaluation.selectors import next_grade
+from kexie.evaluation.selectors import final_results, next_grade
 
 from .evaluation_world import accept_report, build_rubric
 
@@ -203,6 +203,10 @@ def test_finalising_ranks_grades_and_publishes(world, reported, rubric_2025, exp
     assert {e.peer_group: e.peer_rank for e in (physics, testing, crops)} == {
         "science:2000–9999": 1, "engineering:500–1999": 1, "agriculture:0–499": 1}
     assert all(e.status == EvaluationStatus.FINAL for e in rows.values())
+    assert final_results(2025, organization=world.cast) == {
+        reported.physics.pk: (D("68.57"), "合格"), reported.testing.pk: (D("66.86"), "合格"),
+        reported.crops.pk: (D("5.71"), "不合格")}
+    assert final_results(2024) == {}
 
     board = leaderboard_publish(by=world.national_clerk, rubric=rubric_2025)
     assert [(r["name"], r["rank"], r["movement"]) for r in board.rows] == [
