@@ -19,7 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from .harness import compare
 
 YEAR = 2025
-LARGE, SMALL, QUICK_LARGE = 10_000, 50, 500
+LARGE, SMALL, QUICK_LARGE = 10_000, 50, 200
 TARGET_S = 60
 DISCIPLINES = ["science", "engineering", "agriculture", "medicine", "interdisciplinary"]
 
