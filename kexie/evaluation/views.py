@@ -54,6 +54,7 @@ from .selectors import (
     next_grade,
     peer_group_label,
 )
+from .templatetags.evaluation_tags import points
 
 PAGE_SIZE = 50
 
@@ -310,8 +311,8 @@ def _score_context(evaluation: Evaluation, posted) -> dict:
                 row["given"] = posted.get(f"points_{indicator.pk}", "")
                 row["comment_given"] = posted.get(f"comment_{indicator.pk}", "")
             else:
-                row["claim"] = "" if not score or score.self_points is None else score.self_points.normalize()
-                row["given"] = "" if not score or score.reviewer_points is None else score.reviewer_points.normalize()
+                row["claim"] = "" if not score or score.self_points is None else points(score.self_points)
+                row["given"] = "" if not score or score.reviewer_points is None else points(score.reviewer_points)
                 row["comment_given"] = score.reviewer_comment if score else ""
             row["source"] = source_label(indicator.source)
     return {"evaluation": evaluation, "table": table}

@@ -91,6 +91,15 @@ def test_the_editor_adds_a_dimension_and_refuses_weights_that_do_not_add_up(worl
     assert not rubric.indicators.filter(code="awards").exists()
 
 
+def test_the_rubric_page_writes_weights_and_points_as_people_do(world, rubric_2025, signed_in):
+    html = signed_in(world.national_clerk).get(reverse("evaluation:rubric", args=[rubric_2025.pk])).content.decode()
+    assert '<dd id="rubric-weights">100 / 100' in html
+    assert "权重 40 · governance" in html
+    assert "分档 600:3, 200:2, 50:1" in html
+    assert "每单位0.5分，封顶满分" in html
+    assert "E+" not in html
+
+
 def test_editing_a_frozen_rubric_gets_a_message_and_changes_nothing(world, rubric_2025, signed_in):
     governance = rubric_2025.dimensions.get(code="governance")
     response = signed_in(world.national_clerk).post(
