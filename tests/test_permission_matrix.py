@@ -50,6 +50,7 @@ from tests.societies.matrix import (
     round_of as report_round_of,
     secretary_draft,
     society_of,
+    society_without_profile,
     term_form,
 )
 from tests.selection.matrix import (
@@ -544,6 +545,8 @@ REGISTRY: dict[str, list[Expect]] = {
     "societies:list": [page("society.view")],
     "societies:export": [page("society.view")],
     "societies:create": [page("society.manage"), page("society.manage", method="post", data=lambda w: {})],
+    "societies:profile_create": [page("society.manage", kwargs=society_without_profile("prov_a"),
+                                      outside=society_without_profile("prov_b"))],
     "societies:detail": [page("society.view", kwargs=society_of("prov_a"), outside=society_of("prov_b"))],
     "societies:edit": [page("society.manage", kwargs=society_of("prov_a"), outside=society_of("prov_b"))],
     "societies:term_create": [page("society.manage", method="post", ok=302, kwargs=society_of("prov_a"),

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.society_list, name="list"),
     path("export/", views.society_export, name="export"),
     path("new/", views.society_create, name="create"),
+    path("new/<int:org_pk>/", views.profile_create, name="profile_create"),
     path("<int:pk>/", views.society_detail, name="detail"),
     path("<int:pk>/edit/", views.society_edit, name="edit"),
     path("<int:pk>/terms/", views.term_create, name="term_create"),

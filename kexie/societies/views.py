@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kexie.accounts.scope import access_object
 from kexie.core.excel import write_workbook, xlsx_response
 from kexie.organizations.forms import apply_service_errors
-from kexie.organizations.models import OrgKind, OrgStatus
+from kexie.organizations.models import SOCIETY_KINDS, Organization, OrgKind, OrgStatus
 
 from . import importers, selectors, services
 from .forms import (
@@ -98,8 +98,13 @@ def society_list(request):
     form, queryset = _filtered(request)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     overdue_count = selectors.terms_overdue(request.user, timezone.localdate()).count()
+    without_profile = []
+    if request.user.has_code("society.manage"):
+        without_profile = list(Organization.objects.restrict(request.user, "society.manage").filter(
+            kind__in=SOCIETY_KINDS, society_profile__isnull=True).order_by("name")[:50])
     return render(request, "societies/list.html", {
         "form": form, "page_obj": page, "societies": page.object_list, "overdue_count": overdue_count,
+        "without_profile": without_profile,
         "inspection_labels": dict(AnnualInspection._meta.get_field("result").choices),
         "can": {"manage": request.user.has_code("society.manage"), "add": request.user.has_code("org.add"),
                 "review": request.user.has_code("annual_report.review")},
@@ -179,6 +184,27 @@ def society_edit(request, pk):
             messages.success(request, _("%(name)s was saved.") % {"name": profile.organization.name})
             return redirect("societies:detail", pk=profile.pk)
     return render(request, "societies/form.html", {"form": form, "profile": profile})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_create(request, org_pk):
+    """The registry profile of a society organisation that has none yet."""
+    _require(request, "society.manage")
+    organization = access_object(Organization.objects.filter(kind__in=SOCIETY_KINDS), request.user,
+                                 "society.manage", pk=org_pk)
+    if SocietyProfile.objects.filter(organization=organization).exists():
+        return redirect("societies:edit", pk=organization.pk)
+    form = ProfileForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.profile_save(by=request.user, organization=organization, data=form.service_fields())
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("%(name)s was saved.") % {"name": organization.name})
+            return redirect("societies:detail", pk=organization.pk)
+    return render(request, "societies/form.html", {"form": form, "profile": None, "organization": organization})
 
 
 @login_required

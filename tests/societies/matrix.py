@@ -38,6 +38,15 @@ def society_of(org_attr: str):
     return lambda w: {"pk": _society(w, org_attr).pk}
 
 
+def society_without_profile(org_attr: str):
+    def build(world):
+        parent = getattr(world, org_attr)
+        organization = organization_create(by=None, parent=parent, name=f"矩阵测试{parent.pk}无档案学会",
+                                           kind="provincial_society")
+        return {"org_pk": organization.pk}
+    return build
+
+
 def journal_of(org_attr: str):
     def build(world):
         society = _society(world, org_attr)

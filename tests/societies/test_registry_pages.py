@@ -123,3 +123,18 @@ def test_detail_page_forms_record_inspections_journals_and_reachability(world, s
 def test_registry_changes_need_society_manage(world, societies):
     with pytest.raises(PermissionDenied):
         services.inspection_record(by=world.no_role_user, society=societies.testing, year=2024, result="qualified")
+
+
+def test_a_society_organisation_without_a_profile_is_listed_and_gets_one(world, societies, signed_in):
+    from kexie.organizations.services import organization_create
+
+    bare = organization_create(by=None, parent=world.cast, name="中国己光学学会", kind="national_society")
+    client = signed_in(world.national_clerk)
+    assert "中国己光学学会" in client.get(reverse("societies:list")).context["without_profile"][0].name
+    response = client.post(reverse("societies:profile_create", args=[bare.pk]),
+                           {"discipline": "science", "legal_status": "registered", "party_organization": "branch",
+                            "secretariat_staff": 4, "individual_members": 1500, "group_members": 12})
+    assert response.status_code == 302, response.context["form"].errors if response.context else ""
+    profile = SocietyProfile.objects.get(organization=bare)
+    assert profile.individual_members == 1500
+    assert client.get(reverse("societies:profile_create", args=[world.prov_a.pk])).status_code == 404
