@@ -71,6 +71,10 @@ SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 GIVEN = "建国志明海燕晓东立新文华振宇秀英国平红梅永强玉兰德胜"
 
 
+def _at(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(10)))
+
+
 def _person(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN)
 
@@ -154,7 +158,6 @@ def ensure_demo_societies(*, organization_at, user_named) -> int:
                     by=clerk, organization=supervisor, year=year, due_on=dt.date(year + 1, 3, 31))
 
     reports = []
-    now = timezone.now()
     for name, _discipline, members, _path in SOCIETIES:
         profile = profiles[name]
         overdue = name == TERM_OVERDUE
@@ -183,9 +186,11 @@ def ensure_demo_societies(*, organization_at, user_named) -> int:
             if year == 2025 and name in (DRAFT_2025, RETURNED_2025, *SUBMITTED_2025):
                 continue
             round_ = rounds[(profile.organization.parent_id, year)]
+            submitted = _at(dt.date(year + 1, 3, rng.randint(1, 28)))
+            reviewed = submitted + dt.timedelta(days=rng.randint(3, 20))
             reports.append(AnnualReport(
                 society=profile, round=round_, year=year, status=AnnualReportStatus.ACCEPTED,
-                submitted_at=now, reviewed_by=clerk, reviewed_at=now,
+                submitted_at=submitted, reviewed_by=clerk, reviewed_at=reviewed,
                 **_report_values(rng, members, year, idle=(name == NO_ACTIVITY and year == 2025))))
     AnnualReport.objects.bulk_create(reports)
 
@@ -197,7 +202,7 @@ def ensure_demo_societies(*, organization_at, user_named) -> int:
     for name in (*SUBMITTED_2025, RETURNED_2025):
         report = AnnualReport.objects.create(
             society=profiles[name], round=rounds[(cast.pk, 2025)], year=2025, status=AnnualReportStatus.SUBMITTED,
-            submitted_at=now, **_report_values(rng, members_of[name], 2025))
+            submitted_at=_at(dt.date(2026, 3, rng.randint(1, 28))), **_report_values(rng, members_of[name], 2025))
         if name == RETURNED_2025:
             services.report_return(by=clerk, report=report, reason="会员人数与上年相比变化较大，请核实后重新提交。")
     for year in (2023, 2024):
