@@ -16,7 +16,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from kexie.organizations.models import OrgStatus
-from kexie.societies.models import AnnualInspection, AnnualReport, AnnualReportStatus, InspectionResult
+from kexie.societies.models import AnnualInspection, AnnualReport, AnnualReportStatus, InspectionResult, ReportYear
 from kexie.societies.selectors import overdue_council_terms
 
 # How many years of reports and inspections the checks may look back over.
@@ -25,7 +25,6 @@ LOOKBACK_YEARS = 5
 NOT_INSPECTED = "未参检"
 NOT_QUALIFIED = "年检不合格"
 NO_REPORT = "未报年报"
-NO_ACCEPTED_REPORT = "无已通过的年报"
 NO_ACTIVITY = "无学术和科普活动"
 FILED = (AnnualReportStatus.SUBMITTED, AnnualReportStatus.ACCEPTED)
 
@@ -44,11 +43,18 @@ class SocietyFacts:
     reports: dict[int, tuple[str, int]] = field(default_factory=dict)
     inspections: dict[int, str] = field(default_factory=dict)  # year -> result
     overdue_term: tuple[int, dt.date] | None = None  # (term number, term_ends_on)
+    report_due: dict[int, dt.date] = field(default_factory=dict)  # year -> due date of its collecting round
 
     def activity(self, year: int) -> int | None:
-        """Academic and popular-science events of the accepted report for ``year``, or None."""
+        """Academic and popular-science events of the report filed for ``year`` (submitted or
+        accepted), or None when none is filed."""
         status, events = self.reports.get(year, ("", 0))
-        return events if status == AnnualReportStatus.ACCEPTED else None
+        return events if status in FILED else None
+
+    def report_pending(self, year: int, today: dt.date) -> bool:
+        """The year's round is still running: a report not filed yet is not missing yet."""
+        due = self.report_due.get(year)
+        return due is not None and today <= due
 
     def registered_by(self, year: int) -> bool:
         return self.registered_on is None or self.registered_on.year <= year
@@ -63,6 +69,7 @@ def load_facts(societies, *, year: int, today: dt.date) -> dict[int, SocietyFact
                                 dormant=row["organization__status"] == OrgStatus.DORMANT)
         for row in societies.values("pk", "registered_on", "reachable", "unreachable_since", "organization__status")
     }
+    parents = dict(societies.values_list("pk", "organization__parent_id"))
     ids = societies.values("pk")
     first = year - LOOKBACK_YEARS
     reports = AnnualReport.objects.filter(society__in=ids, year__gte=first, year__lte=year).values_list(
@@ -77,6 +84,13 @@ def load_facts(societies, *, year: int, today: dt.date) -> dict[int, SocietyFact
                                                                                "term_ends_on")
     for society_id, term_number, ends_on in overdue:
         facts[society_id].overdue_term = (term_number, ends_on)
+    rounds = {}
+    for organization_id, round_year, due_on in ReportYear.objects.filter(
+            organization_id__in=set(parents.values()), year__gte=first, year__lte=year).values_list(
+            "organization_id", "year", "due_on"):
+        rounds.setdefault(organization_id, {})[round_year] = due_on
+    for society_id, parent_id in parents.items():
+        facts[society_id].report_due = rounds.get(parent_id, {})
     return facts
 
 
@@ -87,13 +101,13 @@ def _years(year: int, count: int) -> list[int]:
 # --- the checks -----------------------------------------------------------------------------------
 
 def no_activity(params: dict, society: SocietyFacts, year: int, today: dt.date):
-    """休眠: no accepted report for the year, or fewer academic and popular-science events than
-    ``min_events`` (default 1) in it."""
+    """休眠: no annual report filed for the year once its round is past due, or fewer academic and
+    popular-science events than ``min_events`` (default 1) in the report filed."""
     if not society.registered_by(year):
         return None
     events = society.activity(year)
     if events is None:
-        return {str(year): NO_ACCEPTED_REPORT}
+        return None if society.report_pending(year, today) else {str(year): NO_REPORT}
     if events < params.get("min_events", 1):
         return {str(year): NO_ACTIVITY if events == 0 else f"学术和科普活动{events}次"}
     return None
@@ -119,7 +133,7 @@ def missed_inspection_or_report(params: dict, society: SocietyFacts, year: int, 
         missed = []
         if society.inspections.get(each, InspectionResult.NOT_INSPECTED) == InspectionResult.NOT_INSPECTED:
             missed.append(NOT_INSPECTED)
-        if society.reports.get(each, ("", 0))[0] not in FILED:
+        if society.reports.get(each, ("", 0))[0] not in FILED and not society.report_pending(each, today):
             missed.append(NO_REPORT)
         if not missed:
             return None
@@ -153,7 +167,7 @@ def no_activity_after_registration(params: dict, society: SocietyFacts, year: in
         return None
     fired = {"登记日期": registered.isoformat()}
     for each in years:
-        fired[str(each)] = NO_ACTIVITY if society.activity(each) is not None else NO_ACCEPTED_REPORT
+        fired[str(each)] = NO_ACTIVITY if society.activity(each) is not None else NO_REPORT
     return fired
 
 
@@ -194,7 +208,7 @@ CHECKS = {
 # The rules an installation starts with: (code, kind, name, parameters). Their names are data
 # shown as written, like the facts.
 DEFAULT_RULES = [
-    ("no_activity", "dormant", "一年内未开展学术和科普活动或未报经审核通过的年报", {"min_events": 1}),
+    ("no_activity", "dormant", "一年内未开展学术和科普活动或逾期未报年报", {"min_events": 1}),
     ("council_overdue", "dormant", "理事会任期届满未按期换届", {}),
     ("missed_inspection_or_report", "zombie", "连续两年未参加年检或未报送年报", {"years": 2}),
     ("no_activity_after_registration", "zombie", "登记后一年内未开展活动", {"months": 12, "within_years": 3}),

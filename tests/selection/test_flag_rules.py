@@ -66,9 +66,9 @@ def test_the_rules_flag_exactly_the_societies_whose_facts_meet_them(cast_of_soci
         ("中国沉寂学会", "no_activity"): {"2025": "无学术和科普活动"},
         ("中国逾期学会", "council_overdue"): {"第3届理事会": "任期已于2025-12-31届满，未换届"},
         ("中国僵尸学会", "missed_inspection_or_report"): {"2024": "未参检", "2025": "未报年报"},
-        ("中国僵尸学会", "no_activity"): {"2025": "无已通过的年报"},
+        ("中国僵尸学会", "no_activity"): {"2025": "未报年报"},
         ("中国新设学会", "no_activity_after_registration"): {
-            "登记日期": "2024-10-01", "2024": "无已通过的年报", "2025": "无学术和科普活动"},
+            "登记日期": "2024-10-01", "2024": "未报年报", "2025": "无学术和科普活动"},
         ("中国新设学会", "no_activity"): {"2025": "无学术和科普活动"},
         ("中国失联学会", "unreachable"): {"失联": "自2025-05-01起"},
     }
@@ -184,3 +184,15 @@ def test_the_daily_command_refreshes_the_flags_and_can_run_again(cast_of_societi
     first, second = out.getvalue().splitlines()
     assert first == "2025: 10 societies, 8 flags opened, 0 updated, 0 resolved, 8 open"
     assert second == "2025: 10 societies, 0 flags opened, 0 updated, 0 resolved, 8 open"
+
+
+def test_a_report_not_yet_due_is_not_missing_and_a_submitted_one_counts(world):
+    rounds = report_years(world)  # the 2025 reports are due on 2026-02-28
+    society(world, "中国未报学会", rounds, {2024: GOOD, 2025: {"inspection": "qualified", "report": None}})
+    society(world, "中国待审学会", rounds, {2024: GOOD, 2025: {**GOOD, "report": "submitted"}})
+
+    flags_compute(year=YEAR, today=dt.date(2026, 2, 20))
+    assert flagged() == {}
+
+    flags_compute(year=YEAR, today=dt.date(2026, 3, 1))
+    assert flagged() == {("中国未报学会", "no_activity"): {"2025": "未报年报"}}

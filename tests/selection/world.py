@@ -19,7 +19,7 @@ GOOD = {"inspection": "qualified", "report": "accepted", "events": 5}
 
 def report_years(world) -> dict[int, ReportYear]:
     return {year: ReportYear.objects.get_or_create(organization=world.cast, year=year,
-                                                   defaults={"due_on": dt.date(year + 1, 3, 31)})[0]
+                                                   defaults={"due_on": dt.date(year + 1, 2, 28)})[0]
             for year in (2023, 2024, 2025)}
 
 
