@@ -2,16 +2,18 @@
 
 :func:`snapshot_recorded` is called by ``kexie.tracking.services.snapshot_update`` (so also by
 the daily ``snapshots_refresh``) inside its transaction. It costs a handful of indexed queries
-and writes only the rows that changed, each with the difference it makes to its cycle's tally.
+and writes only the rows that changed, each with the difference it makes to its cycle's tally;
+the owner's :class:`~kexie.dashboard.models.OrgTally` moves by the difference the snapshot's
+change makes (the caller hands over the snapshot's state before the change, see :func:`owned_state`).
 """
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q, Sum
 
 from kexie.plans.models import Assignment
-from kexie.tracking.models import Cascade, CascadeLedger, ProgressReport, ReportingCycle
+from kexie.tracking.models import Cascade, CascadeLedger, ProgressReport, ReportingCycle, TaskSnapshot
 
-from .models import CycleTally, SnapshotHistory
+from .models import CycleTally, OrgTally, SnapshotHistory
 
 TALLY_FIELDS = ("tasks", "green", "amber", "red", "completed", "overdue", "percent_sum", "expected_reports",
                 "filed_reports", "late_reports")
@@ -29,19 +31,69 @@ def _state(row: SnapshotHistory) -> tuple:
             row.filed_reports, row.late_reports)
 
 
-def _tally_add(organization_id: int, cycle_id: int, delta: dict[str, int]) -> None:
+OWNED_FIELDS = ("tasks", "green", "amber", "red", "completed", "overdue", "percent_sum")
+
+
+def _add(model, key: dict, delta: dict[str, int]) -> None:
+    """Add ``delta`` to the tally row of ``model`` at ``key``, creating it at the first addition."""
     delta = {name: value for name, value in delta.items() if value}
     if not delta:
         return
     increments = {name: F(name) + value for name, value in delta.items()}
-    if CycleTally.objects.filter(organization_id=organization_id, cycle_id=cycle_id).update(**increments):
+    if model.objects.filter(**key).update(**increments):
         return
     try:
         with transaction.atomic():
-            CycleTally.objects.create(organization_id=organization_id, cycle_id=cycle_id, **delta)
+            model.objects.create(**key, **delta)
     except IntegrityError:
         # Another transaction created the tally a moment ago: add to it instead.
-        CycleTally.objects.filter(organization_id=organization_id, cycle_id=cycle_id).update(**increments)
+        model.objects.filter(**key).update(**increments)
+
+
+def _tally_add(organization_id: int, cycle_id: int, delta: dict[str, int]) -> None:
+    _add(CycleTally, {"organization_id": organization_id, "cycle_id": cycle_id}, delta)
+
+
+def owned_state(snapshot) -> dict[str, int] | None:
+    """What ``snapshot`` adds to its owner's :class:`OrgTally`; None for a snapshot not saved yet.
+    Taken before a change and handed to :func:`snapshot_recorded` after it."""
+    if snapshot._state.adding:
+        return None
+    return {"tasks": 1, "green": int(snapshot.colour == "green"), "amber": int(snapshot.colour == "amber"),
+            "red": int(snapshot.colour == "red"), "completed": int(snapshot.completed),
+            "overdue": int(snapshot.overdue), "percent_sum": snapshot.percent}
+
+
+def _owned_add(snapshot, before: dict[str, int] | None) -> None:
+    after = owned_state(snapshot)
+    before = before or dict.fromkeys(OWNED_FIELDS, 0)
+    _add(OrgTally, {"organization_id": snapshot.organization_id},
+         {name: after[name] - before[name] for name in OWNED_FIELDS})
+
+
+def _owned_columns() -> dict:
+    return {"tasks_n": Count("pk"), "green_n": Count("pk", filter=Q(colour="green")),
+            "amber_n": Count("pk", filter=Q(colour="amber")), "red_n": Count("pk", filter=Q(colour="red")),
+            "completed_n": Count("pk", filter=Q(completed=True)), "overdue_n": Count("pk", filter=Q(overdue=True)),
+            "percent_total": Sum("percent")}
+
+
+def _owned_row(g: dict) -> dict[str, int]:
+    return {"tasks": g["tasks_n"], "green": g["green_n"], "amber": g["amber_n"], "red": g["red_n"],
+            "completed": g["completed_n"], "overdue": g["overdue_n"], "percent_sum": g["percent_total"] or 0}
+
+
+def snapshots_discard(snapshots) -> int:
+    """Delete the ``snapshots`` (a TaskSnapshot queryset: those of plans no longer in force) and
+    take them off their owners' tallies. Returns how many were deleted."""
+    grouped = list(snapshots.order_by().values("organization_id").annotate(**_owned_columns()))
+    if not grouped:
+        return 0
+    deleted = snapshots.delete()[1]
+    for g in grouped:
+        _add(OrgTally, {"organization_id": g["organization_id"]},
+             {name: -value for name, value in _owned_row(g).items()})
+    return deleted.get(TaskSnapshot._meta.label, 0)
 
 
 def _save(row: SnapshotHistory, before: SnapshotHistory | None) -> None:
@@ -64,12 +116,15 @@ def _copy(row: SnapshotHistory) -> SnapshotHistory:
     return SnapshotHistory(**{f.attname: getattr(row, f.attname) for f in SnapshotHistory._meta.concrete_fields})
 
 
-def snapshot_recorded(snapshot, *, today) -> None:
+def snapshot_recorded(snapshot, *, today, before: dict[str, int] | None) -> None:
     """Record ``snapshot`` (just saved) in the history of the cycle whose period holds ``today``
-    (the latest cycle opened by then), and bring every cycle's filing counts of the task up to date.
+    (the latest cycle opened by then), bring every cycle's filing counts of the task up to date,
+    and move its owner's tally from ``before`` (:func:`owned_state` before the change; None for a
+    new snapshot) to its state now.
 
     A task handed down is reported on by its children, so no report is expected on it.
     """
+    _owned_add(snapshot, before)
     cycles = list(ReportingCycle.objects.filter(
         Q(plan_id=snapshot.plan_id)
         | Q(plan_id__in=CascadeLedger.objects.filter(plan_id=snapshot.plan_id).values("root_plan_id")))
@@ -105,7 +160,13 @@ def snapshot_recorded(snapshot, *, today) -> None:
 
 @transaction.atomic
 def tallies_rebuild() -> int:
-    """Recompute every cycle tally from the history rows (after a repair by hand, or to check them)."""
+    """Recompute every cycle tally from the history rows and every organisation's tally from the
+    snapshots (after a load, a repair by hand, or to check them). Returns the cycle tallies written."""
+    OrgTally.objects.all().delete()
+    OrgTally.objects.bulk_create([
+        OrgTally(organization_id=g["organization_id"], **_owned_row(g))
+        for g in TaskSnapshot.objects.order_by().values("organization_id").annotate(**_owned_columns())],
+        batch_size=2000)
     CycleTally.objects.all().delete()
     grouped = SnapshotHistory.objects.values("organization_id", "cycle_id").annotate(
         tasks=Count("id"), green=Count("id", filter=Q(colour="green")), amber=Count("id", filter=Q(colour="amber")),

@@ -8,6 +8,11 @@ cycle whose period contains the day of the change takes the task's state (so a c
 ends as the task stood on the last day of its period), and every row of the task takes the
 reports filed for its cycle so far. ``CycleTally`` is the sum of the history rows of one
 owner organisation and cycle, moved by the same call by the difference each row makes.
+
+``OrgTally`` is the current snapshots one organisation owns, summed: the same call brings the
+owner's row up to date after each snapshot change (and ``snapshots_refresh`` after it drops the
+snapshots of plans no longer in force), so that a subtree's counts are a sum over its
+organisations' rows rather than over its tasks.
 """
 
 from django.db import models
@@ -68,3 +73,27 @@ class CycleTally(models.Model):
 
     def __str__(self):
         return f"{self.organization_id} @ {self.cycle_id}: {self.tasks}"
+
+
+class OrgTally(models.Model):
+    """The current snapshots owned by one organisation, summed (kept current, never walked)."""
+
+    organization = models.OneToOneField("organizations.Organization", on_delete=models.CASCADE, related_name="+")
+    tasks = models.IntegerField(default=0)
+    green = models.IntegerField(default=0)
+    amber = models.IntegerField(default=0)
+    red = models.IntegerField(default=0)
+    completed = models.IntegerField(default=0)
+    overdue = models.IntegerField(default=0)
+    percent_sum = models.IntegerField(default=0)
+
+    objects = ScopedQuerySet.as_manager()
+
+    scope_org_field = "organization"
+    scope_owner_field = "organization__created_by"
+
+    class Meta:
+        verbose_name = _("organisation tally")
+
+    def __str__(self):
+        return f"{self.organization_id}: {self.tasks}"

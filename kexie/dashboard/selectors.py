@@ -9,6 +9,9 @@ How they stay fast at national scale (about 100,000 tasks):
   start with ``organization``).
 * Level by level groups the same rows by the owner's depth and kind: a level is the owner's
   absolute depth minus the chosen organisation's, labelled by its kind (全国 / 省级 / 市级 …).
+  When the dashboard is not narrowed to a plan and the user sees the whole subtree, both read
+  ``OrgTally`` instead (the snapshots each organisation owns, summed and kept current by
+  :mod:`kexie.dashboard.history`): a few thousand rows at the national root, not 100,000.
 * The trend and the filing rates come from ``CycleTally`` (per owner organisation and cycle,
   kept current by :mod:`kexie.dashboard.history`), never from the reports themselves.
 
@@ -34,7 +37,7 @@ from kexie.tracking.models import Cascade, CascadeLedger, Colour, ProgressReport
 from kexie.tracking.services import target_attainment
 
 from .data import ColourCounts, Dashboard, LateRow, LevelRow, OverdueRow, TargetRow, TrendPoint, UnitRow
-from .models import CycleTally
+from .models import CycleTally, OrgTally
 
 CODE = "plan.view"
 
@@ -111,6 +114,21 @@ def _tallies(user, organization):
     return _scoped(CycleTally, user, organization)
 
 
+def _owned(user, organization, plan, *group_by: str) -> list[dict]:
+    """The subtree's snapshots counted (``_count_columns``'s names), in one row or grouped by
+    ``group_by``: from the owners' kept tallies when the user sees the whole subtree and no plan
+    narrows it, else from the snapshots themselves."""
+    if plan is None and _covers(user, organization):
+        rows = OrgTally.objects.filter(organization_id__in=_below(organization))
+        columns = {name: Sum(name) for name in ("green", "amber", "red", "completed", "overdue", "percent_sum")}
+        columns["n"] = Sum("tasks")
+    else:
+        rows, columns = _snapshots(user, organization, plan), _count_columns()
+    if not group_by:
+        return [rows.aggregate(**columns)]
+    return list(rows.values(*group_by).annotate(**columns).order_by())
+
+
 def _count_columns(prefix: str = "") -> dict:
     def count(condition):
         return Count("pk", filter=condition)
@@ -172,7 +190,7 @@ def cycles_for(organization, *, plan=None, today=None) -> Cycles:
 
 def counts(*, user, organization, plan=None) -> ColourCounts:
     """Tracked tasks owned in the subtree, by colour; completed and overdue across colours."""
-    return _counts(_snapshots(user, organization, plan).aggregate(**_count_columns()))
+    return _counts(_owned(user, organization, plan)[0])
 
 
 def by_lead(*, user, organization, plan=None) -> list[UnitRow]:
@@ -209,8 +227,7 @@ def by_level(*, user, organization, today=None, plan=None, cycles: Cycles | None
         entry["depth"] = depth if entry["depth"] is None else min(entry["depth"], depth)
         return entry
 
-    for row in (_snapshots(user, organization, plan).values("organization__depth", "organization__kind")
-                .annotate(**_count_columns())):
+    for row in _owned(user, organization, plan, "organization__depth", "organization__kind"):
         entry = level_of(row)
         for name in ("green", "amber", "red", "completed", "overdue", "percent_sum", "n"):
             entry[name] += row[name] or 0
@@ -287,18 +304,19 @@ def overdue(*, user, organization, today=None, plan=None, offset: int = 0, limit
     """Overdue tasks (past due, not completed) owned in the subtree, the longest overdue first."""
     today = _today(today)
     order = ("due", "item_id")
-    page = _snapshots(user, organization, plan).filter(overdue=True).order_by(*order).values("item_id")
-    page = page[offset:offset + limit] if limit is not None else page[offset:]
-    # The page is picked on the snapshots alone, then joined to titles and names: the join does
-    # not run over every overdue task of a national subtree.
-    rows = (TaskSnapshot.objects.filter(item_id__in=page).order_by(*order)
-            .values("item_id", "plan__title", "item__key", "item__title", "lead_organization__name",
-                    "lead_organization__short_name", "due", "percent"))
-    return [OverdueRow(item_id=row["item_id"], plan=row["plan__title"], key=row["item__key"], task=row["item__title"],
-                       lead=row["lead_organization__short_name"] or row["lead_organization__name"] or "",
-                       due=row["due"], percent=row["percent"],
-                       days_overdue=(today - row["due"]).days if row["due"] else 0)
-            for row in rows]
+    page = _snapshots(user, organization, plan).filter(overdue=True).order_by(*order)
+    if limit is not None or offset:
+        page = page.values("item_id")
+        page = page[offset:offset + limit] if limit is not None else page[offset:]
+        # The page is picked on the snapshots alone, then joined to titles and names: the join does
+        # not run over every overdue task of a national subtree.
+        page = TaskSnapshot.objects.filter(item_id__in=page).order_by(*order)
+    rows = page.values_list("item_id", "plan__title", "item__key", "item__title", "lead_organization__name",
+                            "lead_organization__short_name", "due", "percent")
+    # Tuples rather than dicts: a national subtree's full list is some 20,000 rows.
+    return [OverdueRow(item_id=item_id, plan=plan_title, key=key, task=title, lead=lead_short or lead_name or "",
+                       due=due, percent=percent, days_overdue=(today - due).days if due else 0)
+            for item_id, plan_title, key, title, lead_name, lead_short, due, percent in rows]
 
 
 def _late_segments(user, organization, cycle):
@@ -332,6 +350,11 @@ def _page(segments, offset: int, limit: int | None) -> tuple[list, int]:
     """Rows [offset, offset + limit) of the segments laid end to end, and their total."""
     rows, start, total = [], 0, 0
     for queryset, fetch in segments:
+        if offset == 0 and limit is None:  # every row: fetched once, counted as they come
+            part = fetch(0, None)
+            rows.extend(part)
+            total += len(part)
+            continue
         n = queryset.count()
         total += n
         lo = max(offset - start, 0)

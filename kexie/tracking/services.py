@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from kexie.accounts.scope import access_object
 from kexie.audit.services import audit_record
 from kexie.core.uploads import check_upload
-from kexie.dashboard.history import snapshot_recorded
+from kexie.dashboard.history import owned_state, snapshot_recorded, snapshots_discard
 from kexie.notifications import events as notification_events
 from kexie.organizations.models import Organization, OrganizationClosure
 from kexie.plans.models import (
@@ -402,6 +402,7 @@ def snapshot_update(item: PlanItem, *, today: dt.date | None = None, last_report
     plan = item.plan
     snapshot = (TaskSnapshot.objects.select_for_update().filter(item=item).first()
                 or TaskSnapshot(item=item, plan=plan, organization_id=plan.organization_id))
+    before = owned_state(snapshot)  # what it adds to its owner's dashboard tally until now
     # The ledger's assignments can be corrected after the fact; the snapshot follows them.
     snapshot.lead_organization_id = (
         Assignment.objects.filter(item=item, role=AssignmentRole.LEAD, organization__isnull=False)
@@ -439,7 +440,7 @@ def snapshot_update(item: PlanItem, *, today: dt.date | None = None, last_report
                                  overdue=snapshot.overdue, policy=policy_for(plan))
     snapshot.as_of = today
     snapshot.save()
-    snapshot_recorded(snapshot, today=today)  # the dashboards' per-cycle history
+    snapshot_recorded(snapshot, today=today, before=before)  # the dashboards' history and tallies
     return snapshot
 
 
@@ -471,7 +472,7 @@ def snapshots_refresh(*, today: dt.date | None = None, plans=None) -> int:
         items = items.filter(plan__in=plans)
     else:
         # A superseded plan's tasks no longer count on any dashboard.
-        TaskSnapshot.objects.exclude(plan__status=PlanStatus.ACTIVE).delete()
+        snapshots_discard(TaskSnapshot.objects.exclude(plan__status=PlanStatus.ACTIVE))
     count = 0
     # A cascaded child's ledger belongs to an organisation deeper in the tree than its source's,
     # so ordering by the owner's depth, deepest first, refreshes children before their sources.
