@@ -328,13 +328,15 @@ def _late_segments(user, organization, cycle):
     filed = ProgressReport.objects.filter(item_id=OuterRef("item_id"), organization_id=OuterRef("organization_id"),
                                           cycle=cycle, submitted_at__isnull=False)
     order = ("organization__depth", "organization__name", "item__plan_id", "item__position")
-    unfiled = (Assignment.objects.filter(item__plan_id__in=_family(cycle.plan_id), item__kind__in=TRACKED_KINDS,
-                                         organization_id__in=below)
-               .filter(organization_id__in=Organization.objects.restrict(user, CODE).values("pk"))
+    unfiled = Assignment.objects.filter(item__plan_id__in=_family(cycle.plan_id), item__kind__in=TRACKED_KINDS,
+                                        organization_id__in=below)
+    if not _covers(user, organization):
+        unfiled = unfiled.filter(organization_id__in=Organization.objects.restrict(user, CODE).values("pk"))
+    unfiled = (unfiled
                .exclude(Exists(Cascade.objects.filter(source_id=OuterRef("item_id")))).exclude(Exists(filed))
                .order_by(*order).values("organization__name", "item__title"))
-    late = (ProgressReport.objects.restrict(user, CODE)
-            .filter(cycle=cycle, late=True, submitted_at__isnull=False, organization_id__in=below)
+    late = (_scoped(ProgressReport, user, organization)
+            .filter(cycle=cycle, late=True, submitted_at__isnull=False)
             .order_by(*order).values("organization__name", "item__title", "submitted_at"))
 
     def fetch(queryset):
