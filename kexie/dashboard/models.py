@@ -44,11 +44,13 @@ class SnapshotHistory(models.Model):
         return f"{self.item_id} @ {self.cycle_id}: {self.colour} {self.percent}%"
 
 
-class CycleTally(models.Model):
-    """The history rows of one owner organisation in one cycle, summed (kept current, never walked)."""
+class ColourTally(models.Model):
+    """Snapshots summed: how many, by colour, completed and overdue, and their percents added up.
 
-    organization = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE, related_name="+")
-    cycle = models.ForeignKey("tracking.ReportingCycle", on_delete=models.CASCADE, related_name="+")
+    Both tallies below are kept current by delta at each snapshot change and rebuilt by
+    ``kexie.dashboard.history.tallies_rebuild``; the subtree's numbers are sums of them.
+    """
+
     tasks = models.IntegerField(default=0)
     green = models.IntegerField(default=0)
     amber = models.IntegerField(default=0)
@@ -56,14 +58,24 @@ class CycleTally(models.Model):
     completed = models.IntegerField(default=0)
     overdue = models.IntegerField(default=0)
     percent_sum = models.IntegerField(default=0)
-    expected_reports = models.IntegerField(default=0)
-    filed_reports = models.IntegerField(default=0)
-    late_reports = models.IntegerField(default=0)
 
     objects = ScopedQuerySet.as_manager()
 
     scope_org_field = "organization"
     scope_owner_field = "organization__created_by"
+
+    class Meta:
+        abstract = True
+
+
+class CycleTally(ColourTally):
+    """The history rows of one owner organisation in one cycle, summed (kept current, never walked)."""
+
+    organization = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE, related_name="+")
+    cycle = models.ForeignKey("tracking.ReportingCycle", on_delete=models.CASCADE, related_name="+")
+    expected_reports = models.IntegerField(default=0)
+    filed_reports = models.IntegerField(default=0)
+    late_reports = models.IntegerField(default=0)
 
     class Meta:
         verbose_name = _("cycle tally")
@@ -75,22 +87,10 @@ class CycleTally(models.Model):
         return f"{self.organization_id} @ {self.cycle_id}: {self.tasks}"
 
 
-class OrgTally(models.Model):
+class OrgTally(ColourTally):
     """The current snapshots owned by one organisation, summed (kept current, never walked)."""
 
     organization = models.OneToOneField("organizations.Organization", on_delete=models.CASCADE, related_name="+")
-    tasks = models.IntegerField(default=0)
-    green = models.IntegerField(default=0)
-    amber = models.IntegerField(default=0)
-    red = models.IntegerField(default=0)
-    completed = models.IntegerField(default=0)
-    overdue = models.IntegerField(default=0)
-    percent_sum = models.IntegerField(default=0)
-
-    objects = ScopedQuerySet.as_manager()
-
-    scope_org_field = "organization"
-    scope_owner_field = "organization__created_by"
 
     class Meta:
         verbose_name = _("organisation tally")
