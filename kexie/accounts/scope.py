@@ -5,8 +5,10 @@ Every list, detail, export and API call goes through :func:`restrict_queryset` (
 is reported as not found (404), never as forbidden, so its existence does not leak.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from kexie.organizations.models import OrganizationClosure
 
@@ -61,3 +63,15 @@ def access_object(queryset_or_model, user, action: str, **lookup):
         return queryset.restrict(user, action).get(**lookup)
     except (queryset.model.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def require_code(by, code: str) -> None:
+    """Refuse (PermissionDenied) unless ``by`` is a signed-in user whose roles carry ``code``.
+    Services call it first, so no caller can skip the check."""
+    if by is None or not getattr(by, "is_authenticated", False) or not by.has_code(code):
+        raise PermissionDenied(_("You do not have permission to do this."))
+
+
+def require_page_code(request, code: str) -> None:
+    """The same for a page: the signed-in user of ``request`` must hold ``code`` (else 403)."""
+    require_code(request.user, code)

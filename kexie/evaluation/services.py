@@ -15,7 +15,7 @@ Who does what:
 
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -29,6 +29,7 @@ from kexie.core.uploads import check_upload
 from kexie.organizations.models import Organization, OrgStatus
 from kexie.societies.models import REGISTRY_FIELDS, REPORT_FIELDS, SocietyProfile
 from kexie.societies.selectors import facts_for
+from kexie.accounts.scope import require_code as _require
 
 from .models import (
     Dimension,
@@ -46,11 +47,6 @@ from .selectors import compact, grades_of, to_rubric
 KNOWN_SOURCES = {f"report.{name}" for name in REPORT_FIELDS} | {f"registry.{name}" for name in REGISTRY_FIELDS}
 EVIDENCE_TYPES = {"pdf", "docx", "xlsx", "txt", "png", "jpg", "jpeg"}
 BULK_BATCH = 2000
-
-
-def _require(by, code: str) -> None:
-    if by is None or not getattr(by, "is_authenticated", False) or not by.has_code(code):
-        raise PermissionDenied(_("You do not have permission to do this."))
 
 
 def _points(value, *, field: str, label: str) -> Decimal | None:
@@ -533,6 +529,7 @@ def _previous_ranks(rubric: Rubric, year: int) -> dict[int, int]:
     """Last year's overall rank of each society among the same association's final evaluations."""
     return dict(Evaluation.objects.filter(rubric__organization_id=rubric.organization_id, year=year - 1,
                                           status=EvaluationStatus.FINAL, rank__isnull=False)
+                .order_by("finalised_at", "id")  # of two finalised rubric versions, the later counts
                 .values_list("society_id", "rank"))
 
 

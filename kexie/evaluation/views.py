@@ -8,7 +8,7 @@ write shows the service's message and saves nothing.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -20,6 +20,7 @@ from kexie import rubric as rb
 from kexie.accounts.scope import access_object
 from kexie.core.excel import add_sheet, write_workbook, xlsx_response
 from kexie.organizations.forms import apply_service_errors
+from kexie.accounts.scope import require_page_code as _require
 
 from . import services
 from .forms import (
@@ -57,11 +58,6 @@ from .selectors import (
 from .templatetags.evaluation_tags import points
 
 PAGE_SIZE = 50
-
-
-def _require(request, code: str) -> None:
-    if not request.user.has_code(code):
-        raise PermissionDenied
 
 
 def _show_errors(request, error: ValidationError) -> None:

@@ -13,9 +13,10 @@ def deliver_mail() -> dict:
     """Send the pending e-mails (see :func:`kexie.notifications.services.mail_deliver`). Queued
     after every transaction that wrote an outbox message; safe to run any number of times, in
     parallel too. When a message failed and waits for its next try, the job queues itself for
-    that moment (on backends that can defer a job)."""
+    that moment (on backends that can defer a job) — once, from the run that saw it fail, so that
+    retries do not pile up in the queue."""
     result = mail_deliver()
-    retry_at = next_retry_at()
+    retry_at = next_retry_at() if result.failed else None
     if retry_at is not None and task_backends[deliver_mail.backend].supports_defer:
         deliver_mail.using(run_after=retry_at).enqueue()
     return result.as_dict()

@@ -301,7 +301,8 @@ def organizations_bulk_create(*, by, rows: list[dict], batch_size: int = 1000) -
     as one by one — the kind under its parent, field validation, unique names under a parent,
     unique credit codes — and the same closure rows are written, but with a few statements per
     thousand rows instead of a few per row. All or nothing; one audit row lists the new ids.
-    A refusal names the row (1-based) and the organisation.
+    A refusal names the row (1-based) and the organisation. Like ``organization_create`` it checks
+    no permission itself: its callers are loaders (``kexie bench generate``) running as the system.
     """
     orgs: list[Organization] = []
     parents: list[Organization | None] = []

@@ -6,7 +6,7 @@ the user's data scope (404 outside it). The services do the writing.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from kexie.accounts.scope import access_object
 from kexie.core.excel import write_workbook, xlsx_response
 from kexie.core.masking import mask_email, mask_phone
+from kexie.accounts.scope import require_page_code as _require
 
 from . import importers, selectors, services
 from .forms import (
@@ -32,11 +33,6 @@ from .forms import (
 from .models import Organization, OrganizationImport, OrgKind, OrgStatus
 
 PAGE_SIZE = 25
-
-
-def _require(request, code: str) -> None:
-    if not request.user.has_code(code):
-        raise PermissionDenied
 
 
 def _get_org(request, pk, code: str) -> Organization:

@@ -17,7 +17,7 @@ may change it, by plan.change on the lower plan.
 
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.utils import timezone
@@ -29,6 +29,7 @@ from kexie.core.excel import escape_cell, write_workbook
 from kexie.organizations.models import Organization, OrganizationClosure
 from kexie.textsim import DEFAULT_THRESHOLD, Match, Suggestion, align, coverage
 from kexie.textsim.align import TASK_KINDS
+from kexie.accounts.scope import require_code as _require
 
 from .models import (
     DECIDED_STATUSES,
@@ -42,11 +43,6 @@ from .models import (
 )
 
 SUGGESTIONS = 3  # upper items suggested per lower item
-
-
-def _require(by, code: str) -> None:
-    if by is None or not getattr(by, "is_authenticated", False) or not by.has_code(code):
-        raise PermissionDenied(_("You do not have permission to do this."))
 
 
 def _textsim_items(plan: Plan) -> list[dict]:

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,14 +20,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kexie.accounts.scope import access_object
 from kexie.core.excel import xlsx_response
+from kexie.accounts.scope import require_page_code as _require
 
 from . import alignment as services
 from .models import AlignmentStatus, ItemAlignment, Plan
-
-
-def _require(request, code: str) -> None:
-    if not request.user.has_code(code):
-        raise PermissionDenied
 
 
 def _get_plan(request, pk, code: str) -> Plan:

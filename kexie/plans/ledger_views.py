@@ -6,11 +6,10 @@ through ``corrections.corrections_apply``.
 """
 
 import secrets
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse
@@ -25,6 +24,7 @@ from kexie.accounts.scope import access_object
 from kexie.core.excel import XLSX_CONTENT_TYPE
 from kexie.organizations.forms import SELECT_LIMIT, OrgChoiceField
 from kexie.organizations.models import Organization
+from kexie.accounts.scope import require_page_code as _require
 
 from . import corrections, ledger_excel
 from .models import TRACKED_KINDS, AssignmentRole, ItemStatus, Plan
@@ -32,11 +32,6 @@ from .selectors import ledger_items, target_label
 
 PAGE_SIZE = 25
 SESSION_KEY = "ledger_corrections"
-
-
-def _require(request, code: str) -> None:
-    if not request.user.has_code(code):
-        raise PermissionDenied
 
 
 class PlanChoiceField(forms.ModelChoiceField):

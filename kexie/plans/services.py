@@ -202,6 +202,11 @@ def plan_import_confirm(*, by, plan_import: PlanImport, allowed_organizations) -
     parsed = plan_import.parsed
     period = parsed.get("period") or {}
     base = plan_import.base_plan
+    if base is not None:
+        # Locked and checked again: two revisions of one version must not both come into force.
+        base = Plan.objects.select_for_update().get(pk=base.pk)
+        if base.status != PlanStatus.ACTIVE:
+            raise ValidationError({"base_plan": _("Only the version in force can be revised.")})
     plan = Plan(
         organization=plan_import.organization, title=(parsed.get("title") or plan_import.source_name or "")[:300],
         issuer=(parsed.get("issuer") or "")[:200], doc_number=(parsed.get("doc_number") or "")[:100],

@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse
@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kexie.accounts.scope import access_object
 from kexie.organizations.models import Organization
+from kexie.accounts.scope import require_page_code as _require
 
 from . import services, tree
 from .alignment import ancestors_have_plans
@@ -32,11 +33,6 @@ from .selectors import plan_diff, plan_items_with_details, plan_to_json
 
 PAGE_SIZE = 20
 _SENTENCE_END = re.compile(r"[。；;！？]")
-
-
-def _require(request, code: str) -> None:
-    if not request.user.has_code(code):
-        raise PermissionDenied
 
 
 def _get_plan(request, pk, code: str) -> Plan:

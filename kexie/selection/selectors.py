@@ -59,7 +59,9 @@ def rounds_visible(user):
     if user is None or not user.is_authenticated:
         return SelectionRound.objects.none()
     staff = SelectionRound.objects.restrict(user, "society.view").values("pk")
-    q = Q(pk__in=staff) | (Q(panel__expert=user) & ~Q(status=RoundStatus.DRAFT))
+    q = Q(pk__in=staff)
+    if user.has_code("evaluation.score"):  # as for the applications: a withdrawn expert sees neither
+        q |= Q(panel__expert=user) & ~Q(status=RoundStatus.DRAFT)
     if user.has_code("annual_report.submit") and user.organization_id:
         q |= Q(organization_id__in=_above_own_organization(user)) & ~Q(status=RoundStatus.DRAFT)
     return SelectionRound.objects.filter(pk__in=SelectionRound.objects.filter(q).values("pk"))

@@ -15,7 +15,7 @@ round moves draft → open → review → notice (公示) → decided, one step 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import formats, timezone
@@ -27,6 +27,7 @@ from kexie.core.uploads import check_upload
 from kexie.organizations.models import Organization, OrganizationClosure, OrgStatus
 from kexie.organizations.services import organization_set_status
 from kexie.societies.models import SocietyProfile
+from kexie.accounts.scope import require_code as _require
 
 from . import rules, selectors
 from .models import (
@@ -56,11 +57,6 @@ def _today(today):
 
 def _day(value: dt.date) -> str:
     return formats.date_format(value, "DATE_FORMAT")
-
-
-def _require(by, code: str) -> None:
-    if by is None or not getattr(by, "is_authenticated", False) or not by.has_code(code):
-        raise PermissionDenied(_("You do not have permission to do this."))
 
 
 def _managed_round(by, selection_round: SelectionRound, *, lock: bool = True) -> SelectionRound:
@@ -353,6 +349,8 @@ def conflict_declare(*, by, application: Application, reason: str) -> DeclaredCo
     """An expert declares a conflict of interest with an application's society (主动回避); a
     score they gave it no longer counts."""
     application = _assigned_application(by, application)
+    # Only while experts score: afterwards the ranking on notice must stay as it was published.
+    _require_status(application.round, RoundStatus.REVIEW)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why you must be recused.")})
@@ -507,7 +505,9 @@ def flag_decide(*, by, flag: SocietyFlag, action: str, note: str, deadline: dt.d
     audit_record(action="decide", by=by, obj=flag, new={"action": action, "note": note, "deadline": deadline,
                                                         "dissolve": bool(dissolve)})
     if dissolve and flag.society.organization.status != OrgStatus.DISSOLVED:
-        organization = access_object(Organization, by, "evaluation.manage", pk=flag.society.organization_id)
+        # Dissolving is an organisation status change: it needs what the organisation pages need.
+        _require(by, "org.deactivate")
+        organization = access_object(Organization, by, "org.deactivate", pk=flag.society.organization_id)
         organization_set_status(by=by, organization=organization, status=OrgStatus.DISSOLVED,
                                 reason=(_("Four-batch decision: wind up. %(note)s") % {"note": note})[:300])
     return decision

@@ -7,7 +7,7 @@ writes go through :mod:`kexie.selection.services`.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import FileResponse, Http404
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kexie.accounts.scope import access_object
 from kexie.core.excel import xlsx_response
 from kexie.organizations.forms import apply_service_errors
+from kexie.accounts.scope import require_page_code as _require
 
 from . import excel, selectors, services
 from .forms import (
@@ -50,11 +51,6 @@ from .models import (
 )
 
 PAGE_SIZE = 25
-
-
-def _require(request, code: str) -> None:
-    if not request.user.has_code(code):
-        raise PermissionDenied
 
 
 def _errors_to_messages(request, error: ValidationError) -> None:

@@ -14,7 +14,8 @@ from kexie.accounts.scope import access_object
 from kexie.audit.services import audit_record, diff_values
 from kexie.core.excel import write_workbook
 from kexie.organizations.models import SOCIETY_KINDS, Organization, OrganizationClosure
-from kexie.organizations.services import organization_create
+from kexie.organizations.services import ImportRejected, organization_create
+from kexie.accounts.scope import require_code as _require
 
 from .models import (
     REPORT_FIELDS,
@@ -40,11 +41,6 @@ PROFILE_FIELDS = (
 # Every value of a report a society fills in (the numbers rubrics read, and the narrative).
 REPORT_VALUE_FIELDS = (*REPORT_FIELDS, "narrative")
 EDITABLE_REPORT_STATUSES = {AnnualReportStatus.DRAFT, AnnualReportStatus.RETURNED}
-
-
-def _require(by, code: str) -> None:
-    if by is None or not getattr(by, "is_authenticated", False) or not by.has_code(code):
-        raise PermissionDenied(_("You do not have permission to do this."))
 
 
 def _society(by, society, code: str = "society.manage") -> SocietyProfile:
@@ -297,9 +293,10 @@ def report_year_close(*, by, report_year: ReportYear) -> ReportYear:
 
 def round_for(society: SocietyProfile, year: int) -> ReportYear | None:
     """The round a society reports to for ``year``: that of its nearest association above it."""
-    links = (OrganizationClosure.objects.filter(descendant_id=society.pk, depth__gt=0)
-             .order_by("depth").values_list("ancestor_id", flat=True))
-    rounds = {r.organization_id: r for r in ReportYear.objects.filter(year=year, organization_id__in=links)}
+    links = list(OrganizationClosure.objects.filter(descendant_id=society.pk, depth__gt=0)
+                 .order_by("depth").values_list("ancestor_id", flat=True))
+    rounds = {r.organization_id: r for r in ReportYear.objects.select_related("organization")
+              .filter(year=year, organization_id__in=links)}
     for ancestor_id in links:
         if ancestor_id in rounds:
             return rounds[ancestor_id]
@@ -442,12 +439,6 @@ def report_return(*, by, report: AnnualReport, reason: str) -> AnnualReport:
     return report
 
 
-class ImportRejected(Exception):
-    """Rows of a report import failed validation at confirmation; nothing was saved."""
-
-    def __init__(self, results):
-        super().__init__("import rows have errors")
-        self.results = results
 
 
 def reports_import(*, by, year: int, rows: list[dict], filename: str) -> list[AnnualReport]:

@@ -23,6 +23,7 @@ from kexie.accounts.scope import access_object
 from kexie.core.excel import write_workbook, xlsx_response
 from kexie.organizations.forms import apply_service_errors
 from kexie.organizations.models import SOCIETY_KINDS, Organization, OrgKind, OrgStatus
+from kexie.accounts.scope import require_page_code as _require
 
 from . import importers, selectors, services
 from .forms import (
@@ -51,11 +52,6 @@ from .models import (
 
 PAGE_SIZE = 25
 IMPORT_SESSION_KEY = "society_report_import"
-
-
-def _require(request, code: str) -> None:
-    if not request.user.has_code(code):
-        raise PermissionDenied
 
 
 def _get_society(request, pk, code: str) -> SocietyProfile:

@@ -25,6 +25,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from kexie.accounts.scope import access_object
+from kexie.accounts.scope import require_code as _require
 from kexie.audit.services import audit_record
 from kexie.core.uploads import check_upload
 from kexie.dashboard.history import owned_state, snapshot_recorded, snapshots_discard
@@ -83,11 +84,6 @@ def _today(today):
 
 def _day(value: dt.date) -> str:
     return formats.date_format(value, "DATE_FORMAT")
-
-
-def _require(by, code: str) -> None:
-    if by is None or not getattr(by, "is_authenticated", False) or not by.has_code(code):
-        raise PermissionDenied(_("You do not have permission to do this."))
 
 
 # --- where a task belongs -------------------------------------------------------------------
@@ -641,7 +637,8 @@ def deferral_request(*, by, item: PlanItem, organization: Organization, requeste
     """Ask the issuer to move a task's deadline (延期申请), within the plan period."""
     _require(by, "report.submit")
     organization = access_object(Organization, by, "report.submit", pk=organization.pk)
-    item = PlanItem.objects.select_related("plan").get(pk=item.pk)
+    # Locked: two requests at the same moment must not both find none pending.
+    item = PlanItem.objects.select_for_update().select_related("plan").get(pk=item.pk)
     _require_responsible(by, item, organization)
     reason = (reason or "").strip()
     if not reason:

@@ -27,6 +27,7 @@ from kexie.core.excel import xlsx_response
 from kexie.organizations.forms import OrgChoiceField, apply_service_errors
 from kexie.organizations.models import Organization, OrganizationClosure
 from kexie.plans.models import PlanItem
+from kexie.accounts.scope import require_page_code as _require
 
 from . import supervision
 from .models import NoticeStatus, SupervisionEvidence, SupervisionNotice
@@ -39,11 +40,6 @@ STATUS_ORDER = [NoticeStatus.ISSUED, NoticeStatus.OVERDUE, NoticeStatus.REPLIED,
 HISTORY_ACTIONS = {"issue": pgettext_lazy("supervision history", "Issued"),
                    "reply": pgettext_lazy("supervision history", "Replied"),
                    "close": pgettext_lazy("supervision history", "Closed")}
-
-
-def _require(request, code: str) -> None:
-    if not request.user.has_code(code):
-        raise PermissionDenied
 
 
 def may_issue(user, item: PlanItem) -> bool:

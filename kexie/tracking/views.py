@@ -11,7 +11,7 @@ scope: a county files on a task of its province's plan without seeing the rest o
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404
@@ -27,6 +27,7 @@ from kexie.notifications.selectors import urging_counts
 from kexie.organizations.models import Organization, OrganizationClosure, OrgStatus
 from kexie.plans.models import TRACKED_KINDS, Assignment, AssignmentRole, Plan, PlanItem, PlanStatus, Target
 from kexie.plans.selectors import target_label
+from kexie.accounts.scope import require_page_code as _require
 
 from . import selectors, services
 from .forms import (
@@ -54,11 +55,6 @@ from .models import (
 )
 
 PAGE_SIZE = 25
-
-
-def _require(request, code: str) -> None:
-    if not request.user.has_code(code):
-        raise PermissionDenied
 
 
 def _next_or(request, fallback: str) -> str:

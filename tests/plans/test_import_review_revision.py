@@ -107,3 +107,17 @@ def test_a_bad_revised_file_is_refused_on_the_form_and_saves_nothing(first_versi
                            {"file": SimpleUploadedFile("要点.txt", b"")})
     assert response.status_code == 200 and "空文件" in response.content.decode()
     assert PlanImport.objects.count() == 1  # the first version's import only
+
+
+def test_of_two_revisions_started_from_one_version_only_the_first_confirmed_comes_into_force(
+        first_version, world, signed_in):
+    client = signed_in(world.provincial_clerk)
+    _revise(client, first_version)
+    _revise(client, first_version)
+    first, second = PlanImport.objects.exclude(plan=first_version).order_by("pk")
+    client.post(reverse("plans:review_confirm", args=[first.pk]))
+    plans = Plan.objects.count()
+    response = client.post(reverse("plans:review_confirm", args=[second.pk]), follow=True)
+    assert "只能修订现行版本" in response.content.decode()
+    assert Plan.objects.count() == plans
+    assert Plan.objects.filter(status=PlanStatus.ACTIVE, previous=first_version).count() == 1
