@@ -64,3 +64,15 @@ def test_token_authenticated_api_calls_are_not_affected(client, world):
     token = Token.objects.create(user=world.system_admin)
     response = client.get("/api/schema/", HTTP_AUTHORIZATION=f"Token {token.key}")
     assert response.status_code == 200
+
+
+def test_a_session_used_again_within_half_a_minute_is_not_written_again(world, signed_in):
+    """The idle clock moves in steps of half a minute: a burst of requests saves the session once."""
+    client = signed_in(world.county_clerk)
+    _age_session(client, 10)
+    before = client.session[LAST_SEEN]
+    assert client.get(reverse("home")).status_code == 200
+    assert client.session[LAST_SEEN] == before
+    _age_session(client, 40)
+    assert client.get(reverse("home")).status_code == 200
+    assert time.time() - client.session[LAST_SEEN] < 5

@@ -20,6 +20,9 @@ from .models import SecurityPolicy
 from .sessionkeys import LAST_SEEN, OTP_VERIFIED
 
 API_PREFIX = "/api/"
+# The last request's time is written back to the session at most this often: the idle timeout
+# counts in minutes, and a session saved on every request costs a database write per request.
+LAST_SEEN_RESOLUTION = 30
 # Pages a user may reach while a password change or the second factor is pending.
 _ALLOWED_WHILE_FORCED = ("accounts:logout", "accounts:login", "accounts:password_change", "accounts:otp",
                          "set_language")
@@ -58,7 +61,8 @@ class AccountSecurityMiddleware:
         if last_seen is not None and now - float(last_seen) > policy.idle_timeout_minutes * 60:
             logout_user(request=request, idle=True)
             return self._signed_out(request, path)
-        session[LAST_SEEN] = now
+        if last_seen is None or now - float(last_seen) >= LAST_SEEN_RESOLUTION:
+            session[LAST_SEEN] = now
 
         if path in _allowed_paths():
             return None
