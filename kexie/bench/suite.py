@@ -243,8 +243,9 @@ def bench_alignment(ctx):
 def bench_export(ctx):
     from openpyxl import Workbook
 
-    from kexie.plans.ledger_excel import ledger_export
-    from kexie.plans.selectors import ledger_items
+    from kexie.plans.ledger_excel import UNASSIGNED_MARK, ledger_export
+    from kexie.plans.models import Assignment, ItemStatus, Target
+    from kexie.plans.selectors import ledger_items, target_value
 
     user = ctx.root_clerk
     rows = ledger_items(user, code="plan.export").count()
@@ -254,11 +255,30 @@ def bench_export(ctx):
         output.close()
 
     def bare():
+        # The sheet's ten columns with the same values (units joined, targets one per line, status
+        # labels), read with three plain queries and appended as plain values: no styles, no
+        # header, no section rows.
+        items = ledger_items(user, code="plan.export").prefetch_related(None).select_related(None)
+        scope = items.order_by().values("pk")
+        statuses = {value: str(label) for value, label in ItemStatus.choices}
+        mark, units, targets = str(UNASSIGNED_MARK), {}, {}
+        for item_id, role, name, organization_id, short_name, full_name in Assignment.objects.filter(
+                item_id__in=scope).order_by("id").values_list("item_id", "role", "unit_name", "organization_id",
+                                                             "organization__short_name", "organization__name"):
+            units.setdefault((item_id, role), []).append(
+                (short_name or full_name) if organization_id else f"{name}{mark}")
+        for target in Target.objects.filter(item_id__in=scope).order_by("position", "id").values_list(
+                "item_id", "metric", "min_value", "max_value", "unit", named=True):
+            targets.setdefault(target.item_id, []).append(target)
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet("台账")
-        for row in ledger_items(user, code="plan.export").prefetch_related(None).select_related(None).values_list(
-                "plan__title", "key", "title", "text", "due", "status").iterator(chunk_size=2000):
-            sheet.append(row)
+        for pk, key, title, due, status in items.values_list("pk", "key", "title", "due", "status").iterator(
+                chunk_size=2000):
+            item_targets = targets.get(pk, ())
+            sheet.append([key, title, "、".join(units.get((pk, "lead"), ())), "、".join(units.get((pk, "co"), ())),
+                          due, "\n".join(t.metric for t in item_targets),
+                          "\n".join(target_value(t) for t in item_targets),
+                          "\n".join(t.unit for t in item_targets), statuses[status], pk])
         workbook.save(io.BytesIO())
 
     reps = ctx.reps or {"warmup": 1, "min_reps": 3, "max_reps": 5, "max_seconds": 120}

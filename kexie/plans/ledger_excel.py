@@ -2,8 +2,10 @@
 
 The sheet: the title in a merged first row, a two-row merged header (序号 / 任务 / 牵头单位 /
 配合单位 / 完成时限 / 目标 (指标 / 目标值 / 单位) / 状态 / 系统编号), then the items in document
-order with the sections above them as group rows. It is written with openpyxl's write-only mode
-into a temporary file, so a ledger of a hundred thousand rows never sits in memory as cells.
+order with the sections above them as group rows. openpyxl writes the workbook and its header
+(write-only mode); the rows below are read as plain values a chunk at a time and written into the
+sheet's XML as they come (``kexie.core.xlsx_stream``), into a temporary file: a ledger of a
+hundred thousand rows never sits in memory, as cells or as model instances.
 
 The last column, 系统编号, holds each item's id (hidden): a corrected sheet is matched back to
 the items by it, and by 序号 within the plan where a user's own sheet has no such column.
@@ -22,8 +24,9 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from kexie.core.excel import escape_cell
+from kexie.core.xlsx_stream import save_with_rows
 
-from .models import TRACKED_KINDS, AssignmentRole, PlanItem
+from .models import TRACKED_KINDS, Assignment, AssignmentRole, ItemStatus, Plan, PlanItem, Target
 from .selectors import target_value
 
 # (key, header label, sub-header label under 目标 or None, column width)
@@ -60,22 +63,6 @@ def unit_label(assignment) -> str:
         org = assignment.organization
         return org.short_name or org.name
     return f"{assignment.unit_name}{UNASSIGNED_MARK}"
-
-
-def units_text(item, role: str) -> str:
-    return "、".join(unit_label(a) for a in item.assignments.all() if a.role == role)
-
-
-def item_cells(item) -> dict:
-    """One ledger row's values, keyed like COLUMNS (targets one per line)."""
-    targets = list(item.targets.all())
-    return {
-        "key": item.key, "title": item.title,
-        "lead": units_text(item, AssignmentRole.LEAD), "co": units_text(item, AssignmentRole.CO),
-        "due": item.due, "metric": "\n".join(t.metric for t in targets),
-        "value": "\n".join(target_value(t) for t in targets), "unit": "\n".join(t.unit for t in targets),
-        "status": item.get_status_display(), "id": item.pk,
-    }
 
 
 def _cell(sheet, value, *, font=None, fill=None, alignment=_WRAP, number_format=None):
@@ -123,36 +110,53 @@ def _header(sheet, title: str) -> None:
                            f"{get_column_letter(last_target)}{HEADER_ROWS[0]}")
 
 
-def _group_row(sheet, key: str, title: str, pk=None):
-    bold = _BOLD
-    # A section keeps its id too, so that a corrected sheet is read back without guessing which
-    # rows are groups; a plan's title row has neither number nor id.
-    return [_cell(sheet, key, font=bold, fill=_GROUP_FILL), _cell(sheet, title, font=bold, fill=_GROUP_FILL)] + [
-        _cell(sheet, None, fill=_GROUP_FILL) for _column in COLUMNS[2:-1]] + [_cell(sheet, pk, fill=_GROUP_FILL)]
+def _row_styles(sheet) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """The style index of each column in an item row and in a group row (registering them)."""
+    def style(**kwargs) -> int:
+        return _cell(sheet, None, **kwargs).style_id
+
+    wrap, center, date = style(), style(alignment=_CENTER), style(number_format="yyyy-mm-dd")
+    item = tuple(date if key == "due" else center if key in ("key", "status", "id", "value", "unit") else wrap
+                 for key in KEYS)
+    # A group row: number and title in bold, the other cells filled, all with borders.
+    bold, plain = style(font=_BOLD, fill=_GROUP_FILL), style(fill=_GROUP_FILL)
+    return item, (bold, bold) + (plain,) * (len(KEYS) - 2)
 
 
-def _data_row(sheet, item) -> list:
-    values = item_cells(item)
-    row = []
-    for key in KEYS:
-        value = values[key]
-        if key == "due":
-            row.append(_cell(sheet, value, number_format="yyyy-mm-dd"))
-        elif key in ("key", "status", "id", "value", "unit"):
-            row.append(_cell(sheet, value, alignment=_CENTER))
-        else:
-            row.append(_cell(sheet, value))
-    return row
+def _units(item_ids) -> dict[tuple[int, str], list[str]]:
+    """(item id, role) -> the unit labels in the order they were assigned (see ``unit_label``)."""
+    mark = str(UNASSIGNED_MARK)
+    units: dict[tuple[int, str], list[str]] = {}
+    for item_id, role, unit_name, organization_id, short_name, name in (
+            Assignment.objects.filter(item_id__in=item_ids).order_by("id").values_list(
+                "item_id", "role", "unit_name", "organization_id", "organization__short_name",
+                "organization__name")):
+        label = (short_name or name) if organization_id else f"{unit_name}{mark}"
+        units.setdefault((item_id, role), []).append(label)
+    return units
 
 
-class _Groups:
-    """Emits, once each, the untracked ancestors (sections) of the rows about to be written,
-    and the plan's title when the sheet spans several plans."""
+def _targets(item_ids) -> dict[int, list]:
+    """Item id -> its targets (rows with metric, min_value, max_value, unit) in order."""
+    targets: dict[int, list] = {}
+    for target in Target.objects.filter(item_id__in=item_ids).order_by("position", "id").values_list(
+            "item_id", "metric", "min_value", "max_value", "unit", named=True):
+        targets.setdefault(target.item_id, []).append(target)
+    return targets
 
-    def __init__(self, sheet, several_plans: bool):
-        self.sheet, self.several_plans = sheet, several_plans
-        self.plan_id, self.sections, self.done = None, {}, set()
-        self.sections_of: dict[int, dict] = {}
+
+class _Rows:
+    """The sheet's rows below the header as (values, styles): each item's row, preceded once each
+    by its untracked ancestors (sections) and, when the sheet spans several plans, by the plan's
+    title. Items, units, targets and sections are read as plain values, a chunk of items at a time
+    with one query each for their units and their targets: no model instances."""
+
+    def __init__(self, items, *, several_plans: bool, item_styles, group_styles):
+        self.items, self.several_plans = items, several_plans
+        self.item_styles, self.group_styles = item_styles, group_styles
+        self.sections_of: dict[int, dict[int, tuple]] = {}  # plan id -> section id -> (parent id, key, title)
+        self.plan_titles: dict[int, str] = {}
+        self.count = 0
 
     def load(self, plan_ids) -> None:
         """Read the sections of these plans (one query per thousand plans, not one per plan)."""
@@ -161,28 +165,49 @@ class _Groups:
             chunk = missing[start:start + 1000]
             for pk in chunk:
                 self.sections_of[pk] = {}
-            for section in PlanItem.objects.filter(plan_id__in=chunk).exclude(kind__in=TRACKED_KINDS).only(
-                    "pk", "plan_id", "parent_id", "key", "title", "kind"):
-                self.sections_of[section.plan_id][section.pk] = section
-
-    def rows_before(self, item) -> list:
-        rows = []
-        if item.plan_id != self.plan_id:
-            self.plan_id, self.done = item.plan_id, set()
-            self.load([item.plan_id])
-            self.sections = self.sections_of[item.plan_id]
+            for pk, plan_id, parent_id, key, title in (
+                    PlanItem.objects.filter(plan_id__in=chunk).exclude(kind__in=TRACKED_KINDS).order_by()
+                    .values_list("pk", "plan_id", "parent_id", "key", "title")):
+                self.sections_of[plan_id][pk] = (parent_id, key, title)
             if self.several_plans:
-                rows.append(_group_row(self.sheet, "", item.plan.title))
-        chain, parent_id = [], item.parent_id
-        while parent_id in self.sections:
-            section = self.sections[parent_id]
-            chain.append(section)
-            parent_id = section.parent_id
-        for section in reversed(chain):
-            if section.pk not in self.done:
-                self.done.add(section.pk)
-                rows.append(_group_row(self.sheet, section.key, section.title, section.pk))
-        return rows
+                self.plan_titles.update(Plan.objects.filter(pk__in=chunk).values_list("pk", "title"))
+
+    def _group(self, key, title, pk=None):
+        # A section keeps its id too, so that a corrected sheet is read back without guessing which
+        # rows are groups; a plan's title row has neither number nor id.
+        return (escape_cell(key), escape_cell(title)) + (None,) * (len(KEYS) - 3) + (pk,), self.group_styles
+
+    def __iter__(self):
+        statuses = {value: str(label) for value, label in ItemStatus.choices}
+        rows = self.items.prefetch_related(None).select_related(None).values_list(
+            "pk", "plan_id", "parent_id", "key", "title", "due", "status")
+        plan_id, sections, done = None, {}, set()
+        for chunk in itertools.batched(rows.iterator(chunk_size=CHUNK), CHUNK):
+            self.load(row[1] for row in chunk)
+            ids = [row[0] for row in chunk]
+            units, targets = _units(ids), _targets(ids)
+            for pk, item_plan_id, parent_id, key, title, due, status in chunk:
+                if item_plan_id != plan_id:
+                    plan_id, sections, done = item_plan_id, self.sections_of[item_plan_id], set()
+                    if self.several_plans:
+                        yield self._group("", self.plan_titles.get(plan_id, ""))
+                chain, above = [], parent_id
+                while above in sections:
+                    chain.append(above)
+                    above = sections[above][0]
+                for section_id in reversed(chain):
+                    if section_id not in done:
+                        done.add(section_id)
+                        _parent, section_key, section_title = sections[section_id]
+                        yield self._group(section_key, section_title, section_id)
+                item_targets = targets.get(pk, ())
+                values = (key, title, "、".join(units.get((pk, AssignmentRole.LEAD), ())),
+                          "、".join(units.get((pk, AssignmentRole.CO), ())), due,
+                          "\n".join(t.metric for t in item_targets),
+                          "\n".join(target_value(t) for t in item_targets),
+                          "\n".join(t.unit for t in item_targets), statuses.get(status, status), pk)
+                yield tuple(map(escape_cell, values)), self.item_styles
+                self.count += 1
 
 
 def write_ledger(items, *, title: str, several_plans: bool = False):
@@ -190,6 +215,9 @@ def write_ledger(items, *, title: str, several_plans: bool = False):
 
     Returns (file object positioned at 0, number of item rows). Group rows are written only for
     sections in the same order as the items, which is document order when sorted by 序号.
+    openpyxl writes the workbook with its title and header rows; the item rows are written into
+    the sheet's XML directly (``kexie.core.xlsx_stream``), which is what keeps a national export of
+    a hundred thousand rows within seconds.
     """
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=_sheet_name(title))
@@ -199,19 +227,12 @@ def write_ledger(items, *, title: str, several_plans: bool = False):
     sheet.freeze_panes = f"C{FIRST_DATA_ROW}"
     sheet.print_title_rows = f"{HEADER_ROWS[0]}:{HEADER_ROWS[1]}"
     _header(sheet, title)
-    groups = _Groups(sheet, several_plans)
-    count = 0
-    for chunk in itertools.batched(items.iterator(chunk_size=CHUNK), CHUNK):
-        groups.load(item.plan_id for item in chunk)
-        for item in chunk:
-            for row in groups.rows_before(item):
-                sheet.append(row)
-            sheet.append(_data_row(sheet, item))
-            count += 1
+    item_styles, group_styles = _row_styles(sheet)
+    rows = _Rows(items, several_plans=several_plans, item_styles=item_styles, group_styles=group_styles)
     output = tempfile.TemporaryFile()
-    workbook.save(output)
+    save_with_rows(workbook, sheet, rows, first_row=FIRST_DATA_ROW, output=output)
     output.seek(0)
-    return output, count
+    return output, rows.count
 
 
 def _sheet_name(title: str) -> str:
