@@ -17,6 +17,14 @@ def require_shared(path: str = "") -> str:
     return full
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: answers kept by one test's data never reach another's."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def world(db):
     return build_world()

@@ -89,6 +89,9 @@ def bare_dashboard_sql(organization_id: int) -> list:
     return out
 
 
+DASHBOARD_ROWS = 50
+
+
 def _dashboard(ctx: Context, organization, user, *, target_p95: float, target_ratio: float | None) -> dict:
     try:
         from kexie.dashboard.selectors import dashboard_for
@@ -102,12 +105,25 @@ def _dashboard(ctx: Context, organization, user, *, target_p95: float, target_ra
         base = compare(lambda: bare_dashboard_sql(organization.pk), **ctx.reps)["hot"]
         return _skipped("kexie.dashboard.selectors.dashboard_for is not there yet; baseline only",
                         baseline=base, **result)
-    measured = compare(lambda: dashboard_for(user=user, organization=organization, today=TODAY),
-                       lambda: bare_dashboard_sql(organization.pk), **ctx.reps)
+    # What the page and the API compute: the lists paged (the API's default 50 rows), every
+    # number counted in full. Computed each time (``cached=False``): the cache is measured apart.
+    def computed():
+        return dashboard_for(user=user, organization=organization, today=TODAY, rows=DASHBOARD_ROWS, cached=False)
+
+    def cached():
+        return dashboard_for(user=user, organization=organization, today=TODAY, rows=DASHBOARD_ROWS)
+
+    measured = compare(computed, lambda: bare_dashboard_sql(organization.pk), **ctx.reps)
     with CaptureQueriesContext(connection) as queries:
-        dashboard_for(user=user, organization=organization, today=TODAY)
+        computed()
+    cached()
+    warm = compare(cached, lambda: bare_dashboard_sql(organization.pk), **ctx.reps)
+    with CaptureQueriesContext(connection) as warm_queries:
+        cached()
     met = measured["hot"]["p95_ms"] <= target_p95 and (target_ratio is None or measured["ratio_p95"] <= target_ratio)
-    return {"status": "ok", **result, **measured, "queries": len(queries), "met": met}
+    return {"status": "ok", **result, **measured, "queries": len(queries), "rows": DASHBOARD_ROWS, "met": met,
+            "cached": {"p50_ms": warm["hot"]["p50_ms"], "p95_ms": warm["hot"]["p95_ms"],
+                       "ratio_p95": warm["ratio_p95"], "queries": len(warm_queries)}}
 
 
 def bench_dashboard_national(ctx):
@@ -435,4 +451,9 @@ def table(results: dict) -> str:
         lines.append(f"| {name} | {_fmt(hot.get('p50_ms'), ' ms')} | {_fmt(hot.get('p95_ms'), ' ms')} | "
                      f"{_fmt(base.get('p50_ms'), ' ms')} | {_fmt(base.get('p95_ms'), ' ms')} | "
                      f"{ratio} | {r.get('target', '')} | {_fmt(r.get('met'))} |")
+        if r.get("cached"):
+            warm = r["cached"]
+            lines.append(f"| {name}, answered from the cache | {_fmt(warm['p50_ms'], ' ms')} | "
+                         f"{_fmt(warm['p95_ms'], ' ms')} | {_fmt(base.get('p50_ms'), ' ms')} | "
+                         f"{_fmt(base.get('p95_ms'), ' ms')} | {_fmt(warm['ratio_p95'], '×')} | – | – |")
     return "\n".join(lines)

@@ -13,6 +13,7 @@ from django.db.models import Count, F, Q, Sum
 from kexie.plans.models import Assignment
 from kexie.tracking.models import Cascade, CascadeLedger, ProgressReport, ReportingCycle, TaskSnapshot
 
+from .freshness import recomputed
 from .models import CycleTally, OrgTally, SnapshotHistory
 
 TALLY_FIELDS = ("tasks", "green", "amber", "red", "completed", "overdue", "percent_sum", "expected_reports",
@@ -178,4 +179,5 @@ def tallies_rebuild() -> int:
         amber=g["amber"], red=g["red"], completed=g["completed_n"], overdue=g["overdue_n"],
         percent_sum=g["percent_total"] or 0, expected_reports=g["expected"] or 0, filed_reports=g["filed"] or 0,
         late_reports=g["late"] or 0) for g in grouped])
+    recomputed()
     return len(grouped)

@@ -23,9 +23,11 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum, Window
+from django.core.cache import cache
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -37,6 +39,7 @@ from kexie.tracking.models import Cascade, CascadeLedger, Colour, ProgressReport
 from kexie.tracking.services import target_attainment
 
 from .data import ColourCounts, Dashboard, LateRow, LevelRow, OverdueRow, TargetRow, TrendPoint, UnitRow
+from .freshness import generation
 from .models import CycleTally, OrgTally
 
 CODE = "plan.view"
@@ -321,7 +324,7 @@ def overdue(*, user, organization, today=None, plan=None, offset: int = 0, limit
 
 def _late_segments(user, organization, cycle):
     """The unfiled (task, unit) pairs and the late reports of units in the subtree in ``cycle``,
-    as (queryset, fetch(start, stop)) pairs."""
+    as (queryset of dicts, the function that makes a dict a :class:`LateRow`) pairs."""
     if cycle is None:
         return []
     below = _below(organization)
@@ -339,30 +342,37 @@ def _late_segments(user, organization, cycle):
             .filter(cycle=cycle, late=True, submitted_at__isnull=False)
             .order_by(*order).values("organization__name", "item__title", "submitted_at"))
 
-    def fetch(queryset):
-        def rows(start, stop):
-            return [LateRow(cycle=cycle.label, organization=row["organization__name"], task=row["item__title"],
-                            due_on=cycle.due_on, submitted_at=row.get("submitted_at"))
-                    for row in queryset[start:stop]]
-        return rows
-    return [(unfiled, fetch(unfiled)), (late, fetch(late))]
+    def row_of(row: dict) -> LateRow:
+        return LateRow(cycle=cycle.label, organization=row["organization__name"], task=row["item__title"],
+                       due_on=cycle.due_on, submitted_at=row.get("submitted_at"))
+    return [(unfiled, row_of), (late, row_of)]
 
 
 def _page(segments, offset: int, limit: int | None) -> tuple[list, int]:
-    """Rows [offset, offset + limit) of the segments laid end to end, and their total."""
+    """Rows [offset, offset + limit) of the segments laid end to end, and their total.
+
+    Each segment is read once: its rows from ``offset`` on with the segment's size counted in
+    the same query (``COUNT(*) OVER ()``), so the set behind it (an anti-join over a national
+    plan family) is built once, not once for a COUNT and again for the page. Only a page that
+    starts beyond a segment's end needs a separate COUNT to know where the next one begins.
+    """
     rows, start, total = [], 0, 0
-    for queryset, fetch in segments:
+    for queryset, row_of in segments:
         if offset == 0 and limit is None:  # every row: fetched once, counted as they come
-            part = fetch(0, None)
+            part = [row_of(row) for row in queryset]
             rows.extend(part)
             total += len(part)
             continue
-        n = queryset.count()
-        total += n
         lo = max(offset - start, 0)
-        hi = n if limit is None else min(offset + limit - start, n)
-        if lo < hi:
-            rows.extend(fetch(lo, hi))
+        want = None if limit is None else max(offset + limit - start - lo, 0)
+        if want == 0:
+            n = queryset.count()
+        else:
+            counted = queryset.annotate(segment_size=Window(Count("*")))
+            part = list(counted[lo:lo + want] if want is not None else counted[lo:])
+            n = part[0]["segment_size"] if part else (queryset.count() if lo else 0)
+            rows.extend(row_of(row) for row in part)
+        total += n
         start += n
     return rows, total
 
@@ -390,14 +400,31 @@ def plans_for(user, organization):
             .select_related("organization").order_by("organization__depth", "-issued_on", "title"))
 
 
+# How long a computed dashboard may be served again at most, should a change ever slip past the
+# generation (kexie.dashboard.freshness); within it, any change makes the next request recompute.
+CACHE_SECONDS = 600
+
+
+def _cache_key(user, organization, plan, today, rows, overdue_offset, late_offset) -> str:
+    """Users whose scope holds the whole subtree see the same dashboard and share the answer;
+    anyone else's answer is their own."""
+    audience = "all" if plan is None and _covers(user, organization) else f"user{user.pk}"
+    return ":".join(str(part) for part in (
+        "dashboard", generation(), organization.pk, plan.pk if plan else "-", today.isoformat(), rows,
+        overdue_offset, late_offset, get_language(), audience))
+
+
 def dashboard_for(*, user, organization, today=None, plan=None, rows: int | None = None, overdue_offset: int = 0,
-                  late_offset: int = 0) -> Dashboard:
+                  late_offset: int = 0, cached: bool = True) -> Dashboard:
     """The dashboard of ``organization``'s subtree as ``user`` may see it (Http404 when the
     organisation is outside their plan.view scope), optionally narrowed to ``plan``'s tasks
     (the plan, the plan it was cascaded from, and everything cascaded from that).
 
     The overdue and late lists hold every row unless ``rows`` limits them (a page of a list,
     from ``overdue_offset`` / ``late_offset``); ``overdue_total`` and ``late_total`` count them all.
+    A paged answer (the page's, the API's) is kept in the cache until the data's generation moves
+    (:mod:`kexie.dashboard.freshness`): a national office's dashboard is asked for far more often
+    than the data under it changes. ``cached=False`` always computes.
     """
     today = _today(today)
     if organization is None:
@@ -405,6 +432,20 @@ def dashboard_for(*, user, organization, today=None, plan=None, rows: int | None
     organization = accessible_organization(user, _key(organization))
     if plan is not None:
         plan = access_object(Plan, user, CODE, pk=_key(plan))
+    key = None
+    if cached and rows is not None:
+        key = _cache_key(user, organization, plan, today, rows, overdue_offset, late_offset)
+        answer = cache.get(key)
+        if answer is not None:
+            return answer
+    answer = _compute(user=user, organization=organization, plan=plan, today=today, rows=rows,
+                      overdue_offset=overdue_offset, late_offset=late_offset)
+    if key is not None:
+        cache.set(key, answer, CACHE_SECONDS)
+    return answer
+
+
+def _compute(*, user, organization, plan, today, rows, overdue_offset, late_offset) -> Dashboard:
     parts = {"user": user, "organization": organization, "plan": plan}
     cycles = cycles_for(organization, plan=plan, today=today)
     levels = by_level(**parts, today=today, cycles=cycles)

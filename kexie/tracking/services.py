@@ -28,6 +28,7 @@ from kexie.accounts.scope import access_object
 from kexie.accounts.scope import require_code as _require
 from kexie.audit.services import audit_record
 from kexie.core.uploads import check_upload
+from kexie.dashboard.freshness import recomputed
 from kexie.dashboard.history import owned_state, snapshot_recorded, snapshots_discard
 from kexie.notifications import events as notification_events
 from kexie.organizations.models import Organization, OrganizationClosure
@@ -475,6 +476,7 @@ def snapshots_refresh(*, today: dt.date | None = None, plans=None) -> int:
     for item in items.order_by("-plan__organization__depth", "plan_id", "position"):
         snapshot_update(item, today=today)
         count += 1
+    recomputed()  # no audit row: dashboards computed before are stale by this instead
     return count
 
 

@@ -63,6 +63,19 @@ def test_overdue_tasks_are_listed_longest_overdue_first_once_their_deadline_pass
     assert [r.lead for r in page.overdue] == ["乙省科协"] and page.overdue_total == 3
 
 
+def test_the_late_list_pages_across_unfiled_and_late_rows_and_counts_them_all(world, reported, cascaded):
+    """The list is the unfiled pairs, then the reports filed late: a page may start in either, or
+    straddle them, and every page knows the whole list's length."""
+    whole = dashboard_for(user=world.national_clerk, organization=world.cast, today=MAY_31)
+    names = [(r.organization, r.task) for r in whole.late]
+    for offset in range(0, 4):
+        for rows in (1, 2, 5):
+            page = dashboard_for(user=world.national_clerk, organization=world.cast, today=MAY_31, rows=rows,
+                                 late_offset=offset)
+            assert [(r.organization, r.task) for r in page.late] == names[offset:offset + rows], (offset, rows)
+            assert page.late_total == 2
+
+
 def test_a_plan_filter_keeps_the_plan_and_what_was_cascaded_from_it(world, reported, cascaded):
     other = dashboard_for(user=world.national_clerk, organization=world.cast, today=MAY_31, plan=reported.plan)
     everything = dashboard_for(user=world.national_clerk, organization=world.cast, today=MAY_31)

@@ -1,0 +1,36 @@
+"""Whether a dashboard computed earlier is still current, so that the same answer can be served
+again without recomputing it (:func:`kexie.dashboard.selectors.dashboard_for` keeps paged answers
+in Django's cache under the key this module gives).
+
+Everything a dashboard shows changes only through a state change, and every state change appends
+to the audit chain in its own transaction, moving the chain head's ``last_hash`` (unique: it
+hashes the row's time and content). The recomputations that write no audit row — the daily
+snapshot refresh, rebuilds after a load — count themselves in :class:`RecomputeEpoch`. The pair
+is the data's generation: read before a dashboard is computed, it keys the answer, so a change
+committed while the answer was being computed leaves it under the old key, never the new one.
+"""
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from kexie.audit.models import AuditChainHead
+
+from .models import RecomputeEpoch
+
+
+def recomputed() -> None:
+    """Record, inside the recomputing job's transaction, that snapshots or tallies were rewritten."""
+    if RecomputeEpoch.objects.filter(pk=1).update(value=F("value") + 1):
+        return
+    try:
+        with transaction.atomic():
+            RecomputeEpoch.objects.create(pk=1, value=1)
+    except IntegrityError:  # a concurrent first job created it: count on it
+        RecomputeEpoch.objects.filter(pk=1).update(value=F("value") + 1)
+
+
+def generation() -> str:
+    """The data's generation: changes whenever anything a dashboard shows may have changed."""
+    head = AuditChainHead.objects.filter(pk=1).values_list("last_hash", flat=True).first() or ""
+    epoch = RecomputeEpoch.objects.filter(pk=1).values_list("value", flat=True).first() or 0
+    return f"{head}:{epoch}"
