@@ -1,14 +1,15 @@
 """Keeping the dashboards' per-cycle history current: one call after every snapshot change.
 
-:func:`snapshot_recorded` is called by ``kexie.tracking.services.snapshot_update`` (so also by
-the daily ``snapshots_refresh``) inside its transaction. It costs a handful of indexed queries
-and writes only the rows that changed, each with the difference it makes to its cycle's tally;
+:func:`snapshots_recorded` is called by ``kexie.tracking.services`` after it refreshes snapshots
+(one task, or every level of a cascade chain at once when a report is accepted) inside its
+transaction. It costs a handful of indexed queries whatever the number of snapshots, and writes
+only the rows that changed, each with the difference it makes to its cycle's tally;
 the owner's :class:`~kexie.dashboard.models.OrgTally` moves by the difference the snapshot's
 change makes (the caller hands over the snapshot's state before the change, see :func:`owned_state`).
 """
 
-from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q, Sum
+from django.db import connection, transaction
+from django.db.models import Count, Q, Sum
 
 from kexie.plans.models import Assignment
 from kexie.tracking.models import Cascade, CascadeLedger, ProgressReport, ReportingCycle, TaskSnapshot
@@ -35,24 +36,28 @@ def _state(row: SnapshotHistory) -> tuple:
 OWNED_FIELDS = ("tasks", "green", "amber", "red", "completed", "overdue", "percent_sum")
 
 
-def _add(model, key: dict, delta: dict[str, int]) -> None:
-    """Add ``delta`` to the tally row of ``model`` at ``key``, creating it at the first addition."""
-    delta = {name: value for name, value in delta.items() if value}
-    if not delta:
-        return
-    increments = {name: F(name) + value for name, value in delta.items()}
-    if model.objects.filter(**key).update(**increments):
-        return
-    try:
-        with transaction.atomic():
-            model.objects.create(**key, **delta)
-    except IntegrityError:
-        # Another transaction created the tally a moment ago: add to it instead.
-        model.objects.filter(**key).update(**increments)
+def _add(model, key_fields: tuple[str, ...], deltas: dict[tuple, dict[str, int]]) -> None:
+    """Add each delta of ``deltas`` (key values → {field: delta}) to the tally row of ``model`` at
+    that key, creating the row at its first addition.
 
-
-def _tally_add(organization_id: int, cycle_id: int, delta: dict[str, int]) -> None:
-    _add(CycleTally, {"organization_id": organization_id, "cycle_id": cycle_id}, delta)
+    One statement for all: INSERT … ON CONFLICT … DO UPDATE, which PostgreSQL and SQLite both
+    have and the ORM cannot write with increments. It also settles the race of two transactions
+    creating the same row: the second adds to the first's.
+    """
+    rows = sorted((key, delta) for key, delta in deltas.items() if any(delta.values()))
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    fields = [f.column for f in model._meta.concrete_fields if f.column not in key_fields and not f.primary_key]
+    table = quote(model._meta.db_table)
+    row_sql = "(" + ", ".join(["%s"] * (len(key_fields) + len(fields))) + ")"
+    sql = (f"INSERT INTO {table} ({', '.join(quote(c) for c in (*key_fields, *fields))}) "
+           f"VALUES {', '.join([row_sql] * len(rows))} "
+           f"ON CONFLICT ({', '.join(quote(c) for c in key_fields)}) DO UPDATE SET "
+           + ", ".join(f"{quote(c)} = {table}.{quote(c)} + excluded.{quote(c)}" for c in fields))
+    params = [value for key, delta in rows for value in (*key, *(delta.get(c, 0) for c in fields))]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def owned_state(snapshot) -> dict[str, int] | None:
@@ -63,13 +68,6 @@ def owned_state(snapshot) -> dict[str, int] | None:
     return {"tasks": 1, "green": int(snapshot.colour == "green"), "amber": int(snapshot.colour == "amber"),
             "red": int(snapshot.colour == "red"), "completed": int(snapshot.completed),
             "overdue": int(snapshot.overdue), "percent_sum": snapshot.percent}
-
-
-def _owned_add(snapshot, before: dict[str, int] | None) -> None:
-    after = owned_state(snapshot)
-    before = before or dict.fromkeys(OWNED_FIELDS, 0)
-    _add(OrgTally, {"organization_id": snapshot.organization_id},
-         {name: after[name] - before[name] for name in OWNED_FIELDS})
 
 
 def _owned_columns() -> dict:
@@ -91,30 +89,34 @@ def snapshots_discard(snapshots) -> int:
     if not grouped:
         return 0
     deleted = snapshots.delete()[1]
-    for g in grouped:
-        _add(OrgTally, {"organization_id": g["organization_id"]},
-             {name: -value for name, value in _owned_row(g).items()})
+    _add(OrgTally, ("organization_id",),
+         {(g["organization_id"],): {name: -value for name, value in _owned_row(g).items()} for g in grouped})
     return deleted.get(TaskSnapshot._meta.label, 0)
 
 
-def _save(row: SnapshotHistory, before: SnapshotHistory | None) -> None:
+def _changed(row: SnapshotHistory, before: SnapshotHistory | None, written: list, deltas: dict) -> None:
+    """Queue ``row`` for writing when its state moved from ``before``, and the difference it makes
+    to its cycle's tallies (summed per organisation and cycle in ``deltas``)."""
     if before is not None and _state(before) == _state(row):
         return
-    row.save()
-    new = _contribution(row)
-    if before is None:
-        _tally_add(row.organization_id, row.cycle_id, new)
-        return
-    old = _contribution(before)
-    if before.organization_id == row.organization_id:
-        _tally_add(row.organization_id, row.cycle_id, {k: new[k] - old[k] for k in TALLY_FIELDS})
-    else:
-        _tally_add(before.organization_id, row.cycle_id, {k: -old[k] for k in TALLY_FIELDS})
-        _tally_add(row.organization_id, row.cycle_id, new)
+    written.append(row)
+
+    def add(organization_id: int, sign: int, contribution: dict[str, int]) -> None:
+        delta = deltas.setdefault((organization_id, row.cycle_id), dict.fromkeys(TALLY_FIELDS, 0))
+        for name in TALLY_FIELDS:
+            delta[name] += sign * contribution[name]
+
+    add(row.organization_id, 1, _contribution(row))
+    if before is not None:
+        add(before.organization_id, -1, _contribution(before))
 
 
 def _copy(row: SnapshotHistory) -> SnapshotHistory:
     return SnapshotHistory(**{f.attname: getattr(row, f.attname) for f in SnapshotHistory._meta.concrete_fields})
+
+
+HISTORY_FIELDS = ("organization", "colour", "percent", "completed", "overdue", "expected_reports", "filed_reports",
+                  "late_reports", "recorded_on")
 
 
 def snapshot_recorded(snapshot, *, today, before: dict[str, int] | None) -> None:
@@ -125,38 +127,84 @@ def snapshot_recorded(snapshot, *, today, before: dict[str, int] | None) -> None
 
     A task handed down is reported on by its children, so no report is expected on it.
     """
-    _owned_add(snapshot, before)
-    cycles = list(ReportingCycle.objects.filter(
-        Q(plan_id=snapshot.plan_id)
-        | Q(plan_id__in=CascadeLedger.objects.filter(plan_id=snapshot.plan_id).values("root_plan_id")))
-        .filter(opens_on__lte=today).order_by("-opens_on", "-sequence").values_list("id", flat=True)[:1])
-    rows = {row.cycle_id: row for row in SnapshotHistory.objects.filter(item_id=snapshot.item_id)}
-    if not cycles and not rows:
+    snapshots_recorded([(snapshot, before)], today=today)
+
+
+def snapshots_recorded(changes, *, today, roots: dict[int, int] | None = None) -> None:
+    """:func:`snapshot_recorded` for several snapshots at once — the levels of a cascade chain —
+    with a fixed number of reads whatever their number, one write of the history rows that moved
+    and one update per tally that moved. ``changes`` holds (snapshot, state before) pairs;
+    ``roots`` maps a plan of cascaded tasks to the plan at the top of its chain, when the caller
+    has it at hand."""
+    owned: dict[int, dict[str, int]] = {}
+    for snapshot, before in changes:
+        after = owned_state(snapshot)
+        before = before or dict.fromkeys(OWNED_FIELDS, 0)
+        delta = owned.setdefault(snapshot.organization_id, dict.fromkeys(OWNED_FIELDS, 0))
+        for name in OWNED_FIELDS:
+            delta[name] += after[name] - before[name]
+    _add(OrgTally, ("organization_id",), {(organization_id,): delta for organization_id, delta in owned.items()})
+    if not changes:
         return
-    filings = {r["cycle_id"]: (r["filed"], r["late_n"]) for r in
-               ProgressReport.objects.filter(item_id=snapshot.item_id, submitted_at__isnull=False)
-               .values("cycle_id").annotate(filed=Count("id"), late_n=Count("id", filter=Q(late=True)))}
-    for cycle_id, row in rows.items():
-        if cycle_id in cycles:
+    snapshots = {snapshot.item_id: snapshot for snapshot, _before in changes}
+    plans = {snapshot.plan_id for snapshot in snapshots.values()}
+    if roots is None:
+        roots = dict(CascadeLedger.objects.filter(plan_id__in=plans).values_list("plan_id", "root_plan_id"))
+    # The cycle now open for each plan: its own (a root plan) or its root's (a ledger of cascaded tasks).
+    current: dict[int, int] = {}
+    for cycle_id, plan_id in (ReportingCycle.objects.filter(plan_id__in=plans | {roots[p] for p in plans if p in roots},
+                                                            opens_on__lte=today)
+                              .order_by("-opens_on", "-sequence").values_list("id", "plan_id")):
+        for plan in plans:
+            if plan not in current and plan_id in (plan, roots.get(plan)):
+                current[plan] = cycle_id
+        if len(current) == len(plans):
+            break
+    rows: dict[int, dict[int, SnapshotHistory]] = {}
+    for row in SnapshotHistory.objects.filter(item_id__in=list(snapshots)):
+        rows.setdefault(row.item_id, {})[row.cycle_id] = row
+    items = [pk for pk, snapshot in snapshots.items() if snapshot.plan_id in current or pk in rows]
+    if not items:
+        return
+    filings = {(r["item_id"], r["cycle_id"]): (r["filed"], r["late_n"]) for r in
+               ProgressReport.objects.filter(item_id__in=items, submitted_at__isnull=False)
+               .values("item_id", "cycle_id").annotate(filed=Count("id"), late_n=Count("id", filter=Q(late=True)))}
+    open_items = [pk for pk in items if snapshots[pk].plan_id in current]
+    expected = {}
+    if open_items:
+        expected = dict(Assignment.objects.filter(item_id__in=open_items, organization__isnull=False)
+                        .exclude(item_id__in=Cascade.objects.filter(source_id__in=open_items).values("source_id"))
+                        .values("item_id").annotate(units=Count("organization_id", distinct=True))
+                        .values_list("item_id", "units"))
+    written: list[SnapshotHistory] = []
+    deltas: dict[tuple[int, int], dict[str, int]] = {}
+    for item_id in items:
+        snapshot, kept = snapshots[item_id], rows.get(item_id, {})
+        cycle_id = current.get(snapshot.plan_id)
+        for past_cycle, row in kept.items():
+            if past_cycle == cycle_id:
+                continue
+            filed, late = filings.get((item_id, past_cycle), (0, 0))
+            if (row.filed_reports, row.late_reports) != (filed, late):
+                before = _copy(row)
+                row.filed_reports, row.late_reports, row.recorded_on = filed, late, today
+                _changed(row, before, written, deltas)
+        if cycle_id is None:
             continue
-        filed, late = filings.get(cycle_id, (0, 0))
-        if (row.filed_reports, row.late_reports) != (filed, late):
-            before = _copy(row)
-            row.filed_reports, row.late_reports, row.recorded_on = filed, late, today
-            _save(row, before)
-    if not cycles:
-        return
-    cycle_id = cycles[0]
-    expected = (Assignment.objects.filter(item_id=snapshot.item_id, organization__isnull=False)
-                .exclude(item_id__in=Cascade.objects.filter(source_id=snapshot.item_id).values("source_id"))
-                .values("organization_id").distinct().count())
-    before = rows.get(cycle_id)
-    row = _copy(before) if before is not None else SnapshotHistory(item_id=snapshot.item_id, cycle_id=cycle_id)
-    filed, late = filings.get(cycle_id, (0, 0))
-    row.organization_id, row.colour, row.percent = snapshot.organization_id, snapshot.colour, snapshot.percent
-    row.completed, row.overdue, row.recorded_on = snapshot.completed, snapshot.overdue, today
-    row.expected_reports, row.filed_reports, row.late_reports = expected, filed, late
-    _save(row, before)
+        before = kept.get(cycle_id)
+        row = _copy(before) if before is not None else SnapshotHistory(item_id=item_id, cycle_id=cycle_id)
+        filed, late = filings.get((item_id, cycle_id), (0, 0))
+        row.organization_id, row.colour, row.percent = snapshot.organization_id, snapshot.colour, snapshot.percent
+        row.completed, row.overdue, row.recorded_on = snapshot.completed, snapshot.overdue, today
+        row.expected_reports, row.filed_reports, row.late_reports = expected.get(item_id, 0), filed, late
+        _changed(row, before, written, deltas)
+    if written:
+        # Keyed by (task, cycle): a row new or already there is written by the same statement.
+        SnapshotHistory.objects.bulk_create(
+            [SnapshotHistory(**{f.attname: getattr(row, f.attname) for f in SnapshotHistory._meta.concrete_fields
+                                if not f.primary_key}) for row in written],
+            update_conflicts=True, unique_fields=["item", "cycle"], update_fields=list(HISTORY_FIELDS))
+    _add(CycleTally, ("organization_id", "cycle_id"), deltas)
 
 
 @transaction.atomic

@@ -19,7 +19,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import F, Max, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -29,7 +30,7 @@ from kexie.accounts.scope import require_code as _require
 from kexie.audit.services import audit_record
 from kexie.core.uploads import check_upload
 from kexie.dashboard.freshness import recomputed
-from kexie.dashboard.history import owned_state, snapshot_recorded, snapshots_discard
+from kexie.dashboard.history import owned_state, snapshots_discard, snapshots_recorded
 from kexie.notifications import events as notification_events
 from kexie.organizations.models import Organization, OrganizationClosure
 from kexie.plans.models import (
@@ -124,10 +125,12 @@ def _require_responsible(by, item: PlanItem, organization: Organization) -> None
 
 
 def _require_issuer(by, item: PlanItem) -> None:
-    issuer = issuer_of(item)
-    if not OrganizationClosure.objects.filter(ancestor_id=by.organization_id, descendant=issuer).exists():
+    # Who issued the task (as issuer_of says), asked inside the one query that checks the user's place.
+    issuer_id = Coalesce(Subquery(Cascade.objects.filter(child_id=item.pk).values("source__plan__organization_id")[:1]),
+                         Subquery(Plan.objects.filter(pk=item.plan_id).values("organization_id")))
+    if not OrganizationClosure.objects.filter(ancestor_id=by.organization_id, descendant_id=issuer_id).exists():
         raise PermissionDenied(_("Only %(issuer)s (which issued this task) or a level above it may do this.")
-                               % {"issuer": issuer.name})
+                               % {"issuer": issuer_of(item).name})
 
 
 # --- reporting cycles ------------------------------------------------------------------------
@@ -388,73 +391,163 @@ def _plan_start(plan: Plan) -> dt.date:
     return plan.period_start or plan.issued_on or timezone.localdate(plan.created_at)
 
 
-def snapshot_update(item: PlanItem, *, today: dt.date | None = None, last_report=None) -> TaskSnapshot:
+def snapshot_update(item: PlanItem, *, today: dt.date | None = None, last_report=None,
+                    slipped_from: dt.date | None = None) -> TaskSnapshot:
     """Recompute one task's snapshot (call inside the caller's transaction).
 
     A task handed down takes its progress from its cascaded children: the mean of their percents,
-    the sum of their actuals per upper target, completed when all are.
+    the sum of their actuals per upper target, completed when all are. ``slipped_from`` (the
+    deadline an approved deferral replaces) counts a slip and keeps the first one as the baseline.
     """
-    today = _today(today)
     item = PlanItem.objects.select_related("plan").get(pk=item.pk)
-    plan = item.plan
-    snapshot = (TaskSnapshot.objects.select_for_update().filter(item=item).first()
-                or TaskSnapshot(item=item, plan=plan, organization_id=plan.organization_id))
-    before = owned_state(snapshot)  # what it adds to its owner's dashboard tally until now
-    # The ledger's assignments can be corrected after the fact; the snapshot follows them.
-    snapshot.lead_organization_id = (
-        Assignment.objects.filter(item=item, role=AssignmentRole.LEAD, organization__isnull=False)
-        .order_by("id").values_list("organization_id", flat=True).first())
-    children = list(TaskSnapshot.objects.filter(item__cascaded_from__source=item))
+    return _snapshots_update([item], today=_today(today), last_report=last_report, slipped_from=slipped_from)[0]
+
+
+# Cascade levels read per query when walking up a chain: national → province → city → county
+# is three hops, so one query finds a whole chain (a fourth hop tells it ends there).
+_CHAIN_HOPS = 4
+_CHAIN_SOURCES = ["__".join(["source", *["cascaded_from__source"] * n]) + "_id" for n in range(_CHAIN_HOPS)]
+
+
+def cascade_chain(item: PlanItem) -> list[PlanItem]:
+    """``item`` and every task above it in its cascade chain, from ``item`` up, plans loaded:
+    two queries for a chain of up to five levels."""
+    ids = [item.pk]
+    while True:
+        row = Cascade.objects.filter(child_id=ids[-1]).values_list(*_CHAIN_SOURCES).first()
+        above = [pk for pk in row or () if pk is not None]
+        ids.extend(above)
+        if len(above) < _CHAIN_HOPS:
+            break
+    items = PlanItem.objects.select_related("plan").in_bulk(ids)
+    return [items[pk] for pk in ids]
+
+
+_SNAPSHOT_STATE = ("lead_organization_id", "percent", "completed", "actuals", "last_report_id", "due", "expected",
+                   "overdue", "colour", "as_of", "baseline_due", "slips")
+
+
+def _snapshots_update(items: list[PlanItem], *, today: dt.date, last_report=None,
+                      slipped_from: dt.date | None = None) -> list[TaskSnapshot]:
+    """Recompute the snapshots of ``items`` (plans loaded; a task handed down after the tasks it was
+    handed down to) with a fixed number of queries, whatever their number; write those that
+    changed and record them in the dashboards' history and tallies. ``last_report`` and
+    ``slipped_from`` apply to the first item."""
+    ids = [item.pk for item in items]
+    locked = {s.item_id: s for s in TaskSnapshot.objects.select_for_update().filter(item_id__in=ids).order_by("pk")}
+    leads: dict[int, list[int]] = {}
+    for item_id, org_id in (Assignment.objects.filter(item_id__in=ids, role=AssignmentRole.LEAD,
+                                                      organization__isnull=False)
+                            .order_by("id").values_list("item_id", "organization_id")):
+        leads.setdefault(item_id, []).append(org_id)
+    children: dict[int, list[TaskSnapshot]] = {}
+    for child in (TaskSnapshot.objects.filter(item__cascaded_from__source_id__in=ids)
+                  .annotate(source_id=F("item__cascaded_from__source_id"))):
+        children.setdefault(child.source_id, []).append(child)
+    links: dict[int, list[tuple[int, int]]] = {}
     if children:
-        snapshot.percent = round(sum(c.percent for c in children) / len(children))
-        snapshot.completed = all(c.completed for c in children)
-        actuals: dict[str, Decimal] = {}
-        links = TargetCascade.objects.filter(cascaded_from__item=item).values_list("cascaded_from_id", "target_id")
-        values = {}
-        for child in children:
-            values.update(child.actuals)
-        for upper_id, child_id in links:
-            if str(child_id) in values:
-                actuals[str(upper_id)] = actuals.get(str(upper_id), Decimal(0)) + Decimal(values[str(child_id)])
-        snapshot.actuals = {key: str(value) for key, value in actuals.items()}
-    else:
-        snapshot.completed = item.status == ItemStatus.COMPLETED
-        # The lead unit's account is the task's; co-responsible units' reports count when it has none.
-        accepted = (ProgressReport.objects.filter(item=item, status=ReportStatus.ACCEPTED)
-                    .order_by("-cycle__sequence", "-reviewed_at", "-id"))
-        leads = Assignment.objects.filter(item=item, role=AssignmentRole.LEAD).values("organization_id")
-        latest = accepted.filter(organization_id__in=leads).first() or accepted.first()
-        snapshot.percent = 100 if snapshot.completed else (latest.percent if latest else 0)
-        snapshot.actuals = {}
-        for actual in TargetActual.objects.filter(target__item=item).order_by("cycle__sequence"):
-            snapshot.actuals[str(actual.target_id)] = str(actual.value)
-    if last_report is not None:
-        snapshot.last_report = last_report
-    snapshot.due = item.due or plan.period_end
-    snapshot.expected = expected_progress(start=_plan_start(plan), due=snapshot.due, today=today)
-    snapshot.overdue = bool(not snapshot.completed and snapshot.due and today > snapshot.due)
-    snapshot.colour = colour_for(percent=snapshot.percent, expected=snapshot.expected, completed=snapshot.completed,
-                                 overdue=snapshot.overdue, policy=policy_for(plan))
-    snapshot.as_of = today
-    snapshot.save()
-    snapshot_recorded(snapshot, today=today, before=before)  # the dashboards' history and tallies
-    return snapshot
+        for upper_item, upper_id, child_id in (TargetCascade.objects.filter(cascaded_from__item_id__in=list(children))
+                                               .values_list("cascaded_from__item_id", "cascaded_from_id",
+                                                            "target_id")):
+            links.setdefault(upper_item, []).append((upper_id, child_id))
+    leaves = [pk for pk in ids if pk not in children]
+    # A task's own account: its lead unit's latest accepted report, else anyone's.
+    latest_lead: dict[int, int] = {}
+    latest_any: dict[int, int] = {}
+    own_actuals: dict[int, dict[str, str]] = {}
+    if leaves:
+        for item_id, org_id, percent in (ProgressReport.objects.filter(item_id__in=leaves, status=ReportStatus.ACCEPTED)
+                                         .order_by("-cycle__sequence", "-reviewed_at", "-id")
+                                         .values_list("item_id", "organization_id", "percent")):
+            latest_any.setdefault(item_id, percent)
+            if org_id in leads.get(item_id, ()):
+                latest_lead.setdefault(item_id, percent)
+        for item_id, target_id, value in (TargetActual.objects.filter(target__item_id__in=leaves)
+                                          .order_by("cycle__sequence")
+                                          .values_list("target__item_id", "target_id", "value")):
+            own_actuals.setdefault(item_id, {})[str(target_id)] = str(value)
+    roots = dict(CascadeLedger.objects.filter(plan_id__in={item.plan_id for item in items})
+                 .values_list("plan_id", "root_plan_id"))
+    policies = {p.plan_id: p for p in TrackingPolicy.objects.filter(
+        plan_id__in={roots.get(item.plan_id, item.plan_id) for item in items})}
+    fresh: dict[int, TaskSnapshot] = {}
+    recorded, written = [], []
+    for n, item in enumerate(items):
+        plan = item.plan
+        snapshot = locked.get(item.pk) or TaskSnapshot(item=item, plan=plan, organization_id=plan.organization_id)
+        was = None if snapshot._state.adding else [getattr(snapshot, f) for f in _SNAPSHOT_STATE]
+        before = owned_state(snapshot)  # what it adds to its owner's dashboard tally until now
+        # The ledger's assignments can be corrected after the fact; the snapshot follows them.
+        snapshot.lead_organization_id = leads[item.pk][0] if item.pk in leads else None
+        kids = [fresh.get(c.item_id, c) for c in children.get(item.pk, ())]
+        if kids:
+            snapshot.percent = round(sum(c.percent for c in kids) / len(kids))
+            snapshot.completed = all(c.completed for c in kids)
+            actuals: dict[str, Decimal] = {}
+            values = {}
+            for child in kids:
+                values.update(child.actuals)
+            for upper_id, child_id in links.get(item.pk, ()):
+                if str(child_id) in values:
+                    actuals[str(upper_id)] = actuals.get(str(upper_id), Decimal(0)) + Decimal(values[str(child_id)])
+            snapshot.actuals = {key: str(value) for key, value in actuals.items()}
+        else:
+            snapshot.completed = item.status == ItemStatus.COMPLETED
+            # The lead unit's account is the task's; co-responsible units' reports count when it has none.
+            percent = latest_lead.get(item.pk, latest_any.get(item.pk, 0))
+            snapshot.percent = 100 if snapshot.completed else percent
+            snapshot.actuals = own_actuals.get(item.pk, {})
+        if n == 0 and last_report is not None:
+            snapshot.last_report = last_report
+        if n == 0 and slipped_from is not None:
+            if snapshot.baseline_due is None:
+                snapshot.baseline_due = slipped_from
+            snapshot.slips += 1
+        snapshot.due = item.due or plan.period_end
+        snapshot.expected = expected_progress(start=_plan_start(plan), due=snapshot.due, today=today)
+        snapshot.overdue = bool(not snapshot.completed and snapshot.due and today > snapshot.due)
+        root = roots.get(plan.pk, plan.pk)
+        snapshot.colour = colour_for(percent=snapshot.percent, expected=snapshot.expected,
+                                     completed=snapshot.completed, overdue=snapshot.overdue,
+                                     policy=policies.get(root) or TrackingPolicy(plan_id=root))
+        snapshot.as_of = today
+        fresh[item.pk] = snapshot
+        if was is None or was != [getattr(snapshot, f) for f in _SNAPSHOT_STATE]:
+            written.append(snapshot)  # an unchanged snapshot is not written again
+        recorded.append((snapshot, before))
+    if written:
+        # New or changed, every level in one statement; the rows there are locked above.
+        TaskSnapshot.objects.bulk_create(written, update_conflicts=True, unique_fields=["item"],
+                                         update_fields=[f.removesuffix("_id") for f in _SNAPSHOT_STATE])
+    # The history is recorded even for an unchanged snapshot: its filings or the cycle may have moved.
+    snapshots_recorded(recorded, today=today, roots=roots)
+    return [fresh[pk] for pk in ids]
 
 
-def _roll_up(item: PlanItem, *, today: dt.date, cycle: ReportingCycle) -> None:
-    """Refresh every task above ``item`` in its cascade chain, and record its rolled-up actuals."""
-    cascade = Cascade.objects.filter(child=item).select_related("source").first()
-    while cascade is not None:
-        upper = cascade.source
-        snapshot = snapshot_update(upper, today=today)
+def _roll_up(chain: list[PlanItem], snapshots: list[TaskSnapshot], *, by, cycle: ReportingCycle) -> None:
+    """Move the statuses of the tasks above ``chain[0]`` in its cascade chain (``chain`` from
+    :func:`cascade_chain`, ``snapshots`` just refreshed) and record their rolled-up actuals. A task
+    the roll-up completes gets its audit row: nobody filed on it, the reports below completed it."""
+    rolled = []
+    for upper, snapshot in zip(chain[1:], snapshots[1:], strict=True):
         if upper.status != ItemStatus.COMPLETED and snapshot.completed:
             PlanItem.objects.filter(pk=upper.pk).update(status=ItemStatus.COMPLETED)
+            audit_record(action="status", by=by, obj=upper, old={"status": upper.status},
+                         new={"status": ItemStatus.COMPLETED},
+                         detail=_("Completed by the tasks it was handed down to."))
         elif upper.status == ItemStatus.NOT_STARTED and snapshot.percent > 0:
             PlanItem.objects.filter(pk=upper.pk).update(status=ItemStatus.IN_PROGRESS)
-        for target_id, value in snapshot.actuals.items():
-            TargetActual.objects.update_or_create(target_id=int(target_id), cycle=cycle, defaults={
-                "value": Decimal(value), "source": ActualSource.ROLLUP, "report": None})
-        cascade = Cascade.objects.filter(child=upper).select_related("source").first()
+        rolled.extend(TargetActual(target_id=int(target_id), cycle=cycle, value=Decimal(value),
+                                   source=ActualSource.ROLLUP, report=None)
+                      for target_id, value in snapshot.actuals.items())
+    _actuals_write(rolled)
+
+
+def _actuals_write(actuals: list[TargetActual]) -> None:
+    """Set each indicator's actual for its cycle, replacing the one there (one query for all)."""
+    if actuals:
+        TargetActual.objects.bulk_create(actuals, update_conflicts=True, unique_fields=["target", "cycle"],
+                                         update_fields=["value", "source", "report", "recorded_at"])
 
 
 @transaction.atomic
@@ -560,7 +653,8 @@ def report_submit(*, by, report: ProgressReport, actuals=None, evidence=(), now:
         # The same unit filed the same task and cycle a moment ago, in another request.
         raise ValidationError({"cycle": _("%(org)s has already filed a report on this task for %(cycle)s.")
                                % {"org": organization.name, "cycle": cycle.label}}) from None
-    ReportActual.objects.filter(report=saved).delete()
+    if existing is not None:  # filed again: the new values replace the returned report's
+        ReportActual.objects.filter(report=saved).delete()
     ReportActual.objects.bulk_create([ReportActual(report=saved, target_id=t, value=v) for t, v in values.items()])
     for upload in evidence:
         Evidence.objects.create(report=saved, file=upload, name=upload.name[:255],
@@ -592,17 +686,19 @@ def report_accept(*, by, report: ProgressReport, today: dt.date | None = None) -
     report = _report_for_review(by, report)
     report.status, report.reviewed_by, report.reviewed_at = ReportStatus.ACCEPTED, by, timezone.now()
     report.save(update_fields=["status", "reviewed_by", "reviewed_at"])
-    for actual in report.actuals.all():
-        TargetActual.objects.update_or_create(target_id=actual.target_id, cycle=report.cycle, defaults={
-            "value": actual.value, "source": ActualSource.REPORT, "report": report})
-    item = report.item
+    _actuals_write([TargetActual(target_id=actual.target_id, cycle=report.cycle, value=actual.value,
+                                 source=ActualSource.REPORT, report=report) for actual in report.actuals.all()])
+    chain = cascade_chain(report.item)  # the task and those it was handed down from, up to the top
+    item = chain[0]
     if report.progress == ItemStatus.COMPLETED:
         item.status = ItemStatus.COMPLETED
     elif item.status == ItemStatus.NOT_STARTED and report.percent > 0:
         item.status = ItemStatus.IN_PROGRESS
     item.save(update_fields=["status", "updated_at"])
-    snapshot = snapshot_update(item, today=today, last_report=report)
-    _roll_up(item, today=today, cycle=report.cycle)
+    # The whole chain at once: each level's snapshot from the fresh one below it.
+    snapshots = _snapshots_update(chain, today=today, last_report=report)
+    _roll_up(chain, snapshots, by=by, cycle=report.cycle)
+    snapshot = snapshots[0]
     audit_record(action="accept", by=by, obj=report, new={
         "percent": report.percent, "colour": snapshot.colour, "completed": snapshot.completed})
     return report
@@ -678,17 +774,14 @@ def deferral_approve(*, by, deferral: DeferralRequest, note: str = "", today: dt
     deferral = _deferral_for_decision(by, deferral)
     item = deferral.item
     _check_within_period(item, deferral.requested_due)
-    snapshot = snapshot_update(item, today=today)
-    if snapshot.baseline_due is None:
-        snapshot.baseline_due = item.due or item.plan.period_end
-    snapshot.slips += 1
-    snapshot.save(update_fields=["baseline_due", "slips"])
+    slipped_from = item.due or item.plan.period_end
     item.due = deferral.requested_due
     item.save(update_fields=["due", "updated_at"])
     deferral.status, deferral.decided_by, deferral.decided_at = DeferralStatus.APPROVED, by, timezone.now()
     deferral.decision_note = (note or "").strip()
     deferral.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
-    snapshot_update(item, today=today)
+    # One refresh, with the new deadline; the one replaced is the baseline unless an earlier slip set it.
+    snapshot = snapshot_update(item, today=today, slipped_from=slipped_from)
     audit_record(action="approve", by=by, obj=deferral, old={"due": deferral.previous_due},
                  new={"due": deferral.requested_due, "slips": snapshot.slips})
     notification_events.deferral_decided(by=by, deferral=deferral)
