@@ -44,7 +44,8 @@ def _add(model, key_fields: tuple[str, ...], deltas: dict[tuple, dict[str, int]]
     have and the ORM cannot write with increments. It also settles the race of two transactions
     creating the same row: the second adds to the first's.
     """
-    rows = sorted((key, delta) for key, delta in deltas.items() if any(delta.values()))
+    # In the order given (lower levels first, as every caller goes): two writers take the rows' locks alike.
+    rows = [(key, delta) for key, delta in deltas.items() if any(delta.values())]
     if not rows:
         return
     quote = connection.ops.quote_name

@@ -19,7 +19,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max, Subquery
+from django.db.models import Case, F, IntegerField, Max, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import formats, timezone
@@ -434,7 +434,10 @@ def _snapshots_update(items: list[PlanItem], *, today: dt.date, last_report=None
     changed and record them in the dashboards' history and tallies. ``last_report`` and
     ``slipped_from`` apply to the first item."""
     ids = [item.pk for item in items]
-    locked = {s.item_id: s for s in TaskSnapshot.objects.select_for_update().filter(item_id__in=ids).order_by("pk")}
+    # Locked in the order given, lower levels first, as the daily refresh goes: no deadlock between them.
+    position = Case(*(When(item_id=pk, then=Value(n)) for n, pk in enumerate(ids)), output_field=IntegerField())
+    locked = {s.item_id: s for s in TaskSnapshot.objects.select_for_update().filter(item_id__in=ids)
+              .order_by(position)}
     leads: dict[int, list[int]] = {}
     for item_id, org_id in (Assignment.objects.filter(item_id__in=ids, role=AssignmentRole.LEAD,
                                                       organization__isnull=False)
