@@ -39,6 +39,9 @@ class SnapshotHistory(models.Model):
     class Meta:
         verbose_name = _("task state in a cycle")
         constraints = [models.UniqueConstraint(fields=["item", "cycle"], name="snapshot_history_per_cycle")]
+        # The dashboards' list of units that did not file looks only at tasks short of reports.
+        indexes = [models.Index(fields=["cycle", "item"], condition=models.Q(filed_reports__lt=models.F(
+            "expected_reports")), name="history_short_idx")]
 
     def __str__(self):
         return f"{self.item_id} @ {self.cycle_id}: {self.colour} {self.percent}%"

@@ -23,7 +23,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum, Window
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.core.cache import cache
 from django.http import Http404
 from django.utils import timezone
@@ -40,7 +40,7 @@ from kexie.tracking.services import target_attainment
 
 from .data import ColourCounts, Dashboard, LateRow, LevelRow, OverdueRow, TargetRow, TrendPoint, UnitRow
 from .freshness import generation
-from .models import CycleTally, OrgTally
+from .models import CycleTally, OrgTally, SnapshotHistory
 
 CODE = "plan.view"
 
@@ -324,55 +324,51 @@ def overdue(*, user, organization, today=None, plan=None, offset: int = 0, limit
 
 def _late_segments(user, organization, cycle):
     """The unfiled (task, unit) pairs and the late reports of units in the subtree in ``cycle``,
-    as (queryset of dicts, the function that makes a dict a :class:`LateRow`) pairs."""
+    as (rows in order as dicts, the same rows to count, the function that makes a dict a
+    :class:`LateRow`) triples.
+
+    The unfiled pairs are looked for among the tasks whose state in ``cycle`` (``SnapshotHistory``)
+    shows fewer reports filed than expected — the shortfall behind the filing rates the same
+    dashboard shows — not among every assignment of the plan family: a partial index holds just
+    those rows, a few thousand at national scale instead of a hundred thousand assignments.
+    """
     if cycle is None:
         return []
     below = _below(organization)
     filed = ProgressReport.objects.filter(item_id=OuterRef("item_id"), organization_id=OuterRef("organization_id"),
                                           cycle=cycle, submitted_at__isnull=False)
+    short = SnapshotHistory.objects.filter(cycle=cycle, filed_reports__lt=F("expected_reports")).values("item_id")
     order = ("organization__depth", "organization__name", "item__plan_id", "item__position")
-    unfiled = Assignment.objects.filter(item__plan_id__in=_family(cycle.plan_id), item__kind__in=TRACKED_KINDS,
-                                        organization_id__in=below)
+    unfiled = Assignment.objects.filter(item_id__in=short, organization_id__in=below)
     if not _covers(user, organization):
         unfiled = unfiled.filter(organization_id__in=Organization.objects.restrict(user, CODE).values("pk"))
-    unfiled = (unfiled
-               .exclude(Exists(Cascade.objects.filter(source_id=OuterRef("item_id")))).exclude(Exists(filed))
-               .order_by(*order).values("organization__name", "item__title"))
-    late = (_scoped(ProgressReport, user, organization)
-            .filter(cycle=cycle, late=True, submitted_at__isnull=False)
-            .order_by(*order).values("organization__name", "item__title", "submitted_at"))
+    unfiled = unfiled.exclude(Exists(Cascade.objects.filter(source_id=OuterRef("item_id")))).exclude(Exists(filed))
+    late = _scoped(ProgressReport, user, organization).filter(cycle=cycle, late=True, submitted_at__isnull=False)
 
     def row_of(row: dict) -> LateRow:
         return LateRow(cycle=cycle.label, organization=row["organization__name"], task=row["item__title"],
                        due_on=cycle.due_on, submitted_at=row.get("submitted_at"))
-    return [(unfiled, row_of), (late, row_of)]
+    # Counted bare (no joins for names and titles), listed in order with them.
+    return [(unfiled.order_by(*order).values("organization__name", "item__title"), unfiled.order_by(), row_of),
+            (late.order_by(*order).values("organization__name", "item__title", "submitted_at"), late.order_by(),
+             row_of)]
 
 
 def _page(segments, offset: int, limit: int | None) -> tuple[list, int]:
-    """Rows [offset, offset + limit) of the segments laid end to end, and their total.
-
-    Each segment is read once: its rows from ``offset`` on with the segment's size counted in
-    the same query (``COUNT(*) OVER ()``), so the set behind it (an anti-join over a national
-    plan family) is built once, not once for a COUNT and again for the page. Only a page that
-    starts beyond a segment's end needs a separate COUNT to know where the next one begins.
-    """
+    """Rows [offset, offset + limit) of the segments laid end to end, and their total."""
     rows, start, total = [], 0, 0
-    for queryset, row_of in segments:
+    for queryset, counted, row_of in segments:
         if offset == 0 and limit is None:  # every row: fetched once, counted as they come
             part = [row_of(row) for row in queryset]
             rows.extend(part)
             total += len(part)
             continue
-        lo = max(offset - start, 0)
-        want = None if limit is None else max(offset + limit - start - lo, 0)
-        if want == 0:
-            n = queryset.count()
-        else:
-            counted = queryset.annotate(segment_size=Window(Count("*")))
-            part = list(counted[lo:lo + want] if want is not None else counted[lo:])
-            n = part[0]["segment_size"] if part else (queryset.count() if lo else 0)
-            rows.extend(row_of(row) for row in part)
+        n = counted.count()
         total += n
+        lo = max(offset - start, 0)
+        hi = n if limit is None else min(offset + limit - start, n)
+        if lo < hi:
+            rows.extend(row_of(row) for row in queryset[lo:hi])
         start += n
     return rows, total
 

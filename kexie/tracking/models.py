@@ -201,7 +201,14 @@ class ProgressReport(models.Model):
             models.UniqueConstraint(fields=["item", "organization", "cycle"], name="report_unique_per_cycle"),
             models.CheckConstraint(condition=Q(percent__lte=100), name="report_percent_range"),
         ]
-        indexes = [models.Index(fields=["cycle", "organization"], name="report_cycle_org_idx")]
+        indexes = [models.Index(fields=["cycle", "organization"], name="report_cycle_org_idx"),
+                   # The dashboards' list of late filings: a cycle's late reports alone.
+                   models.Index(fields=["cycle", "organization"], condition=Q(late=True), name="report_late_idx"),
+                   # Whether a unit has filed for a task in a cycle (the dashboards' unfiled list asks it
+                   # thousands of times): one probe, where the (cycle, organization) index reads every
+                   # report of the unit in the cycle.
+                   models.Index(fields=["item", "organization", "cycle"], condition=Q(submitted_at__isnull=False),
+                                name="report_filed_idx")]
 
     def __str__(self):
         return f"{self.item} · {self.organization} · {self.cycle}"
@@ -310,6 +317,8 @@ class TaskSnapshot(models.Model):
             models.Index(fields=["organization", "colour"], name="snapshot_org_colour_idx"),
             models.Index(fields=["lead_organization", "colour"], name="snapshot_lead_colour_idx"),
             models.Index(fields=["organization", "overdue"], name="snapshot_org_overdue_idx"),
+            # The dashboards' overdue list, longest overdue first: a page is the index's first rows.
+            models.Index(fields=["due", "item"], condition=Q(overdue=True), name="snapshot_overdue_due_idx"),
         ]
 
     def __str__(self):
