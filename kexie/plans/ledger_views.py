@@ -12,10 +12,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.forms.utils import flatatt
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -32,21 +36,71 @@ from .selectors import ledger_items, target_label
 
 PAGE_SIZE = 25
 SESSION_KEY = "ledger_corrections"
+# The page counts matching rows only this far past its first row; beyond, it shows "1,000+".
+COUNT_CAP = 1000
+# What the page shows of an item, its plan and its parent (no item text, no plan source text).
+PAGE_COLUMNS = ("id", "plan_id", "parent_id", "key", "position", "kind", "title", "due", "status",
+                "plan__id", "plan__title", "parent__id", "parent__key", "parent__title")
 
 
 class PlanChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.title}（{obj.organization.short_name or obj.organization.name}）"
+        return _plan_label(obj.title, obj.organization.short_name or obj.organization.name)
+
+
+def _plan_label(title: str, organization: str) -> str:
+    return f"{title}（{organization}）"
+
+
+class PlainSelect(forms.Select):
+    """A ``<select>`` written out in Python: Django renders each option through a template, which
+    costs a millisecond per dozen options, and the plan and unit lists hold up to 500."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = set(self.format_value(value))
+        options = format_html_join("", '<option value="{}"{}>{}</option>', (
+            (option, mark_safe(" selected") if str(option) in chosen else "", label)
+            for option, label in self.choices))
+        return format_html('<select name="{}"{}>{}</select>', name, flatatt(self.build_attrs(self.attrs, attrs)),
+                           options)
+
+
+class UnitChoiceField(OrgChoiceField):
+    """The responsible-unit filter; the organisation found while cleaning is kept, so that the
+    text box shows its name without asking the database again."""
+
+    def to_python(self, value):
+        organization = super().to_python(value)
+        self.found = organization
+        return organization
+
+    def prepare_value(self, value):
+        found = getattr(self, "found", None)
+        if found is not None and isinstance(self.widget, forms.TextInput) and str(value) in (str(found.pk),
+                                                                                            found.name):
+            return found.name
+        return super().prepare_value(value)
+
+
+def _more_than_a_select(queryset) -> bool:
+    # LIMIT, not COUNT, and no ORDER BY: the database stops at the 501st row instead of sorting
+    # every plan in a national scope first.
+    return len(queryset.order_by().values_list("pk", flat=True)[:SELECT_LIMIT + 1]) > SELECT_LIMIT
 
 
 class LedgerFilterForm(forms.Form):
-    """The search form above the ledger (GET). ``plan`` is left out on a single plan's page."""
+    """The search form above the ledger (GET). ``plan`` is left out on a single plan's page.
+
+    The plan and unit lists are built from tuples (no model instances) and written out by
+    ``PlainSelect``; validation still goes through the fields' scoped querysets.
+    """
 
     plan = PlanChoiceField(label=gettext_lazy("Plan"), required=False, queryset=Plan.objects.none(),
-                           empty_label=gettext_lazy("All plans"))
-    unit = OrgChoiceField(label=gettext_lazy("Responsible unit"), required=False, queryset=Organization.objects.none(),
-                          empty_label=gettext_lazy("All units"),
-                          help_text=gettext_lazy("Lead or co-responsible, the unit or any unit under it."))
+                           empty_label=gettext_lazy("All plans"), widget=PlainSelect)
+    unit = UnitChoiceField(label=gettext_lazy("Responsible unit"), required=False,
+                           queryset=Organization.objects.none(), empty_label=gettext_lazy("All units"),
+                           help_text=gettext_lazy("Lead or co-responsible, the unit or any unit under it."),
+                           widget=PlainSelect)
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), required=False, choices=[
         ("", gettext_lazy("All kinds")), *[(k.value, k.label) for k in TRACKED_KINDS]])
     status = forms.ChoiceField(label=gettext_lazy("Status"), required=False,
@@ -64,18 +118,27 @@ class LedgerFilterForm(forms.Form):
         if with_plan:
             field = self.fields["plan"]
             field.queryset = Plan.objects.restrict(user, "plan.view").select_related("organization")
-            if len(field.queryset.values_list("pk", flat=True)[:SELECT_LIMIT + 1]) > SELECT_LIMIT:
+            columns = ("pk", "title", "organization__short_name", "organization__name")
+            plans = field.queryset.values_list(*columns)
+            if _more_than_a_select(field.queryset):
                 # At national level thousands of plans are in scope: the list offers the user's own
                 # organisation's plans (and the one chosen); any plan in scope is still accepted.
                 chosen = str(self.data.get("plan") or "")
-                shown = field.queryset.filter(Q(organization_id=user.organization_id)
-                                              | Q(pk=int(chosen) if chosen.isdigit() else None))
-                field.widget.choices = [("", field.empty_label)] + [
-                    (plan.pk, field.label_from_instance(plan)) for plan in shown]
+                plans = plans.filter(Q(organization_id=user.organization_id)
+                                     | Q(pk=int(chosen) if chosen.isdigit() else None))
+            field.widget.choices = [("", field.empty_label)] + [
+                (pk, _plan_label(title, short_name or name)) for pk, title, short_name, name in plans]
         else:
             del self.fields["plan"]
-        self.fields["unit"].queryset = Organization.objects.restrict(user, "org.view").order_by("depth", "name")
-        self.fields["unit"].use_text_input_if_large()
+        unit = self.fields["unit"]
+        # Unordered while asking whether more than a select holds (no sort of a national scope).
+        unit.queryset = Organization.objects.restrict(user, "org.view").order_by()
+        unit.use_text_input_if_large()
+        if not isinstance(unit.widget, forms.TextInput):
+            # Indented by depth, as OrgChoiceField labels them, so that a long select reads as a tree.
+            organizations = unit.queryset.order_by("depth", "name").values_list("pk", "depth", "name")
+            unit.widget.choices = [("", unit.empty_label)] + [
+                (pk, "\u3000" * depth + name) for pk, depth, name in organizations]
 
     def clean(self):
         data = super().clean()
@@ -100,6 +163,36 @@ class LedgerFilterForm(forms.Form):
         """The filters as written, for the audit row of an export."""
         filters = self.filters()
         return {key: str(getattr(value, "pk", value)) for key, value in filters.items() if value}
+
+
+class CappedPaginator(Paginator):
+    """A paginator that counts at most ``cap`` rows past the first row of the page asked for.
+
+    With a national subtree tens of thousands of tasks match and their COUNT costs more than the
+    page itself. Beyond the cap ``capped`` is true and ``count`` is ``limit + 1``: the page shows
+    "1,000+" and a link to the next page, and that page counts ``cap`` rows further.
+    """
+
+    def __init__(self, object_list, per_page, *, cap: int, number):
+        super().__init__(object_list, per_page)
+        try:
+            number = max(int(number), 1)
+        except (TypeError, ValueError):
+            number = 1
+        self.limit = (number - 1) * per_page + max(cap, per_page)
+        self.capped = False
+
+    @cached_property
+    def count(self) -> int:
+        # COUNT over a LIMIT subquery, without ORDER BY: the database stops at the cap.
+        counted = self.object_list.order_by()[:self.limit + 1].count()
+        self.capped = counted > self.limit
+        return counted
+
+    @property
+    def known_pages(self) -> int:
+        """Pages known to be full when ``capped`` (the page counter shows "40+")."""
+        return self.limit // self.per_page
 
 
 def _row(item, today) -> dict:
@@ -131,8 +224,9 @@ def _ledger(request, plan=None):
     filters = form.filters()
     if plan is not None:
         filters["plan"] = plan
-    items = ledger_items(request.user, **filters)
-    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    items = ledger_items(request.user, **filters).only(*PAGE_COLUMNS)
+    number = request.GET.get("page")
+    page = CappedPaginator(items, PAGE_SIZE, cap=COUNT_CAP, number=number).get_page(number)
     today = timezone.localdate()
     sort = request.GET.get("sort", "")
     query = request.GET.urlencode()
@@ -143,6 +237,7 @@ def _ledger(request, plan=None):
         export_url, import_url = reverse("ledger:export"), reverse("ledger:import")
     return render(request, "ledger/list.html", {
         "plan": plan, "form": form, "page_obj": page, "rows": [_row(i, today) for i in page.object_list],
+        "count_shown": f"{page.paginator.limit:,}",
         "columns": _columns(sort, plan is None), "sort": sort,
         "export_url": f"{export_url}?{query}" if query else export_url, "import_url": import_url,
         "can": {"export": request.user.has_code("plan.export"), "change": request.user.has_code("plan.change")},

@@ -168,7 +168,8 @@ def ledger_items(user, *, plan=None, organization=None, kind=None, status=None, 
         items = items.annotate(lead_name=Subquery(
             Assignment.objects.filter(item=OuterRef("pk"), role=AssignmentRole.LEAD).order_by("id")
             .values("unit_name")[:1]))
-    return items.select_related("plan", "parent").prefetch_related(
+    # The plan's whole document text rides along with every row otherwise: nobody reading the ledger shows it.
+    return items.select_related("plan", "parent").defer("plan__source_text").prefetch_related(
         Prefetch("assignments", queryset=Assignment.objects.select_related("organization").order_by("role", "id")),
         Prefetch("targets", queryset=Target.objects.order_by("position", "id")),
     ).order_by(*_ordering(sort))

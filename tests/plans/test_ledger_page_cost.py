@@ -1,0 +1,123 @@
+"""The ledger page at scale: the count stops at a cap ("1,000+") and paging goes on past it; the
+plan and unit lists are written without a query or a template per option."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from kexie.plans import ledger_views
+from tests.plans.ledger_world import add_departments, confirmed_plan
+from tests.plans.test_ledger_pages import MANY_TASKS
+
+
+@pytest.fixture
+def ledger(world):
+    world.departments = add_departments(world)
+    world.plan = confirmed_plan(world)  # 5 tracked items
+    world.many = confirmed_plan(world, text=MANY_TASKS)  # 30 more
+    return world
+
+
+def _titles(response):
+    return [row["item"].title for row in response.context["rows"]]
+
+
+def _pagination(response) -> str:
+    return re.search(r'<nav class="pagination".*?</nav>', response.content.decode(), re.S).group(0)
+
+
+def test_below_the_cap_the_page_shows_the_exact_count(ledger, signed_in):
+    response = signed_in(ledger.provincial_clerk).get(reverse("ledger:all"))
+    assert not response.context["page_obj"].paginator.capped
+    assert "共 35 条" in _pagination(response)
+    assert "1 / 2" in _pagination(response)
+
+
+def test_beyond_the_cap_the_page_shows_a_lower_bound_and_paging_goes_on(ledger, signed_in, monkeypatch):
+    monkeypatch.setattr(ledger_views, "COUNT_CAP", 25)
+    client = signed_in(ledger.provincial_clerk)
+    first = client.get(reverse("ledger:all"))
+    assert first.context["page_obj"].paginator.capped
+    nav = _pagination(first)
+    assert "共 25+ 条" in nav and "1 / 1+" in nav
+    assert "page=2" in nav  # the next page is reachable although the count stopped
+    assert len(first.context["rows"]) == 25
+    # The second page counts further: the end is in reach, so the count is exact again.
+    second = client.get(reverse("ledger:all"), {"page": 2})
+    assert not second.context["page_obj"].paginator.capped
+    assert len(second.context["rows"]) == 10
+    assert "共 35 条" in _pagination(second) and "2 / 2" in _pagination(second)
+    assert set(_titles(first)).isdisjoint(_titles(second))
+    assert len(set(_titles(first)) | set(_titles(second))) == 35
+
+
+def test_a_page_past_the_end_shows_the_last_page_with_its_exact_count(ledger, signed_in, monkeypatch):
+    monkeypatch.setattr(ledger_views, "COUNT_CAP", 25)
+    response = signed_in(ledger.provincial_clerk).get(reverse("ledger:all"), {"page": 99})
+    assert response.context["page_obj"].number == 2
+    assert "共 35 条" in _pagination(response)
+
+
+def test_the_capped_count_keeps_the_filters_and_sort_in_the_page_links(ledger, signed_in, monkeypatch):
+    monkeypatch.setattr(ledger_views, "COUNT_CAP", 25)
+    client = signed_in(ledger.provincial_clerk)
+    response = client.get(reverse("ledger:all"), {"unit": ledger.prov_a.pk, "sort": "-key"})
+    nav = _pagination(response)
+    assert f"unit={ledger.prov_a.pk}" in nav and "sort=-key" in nav
+    assert _titles(response)[0] == "专项任务第30项"
+
+
+def test_the_query_count_does_not_grow_with_the_page_size_or_the_number_of_plans(ledger, signed_in, monkeypatch):
+    client = signed_in(ledger.provincial_clerk)
+    url = reverse("ledger:all")
+    client.get(url)
+    counts = []
+    for size in (5, 25):
+        monkeypatch.setattr(ledger_views, "PAGE_SIZE", size)
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url, {"unit": ledger.prov_a.pk})
+        counts.append(len(queries))
+    confirmed_plan(ledger, title="甲省科协另一份要点")
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url, {"unit": ledger.prov_a.pk})
+    counts.append(len(queries))
+    assert counts[0] == counts[1] == counts[2]
+
+
+def test_the_plan_list_is_a_select_with_the_chosen_plan_selected(ledger, signed_in):
+    response = signed_in(ledger.provincial_clerk).get(reverse("ledger:all"), {"plan": ledger.many.pk})
+    select = re.search(r'<select name="plan"[^>]*>.*?</select>', response.content.decode(), re.S).group(0)
+    assert '<option value="">全部规划</option>' in select
+    assert f'<option value="{ledger.many.pk}" selected>' in select
+    assert f'<option value="{ledger.plan.pk}">' in select
+    assert "甲省科协" in select  # "title（organisation）"
+    assert {row["item"].plan_id for row in response.context["rows"]} == {ledger.many.pk}
+
+
+def test_a_small_scope_picks_the_unit_from_an_indented_select(ledger, signed_in):
+    department = ledger.departments["学会学术部"]
+    response = signed_in(ledger.provincial_clerk).get(reverse("ledger:all"), {"unit": department.pk})
+    select = re.search(r'<select name="unit"[^>]*>.*?</select>', response.content.decode(),
+                       re.S).group(0)
+    assert f'<option value="{department.pk}" selected>' in select
+    assert f'<option value="{ledger.prov_a.pk}">' in select
+    # A department sits one level below its province: indented by one more ideographic space.
+    province_label = re.search(rf'<option value="{ledger.prov_a.pk}">(.*?)</option>', select).group(1)
+    department_label = re.search(rf'<option value="{department.pk}" selected>(.*?)</option>', select).group(1)
+    assert len(department_label) - len(department_label.lstrip("\u3000")) == \
+        len(province_label) - len(province_label.lstrip("\u3000")) + 1
+    assert _titles(response) == ["推进学会党建", "开展学会评估", "整治休眠学会"]
+
+
+def test_a_large_scope_types_the_unit_and_sees_its_name_back(ledger, signed_in, monkeypatch):
+    monkeypatch.setattr("kexie.organizations.forms.SELECT_LIMIT", 1)
+    department = ledger.departments["学会学术部"]
+    client = signed_in(ledger.provincial_clerk)
+    by_id = client.get(reverse("ledger:all"), {"unit": department.pk})
+    assert f'name="unit" value="{department.name}"' in by_id.content.decode()
+    by_name = client.get(reverse("ledger:all"), {"unit": department.name})
+    assert f'name="unit" value="{department.name}"' in by_name.content.decode()
+    assert _titles(by_id) == _titles(by_name) == ["推进学会党建", "开展学会评估", "整治休眠学会"]
