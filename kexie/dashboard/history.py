@@ -2,8 +2,9 @@
 
 :func:`snapshots_recorded` is called by ``kexie.tracking.services`` after it refreshes snapshots
 (one task, or every level of a cascade chain at once when a report is accepted) inside its
-transaction. It costs a handful of indexed queries whatever the number of snapshots, and writes
-only the rows that changed, each with the difference it makes to its cycle's tally;
+transaction, with what it has read already (each plan's cycle now open, the reports expected).
+It costs two indexed queries whatever the number of snapshots, and writes only the rows that
+changed, each with the difference it makes to its cycle's tally;
 the owner's :class:`~kexie.dashboard.models.OrgTally` moves by the difference the snapshot's
 change makes (the caller hands over the snapshot's state before the change, see :func:`owned_state`).
 """
@@ -11,8 +12,7 @@ change makes (the caller hands over the snapshot's state before the change, see 
 from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
 
-from kexie.plans.models import Assignment
-from kexie.tracking.models import Cascade, CascadeLedger, ProgressReport, ReportingCycle, TaskSnapshot
+from kexie.tracking.models import ProgressReport, TaskSnapshot
 
 from .freshness import recomputed
 from .models import CycleTally, OrgTally, SnapshotHistory
@@ -120,23 +120,19 @@ HISTORY_FIELDS = ("organization", "colour", "percent", "completed", "overdue", "
                   "late_reports", "recorded_on")
 
 
-def snapshot_recorded(snapshot, *, today, before: dict[str, int] | None) -> None:
-    """Record ``snapshot`` (just saved) in the history of the cycle whose period holds ``today``
-    (the latest cycle opened by then), bring every cycle's filing counts of the task up to date,
-    and move its owner's tally from ``before`` (:func:`owned_state` before the change; None for a
-    new snapshot) to its state now.
+def snapshots_recorded(changes, *, today, current_cycles: dict[int, int | None],
+                       expected_reports: dict[int, int]) -> None:
+    """Record snapshots just refreshed — one task's, or every level of a cascade chain at once —
+    with two reads whatever their number, one write of the history rows that moved and one of the
+    tallies that moved.
 
-    A task handed down is reported on by its children, so no report is expected on it.
+    ``changes`` holds (snapshot, :func:`owned_state` before the change, None for a new snapshot)
+    pairs: each owner's tally moves from the state before to the state now. Each snapshot is
+    recorded in the history of its plan's cycle now open, ``current_cycles[plan]`` (the latest
+    opened by ``today``: the plan's own, or for a plan of cascaded tasks that of the plan at the
+    top of its chain; None before the first), with ``expected_reports[task]`` reports expected;
+    every cycle's filing counts of the task are brought up to date.
     """
-    snapshots_recorded([(snapshot, before)], today=today)
-
-
-def snapshots_recorded(changes, *, today, roots: dict[int, int] | None = None) -> None:
-    """:func:`snapshot_recorded` for several snapshots at once — the levels of a cascade chain —
-    with a fixed number of reads whatever their number, one write of the history rows that moved
-    and one update per tally that moved. ``changes`` holds (snapshot, state before) pairs;
-    ``roots`` maps a plan of cascaded tasks to the plan at the top of its chain, when the caller
-    has it at hand."""
     owned: dict[int, dict[str, int]] = {}
     for snapshot, before in changes:
         after = owned_state(snapshot)
@@ -148,19 +144,7 @@ def snapshots_recorded(changes, *, today, roots: dict[int, int] | None = None) -
     if not changes:
         return
     snapshots = {snapshot.item_id: snapshot for snapshot, _before in changes}
-    plans = {snapshot.plan_id for snapshot in snapshots.values()}
-    if roots is None:
-        roots = dict(CascadeLedger.objects.filter(plan_id__in=plans).values_list("plan_id", "root_plan_id"))
-    # The cycle now open for each plan: its own (a root plan) or its root's (a ledger of cascaded tasks).
-    current: dict[int, int] = {}
-    for cycle_id, plan_id in (ReportingCycle.objects.filter(plan_id__in=plans | {roots[p] for p in plans if p in roots},
-                                                            opens_on__lte=today)
-                              .order_by("-opens_on", "-sequence").values_list("id", "plan_id")):
-        for plan in plans:
-            if plan not in current and plan_id in (plan, roots.get(plan)):
-                current[plan] = cycle_id
-        if len(current) == len(plans):
-            break
+    current = {plan: cycle for plan, cycle in current_cycles.items() if cycle is not None}
     rows: dict[int, dict[int, SnapshotHistory]] = {}
     for row in SnapshotHistory.objects.filter(item_id__in=list(snapshots)):
         rows.setdefault(row.item_id, {})[row.cycle_id] = row
@@ -170,13 +154,6 @@ def snapshots_recorded(changes, *, today, roots: dict[int, int] | None = None) -
     filings = {(r["item_id"], r["cycle_id"]): (r["filed"], r["late_n"]) for r in
                ProgressReport.objects.filter(item_id__in=items, submitted_at__isnull=False)
                .values("item_id", "cycle_id").annotate(filed=Count("id"), late_n=Count("id", filter=Q(late=True)))}
-    open_items = [pk for pk in items if snapshots[pk].plan_id in current]
-    expected = {}
-    if open_items:
-        expected = dict(Assignment.objects.filter(item_id__in=open_items, organization__isnull=False)
-                        .exclude(item_id__in=Cascade.objects.filter(source_id__in=open_items).values("source_id"))
-                        .values("item_id").annotate(units=Count("organization_id", distinct=True))
-                        .values_list("item_id", "units"))
     written: list[SnapshotHistory] = []
     deltas: dict[tuple[int, int], dict[str, int]] = {}
     for item_id in items:
@@ -197,7 +174,7 @@ def snapshots_recorded(changes, *, today, roots: dict[int, int] | None = None) -
         filed, late = filings.get((item_id, cycle_id), (0, 0))
         row.organization_id, row.colour, row.percent = snapshot.organization_id, snapshot.colour, snapshot.percent
         row.completed, row.overdue, row.recorded_on = snapshot.completed, snapshot.overdue, today
-        row.expected_reports, row.filed_reports, row.late_reports = expected.get(item_id, 0), filed, late
+        row.expected_reports, row.filed_reports, row.late_reports = expected_reports[item_id], filed, late
         _changed(row, before, written, deltas)
     if written:
         # Keyed by (task, cycle): a row new or already there is written by the same statement.

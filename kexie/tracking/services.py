@@ -15,11 +15,12 @@ Who may do what, beyond the permission code:
 """
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Case, F, IntegerField, Max, Subquery, Value, When
+from django.db.models import Case, Exists, IntegerField, Max, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import formats, timezone
@@ -113,10 +114,11 @@ def responsible_organization_ids(item: PlanItem) -> set[int]:
                .values_list("organization_id", flat=True))
 
 
-def _require_responsible(by, item: PlanItem, organization: Organization) -> None:
+def _require_responsible(by, item: PlanItem, organization: Organization, *, responsible: bool | None = None) -> None:
     """Refuse a report or request for a unit not responsible for the task: with a message naming
-    both when the user may see the task, as not found otherwise (its title must not leak)."""
-    if organization.pk in responsible_organization_ids(item):
+    both when the user may see the task, as not found otherwise (its title must not leak).
+    ``responsible`` is the answer when the caller has read it already."""
+    if responsible if responsible is not None else organization.pk in responsible_organization_ids(item):
         return
     if not PlanItem.objects.restrict(by, "plan.view").filter(pk=item.pk).exists():
         raise Http404
@@ -427,26 +429,44 @@ _SNAPSHOT_STATE = ("lead_organization_id", "percent", "completed", "actuals", "l
                    "overdue", "colour", "as_of", "baseline_due", "slips")
 
 
+@dataclass
+class _Rolled:
+    """What a task handed down takes from each task it was handed down to."""
+
+    percent: int
+    completed: bool
+    actuals: dict
+
+
 def _snapshots_update(items: list[PlanItem], *, today: dt.date, last_report=None,
                       slipped_from: dt.date | None = None) -> list[TaskSnapshot]:
     """Recompute the snapshots of ``items`` (plans loaded; a task handed down after the tasks it was
     handed down to) with a fixed number of queries, whatever their number; write those that
-    changed and record them in the dashboards' history and tallies. ``last_report`` and
+    changed and record them all in the dashboards' history and tallies. ``last_report`` and
     ``slipped_from`` apply to the first item."""
     ids = [item.pk for item in items]
     # Locked in the order given, lower levels first, as the daily refresh goes: no deadlock between them.
     position = Case(*(When(item_id=pk, then=Value(n)) for n, pk in enumerate(ids)), output_field=IntegerField())
     locked = {s.item_id: s for s in TaskSnapshot.objects.select_for_update().filter(item_id__in=ids)
               .order_by(position)}
+    # The units responsible (each expected to report), the lead units among them in order.
     leads: dict[int, list[int]] = {}
-    for item_id, org_id in (Assignment.objects.filter(item_id__in=ids, role=AssignmentRole.LEAD,
-                                                      organization__isnull=False)
-                            .order_by("id").values_list("item_id", "organization_id")):
-        leads.setdefault(item_id, []).append(org_id)
-    children: dict[int, list[TaskSnapshot]] = {}
-    for child in (TaskSnapshot.objects.filter(item__cascaded_from__source_id__in=ids)
-                  .annotate(source_id=F("item__cascaded_from__source_id"))):
-        children.setdefault(child.source_id, []).append(child)
+    units: dict[int, set[int]] = {}
+    for item_id, org_id, role in (Assignment.objects.filter(item_id__in=ids, organization__isnull=False)
+                                  .order_by("id").values_list("item_id", "organization_id", "role")):
+        units.setdefault(item_id, set()).add(org_id)
+        if role == AssignmentRole.LEAD:
+            leads.setdefault(item_id, []).append(org_id)
+    # The tasks each was handed down to, with their snapshots (a child not refreshed yet has none).
+    handed_down: set[int] = set()
+    children: dict[int, list[tuple[int, _Rolled]]] = {}
+    for source_id, child_id, percent, completed, actuals in (
+            Cascade.objects.filter(source_id__in=ids).order_by("id")
+            .values_list("source_id", "child_id", "child__snapshot__percent", "child__snapshot__completed",
+                         "child__snapshot__actuals")):
+        handed_down.add(source_id)
+        if percent is not None:
+            children.setdefault(source_id, []).append((child_id, _Rolled(percent, completed, actuals)))
     links: dict[int, list[tuple[int, int]]] = {}
     if children:
         for upper_item, upper_id, child_id in (TargetCascade.objects.filter(cascaded_from__item_id__in=list(children))
@@ -469,10 +489,21 @@ def _snapshots_update(items: list[PlanItem], *, today: dt.date, last_report=None
                                           .order_by("cycle__sequence")
                                           .values_list("target__item_id", "target_id", "value")):
             own_actuals.setdefault(item_id, {})[str(target_id)] = str(value)
-    roots = dict(CascadeLedger.objects.filter(plan_id__in={item.plan_id for item in items})
-                 .values_list("plan_id", "root_plan_id"))
-    policies = {p.plan_id: p for p in TrackingPolicy.objects.filter(
-        plan_id__in={roots.get(item.plan_id, item.plan_id) for item in items})}
+    # Each plan's thresholds — those of the plan at the top of its chain, the defaults when it set
+    # none — and the cycle now open, the latest opened by today: its own, or its chain top's.
+    policies: dict[int, TrackingPolicy] = {}
+    current_cycles: dict[int, int | None] = {}
+    open_cycle = (ReportingCycle.objects.filter(Q(plan_id=OuterRef("pk")) | Q(plan_id=OuterRef("cascade_ledger__root_plan_id")),
+                                                opens_on__lte=today).order_by("-opens_on", "-sequence").values("id")[:1])
+    for plan_id, root_id, amber, red, root_amber, root_red, cycle_id in (
+            Plan.objects.filter(pk__in={item.plan_id for item in items})
+            .values_list("pk", "cascade_ledger__root_plan_id", "tracking_policy__amber_gap", "tracking_policy__red_gap",
+                         "cascade_ledger__root_plan__tracking_policy__amber_gap",
+                         "cascade_ledger__root_plan__tracking_policy__red_gap", Subquery(open_cycle))):
+        if root_id is not None:
+            amber, red = root_amber, root_red
+        policies[plan_id] = TrackingPolicy(amber_gap=amber, red_gap=red) if amber is not None else TrackingPolicy()
+        current_cycles[plan_id] = cycle_id
     fresh: dict[int, TaskSnapshot] = {}
     recorded, written = [], []
     for n, item in enumerate(items):
@@ -482,7 +513,7 @@ def _snapshots_update(items: list[PlanItem], *, today: dt.date, last_report=None
         before = owned_state(snapshot)  # what it adds to its owner's dashboard tally until now
         # The ledger's assignments can be corrected after the fact; the snapshot follows them.
         snapshot.lead_organization_id = leads[item.pk][0] if item.pk in leads else None
-        kids = [fresh.get(c.item_id, c) for c in children.get(item.pk, ())]
+        kids = [fresh.get(child_id, kid) for child_id, kid in children.get(item.pk, ())]
         if kids:
             snapshot.percent = round(sum(c.percent for c in kids) / len(kids))
             snapshot.completed = all(c.completed for c in kids)
@@ -509,10 +540,9 @@ def _snapshots_update(items: list[PlanItem], *, today: dt.date, last_report=None
         snapshot.due = item.due or plan.period_end
         snapshot.expected = expected_progress(start=_plan_start(plan), due=snapshot.due, today=today)
         snapshot.overdue = bool(not snapshot.completed and snapshot.due and today > snapshot.due)
-        root = roots.get(plan.pk, plan.pk)
         snapshot.colour = colour_for(percent=snapshot.percent, expected=snapshot.expected,
                                      completed=snapshot.completed, overdue=snapshot.overdue,
-                                     policy=policies.get(root) or TrackingPolicy(plan_id=root))
+                                     policy=policies[plan.pk])
         snapshot.as_of = today
         fresh[item.pk] = snapshot
         if was is None or was != [getattr(snapshot, f) for f in _SNAPSHOT_STATE]:
@@ -523,7 +553,9 @@ def _snapshots_update(items: list[PlanItem], *, today: dt.date, last_report=None
         TaskSnapshot.objects.bulk_create(written, update_conflicts=True, unique_fields=["item"],
                                          update_fields=[f.removesuffix("_id") for f in _SNAPSHOT_STATE])
     # The history is recorded even for an unchanged snapshot: its filings or the cycle may have moved.
-    snapshots_recorded(recorded, today=today, roots=roots)
+    # A task handed down is reported on by the tasks it was handed down to: no report is expected on it.
+    snapshots_recorded(recorded, today=today, current_cycles=current_cycles, expected_reports={
+        pk: 0 if pk in handed_down else len(units.get(pk, ())) for pk in ids})
     return [fresh[pk] for pk in ids]
 
 
@@ -603,13 +635,21 @@ def report_submit(*, by, report: ProgressReport, actuals=None, evidence=(), now:
     _require(by, "report.submit")
     now = now or timezone.now()
     organization = access_object(Organization, by, "report.submit", pk=report.organization_id)
-    item = PlanItem.objects.select_related("plan").get(pk=report.item_id)
-    _require_responsible(by, item, organization)
-    if Cascade.objects.filter(source=item).exists():
+    # With what the checks below ask of it: whether the unit answers for it, whether it was handed
+    # down, and the plan whose cycles apply.
+    item = (PlanItem.objects.select_related("plan")
+            .annotate(responsible=Exists(Assignment.objects.filter(item=OuterRef("pk"), organization=organization)),
+                      handed_down=Exists(Cascade.objects.filter(source=OuterRef("pk"))),
+                      cycles_plan_id=Coalesce(Subquery(CascadeLedger.objects.filter(plan=OuterRef("plan_id"))
+                                                       .values("root_plan_id")), "plan_id",
+                                              output_field=IntegerField()))
+            .get(pk=report.item_id))
+    _require_responsible(by, item, organization, responsible=item.responsible)
+    if item.handed_down:
         raise ValidationError({"item": _("Task “%(task)s” has been handed down: its progress comes from the units "
                                          "it was handed to.") % {"task": item.title}})
     cycle = ReportingCycle.objects.get(pk=report.cycle_id)
-    if cycle.plan_id != tracking_root(item.plan).pk:
+    if cycle.plan_id != item.cycles_plan_id:  # the cycles of tracking_root(item.plan)
         raise ValidationError({"cycle": _("The cycle “%(cycle)s” is not a reporting cycle of this task's plan.")
                                % {"cycle": cycle.label}})
     existing = (ProgressReport.objects.select_for_update()
