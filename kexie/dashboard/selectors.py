@@ -411,7 +411,7 @@ def _cache_key(user, organization, plan, today, rows, overdue_offset, late_offse
 
 
 def dashboard_for(*, user, organization, today=None, plan=None, rows: int | None = None, overdue_offset: int = 0,
-                  late_offset: int = 0, cached: bool = True) -> Dashboard:
+                  late_offset: int = 0, cached: bool = True, render=None):
     """The dashboard of ``organization``'s subtree as ``user`` may see it (Http404 when the
     organisation is outside their plan.view scope), optionally narrowed to ``plan``'s tasks
     (the plan, the plan it was cascaded from, and everything cascaded from that).
@@ -421,6 +421,9 @@ def dashboard_for(*, user, organization, today=None, plan=None, rows: int | None
     A paged answer (the page's, the API's) is kept in the cache until the data's generation moves
     (:mod:`kexie.dashboard.freshness`): a national office's dashboard is asked for far more often
     than the data under it changes. ``cached=False`` always computes.
+
+    ``render``, a function of the dashboard, gives what is returned (and cached) instead of the
+    dashboard itself: the API keeps its JSON-ready data, not only the numbers behind it.
     """
     today = _today(today)
     if organization is None:
@@ -431,11 +434,15 @@ def dashboard_for(*, user, organization, today=None, plan=None, rows: int | None
     key = None
     if cached and rows is not None:
         key = _cache_key(user, organization, plan, today, rows, overdue_offset, late_offset)
+        if render is not None:
+            key = f"{key}:{render.__module__}.{render.__qualname__}"
         answer = cache.get(key)
         if answer is not None:
             return answer
     answer = _compute(user=user, organization=organization, plan=plan, today=today, rows=rows,
                       overdue_offset=overdue_offset, late_offset=late_offset)
+    if render is not None:
+        answer = render(answer)
     if key is not None:
         cache.set(key, answer, CACHE_SECONDS)
     return answer

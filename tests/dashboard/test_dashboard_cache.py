@@ -74,3 +74,24 @@ def test_the_answer_in_one_language_is_not_served_in_the_other(world, reported, 
         english = national(world)
     assert [row.level for row in chinese.by_level] == ["全国", "省级"]
     assert [row.level for row in english.by_level] == ["National", "Provincial"]
+
+
+def test_the_api_answers_again_from_the_cache_and_moves_with_the_data(world, reported, cascaded, signed_in,
+                                                                       monkeypatch):
+    from django.urls import reverse
+
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *args, **kwargs: MAY_31)
+    client = signed_in(world.national_clerk)
+    url = reverse("api:dashboard")
+    first = client.get(url, {"org": world.cast.pk}).json()
+    with CaptureQueriesContext(connection) as captured:
+        again = client.get(url, {"org": world.cast.pk}).json()
+    assert again == first
+    assert not any("tracking_tasksnapshot" in q["sql"] or "dashboard_" in q["sql"] and "epoch" not in q["sql"]
+                   for q in captured.captured_queries)
+    report = report_submit(by=world.provincial_clerk, report=ProgressReport(
+        item=cascaded.jia, organization=world.prov_a, cycle=reported.may, percent=90),
+        actuals={cascaded.jia_target: "55"}, now=at(dt.date(2026, 5, 30)))
+    report_accept(by=world.national_clerk, report=report, today=MAY_31)
+    after = client.get(url, {"org": world.cast.pk}).json()
+    assert after["counts"] != first["counts"]
