@@ -35,12 +35,14 @@ def _state(row: SnapshotHistory) -> tuple:
 
 OWNED_FIELDS = ("tasks", "green", "amber", "red", "completed", "overdue", "percent_sum")
 
+_ROWS_PER_STATEMENT = 500
+
 
 def _add(model, key_fields: tuple[str, ...], deltas: dict[tuple, dict[str, int]]) -> None:
     """Add each delta of ``deltas`` (key values → {field: delta}) to the tally row of ``model`` at
     that key, creating the row at its first addition.
 
-    One statement for all: INSERT … ON CONFLICT … DO UPDATE, which PostgreSQL and SQLite both
+    One statement for all (per 500 rows): INSERT … ON CONFLICT … DO UPDATE, which PostgreSQL and SQLite both
     have and the ORM cannot write with increments. It also settles the race of two transactions
     creating the same row: the second adds to the first's.
     """
@@ -52,18 +54,19 @@ def _add(model, key_fields: tuple[str, ...], deltas: dict[tuple, dict[str, int]]
     fields = [f.column for f in model._meta.concrete_fields if f.column not in key_fields and not f.primary_key]
     table = quote(model._meta.db_table)
     row_sql = "(" + ", ".join(["%s"] * (len(key_fields) + len(fields))) + ")"
-    sql = (f"INSERT INTO {table} ({', '.join(quote(c) for c in (*key_fields, *fields))}) "
-           f"VALUES {', '.join([row_sql] * len(rows))} "
-           f"ON CONFLICT ({', '.join(quote(c) for c in key_fields)}) DO UPDATE SET "
-           + ", ".join(f"{quote(c)} = {table}.{quote(c)} + excluded.{quote(c)}" for c in fields))
-    params = [value for key, delta in rows for value in (*key, *(delta.get(c, 0) for c in fields))]
+    on_conflict = (f"ON CONFLICT ({', '.join(quote(c) for c in key_fields)}) DO UPDATE SET "
+                   + ", ".join(f"{quote(c)} = {table}.{quote(c)} + excluded.{quote(c)}" for c in fields))
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        for start in range(0, len(rows), _ROWS_PER_STATEMENT):  # within both databases' limits on parameters
+            chunk = rows[start:start + _ROWS_PER_STATEMENT]
+            cursor.execute(f"INSERT INTO {table} ({', '.join(quote(c) for c in (*key_fields, *fields))}) "
+                           f"VALUES {', '.join([row_sql] * len(chunk))} {on_conflict}",
+                           [value for key, delta in chunk for value in (*key, *(delta.get(c, 0) for c in fields))])
 
 
 def owned_state(snapshot) -> dict[str, int] | None:
     """What ``snapshot`` adds to its owner's :class:`OrgTally`; None for a snapshot not saved yet.
-    Taken before a change and handed to :func:`snapshot_recorded` after it."""
+    Taken before a change and handed to :func:`snapshots_recorded` after it."""
     if snapshot._state.adding:
         return None
     return {"tasks": 1, "green": int(snapshot.colour == "green"), "amber": int(snapshot.colour == "amber"),

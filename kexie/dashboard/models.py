@@ -2,7 +2,7 @@
 those states summed per (owner organisation, cycle), so that the trend over cycles is one indexed
 query over a few rows per organisation rather than a walk over reports.
 
-``SnapshotHistory`` is written by :func:`kexie.dashboard.history.snapshot_recorded`, which
+``SnapshotHistory`` is written by :func:`kexie.dashboard.history.snapshots_recorded`, which
 ``kexie.tracking.services.snapshot_update`` calls after every snapshot change: the row of the
 cycle whose period contains the day of the change takes the task's state (so a cycle's row
 ends as the task stood on the last day of its period), and every row of the task takes the

@@ -585,6 +585,9 @@ def _actuals_write(actuals: list[TargetActual]) -> None:
                                          update_fields=["value", "source", "report", "recorded_at"])
 
 
+_REFRESH_BATCH = 500
+
+
 @transaction.atomic
 def snapshots_refresh(*, today: dt.date | None = None, plans=None) -> int:
     """Recompute the snapshots of every tracked task of the plans in force (daily job): expected
@@ -600,10 +603,17 @@ def snapshots_refresh(*, today: dt.date | None = None, plans=None) -> int:
         snapshots_discard(TaskSnapshot.objects.exclude(plan__status=PlanStatus.ACTIVE))
     count = 0
     # A cascaded child's ledger belongs to an organisation deeper in the tree than its source's,
-    # so ordering by the owner's depth, deepest first, refreshes children before their sources.
-    for item in items.order_by("-plan__organization__depth", "plan_id", "position"):
-        snapshot_update(item, today=today)
-        count += 1
+    # so ordering by the owner's depth, deepest first, refreshes children before their sources
+    # (in the same batch, a source takes its children's fresh values).
+    batch: list[PlanItem] = []
+    for item in (items.select_related("plan").order_by("-plan__organization__depth", "plan_id", "position")
+                 .iterator(chunk_size=_REFRESH_BATCH)):
+        batch.append(item)
+        if len(batch) == _REFRESH_BATCH:
+            count += len(_snapshots_update(batch, today=today))
+            batch = []
+    if batch:
+        count += len(_snapshots_update(batch, today=today))
     recomputed()  # no audit row: dashboards computed before are stale by this instead
     return count
 
