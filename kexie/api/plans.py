@@ -6,6 +6,8 @@ permission code and every queryset is limited to that code's data scope (404 out
 services of :mod:`kexie.plans.services` do the writing, one transaction and audit row each.
 """
 
+from functools import partial
+
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count
@@ -26,9 +28,11 @@ from kexie.plans.models import (
     PlanItem,
     PlanStatus,
 )
+from kexie.plans.paging import LedgerPaginator
 from kexie.plans.selectors import LEDGER_SORTS, _number, ledger_items, target_label
 
 from .exceptions import validated
+from .pagination import KexiePagination
 from .serializers import ScopedOrganizationField, ScopedPrimaryKeyField
 from .viewsets import ScopedGenericViewSet
 
@@ -323,6 +327,15 @@ class LedgerItemSerializer(serializers.ModelSerializer):
                 for t in item.targets.all()]
 
 
+class LedgerPagination(KexiePagination):
+    """The ledger's ``count`` (exact) comes from ``ledger_count``: kept until the data changes, as
+    on the ledger page, instead of a COUNT over the filtered subtree at every request."""
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.django_paginator_class = partial(LedgerPaginator, user=request.user, filters=view.ledger_filters)
+        return super().paginate_queryset(queryset, request, view)
+
+
 @extend_schema_view(list=extend_schema(summary=_("The ledger: tracked items of the plans in your scope"),
                                        parameters=[LedgerQuerySerializer]))
 class LedgerViewSet(mixins.ListModelMixin, ScopedGenericViewSet):
@@ -332,13 +345,15 @@ class LedgerViewSet(mixins.ListModelMixin, ScopedGenericViewSet):
     action_codes = {"list": "plan.view"}
     serializer_class = LedgerItemSerializer
     filter_backends = []  # the query parameters are read by LedgerQuerySerializer
+    pagination_class = LedgerPagination
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
             return PlanItem.objects.none()
         data = validated(LedgerQuerySerializer(data=self.request.query_params))
+        self.ledger_filters = {
+            "code": self.required_code(), "plan": data.get("plan"), "organization": data.get("unit"),
+            "kind": data.get("kind"), "status": data.get("status"), "due_after": data.get("due_after"),
+            "due_before": data.get("due_before"), "text": data.get("q"), "sort": data.get("sort")}
         # ledger_items limits the rows to the data scope of the action's code, as the base class does.
-        return ledger_items(self.request.user, code=self.required_code(), plan=data.get("plan"),
-                            organization=data.get("unit"), kind=data.get("kind"), status=data.get("status"),
-                            due_after=data.get("due_after"), due_before=data.get("due_before"), text=data.get("q"),
-                            sort=data.get("sort"))
+        return ledger_items(self.request.user, **self.ledger_filters)

@@ -10,14 +10,12 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.forms.utils import flatatt
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -32,6 +30,7 @@ from kexie.accounts.scope import require_page_code as _require
 
 from . import corrections, ledger_excel
 from .models import TRACKED_KINDS, AssignmentRole, ItemStatus, Plan
+from .paging import LedgerPaginator
 from .selectors import ledger_items, target_label
 
 PAGE_SIZE = 25
@@ -165,42 +164,15 @@ class LedgerFilterForm(forms.Form):
         return {key: str(getattr(value, "pk", value)) for key, value in filters.items() if value}
 
 
-class CappedPaginator(Paginator):
-    """A paginator that counts at most ``cap`` rows past the first row of the page asked for.
-
-    With a national subtree tens of thousands of tasks match and their COUNT costs more than the
-    page itself. Beyond the cap ``capped`` is true and ``count`` is ``limit + 1``: the page shows
-    "1,000+" and a link to the next page, and that page counts ``cap`` rows further.
-    """
-
-    def __init__(self, object_list, per_page, *, cap: int, number):
-        super().__init__(object_list, per_page)
-        try:
-            number = max(int(number), 1)
-        except (TypeError, ValueError):
-            number = 1
-        self.limit = (number - 1) * per_page + max(cap, per_page)
-        self.capped = False
-
-    @cached_property
-    def count(self) -> int:
-        # COUNT over a LIMIT subquery, without ORDER BY: the database stops at the cap.
-        counted = self.object_list.order_by()[:self.limit + 1].count()
-        self.capped = counted > self.limit
-        return counted
-
-    @property
-    def known_pages(self) -> int:
-        """Pages known to be full when ``capped`` (the page counter shows "40+")."""
-        return self.limit // self.per_page
-
-
 def _row(item, today) -> dict:
     def units(role):
         return [{"label": ledger_excel.unit_label(a) if a.organization_id else a.unit_name,
                  "unassigned": not a.organization_id} for a in item.assignments.all() if a.role == role]
     return {
-        "item": item, "lead": units(AssignmentRole.LEAD), "co": units(AssignmentRole.CO),
+        # reverse() here: the {% url %} tag costs several times more, twice a row.
+        "item": item, "task_url": reverse("tracking:task", args=[item.pk]),
+        "plan_url": reverse("ledger:plan", args=[item.plan_id]),
+        "lead": units(AssignmentRole.LEAD), "co": units(AssignmentRole.CO),
         "targets": [{"label": target_label(t), "metric": t.metric, "text": t.text} for t in item.targets.all()],
         "overdue": bool(item.due and item.due < today and item.status != ItemStatus.COMPLETED),
     }
@@ -226,7 +198,8 @@ def _ledger(request, plan=None):
         filters["plan"] = plan
     items = ledger_items(request.user, **filters).only(*PAGE_COLUMNS)
     number = request.GET.get("page")
-    page = CappedPaginator(items, PAGE_SIZE, cap=COUNT_CAP, number=number).get_page(number)
+    page = LedgerPaginator(items, PAGE_SIZE, user=request.user, filters=filters, cap=COUNT_CAP,
+                           number=number).get_page(number)
     today = timezone.localdate()
     sort = request.GET.get("sort", "")
     query = request.GET.urlencode()

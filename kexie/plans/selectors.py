@@ -1,8 +1,10 @@
 """Reading plans: the kexie.plan/1 export, the difference between two versions, the ledger."""
 
 import difflib
+import hashlib
 import re
 
+from django.core.cache import cache
 from django.db.models import Prefetch, Q
 
 from .models import Assignment, AssignmentRole, PlanItem, Target
@@ -170,9 +172,47 @@ def ledger_items(user, *, plan=None, organization=None, kind=None, status=None, 
             .values("unit_name")[:1]))
     # The plan's whole document text rides along with every row otherwise: nobody reading the ledger shows it.
     return items.select_related("plan", "parent").defer("plan__source_text").prefetch_related(
-        Prefetch("assignments", queryset=Assignment.objects.select_related("organization").order_by("role", "id")),
+        Prefetch("assignments", queryset=Assignment.objects.select_related("organization").only(
+            "item_id", "role", "unit_name", "organization__name", "organization__short_name").order_by("role", "id")),
         Prefetch("targets", queryset=Target.objects.order_by("position", "id")),
     ).order_by(*_ordering(sort))
+
+
+# How long a ledger count is kept at most; a change to the data retires it sooner (see ledger_count).
+COUNT_CACHE_SECONDS = 600
+
+
+def ledger_count(items, *, user, filters: dict, limit: int | None = None) -> int:
+    """How many rows ``items`` holds — ``ledger_items(user, **filters)`` — or, with ``limit``,
+    ``limit + 1`` at most (enough to know that there are more).
+
+    The answer is kept in the cache under the data's generation (:mod:`kexie.dashboard.freshness`:
+    every change to plans, items, units or roles writes an audit row, which moves it). Paging
+    through a national ledger, or asking the API for it again, does not count the subtree again;
+    the first request after a change does. A count that stayed below its limit is exact and
+    serves every limit (and the API).
+    """
+    from kexie.dashboard.freshness import generation  # the dashboard's app sits above this one
+
+    # Read before counting: a change committed meanwhile leaves the count under the old generation.
+    described = (generation(), user.pk, sorted((name, str(getattr(value, "pk", value)))
+                                               for name, value in ({"code": "plan.view"} | filters).items()
+                                               if value not in (None, "") and name != "sort"))
+
+    def key(bound):
+        return "ledger-count:" + hashlib.sha256(repr((*described, bound)).encode()).hexdigest()
+
+    exact_key, limited_key = key(None), key(limit)
+    kept = cache.get_many([exact_key, limited_key])
+    if exact_key in kept:
+        return kept[exact_key] if limit is None else min(kept[exact_key], limit + 1)
+    if limited_key in kept:
+        return kept[limited_key]
+    rows = items.order_by()  # no ORDER BY: with a LIMIT the database stops there
+    counted = (rows[:limit + 1] if limit is not None else rows).count()
+    exact = limit is None or counted <= limit
+    cache.set(exact_key if exact else limited_key, counted, COUNT_CACHE_SECONDS)
+    return counted
 
 
 def target_value(target) -> str:

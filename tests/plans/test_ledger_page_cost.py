@@ -4,6 +4,7 @@ plan and unit lists are written without a query or a template per option."""
 import re
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -70,6 +71,16 @@ def test_the_capped_count_keeps_the_filters_and_sort_in_the_page_links(ledger, s
     assert _titles(response)[0] == "专项任务第30项"
 
 
+def _queries(client, *args) -> list[str]:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(*args).status_code == 200
+    return [query["sql"] for query in queries]
+
+
+def _counts_items(queries) -> bool:
+    return any(sql.startswith("SELECT COUNT(") and "plans_planitem" in sql for sql in queries)
+
+
 def test_the_query_count_does_not_grow_with_the_page_size_or_the_number_of_plans(ledger, signed_in, monkeypatch):
     client = signed_in(ledger.provincial_clerk)
     url = reverse("ledger:all")
@@ -77,14 +88,38 @@ def test_the_query_count_does_not_grow_with_the_page_size_or_the_number_of_plans
     counts = []
     for size in (5, 25):
         monkeypatch.setattr(ledger_views, "PAGE_SIZE", size)
-        with CaptureQueriesContext(connection) as queries:
-            client.get(url, {"unit": ledger.prov_a.pk})
-        counts.append(len(queries))
+        cache.clear()
+        counts.append(len(_queries(client, url, {"unit": ledger.prov_a.pk})))
     confirmed_plan(ledger, title="甲省科协另一份要点")
-    with CaptureQueriesContext(connection) as queries:
-        client.get(url, {"unit": ledger.prov_a.pk})
-    counts.append(len(queries))
+    counts.append(len(_queries(client, url, {"unit": ledger.prov_a.pk})))
     assert counts[0] == counts[1] == counts[2]
+
+
+def test_the_count_is_kept_until_the_data_changes(ledger, signed_in):
+    client = signed_in(ledger.provincial_clerk)
+    url = reverse("ledger:all")
+    assert _counts_items(_queries(client, url, {"unit": ledger.prov_a.pk}))
+    # Another page, or the same one again: counted already.
+    assert not _counts_items(_queries(client, url, {"unit": ledger.prov_a.pk, "page": 2}))
+    # Other filters are counted for themselves.
+    response = client.get(url, {"unit": ledger.prov_a.pk, "q": "专项任务第1"})
+    assert response.context["page_obj"].paginator.count == 11  # 第1项 and 第10–19项
+    # A change (through a service, with its audit row) is counted at the next request.
+    confirmed_plan(ledger, text=MANY_TASKS.replace("专项任务清单", "专项任务清单（二）"), title="另一份清单")
+    response = client.get(url, {"unit": ledger.prov_a.pk})
+    assert response.context["page_obj"].paginator.count == 65
+    assert "共 65 条" in _pagination(response)
+
+
+def test_the_api_counts_exactly_and_keeps_its_count_until_the_data_changes(ledger, signed_in):
+    client = signed_in(ledger.provincial_clerk)
+    url = "/api/v1/ledger/"
+    first = client.get(url, {"unit": ledger.prov_a.pk})
+    assert first.json()["count"] == 35
+    assert not _counts_items(_queries(client, url, {"unit": ledger.prov_a.pk, "page": 2}))
+    confirmed_plan(ledger, text=MANY_TASKS.replace("专项任务清单", "专项任务清单（二）"), title="另一份清单")
+    assert client.get(url, {"unit": ledger.prov_a.pk}).json()["count"] == 65
+    assert client.get(url, {"unit": ledger.prov_a.pk, "kind": "goal"}).json()["count"] == 0
 
 
 def test_the_plan_list_is_a_select_with_the_chosen_plan_selected(ledger, signed_in):
