@@ -671,7 +671,7 @@ def report_submit(*, by, report: ProgressReport, actuals=None, evidence=(), now:
     if report.progress not in ItemStatus.values:
         raise ValidationError({"progress": _("Choose not started, in progress or completed.")})
     errors: list[str] = []
-    targets = {t.pk: t for t in Target.objects.filter(item=item)}
+    targets = {t.pk: t for t in Target.objects.filter(item=item)} if actuals else {}
     values: dict[int, Decimal] = {}
     for target, value in (actuals or {}).items():
         target_id = _key(target)
@@ -721,8 +721,9 @@ def report_submit(*, by, report: ProgressReport, actuals=None, evidence=(), now:
 
 def _report_for_review(by, report: ProgressReport) -> ProgressReport:
     _require(by, "report.review")
-    report = access_object(ProgressReport.objects.select_for_update().select_related("item", "cycle"), by,
-                           "report.review", pk=report.pk)
+    # The unit comes along for the audit row's description; only the report, its task and cycle are locked.
+    report = access_object(ProgressReport.objects.select_for_update(of=("self", "item", "cycle"))
+                           .select_related("item", "cycle", "organization"), by, "report.review", pk=report.pk)
     _require_issuer(by, report.item)
     if report.status != ReportStatus.SUBMITTED:
         raise ValidationError({"status": _("Only a submitted report can be reviewed; this one is %(status)s.")
