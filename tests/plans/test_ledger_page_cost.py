@@ -156,3 +156,11 @@ def test_a_large_scope_types_the_unit_and_sees_its_name_back(ledger, signed_in, 
     by_name = client.get(reverse("ledger:all"), {"unit": department.name})
     assert f'name="unit" value="{department.name}"' in by_name.content.decode()
     assert _titles(by_id) == _titles(by_name) == ["推进学会党建", "开展学会评估", "整治休眠学会"]
+
+
+def test_the_plan_list_escapes_titles(ledger, signed_in):
+    confirmed_plan(ledger, title="<b>甲省</b>“要点”&附件")
+    response = signed_in(ledger.provincial_clerk).get(reverse("ledger:all"))
+    select = re.search(r'<select name="plan"[^>]*>.*?</select>', response.content.decode(), re.S).group(0)
+    assert "&lt;b&gt;甲省&lt;/b&gt;“要点”&amp;附件（甲省科协）" in select
+    assert "<b>" not in select
