@@ -126,11 +126,19 @@ def _require_responsible(by, item: PlanItem, organization: Organization, *, resp
                            % {"org": organization.name, "task": item.title}})
 
 
-def _require_issuer(by, item: PlanItem) -> None:
-    # Who issued the task (as issuer_of says), asked inside the one query that checks the user's place.
-    issuer_id = Coalesce(Subquery(Cascade.objects.filter(child_id=item.pk).values("source__plan__organization_id")[:1]),
-                         Subquery(Plan.objects.filter(pk=item.plan_id).values("organization_id")))
-    if not OrganizationClosure.objects.filter(ancestor_id=by.organization_id, descendant_id=issuer_id).exists():
+def _issuer_or_above(by, item_id):
+    """The closure row placing ``by``'s organisation at or above the issuer of task ``item_id``
+    (as :func:`issuer_of` names it). Asked inside another query, ``item_id`` is an ``OuterRef`` two
+    levels out: it is read in subqueries of this one."""
+    issuer_id = Coalesce(Subquery(Cascade.objects.filter(child_id=item_id).values("source__plan__organization_id")[:1]),
+                         Subquery(PlanItem.objects.filter(pk=item_id).values("plan__organization_id")))
+    return OrganizationClosure.objects.filter(ancestor_id=by.organization_id, descendant_id=issuer_id)
+
+
+def _require_issuer(by, item: PlanItem, *, allowed: bool | None = None) -> None:
+    """Refuse a user outside the task's issuer and the levels above it. ``allowed`` is the answer
+    of :func:`_issuer_or_above` when the caller has asked it already."""
+    if not (allowed if allowed is not None else _issuer_or_above(by, item.pk).exists()):
         raise PermissionDenied(_("Only %(issuer)s (which issued this task) or a level above it may do this.")
                                % {"issuer": issuer_of(item).name})
 
@@ -721,10 +729,13 @@ def report_submit(*, by, report: ProgressReport, actuals=None, evidence=(), now:
 
 def _report_for_review(by, report: ProgressReport) -> ProgressReport:
     _require(by, "report.review")
-    # The unit comes along for the audit row's description; only the report, its task and cycle are locked.
+    # The unit comes along for the audit row's description, and whether the user may review asked
+    # in the same query; only the report, its task and cycle are locked.
     report = access_object(ProgressReport.objects.select_for_update(of=("self", "item", "cycle"))
-                           .select_related("item", "cycle", "organization"), by, "report.review", pk=report.pk)
-    _require_issuer(by, report.item)
+                           .select_related("item", "cycle", "organization")
+                           .annotate(issuer_or_above=Exists(_issuer_or_above(by, OuterRef(OuterRef("item_id"))))),
+                           by, "report.review", pk=report.pk)
+    _require_issuer(by, report.item, allowed=report.issuer_or_above)
     if report.status != ReportStatus.SUBMITTED:
         raise ValidationError({"status": _("Only a submitted report can be reviewed; this one is %(status)s.")
                                % {"status": report.get_status_display()}})
