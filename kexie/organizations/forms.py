@@ -27,8 +27,12 @@ class OrgChoiceField(forms.ModelChoiceField):
     def use_text_input_if_large(self) -> None:
         # LIMIT, not COUNT: whether there are more than a select holds, without counting them all.
         if len(self.queryset.values_list("pk", flat=True)[:SELECT_LIMIT + 1]) > SELECT_LIMIT:
-            self.widget = forms.TextInput(attrs={"placeholder": _("Full name or credit code")})
-            self.widget.is_required = self.required
+            self.use_text_input()
+
+    def use_text_input(self) -> None:
+        """A text box for the full name or credit code instead of the list."""
+        self.widget = forms.TextInput(attrs={"placeholder": _("Full name or credit code")})
+        self.widget.is_required = self.required
 
     def prepare_value(self, value):
         if not isinstance(self.widget, forms.TextInput) or value in (None, ""):

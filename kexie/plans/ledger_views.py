@@ -5,10 +5,13 @@ user's data scope (404 outside it). Reading goes through ``selectors.ledger_item
 through ``corrections.corrections_apply``.
 """
 
+import hashlib
 import secrets
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.forms.utils import flatatt
@@ -24,6 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kexie.accounts.scope import access_object
 from kexie.core.excel import XLSX_CONTENT_TYPE
+from kexie.dashboard.freshness import generation
 from kexie.organizations.forms import SELECT_LIMIT, OrgChoiceField
 from kexie.organizations.models import Organization
 from kexie.accounts.scope import require_page_code as _require
@@ -37,6 +41,8 @@ PAGE_SIZE = 25
 SESSION_KEY = "ledger_corrections"
 # The page counts matching rows only this far past its first row; beyond, it shows "1,000+".
 COUNT_CAP = 1000
+# How long the filter form's lists are kept at most; a change to the data retires them sooner.
+LISTS_CACHE_SECONDS = 600
 # What the page shows of an item, its plan and its parent (no item text, no plan source text).
 PAGE_COLUMNS = ("id", "plan_id", "parent_id", "key", "position", "kind", "title", "due", "status",
                 "plan__id", "plan__title", "parent__id", "parent__key", "parent__title")
@@ -87,11 +93,45 @@ def _more_than_a_select(queryset) -> bool:
     return len(queryset.order_by().values_list("pk", flat=True)[:SELECT_LIMIT + 1]) > SELECT_LIMIT
 
 
+def _filter_lists(user, *, with_plan: bool, chosen: str, generation: str | None) -> dict:
+    """The filter form's plan list and unit list (None: too many units, a text box instead).
+
+    A national clerk's scope holds thousands of plans and tens of thousands of organisations, and
+    asking about them costs more than the page's rows (on SQLite most of the page): with the
+    data's ``generation`` (:mod:`kexie.dashboard.freshness`) the lists are kept in the cache until
+    something changes. They only offer choices; the fields still check a choice against the scope.
+    """
+    key = None
+    if generation is not None:
+        key = "ledger-lists:" + hashlib.sha256(repr((generation, user.pk, with_plan, chosen)).encode()).hexdigest()
+        lists = cache.get(key)
+        if lists is not None:
+            return lists
+    lists = {"plans": [], "units": None}
+    if with_plan:
+        plans = Plan.objects.restrict(user, "plan.view")
+        rows = plans.values_list("pk", "title", "organization__short_name", "organization__name")
+        if _more_than_a_select(plans):
+            # At national level thousands of plans are in scope: the list offers the user's own
+            # organisation's plans (and the one chosen); any plan in scope is still accepted.
+            rows = rows.filter(Q(organization_id=user.organization_id)
+                               | Q(pk=int(chosen) if chosen.isdigit() else None))
+        lists["plans"] = [(pk, _plan_label(title, short_name or name)) for pk, title, short_name, name in rows]
+    organizations = Organization.objects.restrict(user, "org.view")
+    if not _more_than_a_select(organizations):
+        # Indented by depth, as OrgChoiceField labels them, so that a long select reads as a tree.
+        lists["units"] = [(pk, "\u3000" * depth + name) for pk, depth, name
+                          in organizations.order_by("depth", "name").values_list("pk", "depth", "name")]
+    if key is not None:
+        cache.set(key, lists, LISTS_CACHE_SECONDS)
+    return lists
+
+
 class LedgerFilterForm(forms.Form):
     """The search form above the ledger (GET). ``plan`` is left out on a single plan's page.
 
-    The plan and unit lists are built from tuples (no model instances) and written out by
-    ``PlainSelect``; validation still goes through the fields' scoped querysets.
+    The plan and unit lists are built from tuples (no model instances, see ``_filter_lists``) and
+    written out by ``PlainSelect``; validation still goes through the fields' scoped querysets.
     """
 
     plan = PlanChoiceField(label=gettext_lazy("Plan"), required=False, queryset=Plan.objects.none(),
@@ -112,32 +152,22 @@ class LedgerFilterForm(forms.Form):
                         widget=forms.TextInput(attrs={"placeholder": gettext_lazy("Task title or text")}))
     sort = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, user, with_plan: bool = True, **kwargs):
+    def __init__(self, *args, user, with_plan: bool = True, generation: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        chosen = str(self.data.get("plan") or "") if with_plan else ""
+        lists = _filter_lists(user, with_plan=with_plan, chosen=chosen, generation=generation)
         if with_plan:
             field = self.fields["plan"]
             field.queryset = Plan.objects.restrict(user, "plan.view").select_related("organization")
-            columns = ("pk", "title", "organization__short_name", "organization__name")
-            plans = field.queryset.values_list(*columns)
-            if _more_than_a_select(field.queryset):
-                # At national level thousands of plans are in scope: the list offers the user's own
-                # organisation's plans (and the one chosen); any plan in scope is still accepted.
-                chosen = str(self.data.get("plan") or "")
-                plans = plans.filter(Q(organization_id=user.organization_id)
-                                     | Q(pk=int(chosen) if chosen.isdigit() else None))
-            field.widget.choices = [("", field.empty_label)] + [
-                (pk, _plan_label(title, short_name or name)) for pk, title, short_name, name in plans]
+            field.widget.choices = [("", field.empty_label), *lists["plans"]]
         else:
             del self.fields["plan"]
         unit = self.fields["unit"]
-        # Unordered while asking whether more than a select holds (no sort of a national scope).
-        unit.queryset = Organization.objects.restrict(user, "org.view").order_by()
-        unit.use_text_input_if_large()
-        if not isinstance(unit.widget, forms.TextInput):
-            # Indented by depth, as OrgChoiceField labels them, so that a long select reads as a tree.
-            organizations = unit.queryset.order_by("depth", "name").values_list("pk", "depth", "name")
-            unit.widget.choices = [("", unit.empty_label)] + [
-                (pk, "\u3000" * depth + name) for pk, depth, name in organizations]
+        unit.queryset = Organization.objects.restrict(user, "org.view").order_by("depth", "name")
+        if lists["units"] is None:
+            unit.use_text_input()
+        else:
+            unit.widget.choices = [("", unit.empty_label), *lists["units"]]
 
     def clean(self):
         data = super().clean()
@@ -192,14 +222,17 @@ def _columns(sort: str, with_plan: bool) -> list[dict]:
 
 def _ledger(request, plan=None):
     _require(request, "plan.view")
-    form = LedgerFilterForm(request.GET or None, user=request.user, with_plan=plan is None)
+    # Read first: what is cached under it was computed from data at least this recent.
+    data_generation = generation()
+    form = LedgerFilterForm(request.GET or None, user=request.user, with_plan=plan is None,
+                            generation=data_generation)
     filters = form.filters()
     if plan is not None:
         filters["plan"] = plan
     items = ledger_items(request.user, **filters).only(*PAGE_COLUMNS)
     number = request.GET.get("page")
-    page = LedgerPaginator(items, PAGE_SIZE, user=request.user, filters=filters, cap=COUNT_CAP,
-                           number=number).get_page(number)
+    page = LedgerPaginator(items, PAGE_SIZE, user=request.user, filters=filters, cap=COUNT_CAP, number=number,
+                           generation=data_generation).get_page(number)
     today = timezone.localdate()
     sort = request.GET.get("sort", "")
     query = request.GET.urlencode()

@@ -15,9 +15,10 @@ class LedgerPaginator(Paginator):
     "1,000+" and links to the next page; page 41 of 25 rows counts up to 2,000, and so on.
     """
 
-    def __init__(self, items, per_page, *, user, filters: dict, cap: int | None = None, number=1):
+    def __init__(self, items, per_page, *, user, filters: dict, cap: int | None = None, number=1,
+                 generation: str | None = None):
         super().__init__(items, per_page)
-        self.user, self.filters = user, filters
+        self.user, self.filters, self.generation = user, filters, generation
         try:
             number = max(int(number), 1)
         except (TypeError, ValueError):
@@ -29,7 +30,8 @@ class LedgerPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        counted = ledger_count(self.object_list, user=self.user, filters=self.filters, limit=self.limit)
+        counted = ledger_count(self.object_list, user=self.user, filters=self.filters, limit=self.limit,
+                               generation=self.generation)
         self.capped = self.limit is not None and counted > self.limit
         return counted
 

@@ -182,7 +182,7 @@ def ledger_items(user, *, plan=None, organization=None, kind=None, status=None, 
 COUNT_CACHE_SECONDS = 600
 
 
-def ledger_count(items, *, user, filters: dict, limit: int | None = None) -> int:
+def ledger_count(items, *, user, filters: dict, limit: int | None = None, generation: str | None = None) -> int:
     """How many rows ``items`` holds — ``ledger_items(user, **filters)`` — or, with ``limit``,
     ``limit + 1`` at most (enough to know that there are more).
 
@@ -190,14 +190,16 @@ def ledger_count(items, *, user, filters: dict, limit: int | None = None) -> int
     every change to plans, items, units or roles writes an audit row, which moves it). Paging
     through a national ledger, or asking the API for it again, does not count the subtree again;
     the first request after a change does. A count that stayed below its limit is exact and
-    serves every limit (and the API).
+    serves every limit (and the API). ``generation``: the caller's reading of it, if it has one.
     """
-    from kexie.dashboard.freshness import generation  # the dashboard's app sits above this one
+    from kexie.dashboard import freshness  # the dashboard's app sits above this one
 
     # Read before counting: a change committed meanwhile leaves the count under the old generation.
-    described = (generation(), user.pk, sorted((name, str(getattr(value, "pk", value)))
-                                               for name, value in ({"code": "plan.view"} | filters).items()
-                                               if value not in (None, "") and name != "sort"))
+    if generation is None:
+        generation = freshness.generation()
+    described = (generation, user.pk, sorted((name, str(getattr(value, "pk", value)))
+                                             for name, value in ({"code": "plan.view"} | filters).items()
+                                             if value not in (None, "") and name != "sort"))
 
     def key(bound):
         return "ledger-count:" + hashlib.sha256(repr((*described, bound)).encode()).hexdigest()

@@ -148,7 +148,7 @@ def test_a_small_scope_picks_the_unit_from_an_indented_select(ledger, signed_in)
 
 
 def test_a_large_scope_types_the_unit_and_sees_its_name_back(ledger, signed_in, monkeypatch):
-    monkeypatch.setattr("kexie.organizations.forms.SELECT_LIMIT", 1)
+    monkeypatch.setattr(ledger_views, "SELECT_LIMIT", 1)
     department = ledger.departments["学会学术部"]
     client = signed_in(ledger.provincial_clerk)
     by_id = client.get(reverse("ledger:all"), {"unit": department.pk})
@@ -164,3 +164,24 @@ def test_the_plan_list_escapes_titles(ledger, signed_in):
     select = re.search(r'<select name="plan"[^>]*>.*?</select>', response.content.decode(), re.S).group(0)
     assert "&lt;b&gt;甲省&lt;/b&gt;“要点”&amp;附件（甲省科协）" in select
     assert "<b>" not in select
+
+
+def test_the_filter_lists_are_kept_until_the_data_changes(ledger, signed_in):
+    client = signed_in(ledger.provincial_clerk)
+    url = reverse("ledger:all")
+    first = _queries(client, url)
+    again = _queries(client, url)
+    # Neither the plans nor the organisations in scope are asked for again.
+    assert len(again) < len(first)
+    assert not [sql for sql in again if 'FROM "plans_plan"' in sql.split(" WHERE ")[0]]
+    added = confirmed_plan(ledger, title="甲省科协新增要点")
+    select = re.search(r'<select name="plan"[^>]*>.*?</select>', client.get(url).content.decode(), re.S).group(0)
+    assert f'<option value="{added.pk}">' in select
+
+
+def test_a_plan_outside_the_scope_is_refused_even_with_the_lists_kept(ledger, signed_in):
+    client = signed_in(ledger.other_provincial_clerk)
+    client.get(reverse("ledger:all"))
+    response = client.get(reverse("ledger:all"), {"plan": ledger.plan.pk})
+    assert response.context["form"].errors.get("plan")
+    assert _titles(response) == []
