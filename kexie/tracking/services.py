@@ -409,8 +409,7 @@ def snapshot_update(item: PlanItem, *, today: dt.date | None = None, last_report
     the sum of their actuals per upper target, completed when all are. ``slipped_from`` (the
     deadline an approved deferral replaces) counts a slip and keeps the first one as the baseline.
     """
-    item = PlanItem.objects.select_related("plan").get(pk=item.pk)
-    return _snapshots_update([item], today=_today(today), last_report=last_report, slipped_from=slipped_from)[0]
+    return _snapshots_update([item.pk], today=_today(today), last_report=last_report, slipped_from=slipped_from)[0]
 
 
 # Cascade levels read per query when walking up a chain: national → province → city → county
@@ -419,18 +418,16 @@ _CHAIN_HOPS = 4
 _CHAIN_SOURCES = ["__".join(["source", *["cascaded_from__source"] * n]) + "_id" for n in range(_CHAIN_HOPS)]
 
 
-def cascade_chain(item: PlanItem) -> list[PlanItem]:
-    """``item`` and every task above it in its cascade chain, from ``item`` up, plans loaded:
-    two queries for a chain of up to five levels."""
+def cascade_chain(item: PlanItem) -> list[int]:
+    """The ids of ``item`` and of every task above it in its cascade chain, from ``item`` up: one
+    query for a chain of up to five levels."""
     ids = [item.pk]
     while True:
         row = Cascade.objects.filter(child_id=ids[-1]).values_list(*_CHAIN_SOURCES).first()
         above = [pk for pk in row or () if pk is not None]
         ids.extend(above)
         if len(above) < _CHAIN_HOPS:
-            break
-    items = PlanItem.objects.select_related("plan").in_bulk(ids)
-    return [items[pk] for pk in ids]
+            return ids
 
 
 _SNAPSHOT_STATE = ("lead_organization_id", "percent", "completed", "actuals", "last_report_id", "due", "expected",
@@ -446,17 +443,21 @@ class _Rolled:
     actuals: dict
 
 
-def _snapshots_update(items: list[PlanItem], *, today: dt.date, last_report=None,
-                      slipped_from: dt.date | None = None) -> list[TaskSnapshot]:
-    """Recompute the snapshots of ``items`` (plans loaded; a task handed down after the tasks it was
-    handed down to) with a fixed number of queries, whatever their number; write those that
-    changed and record them all in the dashboards' history and tallies. ``last_report`` and
-    ``slipped_from`` apply to the first item."""
-    ids = [item.pk for item in items]
+def _snapshots_update(ids: list[int], *, today: dt.date, last_report=None, slipped_from: dt.date | None = None,
+                      items: dict[int, PlanItem] | None = None) -> list[TaskSnapshot]:
+    """Recompute the snapshots of the tasks ``ids`` (a task handed down after the tasks it was handed
+    down to) with a fixed number of queries, whatever their number; write those that changed and
+    record them all in the dashboards' history and tallies. ``last_report`` and ``slipped_from``
+    apply to the first task. ``items`` holds the tasks, plans loaded, when the caller has them;
+    otherwise they come with their snapshots. Each snapshot returned has its task at ``.item``."""
     # Locked in the order given, lower levels first, as the daily refresh goes: no deadlock between them.
     position = Case(*(When(item_id=pk, then=Value(n)) for n, pk in enumerate(ids)), output_field=IntegerField())
-    locked = {s.item_id: s for s in TaskSnapshot.objects.select_for_update().filter(item_id__in=ids)
-              .order_by(position)}
+    snapshots = TaskSnapshot.objects.select_for_update(of=("self",)).filter(item_id__in=ids).order_by(position)
+    locked = {s.item_id: s for s in (snapshots if items is not None else snapshots.select_related("item__plan"))}
+    if items is None:
+        items = {pk: snapshot.item for pk, snapshot in locked.items()}
+        if len(items) < len(ids):  # tasks without a snapshot yet
+            items.update(PlanItem.objects.select_related("plan").in_bulk([pk for pk in ids if pk not in items]))
     # The units responsible (each expected to report), the lead units among them in order.
     leads: dict[int, list[int]] = {}
     units: dict[int, set[int]] = {}
@@ -504,7 +505,7 @@ def _snapshots_update(items: list[PlanItem], *, today: dt.date, last_report=None
     open_cycle = (ReportingCycle.objects.filter(Q(plan_id=OuterRef("pk")) | Q(plan_id=OuterRef("cascade_ledger__root_plan_id")),
                                                 opens_on__lte=today).order_by("-opens_on", "-sequence").values("id")[:1])
     for plan_id, root_id, amber, red, root_amber, root_red, cycle_id in (
-            Plan.objects.filter(pk__in={item.plan_id for item in items})
+            Plan.objects.filter(pk__in={item.plan_id for item in items.values()})
             .values_list("pk", "cascade_ledger__root_plan_id", "tracking_policy__amber_gap", "tracking_policy__red_gap",
                          "cascade_ledger__root_plan__tracking_policy__amber_gap",
                          "cascade_ledger__root_plan__tracking_policy__red_gap", Subquery(open_cycle))):
@@ -514,9 +515,11 @@ def _snapshots_update(items: list[PlanItem], *, today: dt.date, last_report=None
         current_cycles[plan_id] = cycle_id
     fresh: dict[int, TaskSnapshot] = {}
     recorded, written = [], []
-    for n, item in enumerate(items):
+    for n, pk in enumerate(ids):
+        item = items[pk]
         plan = item.plan
-        snapshot = locked.get(item.pk) or TaskSnapshot(item=item, plan=plan, organization_id=plan.organization_id)
+        snapshot = locked.get(pk) or TaskSnapshot(item=item, plan=plan, organization_id=plan.organization_id)
+        snapshot.item = item
         was = None if snapshot._state.adding else [getattr(snapshot, f) for f in _SNAPSHOT_STATE]
         before = owned_state(snapshot)  # what it adds to its owner's dashboard tally until now
         # The ledger's assignments can be corrected after the fact; the snapshot follows them.
@@ -567,12 +570,13 @@ def _snapshots_update(items: list[PlanItem], *, today: dt.date, last_report=None
     return [fresh[pk] for pk in ids]
 
 
-def _roll_up(chain: list[PlanItem], snapshots: list[TaskSnapshot], *, by, cycle: ReportingCycle) -> None:
-    """Move the statuses of the tasks above ``chain[0]`` in its cascade chain (``chain`` from
-    :func:`cascade_chain`, ``snapshots`` just refreshed) and record their rolled-up actuals. A task
-    the roll-up completes gets its audit row: nobody filed on it, the reports below completed it."""
+def _roll_up(snapshots: list[TaskSnapshot], *, by, cycle: ReportingCycle) -> None:
+    """Move the statuses of the tasks above the first in its cascade chain (``snapshots`` of the
+    chain, just refreshed) and record their rolled-up actuals. A task the roll-up completes gets
+    its audit row: nobody filed on it, the reports below completed it."""
     rolled = []
-    for upper, snapshot in zip(chain[1:], snapshots[1:], strict=True):
+    for snapshot in snapshots[1:]:
+        upper = snapshot.item
         if upper.status != ItemStatus.COMPLETED and snapshot.completed:
             PlanItem.objects.filter(pk=upper.pk).update(status=ItemStatus.COMPLETED)
             audit_record(action="status", by=by, obj=upper, old={"status": upper.status},
@@ -613,15 +617,15 @@ def snapshots_refresh(*, today: dt.date | None = None, plans=None) -> int:
     # A cascaded child's ledger belongs to an organisation deeper in the tree than its source's,
     # so ordering by the owner's depth, deepest first, refreshes children before their sources
     # (in the same batch, a source takes its children's fresh values).
-    batch: list[PlanItem] = []
+    batch: dict[int, PlanItem] = {}
     for item in (items.select_related("plan").order_by("-plan__organization__depth", "plan_id", "position")
                  .iterator(chunk_size=_REFRESH_BATCH)):
-        batch.append(item)
+        batch[item.pk] = item
         if len(batch) == _REFRESH_BATCH:
-            count += len(_snapshots_update(batch, today=today))
-            batch = []
+            count += len(_snapshots_update(list(batch), today=today, items=batch))
+            batch = {}
     if batch:
-        count += len(_snapshots_update(batch, today=today))
+        count += len(_snapshots_update(list(batch), today=today, items=batch))
     recomputed()  # no audit row: dashboards computed before are stale by this instead
     return count
 
@@ -753,16 +757,16 @@ def report_accept(*, by, report: ProgressReport, today: dt.date | None = None) -
     report.save(update_fields=["status", "reviewed_by", "reviewed_at"])
     _actuals_write([TargetActual(target_id=actual.target_id, cycle=report.cycle, value=actual.value,
                                  source=ActualSource.REPORT, report=report) for actual in report.actuals.all()])
-    chain = cascade_chain(report.item)  # the task and those it was handed down from, up to the top
-    item = chain[0]
+    item = report.item
     if report.progress == ItemStatus.COMPLETED:
         item.status = ItemStatus.COMPLETED
     elif item.status == ItemStatus.NOT_STARTED and report.percent > 0:
         item.status = ItemStatus.IN_PROGRESS
     item.save(update_fields=["status", "updated_at"])
-    # The whole chain at once: each level's snapshot from the fresh one below it.
-    snapshots = _snapshots_update(chain, today=today, last_report=report)
-    _roll_up(chain, snapshots, by=by, cycle=report.cycle)
+    # The whole chain at once, the task and those it was handed down from up to the top: each
+    # level's snapshot from the fresh one below it.
+    snapshots = _snapshots_update(cascade_chain(item), today=today, last_report=report)
+    _roll_up(snapshots, by=by, cycle=report.cycle)
     snapshot = snapshots[0]
     audit_record(action="accept", by=by, obj=report, new={
         "percent": report.percent, "colour": snapshot.colour, "completed": snapshot.completed})
