@@ -42,9 +42,9 @@ def _add(model, key_fields: tuple[str, ...], deltas: dict[tuple, dict[str, int]]
     """Add each delta of ``deltas`` (key values → {field: delta}) to the tally row of ``model`` at
     that key, creating the row at its first addition.
 
-    One statement for all (per 500 rows): INSERT … ON CONFLICT … DO UPDATE, which PostgreSQL and SQLite both
-    have and the ORM cannot write with increments. It also settles the race of two transactions
-    creating the same row: the second adds to the first's.
+    One statement for all (per 500 rows): INSERT … ON CONFLICT … DO UPDATE, which PostgreSQL and
+    SQLite both have and the ORM cannot write with increments. It also settles the race of two
+    transactions creating the same row: the second adds to the first's.
     """
     # In the order given (lower levels first, as every caller goes): two writers take the rows' locks alike.
     rows = [(key, delta) for key, delta in deltas.items() if any(delta.values())]

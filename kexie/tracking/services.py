@@ -502,11 +502,14 @@ def _snapshots_update(ids: list[int], *, today: dt.date, last_report=None, slipp
     # none — and the cycle now open, the latest opened by today: its own, or its chain top's.
     policies: dict[int, TrackingPolicy] = {}
     current_cycles: dict[int, int | None] = {}
-    open_cycle = (ReportingCycle.objects.filter(Q(plan_id=OuterRef("pk")) | Q(plan_id=OuterRef("cascade_ledger__root_plan_id")),
-                                                opens_on__lte=today).order_by("-opens_on", "-sequence").values("id")[:1])
+    open_cycle = (ReportingCycle.objects
+                  .filter(Q(plan_id=OuterRef("pk")) | Q(plan_id=OuterRef("cascade_ledger__root_plan_id")),
+                          opens_on__lte=today)
+                  .order_by("-opens_on", "-sequence").values("id")[:1])
     for plan_id, root_id, amber, red, root_amber, root_red, cycle_id in (
             Plan.objects.filter(pk__in={item.plan_id for item in items.values()})
-            .values_list("pk", "cascade_ledger__root_plan_id", "tracking_policy__amber_gap", "tracking_policy__red_gap",
+            .values_list("pk", "cascade_ledger__root_plan_id",
+                         "tracking_policy__amber_gap", "tracking_policy__red_gap",
                          "cascade_ledger__root_plan__tracking_policy__amber_gap",
                          "cascade_ledger__root_plan__tracking_policy__red_gap", Subquery(open_cycle))):
         if root_id is not None:
