@@ -476,12 +476,6 @@ def _snapshots_update(ids: list[int], *, today: dt.date, last_report=None, slipp
         handed_down.add(source_id)
         if percent is not None:
             children.setdefault(source_id, []).append((child_id, _Rolled(percent, completed, actuals)))
-    links: dict[int, list[tuple[int, int]]] = {}
-    if children:
-        for upper_item, upper_id, child_id in (TargetCascade.objects.filter(cascaded_from__item_id__in=list(children))
-                                               .values_list("cascaded_from__item_id", "cascaded_from_id",
-                                                            "target_id")):
-            links.setdefault(upper_item, []).append((upper_id, child_id))
     leaves = [pk for pk in ids if pk not in children]
     # A task's own account: its lead unit's latest accepted report, else anyone's.
     latest_lead: dict[int, int] = {}
@@ -498,6 +492,14 @@ def _snapshots_update(ids: list[int], *, today: dt.date, last_report=None, slipp
                                           .order_by("cycle__sequence")
                                           .values_list("target__item_id", "target_id", "value")):
             own_actuals.setdefault(item_id, {})[str(target_id)] = str(value)
+    # Which upper target each child target is a share of: needed only when there are actuals to add up.
+    links: dict[int, list[tuple[int, int]]] = {}
+    if children and (any(own_actuals.values())
+                     or any(kid.actuals for kids in children.values() for _child, kid in kids)):
+        for upper_item, upper_id, child_id in (TargetCascade.objects.filter(cascaded_from__item_id__in=list(children))
+                                               .values_list("cascaded_from__item_id", "cascaded_from_id",
+                                                            "target_id")):
+            links.setdefault(upper_item, []).append((upper_id, child_id))
     # Each plan's thresholds — those of the plan at the top of its chain, the defaults when it set
     # none — and the cycle now open, the latest opened by today: its own, or its chain top's.
     policies: dict[int, TrackingPolicy] = {}
