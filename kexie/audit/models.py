@@ -83,11 +83,14 @@ class AuditChainHead(models.Model):
     """A single row that serialises appends and remembers where the chain starts.
 
     ``anchor_hash`` is the prev_hash the oldest surviving row must carry; the retention purge
-    moves it forward when it removes old rows.
+    moves it forward when it removes old rows. ``change_hash`` is the hash of the latest row that
+    records a change (not a sign-in, sign-out, export or unmasking, which change nothing shown):
+    answers kept in the cache are current while it stays (``kexie.dashboard.freshness``).
     """
 
     last_hash = models.CharField(max_length=64)
     anchor_hash = models.CharField(max_length=64)
+    change_hash = models.CharField(max_length=64, default="", blank=True)
 
     class Meta:
         verbose_name = _("audit chain head")

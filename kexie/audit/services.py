@@ -78,6 +78,10 @@ def _normalise_numbers(value):
     return value
 
 
+# Audited events that change no data: answers kept in the cache stay current across them.
+READ_ONLY_ACTIONS = frozenset({"login", "login_failed", "logout", "export", "unmask"})
+
+
 def lock_chain_head() -> AuditChainHead:
     """The chain head, locked until the surrounding transaction ends; created on first use.
 
@@ -144,7 +148,10 @@ def audit_record(
         )
         row.hash = compute_hash(row)
         row.save()
-        AuditChainHead.objects.filter(pk=1).update(last_hash=row.hash)
+        moved = {"last_hash": row.hash}
+        if action not in READ_ONLY_ACTIONS:
+            moved["change_hash"] = row.hash
+        AuditChainHead.objects.filter(pk=1).update(**moved)
     return row
 
 

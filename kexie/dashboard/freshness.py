@@ -3,8 +3,9 @@ again without recomputing it (:func:`kexie.dashboard.selectors.dashboard_for` ke
 in Django's cache under the key this module gives).
 
 Everything a dashboard shows changes only through a state change, and every state change appends
-to the audit chain in its own transaction, moving the chain head's ``last_hash`` (unique: it
-hashes the row's time and content). The recomputations that write no audit row — the daily
+to the audit chain in its own transaction, moving the chain head's ``change_hash`` (unique: it
+hashes the row's time and content; sign-ins, exports and other audited events that change no
+data leave it where it is). The recomputations that write no audit row — the daily
 snapshot refresh, rebuilds after a load — count themselves in :class:`RecomputeEpoch`. The pair
 is the data's generation: read before a dashboard is computed, it keys the answer, so a change
 committed while the answer was being computed leaves it under the old key, never the new one.
@@ -31,6 +32,6 @@ def recomputed() -> None:
 
 def generation() -> str:
     """The data's generation: changes whenever anything a dashboard shows may have changed."""
-    head = AuditChainHead.objects.filter(pk=1).values_list("last_hash", flat=True).first() or ""
+    head = AuditChainHead.objects.filter(pk=1).values_list("change_hash", flat=True).first() or ""
     epoch = RecomputeEpoch.objects.filter(pk=1).values_list("value", flat=True).first() or 0
     return f"{head}:{epoch}"

@@ -1,0 +1,17 @@
+"""The data's generation moves with every change and with the recomputations, and stays across
+audited events that change nothing (sign-ins, exports)."""
+
+from kexie.audit.services import audit_record
+from kexie.dashboard.freshness import generation, recomputed
+
+
+def test_a_change_moves_the_generation_a_sign_in_or_an_export_does_not(world):
+    start = generation()
+    audit_record(action="login", by=world.county_clerk)
+    audit_record(action="export", by=world.county_clerk, obj=world.county_a, new={"rows": 3})
+    assert generation() == start
+    audit_record(action="update", by=world.county_clerk, obj=world.county_a, old={"name": "甲"}, new={"name": "乙"})
+    changed = generation()
+    assert changed != start
+    recomputed()
+    assert generation() not in (start, changed)
