@@ -11,7 +11,7 @@ is the data's generation: read before a dashboard is computed, it keys the answe
 committed while the answer was being computed leaves it under the old key, never the new one.
 """
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 
 from kexie.audit.models import AuditChainHead
@@ -31,7 +31,13 @@ def recomputed() -> None:
 
 
 def generation() -> str:
-    """The data's generation: changes whenever anything a dashboard shows may have changed."""
-    head = AuditChainHead.objects.filter(pk=1).values_list("change_hash", flat=True).first() or ""
-    epoch = RecomputeEpoch.objects.filter(pk=1).values_list("value", flat=True).first() or 0
-    return f"{head}:{epoch}"
+    """The data's generation: changes whenever anything a dashboard shows may have changed.
+    One round trip (it is read on every cached request): both single-row tables in one SELECT."""
+    head = AuditChainHead.objects.filter(pk=1).values("change_hash")
+    epoch = RecomputeEpoch.objects.filter(pk=1).values("value")
+    with connection.cursor() as cursor:
+        head_sql, head_params = head.query.sql_with_params()
+        epoch_sql, epoch_params = epoch.query.sql_with_params()
+        cursor.execute(f"SELECT ({head_sql}), ({epoch_sql})", (*head_params, *epoch_params))
+        change_hash, value = cursor.fetchone()
+    return f"{change_hash or ''}:{value or 0}"

@@ -96,8 +96,9 @@ def _covers(user, organization) -> bool:
     if key not in memo:
         scopes = {role.data_scope for role in user.cached_roles() if CODE in (role.permissions or [])}
         memo[key] = DataScope.ALL in scopes or (
-            DataScope.ORG_AND_BELOW in scopes and bool(user.organization_id) and OrganizationClosure.objects.filter(
-                ancestor_id=user.organization_id, descendant_id=key).exists())
+            DataScope.ORG_AND_BELOW in scopes and bool(user.organization_id) and (
+                user.organization_id == key or OrganizationClosure.objects.filter(
+                    ancestor_id=user.organization_id, descendant_id=key).exists()))
     return memo[key]
 
 
