@@ -354,17 +354,17 @@ def checksums() -> dict[str, str]:
             h.update(repr(row).encode())
         return h.hexdigest()[:16]
 
+    def ordered(queryset, *columns):
+        # Sorted by every column digested (after the natural key): rows that tie are equal, so the
+        # database's choice among them cannot change the digest.
+        return queryset.order_by(*columns).values_list(*columns)
+
     return {
-        "organizations": digest(Organization.objects.order_by("depth", "name", "kind")
-                                .values_list("depth", "name", "kind", "parent__name")),
-        "tasks": digest(PlanItem.objects.order_by("plan__organization__name", "plan__title", "position")
-                        .values_list("plan__organization__name", "plan__title", "position", "title", "due",
-                                     "status")),
-        "reports": digest(ProgressReport.objects.order_by("item__plan__organization__name", "item__plan__title",
-                                                          "item__position", "cycle__sequence")
-                          .values_list("item__plan__title", "item__position", "cycle__sequence", "percent",
-                                       "status", "late")),
-        "snapshots": digest(TaskSnapshot.objects.order_by("item__plan__organization__name", "item__plan__title",
-                                                          "item__position")
-                            .values_list("item__plan__title", "item__position", "percent", "colour", "overdue")),
+        "organizations": digest(ordered(Organization.objects, "depth", "name", "kind", "parent__name")),
+        "tasks": digest(ordered(PlanItem.objects, "plan__organization__name", "plan__title", "position", "title",
+                                "due", "status")),
+        "reports": digest(ordered(ProgressReport.objects, "item__plan__organization__name", "item__plan__title",
+                                  "item__position", "cycle__sequence", "percent", "status", "late")),
+        "snapshots": digest(ordered(TaskSnapshot.objects, "item__plan__organization__name", "item__plan__title",
+                                    "item__position", "percent", "colour", "overdue")),
     }
