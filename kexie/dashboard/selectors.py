@@ -364,12 +364,20 @@ def _page(segments, offset: int, limit: int | None) -> tuple[list, int]:
             rows.extend(part)
             total += len(part)
             continue
-        n = counted.count()
-        total += n
         lo = max(offset - start, 0)
-        hi = n if limit is None else min(offset + limit - start, n)
-        if lo < hi:
-            rows.extend(row_of(row) for row in queryset[lo:hi])
+        if lo == 0 and limit is not None:
+            # The page starts in this segment: read it first; a segment shorter than the page
+            # has been read whole and needs no COUNT (a county's lists, most months).
+            want = offset + limit - start
+            part = list(queryset[:want]) if want > 0 else []
+            n = len(part) if len(part) < want else counted.count()
+            rows.extend(row_of(row) for row in part)
+        else:
+            n = counted.count()
+            hi = n if limit is None else min(offset + limit - start, n)
+            if lo < hi:
+                rows.extend(row_of(row) for row in queryset[lo:hi])
+        total += n
         start += n
     return rows, total
 

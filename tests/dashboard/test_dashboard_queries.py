@@ -63,4 +63,7 @@ def test_the_dashboard_makes_as_many_queries_for_one_task_as_for_thirty(world, s
             queries(lambda: dashboard_for(user=world.national_clerk, organization=province, today=MAY_31)),
             queries(lambda: client.get(reverse("dashboard:home"), {"org": province.pk})),
             queries(lambda: client.get(reverse("api:dashboard"), {"org": province.pk})))
-    assert counted[1] == counted[30]
+    # The same, but for the COUNT of a late list that outgrows its page (20 rows on the page):
+    # a list shorter than the page is read whole and counted as read.
+    assert counted[1][0] == counted[30][0] and counted[1][2] == counted[30][2]
+    assert counted[30][1] - counted[1][1] in (0, 1)
