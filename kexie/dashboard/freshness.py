@@ -11,6 +11,9 @@ is the data's generation: read before a dashboard is computed, it keys the answe
 committed while the answer was being computed leaves it under the old key, never the new one.
 """
 
+import hashlib
+
+from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 
@@ -41,3 +44,18 @@ def generation() -> str:
         cursor.execute(f"SELECT ({head_sql}), ({epoch_sql})", (*head_params, *epoch_params))
         change_hash, value = cursor.fetchone()
     return f"{change_hash or ''}:{value or 0}"
+
+
+def remembered(key_parts: tuple, compute, *, seconds: int, now: str | None = None):
+    """``compute()``, kept in Django's cache under ``key_parts`` and the data's generation (``now``
+    when the caller has already read it) for at most ``seconds``: answered again from the cache
+    until anything it may show changes. ``key_parts`` must name everything the answer depends on
+    besides the data (who asks, what, in which language). ``None`` is never kept."""
+    parts = (now if now is not None else generation(), *key_parts)
+    key = "kexie:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    answer = cache.get(key)
+    if answer is None:
+        answer = compute()
+        if answer is not None:
+            cache.set(key, answer, seconds)
+    return answer

@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
-from django.core.cache import cache
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -34,12 +33,12 @@ from django.utils.translation import pgettext
 from kexie.accounts.models import DataScope
 from kexie.accounts.scope import access_object
 from kexie.organizations.models import Organization, OrganizationClosure, OrgKind
-from kexie.plans.models import TRACKED_KINDS, Assignment, Plan, PlanStatus, Target, TargetDirection
+from kexie.plans.models import Assignment, Plan, PlanStatus, Target, TargetDirection
 from kexie.tracking.models import CascadeLedger, Colour, ProgressReport, ReportingCycle, TaskSnapshot
 from kexie.tracking.services import target_attainment
 
 from .data import ColourCounts, Dashboard, LateRow, LevelRow, OverdueRow, TargetRow, TrendPoint, UnitRow
-from .freshness import generation
+from .freshness import remembered
 from .models import CycleTally, OrgTally, SnapshotHistory
 
 CODE = "plan.view"
@@ -412,13 +411,10 @@ def plans_for(user, organization):
 CACHE_SECONDS = 600
 
 
-def _cache_key(user, organization, plan, today, rows, overdue_offset, late_offset) -> str:
+def _audience(user, organization, plan) -> str:
     """Users whose scope holds the whole subtree see the same dashboard and share the answer;
     anyone else's answer is their own."""
-    audience = "all" if plan is None and _covers(user, organization) else f"user{user.pk}"
-    return ":".join(str(part) for part in (
-        "dashboard", generation(), organization.pk, plan.pk if plan else "-", today.isoformat(), rows,
-        overdue_offset, late_offset, get_language(), audience))
+    return "all" if plan is None and _covers(user, organization) else f"user{user.pk}"
 
 
 def dashboard_for(*, user, organization, today=None, plan=None, rows: int | None = None, overdue_offset: int = 0,
@@ -442,21 +438,19 @@ def dashboard_for(*, user, organization, today=None, plan=None, rows: int | None
     organization = accessible_organization(user, _key(organization))
     if plan is not None:
         plan = access_object(Plan, user, CODE, pk=_key(plan))
-    key = None
-    if cached and rows is not None:
-        key = _cache_key(user, organization, plan, today, rows, overdue_offset, late_offset)
-        if render is not None:
-            key = f"{key}:{render.__module__}.{render.__qualname__}"
-        answer = cache.get(key)
-        if answer is not None:
-            return answer
-    answer = _compute(user=user, organization=organization, plan=plan, today=today, rows=rows,
-                      overdue_offset=overdue_offset, late_offset=late_offset)
-    if render is not None:
-        answer = render(answer)
-    if key is not None:
-        cache.set(key, answer, CACHE_SECONDS)
-    return answer
+
+    def compute():
+        answer = _compute(user=user, organization=organization, plan=plan, today=today, rows=rows,
+                          overdue_offset=overdue_offset, late_offset=late_offset)
+        return render(answer) if render is not None else answer
+
+    if not cached or rows is None:
+        return compute()
+    return remembered(
+        ("dashboard", organization.pk, plan.pk if plan else None, today, rows, overdue_offset, late_offset,
+         get_language(), _audience(user, organization, plan),
+         f"{render.__module__}.{render.__qualname__}" if render is not None else None),
+        compute, seconds=CACHE_SECONDS)
 
 
 def _compute(*, user, organization, plan, today, rows, overdue_offset, late_offset) -> Dashboard:
