@@ -16,6 +16,15 @@ from .selectors import container_choices
 SELECT_LIMIT = 500
 
 
+def more_than_a_select(queryset) -> bool:
+    """Whether ``queryset`` holds more rows than a select shows (``SELECT_LIMIT``).
+
+    LIMIT, not COUNT, and no ORDER BY: the database stops at the 501st row instead of counting,
+    or sorting, every organisation of a national scope first.
+    """
+    return len(queryset.order_by().values_list("pk", flat=True)[:SELECT_LIMIT + 1]) > SELECT_LIMIT
+
+
 class OrgChoiceField(forms.ModelChoiceField):
     """An organisation within a given queryset (the user's scope), chosen from a list or, for
     large scopes, typed as its full name or unified social credit code."""
@@ -25,8 +34,7 @@ class OrgChoiceField(forms.ModelChoiceField):
         return "\u3000" * obj.depth + obj.name
 
     def use_text_input_if_large(self) -> None:
-        # LIMIT, not COUNT: whether there are more than a select holds, without counting them all.
-        if len(self.queryset.values_list("pk", flat=True)[:SELECT_LIMIT + 1]) > SELECT_LIMIT:
+        if more_than_a_select(self.queryset):
             self.use_text_input()
 
     def use_text_input(self) -> None:

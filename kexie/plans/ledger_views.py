@@ -28,7 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kexie.accounts.scope import access_object
 from kexie.core.excel import XLSX_CONTENT_TYPE
 from kexie.dashboard.freshness import generation
-from kexie.organizations.forms import SELECT_LIMIT, OrgChoiceField
+from kexie.organizations.forms import OrgChoiceField, more_than_a_select
 from kexie.organizations.models import Organization
 from kexie.accounts.scope import require_page_code as _require
 
@@ -87,12 +87,6 @@ class UnitChoiceField(OrgChoiceField):
         return super().prepare_value(value)
 
 
-def _more_than_a_select(queryset) -> bool:
-    # LIMIT, not COUNT, and no ORDER BY: the database stops at the 501st row instead of sorting
-    # every plan in a national scope first.
-    return len(queryset.order_by().values_list("pk", flat=True)[:SELECT_LIMIT + 1]) > SELECT_LIMIT
-
-
 def _filter_lists(user, *, with_plan: bool, chosen: str, generation: str | None) -> dict:
     """The filter form's plan list and unit list (None: too many units, a text box instead).
 
@@ -111,14 +105,14 @@ def _filter_lists(user, *, with_plan: bool, chosen: str, generation: str | None)
     if with_plan:
         plans = Plan.objects.restrict(user, "plan.view")
         rows = plans.values_list("pk", "title", "organization__short_name", "organization__name")
-        if _more_than_a_select(plans):
+        if more_than_a_select(plans):
             # At national level thousands of plans are in scope: the list offers the user's own
             # organisation's plans (and the one chosen); any plan in scope is still accepted.
             rows = rows.filter(Q(organization_id=user.organization_id)
                                | Q(pk=int(chosen) if chosen.isdigit() else None))
         lists["plans"] = [(pk, _plan_label(title, short_name or name)) for pk, title, short_name, name in rows]
     organizations = Organization.objects.restrict(user, "org.view")
-    if not _more_than_a_select(organizations):
+    if not more_than_a_select(organizations):
         # Indented by depth, as OrgChoiceField labels them, so that a long select reads as a tree.
         lists["units"] = [(pk, "\u3000" * depth + name) for pk, depth, name
                           in organizations.order_by("depth", "name").values_list("pk", "depth", "name")]

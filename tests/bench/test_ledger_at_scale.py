@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from kexie.plans import ledger_views
+from kexie.organizations import forms as organization_forms
 from tests.plans.ledger_world import confirmed_plan
 
 
@@ -24,7 +24,7 @@ def plans(world):
 def test_with_more_plans_than_a_select_holds_the_list_offers_the_users_own(plans, signed_in, monkeypatch):
     own, lower = plans
     client = signed_in(own.created_by)
-    monkeypatch.setattr(ledger_views, "SELECT_LIMIT", 1)
+    monkeypatch.setattr(organization_forms, "SELECT_LIMIT", 1)
     assert plan_options(client.get("/ledger/")) == [str(own.pk)]
     # A plan in scope but not listed is still accepted, and shown once chosen.
     chosen = client.get("/ledger/", {"plan": lower.pk})

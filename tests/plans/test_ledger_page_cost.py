@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from kexie.organizations import forms as organization_forms
 from kexie.plans import ledger_views
 from tests.plans.ledger_world import add_departments, confirmed_plan
 from tests.plans.test_ledger_pages import MANY_TASKS
@@ -148,7 +149,7 @@ def test_a_small_scope_picks_the_unit_from_an_indented_select(ledger, signed_in)
 
 
 def test_a_large_scope_types_the_unit_and_sees_its_name_back(ledger, signed_in, monkeypatch):
-    monkeypatch.setattr(ledger_views, "SELECT_LIMIT", 1)
+    monkeypatch.setattr(organization_forms, "SELECT_LIMIT", 1)
     department = ledger.departments["学会学术部"]
     client = signed_in(ledger.provincial_clerk)
     by_id = client.get(reverse("ledger:all"), {"unit": department.pk})
