@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -122,8 +123,9 @@ def _dashboard(ctx: Context, organization, user, *, target_p95: float, target_ra
         cached()
     met = measured["hot"]["p95_ms"] <= target_p95 and (target_ratio is None or measured["ratio_p95"] <= target_ratio)
     return {"status": "ok", **result, **measured, "queries": len(queries), "rows": DASHBOARD_ROWS, "met": met,
-            "cached": {"p50_ms": warm["hot"]["p50_ms"], "p95_ms": warm["hot"]["p95_ms"],
-                       "ratio_p95": warm["ratio_p95"], "queries": len(warm_queries)}}
+            "variants": [{"label": "answered from the cache", "p50_ms": warm["hot"]["p50_ms"],
+                          "p95_ms": warm["hot"]["p95_ms"], "ratio_p95": warm["ratio_p95"],
+                          "queries": len(warm_queries)}]}
 
 
 def bench_dashboard_national(ctx):
@@ -183,7 +185,13 @@ def bench_ledger_page(ctx):
         assert response.status_code == 200, response.status_code
         return response
 
+    def first_visit():
+        # As after any change: the count and the filter lists are computed again.
+        cache.clear()
+        return page()
+
     measured = compare(page, lambda: bare_ledger_rows(ctx), **ctx.reps)
+    cold = compare(first_visit, lambda: bare_ledger_rows(ctx), **ctx.reps)
     query_counts = {}
     original = ledger_views.PAGE_SIZE
     try:
@@ -198,6 +206,8 @@ def bench_ledger_page(ctx):
            and query_counts[25] == query_counts[100])
     return {"status": "ok", "filters": filters, **measured, "queries_25_rows": query_counts[25],
             "queries_100_rows": query_counts[100],
+            "variants": [{"label": "first request after a change", "p50_ms": cold["hot"]["p50_ms"],
+                          "p95_ms": cold["hot"]["p95_ms"], "ratio_p95": cold["ratio_p95"]}],
             "target": "p95 ≤ 150 ms, ≤ 2× .values()+json.dumps, queries independent of page size", "met": met}
 
 
@@ -451,9 +461,8 @@ def table(results: dict) -> str:
         lines.append(f"| {name} | {_fmt(hot.get('p50_ms'), ' ms')} | {_fmt(hot.get('p95_ms'), ' ms')} | "
                      f"{_fmt(base.get('p50_ms'), ' ms')} | {_fmt(base.get('p95_ms'), ' ms')} | "
                      f"{ratio} | {r.get('target', '')} | {_fmt(r.get('met'))} |")
-        if r.get("cached"):
-            warm = r["cached"]
-            lines.append(f"| {name}, answered from the cache | {_fmt(warm['p50_ms'], ' ms')} | "
-                         f"{_fmt(warm['p95_ms'], ' ms')} | {_fmt(base.get('p50_ms'), ' ms')} | "
-                         f"{_fmt(base.get('p95_ms'), ' ms')} | {_fmt(warm['ratio_p95'], '×')} | – | – |")
+        for variant in r.get("variants", ()):
+            lines.append(f"| {name}, {variant['label']} | {_fmt(variant['p50_ms'], ' ms')} | "
+                         f"{_fmt(variant['p95_ms'], ' ms')} | {_fmt(base.get('p50_ms'), ' ms')} | "
+                         f"{_fmt(base.get('p95_ms'), ' ms')} | {_fmt(variant['ratio_p95'], '×')} | – | – |")
     return "\n".join(lines)

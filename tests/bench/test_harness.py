@@ -69,8 +69,13 @@ def test_generate_and_run_every_benchmark_from_the_command_line(tmp_path):
         assert 0 < hot["p50_ms"] <= hot["p95_ms"], name
         if "baseline" in result and name != "http":
             assert result["baseline"]["p50_ms"] > 0 and result["ratio_p95"] > 0, name
+        for variant in result.get("variants", ()):
+            assert 0 < variant["p50_ms"] <= variant["p95_ms"] and variant["ratio_p95"] > 0, (name, variant)
+    # The dashboard is measured computed and answered from the cache; the ledger page also as a first visit.
+    assert [v["label"] for v in report["results"]["dashboard_national"]["variants"]] == ["answered from the cache"]
+    assert [v["label"] for v in report["results"]["ledger_page"]["variants"]] == ["first request after a change"]
     http = report["results"]["http"]
     if http["status"] == "ok":
         assert all(e["requests"] > 0 and e["errors"] == 0 for e in http["endpoints"]), http
         assert http["baseline"]["requests"] > 0
-    assert "| ledger_page |" in run.stdout
+    assert "| ledger_page |" in run.stdout and "| ledger_page, first request after a change |" in run.stdout
