@@ -466,16 +466,19 @@ def _snapshots_update(ids: list[int], *, today: dt.date, last_report=None, slipp
         units.setdefault(item_id, set()).add(org_id)
         if role == AssignmentRole.LEAD:
             leads.setdefault(item_id, []).append(org_id)
-    # The tasks each was handed down to, with their snapshots (a child not refreshed yet has none).
+    # The tasks each was handed down to, with their snapshots. A child without one counts only when
+    # it is refreshed here, before its source (a new snapshot is not in the database yet).
     handed_down: set[int] = set()
-    children: dict[int, list[tuple[int, _Rolled]]] = {}
+    children: dict[int, list[tuple[int, _Rolled | None]]] = {}
+    refreshed = set(ids)
     for source_id, child_id, percent, completed, actuals in (
             Cascade.objects.filter(source_id__in=ids).order_by("id")
             .values_list("source_id", "child_id", "child__snapshot__percent", "child__snapshot__completed",
                          "child__snapshot__actuals")):
         handed_down.add(source_id)
-        if percent is not None:
-            children.setdefault(source_id, []).append((child_id, _Rolled(percent, completed, actuals)))
+        if percent is not None or child_id in refreshed:
+            kid = _Rolled(percent, completed, actuals) if percent is not None else None
+            children.setdefault(source_id, []).append((child_id, kid))
     leaves = [pk for pk in ids if pk not in children]
     # A task's own account: its lead unit's latest accepted report, else anyone's.
     latest_lead: dict[int, int] = {}
@@ -495,7 +498,7 @@ def _snapshots_update(ids: list[int], *, today: dt.date, last_report=None, slipp
     # Which upper target each child target is a share of: needed only when there are actuals to add up.
     links: dict[int, list[tuple[int, int]]] = {}
     if children and (any(own_actuals.values())
-                     or any(kid.actuals for kids in children.values() for _child, kid in kids)):
+                     or any(kid and kid.actuals for kids in children.values() for _child, kid in kids)):
         for upper_item, upper_id, child_id in (TargetCascade.objects.filter(cascaded_from__item_id__in=list(children))
                                                .values_list("cascaded_from__item_id", "cascaded_from_id",
                                                             "target_id")):
@@ -529,7 +532,7 @@ def _snapshots_update(ids: list[int], *, today: dt.date, last_report=None, slipp
         before = owned_state(snapshot)  # what it adds to its owner's dashboard tally until now
         # The ledger's assignments can be corrected after the fact; the snapshot follows them.
         snapshot.lead_organization_id = leads[item.pk][0] if item.pk in leads else None
-        kids = [fresh.get(child_id, kid) for child_id, kid in children.get(item.pk, ())]
+        kids = [k for child_id, kid in children.get(item.pk, ()) if (k := fresh.get(child_id, kid)) is not None]
         if kids:
             snapshot.percent = round(sum(c.percent for c in kids) / len(kids))
             snapshot.completed = all(c.completed for c in kids)
