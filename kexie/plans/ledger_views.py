@@ -26,11 +26,11 @@ from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kexie.accounts.scope import access_object
+from kexie.accounts.scope import require_page_code as _require
 from kexie.core.excel import XLSX_CONTENT_TYPE
 from kexie.dashboard.freshness import generation
 from kexie.organizations.forms import OrgChoiceField, more_than_a_select
 from kexie.organizations.models import Organization
-from kexie.accounts.scope import require_page_code as _require
 
 from . import corrections, ledger_excel
 from .models import TRACKED_KINDS, AssignmentRole, ItemStatus, Plan
@@ -46,11 +46,6 @@ LISTS_CACHE_SECONDS = 600
 # What the page shows of an item, its plan and its parent (no item text, no plan source text).
 PAGE_COLUMNS = ("id", "plan_id", "parent_id", "key", "position", "kind", "title", "due", "status",
                 "plan__id", "plan__title", "parent__id", "parent__key", "parent__title")
-
-
-class PlanChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return _plan_label(obj.title, obj.organization.short_name or obj.organization.name)
 
 
 def _plan_label(title: str, organization: str) -> str:
@@ -128,8 +123,8 @@ class LedgerFilterForm(forms.Form):
     written out by ``PlainSelect``; validation still goes through the fields' scoped querysets.
     """
 
-    plan = PlanChoiceField(label=gettext_lazy("Plan"), required=False, queryset=Plan.objects.none(),
-                           empty_label=gettext_lazy("All plans"), widget=PlainSelect)
+    plan = forms.ModelChoiceField(label=gettext_lazy("Plan"), required=False, queryset=Plan.objects.none(),
+                                  empty_label=gettext_lazy("All plans"), widget=PlainSelect)
     unit = UnitChoiceField(label=gettext_lazy("Responsible unit"), required=False,
                            queryset=Organization.objects.none(), empty_label=gettext_lazy("All units"),
                            help_text=gettext_lazy("Lead or co-responsible, the unit or any unit under it."),
@@ -152,7 +147,8 @@ class LedgerFilterForm(forms.Form):
         lists = _filter_lists(user, with_plan=with_plan, chosen=chosen, generation=generation)
         if with_plan:
             field = self.fields["plan"]
-            field.queryset = Plan.objects.restrict(user, "plan.view").select_related("organization")
+            # Only checks a choice now (the labels come from _filter_lists): no organisation to join.
+            field.queryset = Plan.objects.restrict(user, "plan.view")
             field.widget.choices = [("", field.empty_label), *lists["plans"]]
         else:
             del self.fields["plan"]
