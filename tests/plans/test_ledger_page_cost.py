@@ -186,3 +186,12 @@ def test_a_plan_outside_the_scope_is_refused_even_with_the_lists_kept(ledger, si
     response = client.get(reverse("ledger:all"), {"plan": ledger.plan.pk})
     assert response.context["form"].errors.get("plan")
     assert _titles(response) == []
+
+
+def test_sorted_by_lead_the_count_reads_ids_only(ledger, signed_in):
+    with CaptureQueriesContext(connection) as queries:
+        response = signed_in(ledger.provincial_clerk).get(reverse("ledger:all"), {"sort": "lead"})
+    (count,) = [sql for sql in (q["sql"] for q in queries.captured_queries) if _counts_items([sql])]
+    # The lead unit orders the rows shown; counting them has no use for it.
+    assert "unit_name" not in count
+    assert response.context["page_obj"].paginator.count == 35
