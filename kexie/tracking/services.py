@@ -361,8 +361,8 @@ def task_cascade(*, by, item: PlanItem, organizations, shares=None, today: dt.da
                                          direction=target.direction, due=target.due)
             TargetCascade.objects.create(target=copy, cascaded_from=target)
         cascades.append(Cascade.objects.create(source=item, child=child, organization=org, created_by=by))
-        snapshot_update(child, today=today)
-    snapshot_update(item, today=today)
+    # The new tasks, then the task handed down and those above it: its progress now comes from them.
+    _snapshots_update([c.child_id for c in cascades] + cascade_chain(item), today=_today(today))
     audit_record(action="cascade", by=by, obj=item, new={
         "organizations": [o.pk for o in organizations],
         "shares": {f"{o}:{t}": str(v) for (o, t), v in parts.items()}})
