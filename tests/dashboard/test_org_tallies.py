@@ -2,6 +2,9 @@
 snapshots themselves through reports, a deferral, the daily refresh and a superseded plan."""
 
 import datetime as dt
+import importlib
+
+from django.apps import apps
 
 from kexie.dashboard.data import ColourCounts
 from kexie.dashboard.history import tallies_rebuild
@@ -53,3 +56,11 @@ def test_a_plan_filter_and_a_narrow_scope_count_the_same_as_the_tallies(world, r
     narrowed = dashboard_for(user=world.national_clerk, organization=world.cast, today=MAY_31, plan=reported.plan)
     assert narrowed.counts == everything.counts == ColourCounts(amber=1, red=3)
     assert [(r.level, r.counts) for r in narrowed.by_level] == [(r.level, r.counts) for r in everything.by_level]
+
+
+def test_upgrading_a_database_with_snapshots_fills_the_tallies(world, reported, cascaded):
+    fill = importlib.import_module("kexie.dashboard.migrations.0006_org_tally_filled").fill
+    counted = rebuilt()
+    OrgTally.objects.all().delete()  # as migration 0003 leaves it: the table there, empty
+    fill(apps, None)
+    assert kept() == counted and counted
