@@ -5,13 +5,11 @@ user's data scope (404 outside it). Reading goes through ``selectors.ledger_item
 through ``corrections.corrections_apply``.
 """
 
-import hashlib
 import secrets
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.forms.utils import flatatt
@@ -28,7 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kexie.accounts.scope import access_object
 from kexie.accounts.scope import require_page_code as _require
 from kexie.core.excel import XLSX_CONTENT_TYPE
-from kexie.dashboard.freshness import generation
+from kexie.dashboard.freshness import generation, remembered
 from kexie.organizations.forms import OrgChoiceField, more_than_a_select
 from kexie.organizations.models import Organization
 
@@ -90,12 +88,10 @@ def _filter_lists(user, *, with_plan: bool, chosen: str, generation: str | None)
     data's ``generation`` (:mod:`kexie.dashboard.freshness`) the lists are kept in the cache until
     something changes. They only offer choices; the fields still check a choice against the scope.
     """
-    key = None
     if generation is not None:
-        key = "ledger-lists:" + hashlib.sha256(repr((generation, user.pk, with_plan, chosen)).encode()).hexdigest()
-        lists = cache.get(key)
-        if lists is not None:
-            return lists
+        return remembered(("ledger-lists", user.pk, with_plan, chosen),
+                          lambda: _filter_lists(user, with_plan=with_plan, chosen=chosen, generation=None),
+                          seconds=LISTS_CACHE_SECONDS, now=generation)
     lists = {"plans": [], "units": None}
     if with_plan:
         plans = Plan.objects.restrict(user, "plan.view")
@@ -111,8 +107,6 @@ def _filter_lists(user, *, with_plan: bool, chosen: str, generation: str | None)
         # Indented by depth, as OrgChoiceField labels them, so that a long select reads as a tree.
         lists["units"] = [(pk, "\u3000" * depth + name) for pk, depth, name
                           in organizations.order_by("depth", "name").values_list("pk", "depth", "name")]
-    if key is not None:
-        cache.set(key, lists, LISTS_CACHE_SECONDS)
     return lists
 
 
