@@ -108,7 +108,10 @@ class DeferralForm(forms.Form):
     """A request for a later deadline, by one of the task's responsible units."""
 
     organization = OrgChoiceField(label=_("Requesting unit"), queryset=None, empty_label=None)
-    requested_due = forms.DateField(label=_("Requested deadline"), **DATE_WIDGET)
+    requested_due = forms.DateField(
+        label=_("Requested deadline"), **DATE_WIDGET,
+        help_text=_("Any day later than the current deadline, also after the end of the plan period: a late task "
+                    "is still owed when the plan ends."))
     reason = forms.CharField(label=_("Reason for the deferral"), widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, organizations, **kwargs):

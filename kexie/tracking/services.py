@@ -798,18 +798,14 @@ def report_return(*, by, report: ProgressReport, reason: str) -> ProgressReport:
 
 # --- deferrals -------------------------------------------------------------------------------
 
-def _check_within_period(item: PlanItem, requested_due: dt.date) -> None:
-    end = item.plan.period_end
-    if end and requested_due > end:
-        raise ValidationError({"requested_due": _(
-            "The requested deadline %(requested)s is after the end of the plan period (%(end)s); a task cannot "
-            "be deferred beyond its plan.") % {"requested": _day(requested_due), "end": _day(end)}})
-
-
 @transaction.atomic
 def deferral_request(*, by, item: PlanItem, organization: Organization, requested_due: dt.date,
                      reason: str) -> DeferralRequest:
-    """Ask the issuer to move a task's deadline (延期申请), within the plan period."""
+    """Ask the issuer to move a task's deadline (延期申请).
+
+    The new deadline may lie beyond the plan period: most tasks are due on the plan's last day,
+    and a task that runs late is still owed after the plan ends. It must only be later than the
+    current deadline."""
     _require(by, "report.submit")
     organization = access_object(Organization, by, "report.submit", pk=organization.pk)
     # Locked: two requests at the same moment must not both find none pending.
@@ -823,7 +819,6 @@ def deferral_request(*, by, item: PlanItem, organization: Organization, requeste
     if item.due and requested_due <= item.due:
         raise ValidationError({"requested_due": _("The requested deadline must be later than the current one (%(due)s).")
                                % {"due": _day(item.due)}})
-    _check_within_period(item, requested_due)
     if DeferralRequest.objects.filter(item=item, status=DeferralStatus.PENDING).exists():
         raise ValidationError({"item": _("A deferral request on this task is already waiting for a decision.")})
     deferral = DeferralRequest.objects.create(item=item, organization=organization, previous_due=item.due,
@@ -850,7 +845,6 @@ def deferral_approve(*, by, deferral: DeferralRequest, note: str = "", today: dt
     snapshot and the slip is counted."""
     deferral = _deferral_for_decision(by, deferral)
     item = deferral.item
-    _check_within_period(item, deferral.requested_due)
     slipped_from = item.due or item.plan.period_end
     item.due = deferral.requested_due
     item.save(update_fields=["due", "updated_at"])

@@ -428,10 +428,13 @@ def evidence_download(request, pk):
 # --- deferrals ---------------------------------------------------------------------------------
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def deferral_create(request, item_pk):
-    """Ask for a later deadline on a task, for one of the user's responsible units."""
+    """Ask for a later deadline on a task, for one of the user's responsible units. The form is
+    on the task page; a GET here (a refresh after an error, a bookmark) goes back to it."""
     item, units = _task_for_unit(request, item_pk, "report.submit")
+    if request.method == "GET":
+        return redirect(reverse("tracking:task", args=[item.pk]) + "#deferral-form")
     form = DeferralForm(request.POST, organizations=units)
     if form.is_valid():
         data = form.cleaned_data

@@ -12,14 +12,32 @@ def _ask(client, item, unit, due, reason="基地选址调整，需延期。"):
         "deferral-organization": unit.pk, "deferral-requested_due": due, "deferral-reason": reason})
 
 
-def test_a_deadline_past_the_plan_period_is_refused_with_a_message(world, signed_in, national, cascaded):
-    client = signed_in(world.provincial_clerk)
-    response = _ask(client, cascaded.jia, world.prov_a, "2027-03-31")
+def test_a_deadline_past_the_plan_period_can_be_asked_for_and_approved(world, signed_in, national, cascaded):
+    # Most tasks are due on the plan's last day: the end of the period is no limit for a late task.
+    province = signed_in(world.provincial_clerk)
+    page = province.get(reverse("tracking:task", args=[cascaded.jia.pk])).content.decode()
+    assert "也可以晚于规划期末" in page  # the form says so
+    response = _ask(province, cascaded.jia, world.prov_a, "2027-03-31")
+    assert response.status_code == 302
+    deferral = DeferralRequest.objects.get()
+    assert deferral.requested_due == dt.date(2027, 3, 31)
+    response = signed_in(world.national_clerk).post(reverse("tracking:deferral_approve", args=[deferral.pk]))
+    assert response.status_code == 302
+    cascaded.jia.refresh_from_db()
+    assert cascaded.jia.due == dt.date(2027, 3, 31)
+    assert TaskSnapshot.objects.get(item=cascaded.jia).due == dt.date(2027, 3, 31)
+
+
+def test_a_refresh_after_an_error_goes_back_to_the_task_page(world, signed_in, national, cascaded):
+    province = signed_in(world.provincial_clerk)
+    response = _ask(province, cascaded.jia, world.prov_a, "2026-01-31")  # earlier than the deadline
     assert response.status_code == 200
-    errors = response.context["deferral_form"].errors["requested_due"]
-    assert "晚于规划期末（2026年12月31日）" in " ".join(errors), errors
-    assert "晚于规划期末" in response.content.decode()
+    assert response.context["deferral_form"].errors["requested_due"]
     assert not DeferralRequest.objects.exists()
+    # The browser's address is now the form's URL: loading it again is a GET, not a blank 405.
+    response = province.get(reverse("tracking:deferral_create", args=[cascaded.jia.pk]))
+    assert response.status_code == 302
+    assert response.url == reverse("tracking:task", args=[cascaded.jia.pk]) + "#deferral-form"
 
 
 def test_a_request_is_approved_by_the_issuer_and_the_deadline_moves(world, signed_in, national, cascaded):
