@@ -6,7 +6,7 @@ Usage: kexie COMMAND [OPTIONS]
     kexie migrate                 create or upgrade the database
     kexie demo                    load the demo data
     kexie serve [ADDR:PORT]       development server (production: gunicorn, see docs/production.md)
-    kexie worker                  run the background-job worker (Django's db_worker)
+    kexie worker                  run background jobs and the daily schedule (refresh, purge, reminders)
     kexie audit verify            check the audit trail's hash chain (exit 1 if broken)
     kexie audit purge [--dry-run] apply the audit retention policy
     kexie backup FILE             write a consistent backup archive
@@ -22,7 +22,6 @@ import sys
 
 ALIASES = {
     "serve": "runserver",
-    "worker": "db_worker",
 }
 
 

@@ -55,7 +55,7 @@ def test_help_for_one_command_follows_the_aliases():
     worker = run_kexie("help", "worker")
     audit = run_kexie("help", "audit")
 
-    assert worker.returncode == 0 and "usage: kexie db_worker" in worker.stdout
+    assert worker.returncode == 0 and "usage: kexie worker" in worker.stdout and "--no-schedule" in worker.stdout
     assert audit.returncode == 0 and "{verify,purge}" in audit.stdout
 
 

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kexie.audit.services import audit_record
@@ -31,7 +32,8 @@ from .models import (
     ReportStatus,
     TargetActual,
 )
-from .services import _plan_start, _require, _today, colour_for, expected_progress
+from . import rules
+from .services import _plan_start, _require
 
 BATCH = 2000
 
@@ -177,6 +179,10 @@ def _roll_up_actuals() -> None:
             continue
         rows += [TargetActual(target_id=int(t), cycle_id=cycle_id, value=Decimal(v), source=ActualSource.ROLLUP)
                  for t, v in snapshot.actuals.items()]
+    # A task's own accepted actual of a cycle is never replaced by the roll-up (it is part of it).
+    own = set(TargetActual.objects.filter(source=ActualSource.REPORT, target__cascaded__isnull=False)
+              .values_list("target_id", "cycle_id"))
+    rows = [row for row in rows if (row.target_id, row.cycle_id) not in own]
     TargetActual.objects.bulk_create(rows, batch_size=BATCH, update_conflicts=True, unique_fields=["target", "cycle"],
                                      update_fields=["value", "source", "report"])
 
@@ -222,30 +228,21 @@ def reports_load(*, by, reports, today: dt.date | None = None) -> dict:
 
 # --- snapshots, set-based ------------------------------------------------------------------------
 
-@dataclass
-class _State:
-    percent: int
-    completed: bool
-    actuals: dict
-
-
-def _best(current, candidate):
-    return candidate if current is None or candidate[:3] > current[:3] else current
-
-
 def snapshots_rebuild(*, today: dt.date | None = None) -> int:
-    """Recompute the snapshot of every tracked task of the plans in force, as ``snapshots_refresh``
-    does one task at a time, with a dozen queries in all; and write the dashboards' history of
-    every cycle opened by ``today`` (each past cycle as the task stood when it closed), then their
-    tallies. For loads and repairs; the daily job and every review keep using ``snapshot_update``.
+    """Recompute the snapshot of every tracked task of the plans in force, by the same rules as
+    ``snapshots_refresh`` (:mod:`kexie.tracking.rules`), with a dozen queries in all; and write
+    the dashboards' history of every cycle opened by ``today`` (each past cycle as the task stood
+    when it closed), then their tallies; ``today`` becomes the statistics date. For loads and
+    repairs; the daily job and every review keep using ``snapshots_refresh`` and its kin.
     Returns the number of snapshots written."""
     from kexie.dashboard.history import tallies_rebuild
     from kexie.dashboard.models import SnapshotHistory
     from kexie.plans.models import AssignmentRole, Plan, PlanStatus
 
     from .models import TargetCascade, TaskSnapshot, TrackingPolicy
+    from .statistics import statistics_day_record
 
-    today = _today(today)
+    today = today or timezone.localdate()
     TaskSnapshot.objects.exclude(plan__status=PlanStatus.ACTIVE).delete()
     plans = {p.pk: p for p in Plan.objects.filter(status=PlanStatus.ACTIVE).select_related("organization")
              .only("pk", "organization_id", "organization__depth", "period_start", "period_end", "issued_on",
@@ -268,8 +265,11 @@ def snapshots_rebuild(*, today: dt.date | None = None) -> int:
             lead.setdefault(item_id, org_id)
             leads.add((item_id, org_id))
     children: dict[int, list[int]] = {}
-    for source_id, child_id in Cascade.objects.values_list("source_id", "child_id"):
+    carried: dict[int, int | None] = {}
+    for source_id, child_id, start in Cascade.objects.order_by("id").values_list("source_id", "child_id",
+                                                                                 "carried_percent"):
         children.setdefault(source_id, []).append(child_id)
+        carried[child_id] = start
     links: dict[int, list[tuple[int, int]]] = {}
     for upper_item, upper_id, child_id in TargetCascade.objects.values_list(
             "cascaded_from__item_id", "cascaded_from_id", "target_id"):
@@ -280,9 +280,8 @@ def snapshots_rebuild(*, today: dt.date | None = None) -> int:
     for pk, (plan_id, seq, opens, _closes) in sorted(cycles.items(), key=lambda c: (c[1][0], c[1][1])):
         if opens <= today:
             cycles_of.setdefault(plan_id, []).append(pk)
-    # Accepted reports: (sequence, reviewed_at, id, percent, completed, report id) per task, the
-    # lead units' apart; and the filings per (task, cycle) for the history.
-    accepted: dict[int, list] = {}
+    # Accepted reports per task, and the filings per (task, cycle) for the history.
+    accepted: dict[int, list[rules.Accepted]] = {}
     filings: dict[tuple[int, int], list[int]] = {}
     never = dt.datetime.min.replace(tzinfo=dt.UTC)
     for item_id, org_id, cycle_id, status, percent, progress, late, submitted, reviewed, pk in (
@@ -294,9 +293,9 @@ def snapshots_rebuild(*, today: dt.date | None = None) -> int:
             counts[0] += 1
             counts[1] += bool(late)
         if status == ReportStatus.ACCEPTED:
-            accepted.setdefault(item_id, []).append(
-                (cycles[cycle_id][1], reviewed or never, pk, percent, (item_id, org_id) in leads,
-                 progress == ItemStatus.COMPLETED))
+            accepted.setdefault(item_id, []).append(rules.Accepted(
+                cycles[cycle_id][1], reviewed or never, pk, percent, (item_id, org_id) in leads,
+                progress == ItemStatus.COMPLETED))
     actuals: dict[int, list] = {}
     for item_id, target_id, seq, value in TargetActual.objects.filter(source=ActualSource.REPORT).values_list(
             "target__item_id", "target_id", "cycle__sequence", "value").order_by("cycle__sequence"):
@@ -304,88 +303,55 @@ def snapshots_rebuild(*, today: dt.date | None = None) -> int:
     existing = {pk: (baseline, slips, last) for pk, baseline, slips, last in
                 TaskSnapshot.objects.values_list("item_id", "baseline_due", "slips", "last_report_id")}
 
-    def leaf_state(item_id: int, status: str, upto: int | None) -> tuple[_State, int | None]:
-        """The task's own state from its accepted reports up to cycle sequence ``upto`` (None: all)."""
-        best_lead = best_any = None
-        for row in accepted.get(item_id, ()):
-            if upto is not None and row[0] > upto:
-                continue
-            best_any = _best(best_any, row)
-            if row[4]:
-                best_lead = _best(best_lead, row)
-        best = best_lead or best_any
-        if upto is None:
-            done = status == ItemStatus.COMPLETED
-        else:  # completed by then: an accepted report of that cycle or before said so
-            done = any(r[0] <= upto and r[5] for r in accepted.get(item_id, ()))
-        values = {}
-        for seq, target_id, value in actuals.get(item_id, ()):
-            if upto is None or seq <= upto:
-                values[str(target_id)] = str(value)
-        return _State(100 if done else (best[3] if best else 0), done, values), (best[2] if best else None)
-
-    def rolled(item_id: int, states: dict) -> _State:
-        kids = [states[c] for c in children[item_id] if c in states]
-        if not kids:
-            return _State(0, False, {})
-        values: dict[str, Decimal] = {}
-        merged = {}
-        for kid in kids:
-            merged.update(kid.actuals)
-        for upper_id, child_id in links.get(item_id, ()):
-            if str(child_id) in merged:
-                values[str(upper_id)] = values.get(str(upper_id), Decimal(0)) + Decimal(merged[str(child_id)])
-        return _State(round(sum(k.percent for k in kids) / len(kids)), all(k.completed for k in kids),
-                      {k: str(v) for k, v in values.items()})
+    def state_of(item_id: int, status: str, upto: int | None, states: dict) -> tuple[rules.State, int | None]:
+        """The task's state from what was accepted up to cycle sequence ``upto`` (None: all), and
+        the report it comes from; a task handed down from ``states`` of its children then."""
+        reports = [r for r in accepted.get(item_id, ()) if upto is None or r.sequence <= upto]
+        done = status == ItemStatus.COMPLETED if upto is None else rules.completed_by(reports, upto)
+        values = {str(target_id): str(value) for seq, target_id, value in actuals.get(item_id, ())
+                  if upto is None or seq <= upto}
+        own, last = rules.own_state(reports, completed=done, actuals=values, carried=carried.get(item_id))
+        if item_id in children:
+            kids = [states[c] for c in children[item_id] if c in states]
+            return rules.rolled_state(kids, links=links.get(item_id, ()), own=own), None
+        return own, last
 
     snapshots, history = [], []
-    now_states: dict[int, _State] = {}
-    past_states: dict[tuple[int, int], _State] = {}
+    now_states: dict[int, rules.State] = {}
+    past_states: dict[int, dict[int, rules.State]] = {}
     for item_id, plan_id, due, status, _position in items:
         plan = plans[plan_id]
         root = roots.get(plan_id, plan_id)
         policy = policies.get(root, default_policy)
         start = _plan_start(plan)
         due = due or plan.period_end
-        if item_id in children:
-            state, last = rolled(item_id, now_states), None
-        else:
-            state, last = leaf_state(item_id, status, None)
+        state, last = state_of(item_id, status, None, now_states)
         now_states[item_id] = state
-        expected = expected_progress(start=start, due=due, today=today)
-        overdue = bool(not state.completed and due and today > due)
+        now = rules.light(state, start=start, due=due, today=today, amber_gap=policy.amber_gap,
+                          red_gap=policy.red_gap)
         baseline, slips, last_report = existing.get(item_id, (None, 0, None))
         snapshot = TaskSnapshot(
             item_id=item_id, plan_id=plan_id, organization_id=plan.organization_id,
-            lead_organization_id=lead.get(item_id), percent=state.percent, expected=expected,
-            colour=colour_for(percent=state.percent, expected=expected, completed=state.completed, overdue=overdue,
-                              policy=policy),
-            completed=state.completed, overdue=overdue, due=due, baseline_due=baseline, slips=slips,
-            actuals=state.actuals, last_report_id=last_report or last, as_of=today)
+            lead_organization_id=lead.get(item_id), percent=state.percent, expected=now.expected,
+            colour=now.colour, completed=state.completed, overdue=now.overdue, due=due, baseline_due=baseline,
+            slips=slips, actuals=state.actuals, last_report_id=last_report or last, as_of=today)
         snapshots.append(snapshot)
         opened = cycles_of.get(root, [])
         expected_reports = 0 if item_id in children else len(responsible.get(item_id, ()))
         for cycle_id in opened:
             _plan, seq, _opens, closes = cycles[cycle_id]
             if cycle_id == opened[-1]:
-                past, on = state, today
-                colour, is_overdue = snapshot.colour, overdue
+                past, on, then = state, today, now
             else:
                 on = closes
-                if item_id in children:
-                    past = rolled(item_id, {c: past_states[c, seq] for c in children[item_id]
-                                            if (c, seq) in past_states})
-                else:
-                    past = leaf_state(item_id, status, seq)[0]
-                past_expected = expected_progress(start=start, due=due, today=on)
-                is_overdue = bool(not past.completed and due and on > due)
-                colour = colour_for(percent=past.percent, expected=past_expected, completed=past.completed,
-                                    overdue=is_overdue, policy=policy)
-            past_states[item_id, seq] = past
+                past = state_of(item_id, status, seq, past_states.get(seq, {}))[0]
+                then = rules.light(past, start=start, due=due, today=on, amber_gap=policy.amber_gap,
+                                   red_gap=policy.red_gap)
+            past_states.setdefault(seq, {})[item_id] = past
             filed, late = filings.get((item_id, cycle_id), (0, 0))
             history.append(SnapshotHistory(
-                item_id=item_id, cycle_id=cycle_id, organization_id=plan.organization_id, colour=colour,
-                percent=past.percent, completed=past.completed, overdue=is_overdue,
+                item_id=item_id, cycle_id=cycle_id, organization_id=plan.organization_id, colour=then.colour,
+                percent=past.percent, completed=past.completed, overdue=then.overdue,
                 expected_reports=expected_reports, filed_reports=filed, late_reports=late, recorded_on=on))
         if len(history) >= 20 * BATCH:
             _write_history(history)
@@ -396,6 +362,7 @@ def snapshots_rebuild(*, today: dt.date | None = None) -> int:
                                      update_fields=fields)
     _write_history(history)
     tallies_rebuild()
+    statistics_day_record(today, tasks=len(snapshots))
     return len(snapshots)
 
 

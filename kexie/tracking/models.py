@@ -126,6 +126,9 @@ class Cascade(models.Model):
     source = models.ForeignKey("plans.PlanItem", on_delete=models.CASCADE, related_name="cascades")
     child = models.OneToOneField("plans.PlanItem", on_delete=models.CASCADE, related_name="cascaded_from")
     organization = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT, related_name="+")
+    # The upper task's own accepted progress when it was handed down: the child starts from it, so
+    # handing a task down does not wipe its progress (kexie.tracking.rules).
+    carried_percent = models.PositiveSmallIntegerField(_("progress carried over"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -323,6 +326,23 @@ class TaskSnapshot(models.Model):
 
     def __str__(self):
         return f"{self.item_id} {self.colour} {self.percent}%"
+
+
+class StatisticsDay(models.Model):
+    """A day the daily refresh computed every task's light for. The latest is the statistics date
+    (统计日期) that every page, export and document shows, and the day changes made before the next
+    refresh are computed for: one date for every light (``kexie.tracking.statistics``)."""
+
+    day = models.DateField(_("statistics date"), unique=True)
+    tasks = models.PositiveIntegerField(_("tasks refreshed"), default=0)
+    refreshed_at = models.DateTimeField(_("refreshed at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("statistics date")
+        ordering = ["-day"]
+
+    def __str__(self):
+        return self.day.isoformat()
 
 
 class DeferralStatus(models.TextChoices):

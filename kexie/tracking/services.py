@@ -46,6 +46,7 @@ from kexie.plans.models import (
     TargetDirection,
 )
 
+from . import rules
 from .models import (
     ActualSource,
     Cascade,
@@ -64,6 +65,7 @@ from .models import (
     TaskSnapshot,
     TrackingPolicy,
 )
+from .statistics import statistics_date, statistics_day_record
 
 EVIDENCE_TYPES = {"pdf", "docx", "xlsx", "txt", "png", "jpg", "jpeg"}
 
@@ -82,7 +84,8 @@ _PLACES = Decimal("0.0001")
 
 
 def _today(today):
-    return today or timezone.localdate()
+    """The day to compute lights for: the statistics date unless the caller names one."""
+    return today or statistics_date()
 
 
 def _day(value: dt.date) -> str:
@@ -247,6 +250,22 @@ def policy_update(*, by, plan: Plan, amber_gap: int, red_gap: int, today: dt.dat
 
 # --- cascade ---------------------------------------------------------------------------------
 
+def own_progress(item: PlanItem) -> int:
+    """The progress ``item`` has made on its own account, by the rules of :mod:`.rules`: its
+    accepted reports, else the progress it started from when it was handed down to its unit —
+    not what the units it was handed down to report."""
+    leads = set(Assignment.objects.filter(item=item, role=AssignmentRole.LEAD, organization__isnull=False)
+                .values_list("organization_id", flat=True))
+    reports = [rules.Accepted(sequence, reviewed_at or _NEVER, pk, percent, org_id in leads,
+                              progress == ItemStatus.COMPLETED)
+               for org_id, sequence, reviewed_at, pk, percent, progress in
+               ProgressReport.objects.filter(item=item, status=ReportStatus.ACCEPTED)
+               .values_list("organization_id", "cycle__sequence", "reviewed_at", "id", "percent", "progress")]
+    carried = Cascade.objects.filter(child=item).values_list("carried_percent", flat=True).first()
+    state, _report = rules.own_state(reports, completed=item.status == ItemStatus.COMPLETED, carried=carried)
+    return state.percent
+
+
 # Indicator values are stored with 18 digits, 4 after the point.
 _LIMIT = Decimal(10) ** 14
 
@@ -305,6 +324,9 @@ def task_cascade(*, by, item: PlanItem, organizations, shares=None, today: dt.da
         raise ValidationError({"item": _("Only tasks, goals and safeguards can be handed down.")})
     if item.plan.status != PlanStatus.ACTIVE:
         raise ValidationError({"item": _("This plan has been superseded; hand down tasks of the plan in force.")})
+    if item.status == ItemStatus.COMPLETED:
+        raise ValidationError({"item": _("Task “%(task)s” has been completed; there is nothing left to hand down.")
+                               % {"task": item.title}})
     organizations = list(organizations)
     if not organizations:
         raise ValidationError({"organizations": _("Choose at least one organisation to hand the task down to.")})
@@ -340,6 +362,8 @@ def task_cascade(*, by, item: PlanItem, organizations, shares=None, today: dt.da
     if errors:
         raise ValidationError({"shares": errors})
     n = len(organizations)
+    # The progress the task has made on its own: each unit it is handed to starts from there.
+    carried = own_progress(item) or None
     cascades = []
     for org in organizations:
         ledger = _cascade_ledger(by=by, source_plan=item.plan, organization=org)
@@ -360,42 +384,17 @@ def task_cascade(*, by, item: PlanItem, organizations, shares=None, today: dt.da
                                          verb=target.verb, min_value=low, max_value=high, unit=target.unit,
                                          direction=target.direction, due=target.due)
             TargetCascade.objects.create(target=copy, cascaded_from=target)
-        cascades.append(Cascade.objects.create(source=item, child=child, organization=org, created_by=by))
+        cascades.append(Cascade.objects.create(source=item, child=child, organization=org, carried_percent=carried,
+                                               created_by=by))
     # The new tasks, then the task handed down and those above it: its progress now comes from them.
     _snapshots_update([c.child_id for c in cascades] + cascade_chain(item), today=_today(today))
     audit_record(action="cascade", by=by, obj=item, new={
-        "organizations": [o.pk for o in organizations],
+        "organizations": [o.pk for o in organizations], "carried_percent": carried,
         "shares": {f"{o}:{t}": str(v) for (o, t), v in parts.items()}})
     return cascades
 
 
 # --- snapshots -------------------------------------------------------------------------------
-
-def expected_progress(*, start: dt.date | None, due: dt.date | None, today: dt.date) -> int | None:
-    """序时进度: the elapsed share of [start, due] in percent, or None without a schedule."""
-    if not start or not due:
-        return None
-    if today <= start:
-        return 0
-    if today >= due or due <= start:
-        return 100
-    return round(100 * (today - start).days / (due - start).days)
-
-
-def colour_for(*, percent: int, expected: int | None, completed: bool, overdue: bool,
-               policy: TrackingPolicy) -> str:
-    """Red when overdue or far behind, amber when behind, green otherwise (and when done)."""
-    if completed:
-        return Colour.GREEN
-    if overdue:
-        return Colour.RED
-    gap = (expected - percent) if expected is not None else 0
-    if gap > policy.red_gap:
-        return Colour.RED
-    if gap > policy.amber_gap:
-        return Colour.AMBER
-    return Colour.GREEN
-
 
 def _plan_start(plan: Plan) -> dt.date:
     return plan.period_start or plan.issued_on or timezone.localdate(plan.created_at)
@@ -403,11 +402,9 @@ def _plan_start(plan: Plan) -> dt.date:
 
 def snapshot_update(item: PlanItem, *, today: dt.date | None = None, last_report=None,
                     slipped_from: dt.date | None = None) -> TaskSnapshot:
-    """Recompute one task's snapshot (call inside the caller's transaction).
-
-    A task handed down takes its progress from its cascaded children: the mean of their percents,
-    the sum of their actuals per upper target, completed when all are. ``slipped_from`` (the
-    deadline an approved deferral replaces) counts a slip and keeps the first one as the baseline.
+    """Recompute one task's snapshot (call inside the caller's transaction), by the rules of
+    :mod:`kexie.tracking.rules`. ``slipped_from`` (the deadline an approved deferral replaces)
+    counts a slip and keeps the first one as the baseline.
     """
     return _snapshots_update([item.pk], today=_today(today), last_report=last_report, slipped_from=slipped_from)[0]
 
@@ -434,15 +431,6 @@ _SNAPSHOT_STATE = ("lead_organization_id", "percent", "completed", "actuals", "l
                    "overdue", "colour", "as_of", "baseline_due", "slips")
 
 
-@dataclass
-class _Rolled:
-    """What a task handed down takes from each task it was handed down to."""
-
-    percent: int
-    completed: bool
-    actuals: dict
-
-
 def _snapshots_update(ids: list[int], *, today: dt.date, last_report=None, slipped_from: dt.date | None = None,
                       items: dict[int, PlanItem] | None = None) -> list[TaskSnapshot]:
     """Recompute the snapshots of the tasks ``ids`` (a task handed down after the tasks it was handed
@@ -466,37 +454,42 @@ def _snapshots_update(ids: list[int], *, today: dt.date, last_report=None, slipp
         units.setdefault(item_id, set()).add(org_id)
         if role == AssignmentRole.LEAD:
             leads.setdefault(item_id, []).append(org_id)
-    # The tasks each was handed down to, with their snapshots. A child without one counts only when
-    # it is refreshed here, before its source (a new snapshot is not in the database yet).
+    # The tasks each was handed down to, with their states; and the progress each task handed down
+    # to its unit started from. A child without a snapshot counts only when it is refreshed here,
+    # before its source (a new snapshot is not in the database yet).
     handed_down: set[int] = set()
-    children: dict[int, list[tuple[int, _Rolled | None]]] = {}
+    children: dict[int, list[tuple[int, rules.State | None]]] = {}
+    carried: dict[int, int | None] = {}
     refreshed = set(ids)
-    for source_id, child_id, percent, completed, actuals in (
-            Cascade.objects.filter(source_id__in=ids).order_by("id")
-            .values_list("source_id", "child_id", "child__snapshot__percent", "child__snapshot__completed",
-                         "child__snapshot__actuals")):
+    for source_id, child_id, start, percent, completed, actuals in (
+            Cascade.objects.filter(Q(source_id__in=ids) | Q(child_id__in=ids)).order_by("id")
+            .values_list("source_id", "child_id", "carried_percent", "child__snapshot__percent",
+                         "child__snapshot__completed", "child__snapshot__actuals")):
+        if child_id in refreshed:
+            carried[child_id] = start
+        if source_id not in refreshed:
+            continue
         handed_down.add(source_id)
         if percent is not None or child_id in refreshed:
-            kid = _Rolled(percent, completed, actuals) if percent is not None else None
+            kid = rules.State(percent, completed, actuals) if percent is not None else None
             children.setdefault(source_id, []).append((child_id, kid))
-    leaves = [pk for pk in ids if pk not in children]
-    # A task's own account: its lead unit's latest accepted report, else anyone's.
-    latest_lead: dict[int, int] = {}
-    latest_any: dict[int, int] = {}
+    # Each task's own account: its accepted reports, and the actuals they brought.
+    accepted: dict[int, list[rules.Accepted]] = {}
+    for item_id, org_id, sequence, reviewed_at, report_id, percent, progress in (
+            ProgressReport.objects.filter(item_id__in=ids, status=ReportStatus.ACCEPTED)
+            .values_list("item_id", "organization_id", "cycle__sequence", "reviewed_at", "id", "percent",
+                         "progress")):
+        accepted.setdefault(item_id, []).append(rules.Accepted(
+            sequence, reviewed_at or _NEVER, report_id, percent, org_id in leads.get(item_id, ()),
+            progress == ItemStatus.COMPLETED))
     own_actuals: dict[int, dict[str, str]] = {}
-    if leaves:
-        for item_id, org_id, percent in (ProgressReport.objects.filter(item_id__in=leaves, status=ReportStatus.ACCEPTED)
-                                         .order_by("-cycle__sequence", "-reviewed_at", "-id")
-                                         .values_list("item_id", "organization_id", "percent")):
-            latest_any.setdefault(item_id, percent)
-            if org_id in leads.get(item_id, ()):
-                latest_lead.setdefault(item_id, percent)
-        for item_id, target_id, value in (TargetActual.objects.filter(target__item_id__in=leaves)
-                                          .order_by("cycle__sequence")
-                                          .values_list("target__item_id", "target_id", "value")):
-            own_actuals.setdefault(item_id, {})[str(target_id)] = str(value)
+    for item_id, target_id, value in (TargetActual.objects.filter(target__item_id__in=ids, source=ActualSource.REPORT)
+                                      .order_by("cycle__sequence").values_list("target__item_id", "target_id",
+                                                                               "value")):
+        own_actuals.setdefault(item_id, {})[str(target_id)] = str(value)
     # Which upper target each child target is a share of: needed only when there are actuals to add up.
     links: dict[int, list[tuple[int, int]]] = {}
+    # (A child refreshed here brings the actuals of its own reports, read above.)
     if children and (any(own_actuals.values())
                      or any(kid and kid.actuals for kids in children.values() for _child, kid in kids)):
         for upper_item, upper_id, child_id in (TargetCascade.objects.filter(cascaded_from__item_id__in=list(children))
@@ -521,8 +514,8 @@ def _snapshots_update(ids: list[int], *, today: dt.date, last_report=None, slipp
             amber, red = root_amber, root_red
         policies[plan_id] = TrackingPolicy(amber_gap=amber, red_gap=red) if amber is not None else TrackingPolicy()
         current_cycles[plan_id] = cycle_id
-    fresh: dict[int, TaskSnapshot] = {}
-    recorded, written = [], []
+    fresh: dict[int, rules.State] = {}
+    recorded, written, result = [], [], []
     for n, pk in enumerate(ids):
         item = items[pk]
         plan = item.plan
@@ -532,24 +525,12 @@ def _snapshots_update(ids: list[int], *, today: dt.date, last_report=None, slipp
         before = owned_state(snapshot)  # what it adds to its owner's dashboard tally until now
         # The ledger's assignments can be corrected after the fact; the snapshot follows them.
         snapshot.lead_organization_id = leads[item.pk][0] if item.pk in leads else None
-        kids = [k for child_id, kid in children.get(item.pk, ()) if (k := fresh.get(child_id, kid)) is not None]
-        if kids:
-            snapshot.percent = round(sum(c.percent for c in kids) / len(kids))
-            snapshot.completed = all(c.completed for c in kids)
-            actuals: dict[str, Decimal] = {}
-            values = {}
-            for child in kids:
-                values.update(child.actuals)
-            for upper_id, child_id in links.get(item.pk, ()):
-                if str(child_id) in values:
-                    actuals[str(upper_id)] = actuals.get(str(upper_id), Decimal(0)) + Decimal(values[str(child_id)])
-            snapshot.actuals = {key: str(value) for key, value in actuals.items()}
-        else:
-            snapshot.completed = item.status == ItemStatus.COMPLETED
-            # The lead unit's account is the task's; co-responsible units' reports count when it has none.
-            percent = latest_lead.get(item.pk, latest_any.get(item.pk, 0))
-            snapshot.percent = 100 if snapshot.completed else percent
-            snapshot.actuals = own_actuals.get(item.pk, {})
+        state, _report = rules.own_state(accepted.get(pk, ()), completed=item.status == ItemStatus.COMPLETED,
+                                         actuals=own_actuals.get(pk), carried=carried.get(pk))
+        if pk in children:
+            kids = [k for child_id, kid in children[pk] if (k := fresh.get(child_id, kid)) is not None]
+            state = rules.rolled_state(kids, links=links.get(pk, ()), own=state)
+        snapshot.percent, snapshot.completed, snapshot.actuals = state.percent, state.completed, state.actuals
         if n == 0 and last_report is not None:
             snapshot.last_report = last_report
         if n == 0 and slipped_from is not None:
@@ -557,16 +538,16 @@ def _snapshots_update(ids: list[int], *, today: dt.date, last_report=None, slipp
                 snapshot.baseline_due = slipped_from
             snapshot.slips += 1
         snapshot.due = item.due or plan.period_end
-        snapshot.expected = expected_progress(start=_plan_start(plan), due=snapshot.due, today=today)
-        snapshot.overdue = bool(not snapshot.completed and snapshot.due and today > snapshot.due)
-        snapshot.colour = colour_for(percent=snapshot.percent, expected=snapshot.expected,
-                                     completed=snapshot.completed, overdue=snapshot.overdue,
-                                     policy=policies[plan.pk])
+        policy = policies[plan.pk]
+        light = rules.light(state, start=_plan_start(plan), due=snapshot.due, today=today,
+                            amber_gap=policy.amber_gap, red_gap=policy.red_gap)
+        snapshot.expected, snapshot.overdue, snapshot.colour = light.expected, light.overdue, light.colour
         snapshot.as_of = today
-        fresh[item.pk] = snapshot
+        fresh[item.pk] = state
         if was is None or was != [getattr(snapshot, f) for f in _SNAPSHOT_STATE]:
             written.append(snapshot)  # an unchanged snapshot is not written again
         recorded.append((snapshot, before))
+        result.append(snapshot)
     if written:
         # New or changed, every level in one statement; the rows there are locked above.
         TaskSnapshot.objects.bulk_create(written, update_conflicts=True, unique_fields=["item"],
@@ -575,7 +556,10 @@ def _snapshots_update(ids: list[int], *, today: dt.date, last_report=None, slipp
     # A task handed down is reported on by the tasks it was handed down to: no report is expected on it.
     snapshots_recorded(recorded, today=today, current_cycles=current_cycles, expected_reports={
         pk: 0 if pk in handed_down else len(units.get(pk, ())) for pk in ids})
-    return [fresh[pk] for pk in ids]
+    return result
+
+
+_NEVER = dt.datetime.min.replace(tzinfo=dt.UTC)
 
 
 def _roll_up(snapshots: list[TaskSnapshot], *, by, cycle: ReportingCycle) -> None:
@@ -595,7 +579,13 @@ def _roll_up(snapshots: list[TaskSnapshot], *, by, cycle: ReportingCycle) -> Non
         rolled.extend(TargetActual(target_id=int(target_id), cycle=cycle, value=Decimal(value),
                                    source=ActualSource.ROLLUP, report=None)
                       for target_id, value in snapshot.actuals.items())
-    _actuals_write(rolled)
+    if rolled:
+        # A task's own accepted actual of the cycle (filed before it was handed down) is part of
+        # what it adds up: the roll-up must not replace it.
+        own = set(TargetActual.objects.filter(cycle=cycle, source=ActualSource.REPORT,
+                                              target_id__in=[a.target_id for a in rolled])
+                  .values_list("target_id", flat=True))
+        _actuals_write([a for a in rolled if a.target_id not in own])
 
 
 def _actuals_write(actuals: list[TargetActual]) -> None:
@@ -611,10 +601,13 @@ _REFRESH_BATCH = 500
 @transaction.atomic
 def snapshots_refresh(*, today: dt.date | None = None, plans=None) -> int:
     """Recompute the snapshots of every tracked task of the plans in force (daily job): expected
-    progress and overdue move with the calendar even when nobody reports (``kexie tracking_refresh``
-    runs it). Derived data only, so no audit row. Children first, so that rolled-up tasks see
-    fresh values."""
-    today = _today(today)
+    progress and overdue move with the calendar even when nobody reports (the worker's schedule
+    runs it; ``kexie tracking_refresh`` by hand). Without ``plans`` it is the daily refresh: it
+    computes for ``today`` (default: the current day) and makes that day the statistics date.
+    With ``plans`` (thresholds changed) it recomputes those for the statistics date.
+    Derived data only, so no audit row. Children first, so that rolled-up tasks see fresh values."""
+    daily = plans is None
+    today = today or (timezone.localdate() if daily else statistics_date())
     items = PlanItem.objects.filter(kind__in=TRACKED_KINDS, plan__status=PlanStatus.ACTIVE)
     if plans is not None:
         items = items.filter(plan__in=plans)
@@ -634,8 +627,32 @@ def snapshots_refresh(*, today: dt.date | None = None, plans=None) -> int:
             batch = {}
     if batch:
         count += len(_snapshots_update(list(batch), today=today, items=batch))
+    if daily:
+        statistics_day_record(today, tasks=count)
     recomputed()  # no audit row: dashboards computed before are stale by this instead
     return count
+
+
+def tasks_refresh(*, items) -> int:
+    """Recompute, for the statistics date, the snapshots of tasks that just changed (their
+    deadline, status or units were corrected, or they were created) and of every task above them
+    in their cascade chains; call inside the caller's transaction. Returns how many were refreshed."""
+    items = [item for item in items if item.kind in TRACKED_KINDS]
+    if not items:
+        return 0
+    ids: list[int] = []
+    for item in items:
+        for pk in cascade_chain(item):
+            if pk not in ids:
+                ids.append(pk)
+    # Deepest first across chains: a task handed down after the tasks it was handed down to.
+    # Tasks of a superseded plan count nowhere: they get no snapshot.
+    depth = dict(PlanItem.objects.filter(pk__in=ids, plan__status=PlanStatus.ACTIVE)
+                 .values_list("pk", "plan__organization__depth"))
+    ids = sorted((pk for pk in ids if pk in depth), key=lambda pk: -depth[pk])
+    if not ids:
+        return 0
+    return len(_snapshots_update(ids, today=statistics_date()))
 
 
 # --- reports ---------------------------------------------------------------------------------

@@ -537,7 +537,7 @@ def cascade(request, item_pk):
                 "task": item.title, "units": "、".join(o.name for o in form.cleaned_data["organizations"])})
             return redirect("tracking:task", item_pk=item.pk)
     return render(request, "tracking/cascade.html", {
-        "item": item, "form": form, "already": already,
+        "item": item, "form": form, "already": already, "own_progress": services.own_progress(item),
         "targets": [{"target": t, "label": target_label(t)} for t in targets],
     })
 

@@ -163,17 +163,19 @@ def test_the_daily_refresh_rolls_up_children_that_had_no_snapshot_yet(world, nat
     assert state(national.april)[0] == kept[0]
 
 
-def test_handing_a_task_down_moves_the_tasks_above_it_at_once(world, national, cascaded):
+def test_handing_a_task_down_keeps_its_progress_in_one_snapshot_write(world, national, cascaded):
     report = report_submit(by=world.provincial_clerk, report=ProgressReport(
         item=cascaded.jia, organization=world.prov_a, cycle=national.april, progress="in_progress", percent=60,
         narrative="已建成科普基地5个。"), now=timezone.make_aware(dt.datetime(2026, 4, 15, 10)))
     report_accept(by=world.national_clerk, report=report, today=APRIL_20)
     assert TaskSnapshot.objects.get(item=national.task).percent == 30
     with CaptureQueriesContext(connection) as queries:
-        task_cascade(by=world.provincial_clerk, item=cascaded.jia, organizations=[world.city_a],
-                     today=APRIL_20)
-    # 甲省's progress now comes from its city, which has not reported: the national task follows.
-    assert TaskSnapshot.objects.get(item=cascaded.jia).percent == 0
-    assert TaskSnapshot.objects.get(item=national.task).percent == 0
+        [handed] = task_cascade(by=world.provincial_clerk, item=cascaded.jia, organizations=[world.city_a],
+                                today=APRIL_20)
+    # 甲省's progress now comes from its city, which starts from 甲省's 60%: nothing above moves.
+    assert handed.carried_percent == 60
+    assert TaskSnapshot.objects.get(item=handed.child).percent == 60
+    assert TaskSnapshot.objects.get(item=cascaded.jia).percent == 60
+    assert TaskSnapshot.objects.get(item=national.task).percent == 30
     assert len([q for q in queries.captured_queries if '"tracking_tasksnapshot"' in q["sql"]
                 and q["sql"].startswith("INSERT")]) == 1

@@ -9,10 +9,9 @@ from django.core.exceptions import ValidationError
 
 from kexie.plans.models import Target
 from kexie.tracking.models import ProgressReport, TaskSnapshot, TrackingPolicy
+from kexie.tracking.rules import colour_for, expected_progress
 from kexie.tracking.services import (
-    colour_for,
     cycles_schedule,
-    expected_progress,
     report_accept,
     report_submit,
     snapshots_refresh,
@@ -43,9 +42,9 @@ def test_expected_progress_is_unknown_without_a_deadline():
     (0, None, False, False, "green"),  # no schedule, nothing to compare
 ])
 def test_the_colour_follows_the_gap(percent, expected, completed, overdue, colour):
-    policy = TrackingPolicy()
+    policy = TrackingPolicy()  # the defaults: amber beyond 10 points, red beyond 25
     assert colour_for(percent=percent, expected=expected, completed=completed, overdue=overdue,
-                      policy=policy) == colour
+                      amber_gap=policy.amber_gap, red_gap=policy.red_gap) == colour
 
 
 def test_thresholds_set_on_the_upper_plan_apply_to_the_cascaded_tasks(world, national, cascaded):

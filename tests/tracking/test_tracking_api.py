@@ -89,18 +89,19 @@ def test_evidence_goes_up_as_multipart_and_a_bad_file_is_named(world, national, 
         ["名单.xlsx"], {str(cascaded.jia_target.pk): "60.0000"})
 
 
-def test_a_deferral_through_the_api_past_the_period_is_refused_then_one_within_approved(
+def test_a_deferral_through_the_api_earlier_than_the_deadline_is_refused_then_one_past_the_period_approved(
         world, national, cascaded, signed_in):
     from kexie.tracking.models import DeferralRequest
 
     client = signed_in(world.other_provincial_clerk)
     body = {"item": cascaded.yi.pk, "organization": world.prov_b.pk, "reason": "施工推迟。"}
-    response = client.post("/api/v1/deferral-requests/", {**body, "requested_due": "2027-02-01"}, **JSON)
+    response = client.post("/api/v1/deferral-requests/", {**body, "requested_due": "2026-08-01"}, **JSON)
     assert response.status_code == 400
-    assert "2027年2月1日" in response.json()["requested_due"][0] and response.json()["detail"].startswith(
+    assert "2026年9月30日" in response.json()["requested_due"][0] and response.json()["detail"].startswith(
         "申请的新期限")
     assert not DeferralRequest.objects.exists()
-    created = client.post("/api/v1/deferral-requests/", {**body, "requested_due": "2026-11-30"}, **JSON)
+    # After the plan period (which ends on 31 December): allowed.
+    created = client.post("/api/v1/deferral-requests/", {**body, "requested_due": "2027-02-01"}, **JSON)
     assert created.status_code == 201, created.content
     # 乙省 cannot decide its own request; the national office can.
     assert client.post(f"/api/v1/deferral-requests/{created.json()['id']}/approve/", **JSON).status_code == 403
