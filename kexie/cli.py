@@ -9,6 +9,7 @@ Usage: kexie COMMAND [OPTIONS]
     kexie worker                  run background jobs and the daily schedule (refresh, purge, reminders)
     kexie audit verify            check the audit trail's hash chain (exit 1 if broken)
     kexie audit purge [--dry-run] apply the audit retention policy
+    kexie bench generate|run      benchmark data and the benchmark suite (docs/performance.md)
     kexie backup FILE             write a consistent backup archive
     kexie restore FILE            restore an archive into a freshly migrated database
     kexie collectstatic           gather static files for production
@@ -41,6 +42,13 @@ def main(argv: list[str] | None = None) -> None:
         from kexie.docparse.cli import main as parse_main
 
         raise SystemExit(parse_main(argv[1:]))
+    if argv and argv[0] == "bench":
+        # The benchmark is not one of the product's installed apps: it is run beside them.
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kexie.settings")
+        from kexie.bench.command import main as bench_main
+
+        bench_main(argv[1:])
+        return
     django_argv = _django_argv(argv)
     if django_argv is None:
         print(__doc__.strip())

@@ -64,7 +64,6 @@ INSTALLED_APPS = [
     "kexie.selection",
     "kexie.notifications",
     "kexie.dashboard",
-    "kexie.bench",
     "kexie.api",
 ]
 

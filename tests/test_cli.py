@@ -181,3 +181,12 @@ def test_a_sqlite_backup_restores_into_postgresql(fresh_env, tmp_path, empty_pos
 
     assert restore.returncode == 0, restore.stderr
     assert verify.returncode == 0 and "OK" in verify.stdout, verify.stderr
+
+
+def test_the_benchmark_runs_from_kexie_without_being_an_installed_app():
+    from django.conf import settings
+
+    assert not any(app.startswith("kexie.bench") for app in settings.INSTALLED_APPS)
+    listing = run_kexie("bench", "run", "--list")
+    assert listing.returncode == 0, listing.stderr
+    assert "dashboard_national" in listing.stdout

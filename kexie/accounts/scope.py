@@ -65,6 +65,27 @@ def access_object(queryset_or_model, user, action: str, **lookup):
         raise Http404 from None
 
 
+def is_at_or_above(user, organization_id) -> bool:
+    """Whether ``user``'s own organisation is ``organization_id`` or one of its ancestors: the
+    position an issuer's rights go with (reviewing, deciding, closing), whatever the data scope."""
+    return bool(user.organization_id) and (
+        user.organization_id == organization_id
+        or OrganizationClosure.objects.filter(ancestor_id=user.organization_id, descendant_id=organization_id).exists())
+
+
+def covers_subtree(user, action: str, organization_id: int) -> bool:
+    """Whether ``user``'s scope for ``action`` holds the whole subtree of ``organization_id``: a
+    role over all data, or over their organisation and below with this one at or under it. A query
+    over that subtree then needs no scope filter. Remembered on the user for the request."""
+    memo = user.__dict__.setdefault("_kexie_covers_subtree", {})
+    key = (action, organization_id)
+    if key not in memo:
+        scopes = {role.data_scope for role in user.cached_roles() if action in (role.permissions or [])}
+        memo[key] = DataScope.ALL in scopes or (
+            DataScope.ORG_AND_BELOW in scopes and is_at_or_above(user, organization_id))
+    return memo[key]
+
+
 def require_code(by, code: str) -> None:
     """Refuse (PermissionDenied) unless ``by`` is a signed-in user whose roles carry ``code``.
     Services call it first, so no caller can skip the check."""

@@ -85,7 +85,7 @@ class AuditChainHead(models.Model):
     ``anchor_hash`` is the prev_hash the oldest surviving row must carry; the retention purge
     moves it forward when it removes old rows. ``change_hash`` is the hash of the latest row that
     records a change (not a sign-in, sign-out, export or unmasking, which change nothing shown):
-    answers kept in the cache are current while it stays (``kexie.dashboard.freshness``).
+    answers kept in the cache are current while it stays (``kexie.audit.freshness``).
     """
 
     last_hash = models.CharField(max_length=64)
@@ -94,3 +94,19 @@ class AuditChainHead(models.Model):
 
     class Meta:
         verbose_name = _("audit chain head")
+
+
+class RecomputeEpoch(models.Model):
+    """One row counting the recomputations of derived data that write no audit row (the daily
+    refresh, a rebuild). With the audit chain's head, which moves with every other change, it tells
+    whether an answer kept in the cache is still current (:mod:`kexie.audit.freshness`)."""
+
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        # Created by the dashboard app, where it started; the table kept its name.
+        db_table = "dashboard_recomputeepoch"
+        verbose_name = _("recomputation epoch")
+
+    def __str__(self):
+        return str(self.value)

@@ -53,6 +53,7 @@ class TrendPointSerializer(_ProgressSerializer):
     cycle_id = serializers.IntegerField()
     label = serializers.CharField()
     filing_rate = _percent()
+    recorded = serializers.BooleanField(help_text="False for a cycle with nothing recorded: a gap in the trend")
 
 
 class TargetRowSerializer(serializers.Serializer):

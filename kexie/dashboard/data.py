@@ -48,13 +48,16 @@ class LevelRow:
 
 @dataclass(frozen=True)
 class TrendPoint:
-    """The subtree at the end of one reporting cycle."""
+    """The subtree at the end of one reporting cycle. A cycle for which nothing was recorded (the
+    daily refresh did not run while it was open) is a gap, ``recorded`` False: shown empty, not
+    left out, so that the trend never jumps over months."""
 
     cycle_id: int
     label: str  # e.g. "2026年4月"
     counts: ColourCounts
     average_percent: float | None
     filing_rate: float | None
+    recorded: bool = True
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from django.db.models import Count, Q, Sum
 
 from kexie.tracking.models import ProgressReport, TaskSnapshot
 
-from .freshness import recomputed
+from kexie.audit.freshness import recomputed
 from .models import CycleTally, OrgTally, SnapshotHistory
 
 TALLY_FIELDS = ("tasks", "green", "amber", "red", "completed", "overdue", "percent_sum", "expected_reports",

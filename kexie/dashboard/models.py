@@ -100,17 +100,3 @@ class OrgTally(ColourTally):
 
     def __str__(self):
         return f"{self.organization_id}: {self.tasks}"
-
-
-class RecomputeEpoch(models.Model):
-    """One row counting the recomputations of snapshots and tallies that write no audit row (the
-    daily refresh, a rebuild). With the audit chain's head, which moves with every other change,
-    it tells whether a dashboard answered before is still current (:mod:`kexie.dashboard.freshness`)."""
-
-    value = models.BigIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("recomputation epoch")
-
-    def __str__(self):
-        return str(self.value)

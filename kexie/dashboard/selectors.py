@@ -25,20 +25,19 @@ from decimal import Decimal, InvalidOperation
 
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from kexie.accounts.models import DataScope
-from kexie.accounts.scope import access_object
+from kexie.accounts.scope import access_object, covers_subtree
 from kexie.organizations.models import Organization, OrganizationClosure, OrgKind
 from kexie.plans.models import Assignment, Plan, PlanStatus, Target, TargetDirection
 from kexie.tracking.models import CascadeLedger, Colour, ProgressReport, ReportingCycle, TaskSnapshot
 from kexie.tracking.services import target_attainment
+from kexie.tracking.statistics import statistics_date
 
 from .data import ColourCounts, Dashboard, LateRow, LevelRow, OverdueRow, TargetRow, TrendPoint, UnitRow
-from .freshness import remembered
+from kexie.audit.freshness import remembered
 from .models import CycleTally, OrgTally, SnapshotHistory
 
 CODE = "plan.view"
@@ -62,7 +61,8 @@ def level_label(level: int) -> str:
 
 
 def _today(today):
-    return today or timezone.localdate()
+    """The day the dashboards describe: the statistics date every light was computed for."""
+    return today or statistics_date()
 
 
 def _key(obj) -> int:
@@ -87,18 +87,9 @@ def _family(root_id: int):
 
 
 def _covers(user, organization) -> bool:
-    """Whether ``user``'s plan.view scope holds the whole subtree of ``organization`` (a role over
-    all data, or over their organisation and below with this one under it): the scope filter then
-    adds nothing and is left out of the aggregates. Remembered on the user for the request."""
-    memo = user.__dict__.setdefault("_kexie_dashboard_covers", {})
-    key = _key(organization)
-    if key not in memo:
-        scopes = {role.data_scope for role in user.cached_roles() if CODE in (role.permissions or [])}
-        memo[key] = DataScope.ALL in scopes or (
-            DataScope.ORG_AND_BELOW in scopes and bool(user.organization_id) and (
-                user.organization_id == key or OrganizationClosure.objects.filter(
-                    ancestor_id=user.organization_id, descendant_id=key).exists()))
-    return memo[key]
+    """Whether the user's plan.view scope holds the whole subtree: the scope filter then adds
+    nothing and is left out of the aggregates."""
+    return covers_subtree(user, CODE, _key(organization))
 
 
 def _scoped(model, user, organization):
@@ -251,7 +242,8 @@ def trend(*, user, organization, today=None, plan=None, cycles: Cycles | None = 
           ) -> tuple[str, list[TrendPoint]]:
     """(plan title, points): the subtree at the end of each cycle of :func:`cycles_for`, one
     aggregate over the tallies of those cycles; a cycle's filing rate is given once its filing
-    has closed."""
+    has closed. Every cycle from the first recorded one to the statistics date has its point: one
+    with nothing recorded is a gap, not skipped."""
     cycles = cycles or cycles_for(organization, plan=plan, today=today)
     if not cycles.opened:
         return cycles.title, []
@@ -264,6 +256,9 @@ def trend(*, user, organization, today=None, plan=None, cycles: Cycles | None = 
     for cycle in cycles.opened:
         row = rows.get(cycle.pk)
         if row is None:
+            if points:  # a gap after the first recorded cycle; before it, the tasks did not exist yet
+                points.append(TrendPoint(cycle_id=cycle.pk, label=cycle.label, counts=ColourCounts(),
+                                         average_percent=None, filing_rate=None, recorded=False))
             continue
         points.append(TrendPoint(
             cycle_id=cycle.pk, label=cycle.label,
@@ -407,7 +402,7 @@ def plans_for(user, organization):
 
 
 # How long a computed dashboard may be served again at most, should a change ever slip past the
-# generation (kexie.dashboard.freshness); within it, any change makes the next request recompute.
+# generation (kexie.audit.freshness); within it, any change makes the next request recompute.
 CACHE_SECONDS = 600
 
 
@@ -426,7 +421,7 @@ def dashboard_for(*, user, organization, today=None, plan=None, rows: int | None
     The overdue and late lists hold every row unless ``rows`` limits them (a page of a list,
     from ``overdue_offset`` / ``late_offset``); ``overdue_total`` and ``late_total`` count them all.
     A paged answer (the page's, the API's) is kept in the cache until the data's generation moves
-    (:mod:`kexie.dashboard.freshness`): a national office's dashboard is asked for far more often
+    (:mod:`kexie.audit.freshness`): a national office's dashboard is asked for far more often
     than the data under it changes. ``cached=False`` always computes.
 
     ``render``, a function of the dashboard, gives what is returned (and cached) instead of the

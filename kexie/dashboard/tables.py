@@ -59,8 +59,8 @@ def table(dashboard: Dashboard, part: str) -> Table:
                       for row in dashboard.by_level])
     if part == "trend":
         return Table(part, title, [_p("Cycle"), *_count_headers(), _p("Average progress (%)"), _p("Filing rate (%)")],
-                     [[row.label, *_count_cells(row.counts), row.average_percent, row.filing_rate]
-                      for row in dashboard.trend])
+                     [[row.label, *(_count_cells(row.counts) if row.recorded else [None] * 6), row.average_percent,
+                       row.filing_rate] for row in dashboard.trend])
     if part == "targets":
         return Table(part, title, [_p("Task"), _p("Target"), _p("Unit"), _p("Goal"), _p("Actual"),
                                    _p("Attainment (%)")],

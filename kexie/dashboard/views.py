@@ -95,8 +95,10 @@ def _chart_data(dashboard) -> dict:
         return pgettext("dashboard", text)
 
     def series(rows, get):
-        return {"green": [get(r).green for r in rows], "amber": [get(r).amber for r in rows],
-                "red": [get(r).red for r in rows]}
+        # A cycle with nothing recorded is a gap in the chart (null), not a zero.
+        def values(colour):
+            return [getattr(get(r), colour) if getattr(r, "recorded", True) else None for r in rows]
+        return {"green": values("green"), "amber": values("amber"), "red": values("red")}
     return {
         "names": {"green": p("Green"), "amber": p("Amber"), "red": p("Red"), "average": p("Average progress (%)"),
                   "filing": p("Filing rate (%)"), "attainment": p("Attainment (%)")},

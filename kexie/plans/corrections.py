@@ -400,6 +400,10 @@ def corrections_apply(*, by, rows: list[dict], plan=None, source_name: str = "")
                      old={c.column: c.old for c in result.changes}, new={c.column: c.new for c in result.changes},
                      detail=_("Ledger correction from %(file)s, row %(row)d.") % {"file": source_name,
                                                                                  "row": result.row})
+    # A corrected deadline, status or unit changes the task's light and those above it: at once.
+    from kexie.tracking.services import tasks_refresh
+
+    tasks_refresh(items=[result.item for result in report.changed])
     audit_record(action="import", by=by, object_type=PlanItem._meta.label_lower,
                  object_id=str(plan.pk) if plan else "", object_repr=(str(plan) if plan else source_name)[:300],
                  new={"file": source_name, "rows": len(report.rows), "changed": len(report.changed)},

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kexie.accounts.scope import access_object
 from kexie.accounts.scope import require_page_code as _require
 from kexie.core.excel import XLSX_CONTENT_TYPE
-from kexie.dashboard.freshness import generation, remembered
+from kexie.audit.freshness import generation, remembered
 from kexie.organizations.forms import OrgChoiceField, more_than_a_select
 from kexie.organizations.models import Organization
 
@@ -85,7 +85,7 @@ def _filter_lists(user, *, with_plan: bool, chosen: str, generation: str | None)
 
     A national clerk's scope holds thousands of plans and tens of thousands of organisations, and
     asking about them costs more than the page's rows (on SQLite most of the page): with the
-    data's ``generation`` (:mod:`kexie.dashboard.freshness`) the lists are kept in the cache until
+    data's ``generation`` (:mod:`kexie.audit.freshness`) the lists are kept in the cache until
     something changes. They only offer choices; the fields still check a choice against the scope.
     """
     if generation is not None:

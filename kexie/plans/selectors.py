@@ -186,13 +186,13 @@ def ledger_count(items, *, user, filters: dict, limit: int | None = None, genera
     """How many rows ``items`` holds — ``ledger_items(user, **filters)`` — or, with ``limit``,
     ``limit + 1`` at most (enough to know that there are more).
 
-    The answer is kept in the cache under the data's generation (:mod:`kexie.dashboard.freshness`:
+    The answer is kept in the cache under the data's generation (:mod:`kexie.audit.freshness`:
     every change to plans, items, units or roles writes an audit row, which moves it). Paging
     through a national ledger, or asking the API for it again, does not count the subtree again;
     the first request after a change does. A count that stayed below its limit is exact and
     serves every limit (and the API). ``generation``: the caller's reading of it, if it has one.
     """
-    from kexie.dashboard import freshness  # the dashboard's app sits above this one
+    from kexie.audit import freshness
 
     # Read before counting: a change committed meanwhile leaves the count under the old generation.
     if generation is None:

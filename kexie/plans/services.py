@@ -223,6 +223,11 @@ def plan_import_confirm(*, by, plan_import: PlanImport, allowed_organizations) -
     _create_items(plan, parsed["items"], plan_import.unit_mapping, organizations)
     if base is not None:
         Plan.objects.filter(pk=base.pk).update(status=PlanStatus.SUPERSEDED)
+    # The new tasks get their lights at once (for the statistics date), and the superseded
+    # version's leave the dashboards, instead of waiting for the next daily refresh.
+    from kexie.tracking.services import plan_tasks_refresh
+
+    plan_tasks_refresh(plan=plan, superseded=base)
     plan_import.status, plan_import.plan = ImportStatus.CONFIRMED, plan
     plan_import.save(update_fields=["status", "plan", "updated_at"])
     audit_record(action="import", by=by, obj=plan, new={

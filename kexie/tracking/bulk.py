@@ -33,7 +33,7 @@ from .models import (
     TargetActual,
 )
 from . import rules
-from .services import _plan_start, _require
+from .services import _plan_start, _require, own_progress_of
 
 BATCH = 2000
 
@@ -419,6 +419,9 @@ def tasks_cascade_bulk(*, by, cascades, today: dt.date | None = None, refresh_sn
             if found.plan.status != PlanStatus.ACTIVE:
                 raise ValidationError({"item": _("This plan has been superseded; hand down tasks of the plan in "
                                                  "force.")})
+            if found.status == ItemStatus.COMPLETED:
+                raise ValidationError({"item": _("Task “%(task)s” has been completed; there is nothing left to "
+                                                 "hand down.") % {"task": found.title}})
             if not orgs:
                 raise ValidationError({"organizations": _("Choose at least one organisation to hand the task down "
                                                           "to.")})
@@ -492,7 +495,9 @@ def tasks_cascade_bulk(*, by, cascades, today: dt.date | None = None, refresh_sn
         TargetCascade.objects.bulk_create([TargetCascade(target=copy, cascaded_from=upper)
                                            for copy, upper in zip(child_targets, uppers, strict=True)],
                                           batch_size=BATCH)
-        Cascade.objects.bulk_create([Cascade(source=upper, child=child, organization=org, created_by=by)
+        carried = own_progress_of(sorted(items))
+        Cascade.objects.bulk_create([Cascade(source=upper, child=child, organization=org, created_by=by,
+                                             carried_percent=carried.get(upper.pk) or None)
                                      for upper, org, child in children], batch_size=BATCH)
         for item, orgs in cascades:
             audit_record(action="cascade", by=by, obj=items[item.pk],

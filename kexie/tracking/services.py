@@ -15,7 +15,6 @@ Who may do what, beyond the permission code:
 """
 
 import datetime as dt
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -30,7 +29,7 @@ from kexie.accounts.scope import access_object
 from kexie.accounts.scope import require_code as _require
 from kexie.audit.services import audit_record
 from kexie.core.uploads import check_upload
-from kexie.dashboard.freshness import recomputed
+from kexie.audit.freshness import recomputed
 from kexie.dashboard.history import owned_state, snapshots_discard, snapshots_recorded
 from kexie.notifications import events as notification_events
 from kexie.organizations.models import Organization, OrganizationClosure
@@ -51,7 +50,6 @@ from .models import (
     ActualSource,
     Cascade,
     CascadeLedger,
-    Colour,
     DeferralRequest,
     DeferralStatus,
     Evidence,
@@ -138,10 +136,17 @@ def _issuer_or_above(by, item_id):
     return OrganizationClosure.objects.filter(ancestor_id=by.organization_id, descendant_id=issuer_id)
 
 
+def is_issuer_or_above(user, item: PlanItem) -> bool:
+    """Whether ``user``'s organisation issued ``item`` or stands above its issuer: who reviews
+    reports on it, decides its deferrals and issues supervision notices on it. The one test of
+    that rule, for services and pages alike."""
+    return bool(user.organization_id) and _issuer_or_above(user, item.pk).exists()
+
+
 def _require_issuer(by, item: PlanItem, *, allowed: bool | None = None) -> None:
     """Refuse a user outside the task's issuer and the levels above it. ``allowed`` is the answer
     of :func:`_issuer_or_above` when the caller has asked it already."""
-    if not (allowed if allowed is not None else _issuer_or_above(by, item.pk).exists()):
+    if not (allowed if allowed is not None else is_issuer_or_above(by, item)):
         raise PermissionDenied(_("Only %(issuer)s (which issued this task) or a level above it may do this.")
                                % {"issuer": issuer_of(item).name})
 
@@ -250,20 +255,33 @@ def policy_update(*, by, plan: Plan, amber_gap: int, red_gap: int, today: dt.dat
 
 # --- cascade ---------------------------------------------------------------------------------
 
+def own_progress_of(item_ids) -> dict[int, int]:
+    """Each task's own progress by the rules of :mod:`.rules` — its accepted reports, else the
+    progress it started from when it was handed down to its unit; not what the units it was handed
+    down to report. Only tasks with some progress appear (500 tasks per query)."""
+    item_ids = list(item_ids)
+    leads, carried, reports = set(), {}, {}
+    for start in range(0, len(item_ids), 500):
+        chunk = item_ids[start:start + 500]
+        leads.update(Assignment.objects.filter(item_id__in=chunk, role=AssignmentRole.LEAD,
+                                               organization__isnull=False).values_list("item_id", "organization_id"))
+        carried.update(Cascade.objects.filter(child_id__in=chunk, carried_percent__isnull=False)
+                       .values_list("child_id", "carried_percent"))
+        for item_id, org_id, sequence, reviewed_at, pk, percent, progress in (
+                ProgressReport.objects.filter(item_id__in=chunk, status=ReportStatus.ACCEPTED)
+                .values_list("item_id", "organization_id", "cycle__sequence", "reviewed_at", "id", "percent",
+                             "progress")):
+            reports.setdefault(item_id, []).append(rules.Accepted(
+                sequence, reviewed_at or _NEVER, pk, percent, (item_id, org_id) in leads,
+                progress == ItemStatus.COMPLETED))
+    progress = {pk: rules.own_state(reports.get(pk, ()), completed=False, carried=carried.get(pk))[0].percent
+                for pk in set(reports) | set(carried)}
+    return {pk: percent for pk, percent in progress.items() if percent}
+
+
 def own_progress(item: PlanItem) -> int:
-    """The progress ``item`` has made on its own account, by the rules of :mod:`.rules`: its
-    accepted reports, else the progress it started from when it was handed down to its unit —
-    not what the units it was handed down to report."""
-    leads = set(Assignment.objects.filter(item=item, role=AssignmentRole.LEAD, organization__isnull=False)
-                .values_list("organization_id", flat=True))
-    reports = [rules.Accepted(sequence, reviewed_at or _NEVER, pk, percent, org_id in leads,
-                              progress == ItemStatus.COMPLETED)
-               for org_id, sequence, reviewed_at, pk, percent, progress in
-               ProgressReport.objects.filter(item=item, status=ReportStatus.ACCEPTED)
-               .values_list("organization_id", "cycle__sequence", "reviewed_at", "id", "percent", "progress")]
-    carried = Cascade.objects.filter(child=item).values_list("carried_percent", flat=True).first()
-    state, _report = rules.own_state(reports, completed=item.status == ItemStatus.COMPLETED, carried=carried)
-    return state.percent
+    """One task's own progress (see :func:`own_progress_of`); 0 when it has none."""
+    return own_progress_of([item.pk]).get(item.pk, 0)
 
 
 # Indicator values are stored with 18 digits, 4 after the point.
@@ -631,6 +649,18 @@ def snapshots_refresh(*, today: dt.date | None = None, plans=None) -> int:
         statistics_day_record(today, tasks=count)
     recomputed()  # no audit row: dashboards computed before are stale by this instead
     return count
+
+
+def plan_tasks_refresh(*, plan: Plan, superseded: Plan | None = None) -> int:
+    """Give a plan just confirmed its tasks' snapshots, and take those of the version it
+    supersedes off the dashboards (inside the caller's transaction)."""
+    if superseded is not None:
+        snapshots_discard(TaskSnapshot.objects.filter(plan=superseded))
+    items = {item.pk: item for item in PlanItem.objects.filter(plan=plan, kind__in=TRACKED_KINDS)
+             .select_related("plan").order_by("position")}
+    if not items:
+        return 0
+    return len(_snapshots_update(list(items), today=statistics_date(), items=items))
 
 
 def tasks_refresh(*, items) -> int:

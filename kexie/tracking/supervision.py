@@ -22,7 +22,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kexie.accounts.scope import access_object
+from kexie.accounts.scope import access_object, is_at_or_above
 from kexie.audit.services import audit_record
 from kexie.notifications import events as notification_events
 from kexie.organizations.models import Organization, OrganizationClosure
@@ -130,7 +130,7 @@ def supervision_close(*, by, notice: SupervisionNotice) -> SupervisionNotice:
     _require(by, "supervise.manage")
     notice = access_object(SupervisionNotice.objects.select_for_update().select_related("issuer"), by,
                            "supervise.manage", pk=notice.pk)
-    if not OrganizationClosure.objects.filter(ancestor_id=by.organization_id, descendant_id=notice.issuer_id).exists():
+    if not is_at_or_above(by, notice.issuer_id):
         raise PermissionDenied(_("Only %(issuer)s (which issued this notice) or a level above it may close it.")
                                % {"issuer": notice.issuer.name})
     if notice.status != NoticeStatus.REPLIED:

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kexie.accounts.scope import access_object
+from kexie.accounts.scope import access_object, is_at_or_above
 from kexie.audit.selectors import history_for
 from kexie.core.excel import xlsx_response
 from kexie.organizations.forms import OrgChoiceField, apply_service_errors
@@ -31,7 +31,7 @@ from kexie.accounts.scope import require_page_code as _require
 
 from . import supervision
 from .models import NoticeStatus, SupervisionEvidence, SupervisionNotice
-from .services import issuer_of, responsible_organization_ids
+from .services import is_issuer_or_above, responsible_organization_ids
 from .supervision_excel import STATUS_LABELS, notices_export
 
 PAGE_SIZE = 25
@@ -45,17 +45,13 @@ HISTORY_ACTIONS = {"issue": pgettext_lazy("supervision history", "Issued"),
 def may_issue(user, item: PlanItem) -> bool:
     """Whether to offer ``user`` the issue form on ``item``: the task's issuer or a level above it,
     holding ``supervise.manage``. The service checks it again on every write."""
-    if not user.has_code("supervise.manage") or not user.organization_id:
-        return False
-    return OrganizationClosure.objects.filter(ancestor_id=user.organization_id,
-                                              descendant=issuer_of(item)).exists()
+    return user.has_code("supervise.manage") and is_issuer_or_above(user, item)
 
 
 def may_close(user, notice: SupervisionNotice) -> bool:
     """Whether to offer the close button: a replied notice, for its issuer or a level above it."""
     return (notice.status == NoticeStatus.REPLIED and user.has_code("supervise.manage")
-            and OrganizationClosure.objects.filter(ancestor_id=user.organization_id,
-                                                   descendant_id=notice.issuer_id).exists()
+            and is_at_or_above(user, notice.issuer_id)
             and supervision.notices_for(user, "supervise.manage").filter(pk=notice.pk).exists())
 
 

@@ -109,11 +109,6 @@ def _task_for_unit(request, pk, code: str) -> tuple[PlanItem, object]:
     return item, units
 
 
-def _is_issuer_or_above(user, item: PlanItem) -> bool:
-    return OrganizationClosure.objects.filter(ancestor_id=user.organization_id,
-                                              descendant=services.issuer_of(item)).exists()
-
-
 def _handed_down(item: PlanItem) -> bool:
     return Cascade.objects.filter(source=item).exists()
 
@@ -162,7 +157,7 @@ def _task_context(request, item: PlanItem, *, deferral_form=None) -> dict:
         deferral_form = DeferralForm(organizations=file_units, initial={"organization": file_units.first()})
     can_cascade = (user.has_code("supervise.manage") and plan_active
                    and PlanItem.objects.restrict(user, "supervise.manage").filter(pk=item.pk).exists())
-    can_decide = user.has_code("deferral.approve") and _is_issuer_or_above(user, item)
+    can_decide = user.has_code("deferral.approve") and services.is_issuer_or_above(user, item)
     root = services.tracking_root(item.plan)
     return {
         "item": item, "plan": item.plan, "snapshot": snapshot,
@@ -174,6 +169,7 @@ def _task_context(request, item: PlanItem, *, deferral_form=None) -> dict:
         "root_visible": Plan.objects.restrict(user, "plan.view").filter(pk=root.pk).exists(), "root": root,
         "can": {"file": can_file, "cascade": can_cascade, "decide": can_decide,
                 "defer": deferral_form is not None, "handed_down": handed_down},
+        "today": timezone.localdate(),
     }
 
 
@@ -355,7 +351,7 @@ def _report_context(request, report: ProgressReport, *, return_form=None) -> dic
                         "attainment": services.target_attainment(actual.target, actual.value)})
     can_review = (report.status == ReportStatus.SUBMITTED and user.has_code("report.review")
                   and ProgressReport.objects.restrict(user, "report.review").filter(pk=report.pk).exists()
-                  and _is_issuer_or_above(user, report.item))
+                  and services.is_issuer_or_above(user, report.item))
     return {"report": report, "item": report.item, "actuals": actuals,
             "evidence": list(report.evidence.order_by("id")), "can_review": can_review,
             "return_form": return_form or ReasonForm(label=_("Reason for return")),
@@ -472,7 +468,7 @@ def deferrals(request):
         in_scope = set(DeferralRequest.objects.restrict(user, "deferral.approve")
                        .filter(pk__in=[d.pk for d in page.object_list], status=DeferralStatus.PENDING)
                        .values_list("pk", flat=True))
-        decidable = {d.pk for d in page.object_list if d.pk in in_scope and _is_issuer_or_above(user, d.item)}
+        decidable = {d.pk for d in page.object_list if d.pk in in_scope and services.is_issuer_or_above(user, d.item)}
     for deferral in page.object_list:
         deferral.decidable = deferral.pk in decidable
     return render(request, "tracking/deferrals.html", {

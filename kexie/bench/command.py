@@ -1,6 +1,9 @@
 """kexie bench generate --scale {small,province,national} [--seed N]
 kexie bench run [--only NAME] [--json FILE] [--quick]
 
+Not a management command of an installed app: the benchmark is a tool beside the product, which
+``kexie`` (``kexie.cli``) runs with the product's settings.
+
 ``generate`` fills an empty database (migrated first) with a deterministic data set;
 ``run`` measures every hot path against its baseline on that data. Point KEXIE_DATABASE_URL at
 a database of its own: the generator refuses one that already holds organisations.
@@ -65,3 +68,11 @@ class Command(BaseCommand):
             with open(options["json"], "w", encoding="utf-8") as out:
                 json.dump(report, out, ensure_ascii=False, indent=2, default=str)
         self.stdout.write(report["table"])
+
+
+def main(argv: list[str]) -> None:
+    """``kexie bench ARGS``: set Django up with the product's settings and run the command."""
+    import django
+
+    django.setup()
+    Command().run_from_argv(["kexie", "bench", *argv])

@@ -2,7 +2,7 @@
 audited events that change nothing (sign-ins, exports)."""
 
 from kexie.audit.services import audit_record
-from kexie.dashboard.freshness import generation, recomputed
+from kexie.audit.freshness import generation, recomputed
 
 
 def test_a_change_moves_the_generation_a_sign_in_or_an_export_does_not(world):
@@ -18,7 +18,7 @@ def test_a_change_moves_the_generation_a_sign_in_or_an_export_does_not(world):
 
 
 def test_an_answer_is_remembered_until_the_data_changes(world):
-    from kexie.dashboard.freshness import remembered
+    from kexie.audit.freshness import remembered
 
     calls = []
 

@@ -1,6 +1,6 @@
-"""Whether a dashboard computed earlier is still current, so that the same answer can be served
-again without recomputing it (:func:`kexie.dashboard.selectors.dashboard_for` keeps paged answers
-in Django's cache under the key this module gives).
+"""Whether an answer computed earlier is still current, so that it can be served again without
+recomputing it: the dashboards (:func:`kexie.dashboard.selectors.dashboard_for`) and the ledger's
+counts and lists keep their answers in Django's cache under the key this module gives.
 
 Everything a dashboard shows changes only through a state change, and every state change appends
 to the audit chain in its own transaction, moving the chain head's ``change_hash`` (unique: it
@@ -17,9 +17,7 @@ from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 
-from kexie.audit.models import AuditChainHead
-
-from .models import RecomputeEpoch
+from .models import AuditChainHead, RecomputeEpoch
 
 
 def recomputed() -> None:
