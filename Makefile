@@ -31,8 +31,13 @@ install-test: $(VENV)/.installed-test
 migrate: install
 	$(BIN)/kexie migrate --noinput
 
+# The worker runs beside the server (its log in var/worker.log): the daily refresh, reminders and
+# mail happen in the demo as in production.
 demo: migrate
 	$(BIN)/kexie demo
+	@mkdir -p var
+	$(BIN)/kexie worker --no-reload --interval 5 >var/worker.log 2>&1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/kexie serve $(ADDR)
 
 serve: install
