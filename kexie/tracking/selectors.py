@@ -2,10 +2,10 @@
 
 from django.db.models import Count, Q
 
-from kexie.organizations.models import Organization, OrganizationClosure
-from kexie.plans.models import TRACKED_KINDS, Assignment
+from kexie.organizations.models import Organization, OrganizationClosure, OrgKind
+from kexie.plans.models import TRACKED_KINDS, Assignment, PlanStatus
 
-from .models import Cascade, CascadeLedger, ProgressReport, ReportingCycle, TaskSnapshot
+from .models import Cascade, CascadeLedger, ProgressReport, ReportingCycle, ReportStatus, TaskSnapshot
 
 
 def tracked_plan_ids(root_plan_id: int) -> list[int]:
@@ -105,3 +105,83 @@ def unfiled(*, cycle, user=None) -> list[tuple[int, int]]:
     filed = set(ProgressReport.objects.filter(cycle=cycle, submitted_at__isnull=False)
                 .values_list("item_id", "organization_id"))
     return sorted({pair for pair in pairs.values_list("item_id", "organization_id")} - filed)
+
+
+# --- filing: what a unit has to report ---------------------------------------------------------
+
+FILING_TODO = ("to_file", "missing", "returned")
+
+
+def filing_cycles(units):
+    """The reporting cycles the ``units`` report in: those of the root plans of every plan in force
+    in which one of them answers for a tracked task."""
+    plan_ids = set(Assignment.objects.filter(organization__in=units, item__kind__in=TRACKED_KINDS,
+                                             item__plan__status=PlanStatus.ACTIVE)
+                   .values_list("item__plan_id", flat=True).distinct())
+    roots = dict(CascadeLedger.objects.filter(plan_id__in=plan_ids).values_list("plan_id", "root_plan_id"))
+    return ReportingCycle.objects.filter(plan_id__in={roots.get(pk, pk) for pk in plan_ids}).select_related("plan")
+
+
+def open_cycles(cycles, today) -> list:
+    """The cycles open for filing on ``today``: opened and not past their filing due date."""
+    return list(cycles.filter(opens_on__lte=today, due_on__gte=today).order_by("due_on", "plan_id"))
+
+
+def filing_rows(*, units, today, cycle=None) -> list[dict]:
+    """待填报: one row per (task, unit of ``units``, cycle) expected to report — in ``cycle``, or in
+    the cycles open for filing on ``today`` plus every returned report of another cycle — with its
+    report and status: to_file, missing (not filed, past due), returned, late or filed."""
+    cycles = [cycle] if cycle is not None else open_cycles(filing_cycles(units), today)
+    rows = []
+    for one in cycles:
+        pairs = (Assignment.objects.filter(item__plan_id__in=tracked_plan_ids(one.plan_id),
+                                           item__kind__in=TRACKED_KINDS, item__plan__status=PlanStatus.ACTIVE,
+                                           organization__in=units)
+                 .exclude(item_id__in=Cascade.objects.values("source_id"))
+                 .select_related("item__plan", "organization").order_by("item__plan_id", "item__position",
+                                                                         "organization__name"))
+        reports = {(r.item_id, r.organization_id): r for r in
+                   ProgressReport.objects.filter(cycle=one, organization__in=units)}
+        seen = set()
+        for assignment in pairs:
+            key = (assignment.item_id, assignment.organization_id)
+            if key in seen:
+                continue
+            seen.add(key)
+            report = reports.get(key)
+            if report is None:
+                status = "missing" if today > one.due_on else "to_file"
+            elif report.status == ReportStatus.RETURNED:
+                status = "returned"
+            else:
+                status = "late" if report.late else "filed"
+            rows.append({"cycle": one, "item": assignment.item, "organization": assignment.organization,
+                         "report": report, "status": status})
+    if cycle is None:
+        # A returned report waits for the unit whatever cycle it belongs to.
+        current = {c.pk for c in cycles}
+        for report in (ProgressReport.objects.filter(organization__in=units, status=ReportStatus.RETURNED)
+                       .exclude(cycle_id__in=current).select_related("cycle", "item__plan", "organization")):
+            rows.append({"cycle": report.cycle, "item": report.item, "organization": report.organization,
+                         "report": report, "status": "returned"})
+    return rows
+
+
+def own_units(user, code: str = "report.submit"):
+    """The units a clerk works for: their own organisation and its departments and affiliated
+    units, within the scope of ``code``. Lower associations have clerks of their own."""
+    if not user.organization_id:
+        return Organization.objects.none()
+    return Organization.objects.restrict(user, code).filter(
+        Q(pk=user.organization_id)
+        | Q(parent_id=user.organization_id, kind__in=[OrgKind.DEPARTMENT, OrgKind.AFFILIATED_UNIT]))
+
+
+def reviewable(user):
+    """Submitted reports in the user's review scope on tasks the user's organisation issued (its own
+    plans, or tasks it handed down) or issued below it."""
+    below = OrganizationClosure.objects.filter(ancestor_id=user.organization_id).values("descendant_id")
+    issued = (Q(item__cascaded_from__isnull=True, item__plan__organization_id__in=below)
+              | Q(item__cascaded_from__source__plan__organization_id__in=below))
+    return (ProgressReport.objects.restrict(user, "report.review").filter(status=ReportStatus.SUBMITTED)
+            .filter(issued).select_related("item__plan", "organization", "cycle", "submitted_by"))

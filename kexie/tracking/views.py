@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kexie.accounts.scope import access_object
 from kexie.notifications.selectors import urging_counts
-from kexie.organizations.models import Organization, OrganizationClosure, OrgStatus
+from kexie.organizations.models import Organization, OrgStatus
 from kexie.plans.models import TRACKED_KINDS, Assignment, AssignmentRole, Plan, PlanItem, PlanStatus, Target
 from kexie.plans.selectors import target_label
 from kexie.accounts.scope import require_page_code as _require
@@ -188,41 +188,6 @@ def _filing_labels() -> dict:
             "late": _("Filed late"), "filed": _("Filed")}
 
 
-def _root_plan_ids(plan_ids) -> set[int]:
-    roots = dict(CascadeLedger.objects.filter(plan_id__in=plan_ids).values_list("plan_id", "root_plan_id"))
-    return {roots.get(pk, pk) for pk in plan_ids}
-
-
-def _filing_rows(*, cycles, units, today) -> list[dict]:
-    """One row per (task, unit in ``units``, cycle) expected to report: its report and status."""
-    rows = []
-    for cycle in cycles:
-        pairs = (Assignment.objects.filter(item__plan_id__in=selectors.tracked_plan_ids(cycle.plan_id),
-                                           item__kind__in=TRACKED_KINDS, item__plan__status=PlanStatus.ACTIVE,
-                                           organization__in=units)
-                 .exclude(item_id__in=Cascade.objects.values("source_id"))
-                 .select_related("item__plan", "organization").order_by("item__plan_id", "item__position",
-                                                                         "organization__name"))
-        reports = {(r.item_id, r.organization_id): r for r in
-                   ProgressReport.objects.filter(cycle=cycle, organization__in=units)}
-        seen = set()
-        for assignment in pairs:
-            key = (assignment.item_id, assignment.organization_id)
-            if key in seen:
-                continue
-            seen.add(key)
-            report = reports.get(key)
-            if report is None:
-                status = "missing" if today > cycle.due_on else "to_file"
-            elif report.status == ReportStatus.RETURNED:
-                status = "returned"
-            else:
-                status = "late" if report.late else "filed"
-            rows.append({"cycle": cycle, "item": assignment.item, "organization": assignment.organization,
-                         "report": report, "status": status})
-    return rows
-
-
 @login_required
 @require_GET
 def filing(request):
@@ -231,26 +196,13 @@ def filing(request):
     _require(request, "report.submit")
     today = timezone.localdate()
     units = Organization.objects.restrict(request.user, "report.submit")
-    plan_ids = set(Assignment.objects.filter(organization__in=units, item__kind__in=TRACKED_KINDS,
-                                             item__plan__status=PlanStatus.ACTIVE)
-                   .values_list("item__plan_id", flat=True).distinct())
-    all_cycles = ReportingCycle.objects.filter(plan_id__in=_root_plan_ids(plan_ids)).select_related("plan")
+    all_cycles = selectors.filing_cycles(units)
     chosen = all_cycles.filter(pk=_int_or_zero(request.GET.get("cycle"))).first()
-    if chosen is not None:
-        cycles = [chosen]
-    else:
-        cycles = list(all_cycles.filter(opens_on__lte=today, due_on__gte=today).order_by("due_on", "plan_id"))
-    rows = _filing_rows(cycles=cycles, units=units, today=today)
-    if chosen is None:
-        # A returned report waits for the unit whatever cycle it belongs to.
-        current = {c.pk for c in cycles}
-        for report in (ProgressReport.objects.filter(organization__in=units, status=ReportStatus.RETURNED)
-                       .exclude(cycle_id__in=current).select_related("cycle", "item__plan", "organization")):
-            rows.append({"cycle": report.cycle, "item": report.item, "organization": report.organization,
-                         "report": report, "status": "returned"})
+    rows = selectors.filing_rows(units=units, today=today, cycle=chosen)
+    cycles = [chosen] if chosen is not None else selectors.open_cycles(all_cycles, today)
     show = request.GET.get("show", "")
     if show == "todo":
-        rows = [r for r in rows if r["status"] in ("to_file", "missing", "returned")]
+        rows = [r for r in rows if r["status"] in selectors.FILING_TODO]
     labels = _filing_labels()
     for row in rows:
         row["label"] = labels[row["status"]]
@@ -324,13 +276,7 @@ def report_file(request, item_pk):
 # --- review ------------------------------------------------------------------------------------
 
 def _reviewable(user):
-    """Submitted reports in the user's review scope on tasks the user's organisation issued (its own
-    plans, or tasks it handed down) or issued below it."""
-    below = OrganizationClosure.objects.filter(ancestor_id=user.organization_id).values("descendant_id")
-    issued = (Q(item__cascaded_from__isnull=True, item__plan__organization_id__in=below)
-              | Q(item__cascaded_from__source__plan__organization_id__in=below))
-    return (ProgressReport.objects.restrict(user, "report.review").filter(status=ReportStatus.SUBMITTED)
-            .filter(issued).select_related("item__plan", "organization", "cycle", "submitted_by"))
+    return selectors.reviewable(user)
 
 
 @login_required
