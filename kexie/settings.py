@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "kexie.selection",
     "kexie.notifications",
     "kexie.dashboard",
+    "kexie.workbench",
     "kexie.api",
 ]
 

@@ -185,3 +185,16 @@ def reviewable(user):
               | Q(item__cascaded_from__source__plan__organization_id__in=below))
     return (ProgressReport.objects.restrict(user, "report.review").filter(status=ReportStatus.SUBMITTED)
             .filter(issued).select_related("item__plan", "organization", "cycle", "submitted_by"))
+
+
+def deferrals_to_decide(user):
+    """Pending deferral requests in the user's ``deferral.approve`` scope on tasks their organisation
+    issued or issued below it (the issuer-or-above rule, asked in the query), not asked by the user."""
+    from django.db.models import Exists, OuterRef
+
+    from .models import DeferralRequest, DeferralStatus
+    from .services import _issuer_or_above
+
+    return (DeferralRequest.objects.restrict(user, "deferral.approve").filter(status=DeferralStatus.PENDING)
+            .exclude(requested_by=user)
+            .filter(Exists(_issuer_or_above(user, OuterRef(OuterRef("item_id"))))))

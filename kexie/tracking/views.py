@@ -195,7 +195,10 @@ def filing(request):
     must report on, with its status — to file, filed, filed late, returned, missing."""
     _require(request, "report.submit")
     today = timezone.localdate()
-    units = Organization.objects.restrict(request.user, "report.submit")
+    # units=own: only the units the user works for (as the workbench counts them), not those below.
+    own = request.GET.get("units") == "own"
+    units = (selectors.own_units(request.user) if own
+             else Organization.objects.restrict(request.user, "report.submit"))
     all_cycles = selectors.filing_cycles(units)
     chosen = all_cycles.filter(pk=_int_or_zero(request.GET.get("cycle"))).first()
     rows = selectors.filing_rows(units=units, today=today, cycle=chosen)
@@ -208,7 +211,7 @@ def filing(request):
         row["label"] = labels[row["status"]]
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "tracking/filing.html", {
-        "page_obj": page, "rows": page.object_list, "cycles": cycles, "chosen": chosen, "show": show,
+        "page_obj": page, "rows": page.object_list, "cycles": cycles, "chosen": chosen, "show": show, "own": own,
         "cycle_choices": all_cycles.order_by("plan_id", "-sequence"), "today": today,
     })
 

@@ -1,0 +1,136 @@
+"""The workbench (工作台): what waits for the signed-in user, counted, with where to do it.
+
+The home page of every user. Each entry is asked of the selector that owns its rule — filing rows,
+reports to review, deferrals to decide, notices to answer or close, annual reports, reviews to
+score, overdue tasks, unread notices, and the administrators' own — so the count on the workbench
+is the count of the page it links to. An entry is shown only to users whose roles carry its code.
+"""
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Todo:
+    """One line of the workbench: ``count`` things to do, done at ``url``."""
+
+    key: str
+    label: str
+    count: int
+    url: str
+    urgent: bool = False  # some of them are past due
+    note: str = ""
+
+
+def _filing(user) -> Todo:
+    from kexie.tracking.selectors import FILING_TODO, filing_rows, own_units
+
+    rows = filing_rows(units=own_units(user), today=timezone.localdate())
+    todo = [row for row in rows if row["status"] in FILING_TODO]
+    late = sum(1 for row in todo if row["status"] != "to_file")
+    return Todo("to_file", _("Reports to file"), len(todo), reverse("tracking:filing") + "?show=todo&units=own",
+                urgent=bool(late), note=_("%(count)d past due or returned") % {"count": late} if late else "")
+
+
+def _reviews(user) -> Todo:
+    from kexie.tracking.selectors import reviewable
+
+    return Todo("to_review", _("Reports to review"), reviewable(user).count(), reverse("tracking:reviews"))
+
+
+def _replies(user) -> Todo:
+    from kexie.tracking.models import NoticeStatus
+    from kexie.tracking.selectors import own_units
+    from kexie.tracking.supervision import notices_for
+
+    notices = notices_for(user, "report.submit").filter(status=NoticeStatus.ISSUED, organization__in=own_units(user))
+    today = timezone.localdate()
+    overdue = notices.filter(reply_due__lt=today).count()
+    return Todo("replies_due", _("Supervision notices to answer"), notices.count(),
+                reverse("supervision:list") + "?status=issued", urgent=bool(overdue),
+                note=_("%(count)d past the reply deadline") % {"count": overdue} if overdue else "")
+
+
+def _to_close(user) -> Todo:
+    from kexie.tracking.models import NoticeStatus
+    from kexie.tracking.supervision import notices_for
+
+    count = notices_for(user, "supervise.manage").filter(status=NoticeStatus.REPLIED,
+                                                         issuer_id=user.organization_id).count()
+    return Todo("notices_to_close", _("Answered notices to close"), count,
+                reverse("supervision:list") + "?status=replied")
+
+
+def _deferrals(user) -> Todo:
+    from kexie.tracking.selectors import deferrals_to_decide
+
+    return Todo("deferrals_to_decide", _("Deferral requests to decide"), deferrals_to_decide(user).count(),
+                reverse("tracking:deferrals"))
+
+
+def _overdue(user) -> Todo:
+    from kexie.dashboard.selectors import counts
+
+    overdue = counts(user=user, organization=user.organization_id).overdue
+    return Todo("overdue", _("Overdue tasks of my units"), overdue,
+                reverse("dashboard:home") + "#part-overdue", urgent=bool(overdue))
+
+
+def _unread(user) -> Todo:
+    from kexie.notifications.selectors import unread_count
+
+    return Todo("unread", _("Unread notices"), unread_count(user), reverse("notifications:inbox"))
+
+
+def _users_without_role(user) -> Todo:
+    from kexie.accounts.models import User
+
+    count = User.objects.restrict(user, "user.view").filter(is_active=True, roles__isnull=True).count()
+    return Todo("users_without_role", _("Accounts without a role"), count, reverse("accounts:user_list"))
+
+
+def _failed_logins(user) -> Todo:
+    from kexie.accounts.models import LoginLog
+
+    since = timezone.now() - dt.timedelta(hours=24)
+    count = LoginLog.objects.restrict(user, "loginlog.view").filter(success=False, time__gte=since).count()
+    return Todo("failed_logins", _("Failed sign-ins in the last 24 hours"), count, reverse("accounts:login_log"),
+                urgent=count >= 5)
+
+
+def _audit_failures(user) -> Todo:
+    from kexie.audit.models import AuditLog
+
+    today = timezone.localdate()
+    start = timezone.make_aware(dt.datetime.combine(today, dt.time.min))
+    count = AuditLog.objects.restrict(user, "audit.view").filter(success=False, time__gte=start).count()
+    return Todo("audit_failures", _("Refused or failed operations today"), count,
+                reverse("audit:list") + f"?success=0&date_from={today.isoformat()}")
+
+
+# (permission code, producer): in the order the workbench shows them. A user without an
+# organisation has no units, so the entries about units need one.
+ENTRIES: list[tuple[str, bool, Callable[[object], Todo]]] = [
+    ("report.submit", True, _filing),
+    ("report.submit", True, _replies),
+    ("report.review", True, _reviews),
+    ("deferral.approve", True, _deferrals),
+    ("supervise.manage", True, _to_close),
+    ("plan.view", True, _overdue),
+    ("user.manage", False, _users_without_role),
+    ("loginlog.view", False, _failed_logins),
+    ("audit.view", False, _audit_failures),
+]
+
+
+def todo_for(user) -> list[Todo]:
+    """The user's workbench entries, each a count from the selector behind its page."""
+    entries = [produce(user) for code, needs_unit, produce in ENTRIES
+               if user.has_code(code) and (user.organization_id or not needs_unit)]
+    entries.append(_unread(user))
+    return entries

@@ -1,0 +1,87 @@
+"""The workbench (工作台): the home page lists what waits for each role, and each count is the count of
+the page it links to.
+
+甲省 hands a task to 甲县 in a plan whose one reporting cycle is open for filing today (the cycles are
+set around the real date, because the pages read the clock).
+"""
+
+import datetime as dt
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from kexie.plans.models import ItemStatus
+from kexie.tracking.models import ProgressReport
+from kexie.tracking.services import cycles_schedule, deferral_request, report_submit, task_cascade
+from tests.plans.ledger_world import confirmed_plan
+
+
+@pytest.fixture
+def open_cycle(world):
+    today = timezone.localdate()
+    plan = confirmed_plan(world)
+    [cycle] = cycles_schedule(by=world.provincial_clerk, plan=plan, frequency="custom",
+                              periods=[(today - dt.timedelta(days=30), today - dt.timedelta(days=1),
+                                        today + dt.timedelta(days=5))])
+    upper = plan.items.get(title="建设科普基地")
+    [cascade] = task_cascade(by=world.provincial_clerk, item=upper, organizations=[world.county_a])
+    return cycle, cascade.child
+
+
+def workbench(client) -> dict[str, int]:
+    page = client.get(reverse("home")).content.decode()
+    return {key: int(count) for key, count in
+            re.findall(r'data-todo="([a-z_]+)">\s*<a href="[^"]*"><span class="todo-count">(\d+)</span>', page)}
+
+
+def link_of(client, key: str) -> str:
+    page = client.get(reverse("home")).content.decode()
+    return re.search(rf'data-todo="{key}">\s*<a href="([^"]*)"', page).group(1).replace("&amp;", "&")
+
+
+def test_the_county_clerk_sees_the_reports_to_file_and_the_list_it_links_to_has_them(world, open_cycle,
+                                                                                     signed_in):
+    client = signed_in(world.county_clerk)
+    todo = workbench(client)
+    assert todo["to_file"] >= 1
+    listing = client.get(link_of(client, "to_file")).content.decode()
+    rows = re.findall(r'<tr class="filing-(to_file|missing|returned)"', listing)
+    assert len(rows) == todo["to_file"]
+    # Nothing to review, decide or close for a county clerk: those entries are not theirs.
+    assert "to_review" in todo and todo["to_review"] == 0
+
+
+def test_a_filed_report_moves_from_the_county_to_the_province(world, open_cycle, signed_in):
+    cycle, task = open_cycle
+    before = workbench(signed_in(world.county_clerk))["to_file"]
+    report_submit(by=world.county_clerk, report=ProgressReport(
+        item=task, organization=world.county_a, cycle=cycle, progress=ItemStatus.IN_PROGRESS, percent=30))
+    assert workbench(signed_in(world.county_clerk))["to_file"] == before - 1
+    province = signed_in(world.provincial_clerk)
+    assert workbench(province)["to_review"] == 1
+    reviews = province.get(link_of(province, "to_review"))
+    assert len(reviews.context["reports"]) == 1
+
+
+def test_deferrals_wait_for_the_issuer_not_for_who_asked(world, open_cycle, signed_in):
+    _cycle, task = open_cycle
+    deferral_request(by=world.county_clerk, item=task, organization=world.county_a,
+                     requested_due=dt.date(2027, 6, 30), reason="场地调整。")
+    assert workbench(signed_in(world.provincial_clerk))["deferrals_to_decide"] == 1
+    assert workbench(signed_in(world.county_clerk)).get("deferrals_to_decide", 0) == 0
+    listing = signed_in(world.provincial_clerk).get(reverse("tracking:deferrals"))
+    assert sum(d.decidable for d in listing.context["deferrals"]) == 1
+
+
+def test_the_administrators_each_see_their_own_work(world, signed_in):
+    sysadmin = workbench(signed_in(world.system_admin))
+    assert sysadmin["users_without_role"] == 1  # 无角色用户
+    assert "to_file" not in sysadmin and "audit_failures" not in sysadmin
+    Client().post(reverse("accounts:login"), {"username": "county_clerk", "password": "wrong"})
+    security = workbench(signed_in(world.security_admin))
+    assert security["failed_logins"] == 1 and "users_without_role" not in security
+    audit = workbench(signed_in(world.audit_admin))
+    assert set(audit) == {"failed_logins", "audit_failures", "unread"}
