@@ -47,12 +47,6 @@ def cycle_due(index: int) -> dt.date:
     return month_end(index) + dt.timedelta(days=FILING_DAYS)
 
 
-def month_name(index: int, *, year_of: int | None = None) -> str:
-    """七月, written as the plans write it: "7月", with the year when it is not ``year_of``."""
-    day = month_start(index)
-    return f"{day.month}月" if day.year == year_of else f"{day.year}年{day.month}月"
-
-
 def five_year_name(start: int) -> str:
     """“十五五” for 2026–2030: the fourteenth five-year plan began in 2021."""
     return f"{chinese_number(14 + (start - 2021) // 5)}五"

@@ -2,11 +2,11 @@
 
 Everything goes through the tracking services, as the clerks would do it on the pages: monthly
 cycles on the national plan, two national tasks handed down to the three provinces (河南's share
-of one further down to 郑州 and 洛阳, and 郑州's on to 中牟县 and 新郑市), reports filed and
-reviewed over the story's three closed cycles, a deferral, a supervision notice with its reply,
-a leader's instruction, the daily snapshot refresh at the end of every month and on the load
-day. 郑州's work opinion reports quarterly; 中牟县 has its share to report in the cycles open
-now, 新郑市 asks to defer its youth contest.
+of one further down to 郑州 and 洛阳), reports filed and reviewed over the story's three closed
+cycles, a deferral, a supervision notice with its reply, a leader's instruction, the daily
+snapshot refresh at the end of every month and on the load day. 郑州's work opinion reports
+quarterly: its units, 中牟县 among them, report on the tasks they lead in the quarter open now,
+and 新郑市 asks to defer its youth contest. The lower the level, the further behind (上热下冷).
 
 The dates come from the demo's calendar (:mod:`kexie.core.demo.calendar`): the story happens in
 the three cycles before the load day, whatever the day. A task's percent is set from how far
@@ -60,9 +60,9 @@ NARRATIVES = {
     "2.2.2": "短视频征集工作进展较慢，平台改版尚未完成。",
 }
 # Points behind 序时进度 of the units the museums and the science day were handed down to.
-BEHIND = {"浙江": 0, "四川": 20, "中牟": 8, "新郑": 12, "河南科普日": 10}
-# 郑州's work opinion: lead unit (short name) -> points behind in its quarterly reports.
-CITY_REPORTS = {"郑州高新区科协": 0, "中原重机科协": 10, "中牟县科协": 5, "新郑市科协": 15}
+BEHIND = {"浙江": 0, "四川": 20, "郑州": 20, "洛阳": 30, "河南科普日": 10, "浙江科普日": 10}
+# 郑州's work opinion: lead unit (short name) -> the share of 序时进度 it reports each quarter.
+CITY_REPORTS = {"郑州高新区科协": 0.5, "中原重机科协": 0.4, "中牟县科协": 0.3, "新郑市科协": 0.35}
 
 
 def _at(day: dt.date, hour: int = 10) -> dt.datetime:
@@ -141,8 +141,8 @@ def ensure_demo_tracking(*, organization_at, user_named, calendar) -> bool:
     def lead_of(item):
         return item.assignments.get(role="lead").organization
 
-    def percent(due: dt.date, day: dt.date, behind: int, *, start: dt.date | None = None) -> int:
-        expected = expected_progress(start=start or calendar.plan_start, due=due, today=day)
+    def percent(due: dt.date, day: dt.date, behind: int) -> int:
+        expected = expected_progress(start=calendar.plan_start, due=due, today=day)
         return max(0, min(100, expected - behind))
 
     def plan_percents(item, cycles_filed, behind, *, due=None):
@@ -161,7 +161,7 @@ def ensure_demo_tracking(*, organization_at, user_named, calendar) -> bool:
             item=item, organization=organization, cycle=cycles[months[n]], percent=value,
             progress=ItemStatus.COMPLETED if done else (ItemStatus.IN_PROGRESS if value else ItemStatus.NOT_STARTED),
             narrative="全年任务已完成，完成情况报告及有关材料已报送。" if done and not narrative else narrative),
-            actuals=actuals, now=_at(day),
+            actuals=actuals, now=_at(calendar.day(day)),
             evidence=[SimpleUploadedFile("完成情况报告.docx", evidence_bytes)] if done else ())
 
     def file(item, organization, n, value, *, day, by, narrative=""):
@@ -201,7 +201,6 @@ def ensure_demo_tracking(*, organization_at, user_named, calendar) -> bool:
     first = month_start(months[0])
     henan, zhejiang, sichuan = (organization_at(_CAST + (name,)) for name in PROVINCES)
     zhengzhou, luoyang = organization_at(_ZHENGZHOU), organization_at(_HENAN + ("洛阳市科学技术协会",))
-    zhongmou = organization_at(_ZHENGZHOU + ("中牟县科学技术协会",))
     xinzheng = organization_at(_ZHENGZHOU + ("新郑市科学技术协会",))
     museums = items["2.2.1"]
 
@@ -214,11 +213,9 @@ def ensure_demo_tracking(*, organization_at, user_named, calendar) -> bool:
     handed("museums", day=first + _days(1), by=national, item=museums, organizations=[henan, zhejiang, sichuan],
            shares=shares_of({henan: (8, 80), zhejiang: (6, 60), sichuan: (6, 60)}))
     handed("science_day", day=first + _days(1), by=national, item=items["2.2.3"], organizations=[henan, zhejiang])
-    # 河南 hands its share on to 郑州 and 洛阳, and 郑州 (through the provincial office) to two counties.
+    # 河南 hands its share on to 郑州 and 洛阳.
     handed("museums", day=first + _days(9), by=provincial, item="museums:河南省科协",
            organizations=[zhengzhou, luoyang], shares=shares_of({zhengzhou: (4, 40), luoyang: (4, 40)}))
-    handed("museums", day=first + _days(16), by=provincial, item="museums:郑州市科协",
-           organizations=[zhongmou, xinzheng], shares=shares_of({zhongmou: (2, 20), xinzheng: (2, 20)}))
 
     # 2. The daily job, as it ran at the end of every month of the story and on the load day.
     for index in range(months[0], month_index(today)):
@@ -239,8 +236,8 @@ def ensure_demo_tracking(*, organization_at, user_named, calendar) -> bool:
     accept(report, day=cycle_due(last) + _days(1), by=national)
 
     # 4. The units report on what was handed down to them. 四川 files late once and its latest
-    # report waits for review; 洛阳 never files; 中牟县's latest waits for the province, 新郑市's
-    # is returned for the missing list.
+    # report waits for review; 郑州's latest waits for the province; 洛阳 files only in the latest
+    # cycle, and is sent back for the missing list.
     def file_unit(key, name, organization, by, reviewer, filings, narrative, actuals=False):
         """Reports of a unit on the task handed down to it, ``filings`` being {story cycle: (day
         filed, what became of it: the day accepted, "return", or None while it waits)}."""
@@ -272,10 +269,12 @@ def ensure_demo_tracking(*, organization_at, user_named, calendar) -> bool:
         "选址论证已完成，正在招标。")
     file_unit("science_day:河南省科协", "河南科普日", henan, provincial, national, {
         2: (due_of(2, -2), due_of(2, 2))}, "全省科普日活动方案已印发。")
-    file_unit("museums:中牟县科协", "中牟", zhongmou, provincial, provincial, {
+    file_unit("science_day:浙江省科协", "浙江科普日", zhejiang, national, national, {
+        1: (due_of(1, -1), due_of(1, 2)), 2: (due_of(2, -1), due_of(2, 2))}, "科普日主场活动筹备工作有序推进。")
+    file_unit("museums:郑州市科协", "郑州", zhengzhou, provincial, provincial, {
         1: (due_of(1, -1), due_of(1, 3)), 2: (due_of(2, -1), None)}, "中牟县科技馆改造已开工。", actuals=True)
-    file_unit("museums:新郑市科协", "新郑", xinzheng, provincial, provincial, {
-        1: (due_of(1, -2), due_of(1, 3)), 2: (due_of(2, -2), "return")}, "新郑市科技馆已完成设计。")
+    file_unit("museums:洛阳市科协", "洛阳", luoyang, provincial, provincial, {
+        2: (due_of(2, -2), "return")}, "栾川县科技馆已完成设计。")
 
     # 5. A deferral, a supervision notice with its reply, a leader's instruction.
     assessment = items[DEFERRED]
@@ -322,8 +321,9 @@ def ensure_demo_tracking(*, organization_at, user_named, calendar) -> bool:
                 by_unit[lead.organization.short_name] = (item, lead.organization)
         for quarter in closed:
             for name, (item, organization) in by_unit.items():
-                value = percent(item.due or city_plan.period_end, quarter.closes_on, CITY_REPORTS[name],
-                                start=city_plan.period_start)
+                expected = expected_progress(start=city_plan.period_start, due=item.due or city_plan.period_end,
+                                             today=quarter.closes_on)
+                value = round(expected * CITY_REPORTS[name])
                 result = {}
 
                 def city_submit(item=item, organization=organization, quarter=quarter, value=value, result=result):
