@@ -5,8 +5,9 @@ cycles on the national plan, two national tasks handed down to the three provinc
 of one further down to 郑州 and 洛阳), reports filed and reviewed over the story's three closed
 cycles, a deferral, a supervision notice with its reply, a leader's instruction, the daily
 snapshot refresh at the end of every month and on the load day. 郑州's work opinion reports
-quarterly: its units, 中牟县 among them, report on the tasks they lead in the quarter open now,
-and 新郑市 asks to defer its youth contest. The lower the level, the further behind (上热下冷).
+quarterly: the units leading its tasks, 中牟县 among them, reported in its last closed quarters
+and have the quarter open now still to file; 新郑市 asks to defer its youth contest. The lower the
+level, the further behind (上热下冷).
 
 The dates come from the demo's calendar (:mod:`kexie.core.demo.calendar`): the story happens in
 the three cycles before the load day, whatever the day. A task's percent is set from how far
