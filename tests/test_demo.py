@@ -1,4 +1,5 @@
-"""`kexie demo`: idempotent, built through the services, and its accounts really sign in."""
+"""`kexie demo`: idempotent, built through the services, its accounts really sign in, and its
+story dated from the day it is loaded: loaded in January, July or December it has the same shape."""
 
 import datetime as dt
 import io
@@ -14,8 +15,9 @@ from docx import Document
 from kexie.accounts.models import PasswordHistory, User
 from kexie.audit.models import AuditLog
 from kexie.core.demo.data import ACCOUNTS
-from kexie.core.demo.tracking import DEMO_TODAY
+from kexie.core.officialdoc import chinese_date
 from kexie.dashboard.meeting_pack import meeting_pack_export
+from kexie.dashboard.selectors import cycles_for, trend
 from kexie.core.validators import is_valid_credit_code
 from kexie.organizations.models import Organization, OrganizationClosure
 from kexie.tracking.models import (
@@ -25,18 +27,24 @@ from kexie.tracking.models import (
     Instruction,
     NoticeStatus,
     ProgressReport,
+    ReportingCycle,
     ReportStatus,
     SupervisionNotice,
     TaskSnapshot,
 )
+from kexie.tracking.selectors import unfiled
+from kexie.tracking.services import issuer_of
 
 BUSINESS = ["national_clerk", "provincial_clerk", "county_clerk", "society_secretary", "review_expert"]
 ADMINS = ["sysadmin", "secadmin", "auditadmin"]
+# A load early in the year (the story is last year's plan, its December the latest closed
+# cycle), one in mid-year and one in December.
+DAYS = [dt.date(2027, 1, 15), dt.date(2026, 7, 10), dt.date(2026, 12, 7)]
 
 
-def run_demo() -> str:
+def run_demo(day: dt.date) -> str:
     out = io.StringIO()
-    call_command("demo", stdout=out)
+    call_command("demo", date=day.isoformat(), stdout=out)
     return out.getvalue()
 
 
@@ -56,26 +64,40 @@ def counts() -> dict[str, int]:
             for model in (Organization, OrganizationClosure, User, PasswordHistory, AuditLog)}
 
 
-@pytest.fixture(scope="module")
-def _demo_loaded(django_db_setup, django_db_blocker):
-    """Load the demo once for this module (it takes seconds), inside a transaction that is
-    rolled back afterwards; each test still runs in its own savepoint through ``db``."""
+@pytest.fixture(scope="module", params=DAYS, ids=str)
+def _demo_loaded(request, django_db_setup, django_db_blocker):
+    """Load the demo once per day of :data:`DAYS` for this module (it takes seconds), inside a
+    transaction that is rolled back afterwards; each test still runs in its own savepoint."""
     with django_db_blocker.unblock(), transaction.atomic():
-        yield run_demo()
+        yield request.param, run_demo(request.param)
         transaction.set_rollback(True)
 
 
 @pytest.fixture
-def demo_output(_demo_loaded, db):
+def loaded(_demo_loaded, db):
     return _demo_loaded
 
 
-def test_it_runs_twice_and_the_second_run_changes_nothing(demo_output):
+@pytest.fixture
+def demo_output(loaded):
+    return loaded[1]
+
+
+@pytest.fixture
+def day(loaded) -> dt.date:
+    return loaded[0]
+
+
+def test_it_runs_twice_and_the_second_run_changes_nothing(demo_output, day):
     before = counts()
     snapshot = list(Organization.objects.order_by("pk").values())
-    second = run_demo()
+    snapshots = list(TaskSnapshot.objects.order_by("pk").values())
+    second = run_demo(day)
+    # Nor does a run on another day: the story stays as it was first loaded.
+    run_demo(day + dt.timedelta(days=40))
     assert counts() == before
     assert list(Organization.objects.order_by("pk").values()) == snapshot
+    assert list(TaskSnapshot.objects.order_by("pk").values()) == snapshots
     assert printed_passwords(second) == printed_passwords(demo_output)
 
 
@@ -168,49 +190,103 @@ def test_a_wrong_password_does_not_sign_a_demo_account_in(client, demo_output):
 
 # --- progress tracking ------------------------------------------------------------------------
 
-def test_it_files_and_reviews_reports_over_past_cycles_through_the_services(demo_output):
-    reports = ProgressReport.objects.all()
+def test_reports_are_filed_and_reviewed_over_the_three_cycles_closed_before_the_load_day(demo_output, day):
+    from kexie.plans.models import Plan
+
+    plan = Plan.objects.get(organization__parent=None, cascade_ledger__isnull=True)
+    reports = ProgressReport.objects.filter(cycle__plan=plan)
+    filed_in = sorted(set(reports.values_list("cycle__sequence", flat=True)))
+    assert len(filed_in) == 3 and filed_in == list(range(filed_in[0], filed_in[0] + 3))
+    cycles = {cycle.sequence: cycle for cycle in plan.reporting_cycles.all()}
+    assert all(cycles[n].due_on < day for n in filed_in)
+    # The latest is the latest closed: the next cycle's filing, if it has one, is still open.
+    after = cycles.get(filed_in[-1] + 1)
+    assert after is None or after.due_on >= day
     assert reports.count() >= 20
-    assert set(reports.values_list("cycle__label", flat=True)) == {"2026年4月", "2026年5月", "2026年6月"}
     assert reports.filter(status=ReportStatus.RETURNED).count() == 1
     assert reports.filter(late=True).count() == 1
-    # One audit row per filing, acceptance and return.
-    assert AuditLog.objects.filter(action="submit", object_type="tracking.progressreport").count() == reports.count()
+    assert reports.filter(status=ReportStatus.ACCEPTED).count() >= 15
+    assert all(r.submitted_at.date() <= day and (r.reviewed_at is None or r.reviewed_at.date() <= day)
+               for r in ProgressReport.objects.all())
+    # One audit row per filing and per return.
+    assert AuditLog.objects.filter(action="submit", object_type="tracking.progressreport").count() == \
+        ProgressReport.objects.count()
     assert AuditLog.objects.filter(action="return", object_type="tracking.progressreport").count() == 1
 
 
-def test_the_demo_has_tasks_of_every_colour_one_overdue_and_one_completed(demo_output):
-    colours = set(TaskSnapshot.objects.values_list("colour", flat=True))
-    assert colours == {"green", "amber", "red"}
-    assert TaskSnapshot.objects.filter(overdue=True).count() == 1
-    assert TaskSnapshot.objects.filter(completed=True).count() == 1
-    deferred = TaskSnapshot.objects.get(slips=1)
-    assert (deferred.item.title, deferred.baseline_due) == ("开展学会综合评估", dt.date(2026, 9, 30))
+def test_the_lights_are_a_mix_of_colours_as_of_the_load_day_with_one_task_overdue(demo_output, day):
+    colours = dict.fromkeys(("green", "amber", "red"), 0)
+    for colour in TaskSnapshot.objects.values_list("colour", flat=True):
+        colours[colour] += 1
+    assert all(n > 0 for n in colours.values()), colours
+    assert set(TaskSnapshot.objects.values_list("as_of", flat=True)) == {day}
+    overdue = TaskSnapshot.objects.get(overdue=True)
+    assert overdue.item.title == "繁荣科普内容创作" and overdue.due < day and overdue.colour == "red"
+    assert TaskSnapshot.objects.filter(completed=True, plan__organization__parent=None).exists()
 
 
-def test_a_national_task_is_handed_down_to_the_provinces_and_on_to_a_city(demo_output):
+def test_a_deferral_was_approved_and_one_waits_for_the_provincial_office(demo_output, day):
+    deferred = TaskSnapshot.objects.get(item__title="开展学会综合评估")
+    assert deferred.slips == 1 and deferred.due > deferred.baseline_due and deferred.due > day
+    pending = DeferralRequest.objects.get(status=DeferralStatus.PENDING)
+    assert issuer_of(pending.item).name == "郑州市科学技术协会" and pending.requested_due > pending.previous_due
+    provincial = User.objects.get(username="provincial_clerk")
+    assert DeferralRequest.objects.restrict(provincial, "deferral.approve").filter(pk=pending.pk).exists()
+
+
+def test_a_national_task_is_handed_down_to_the_provinces_and_on_to_two_cities(demo_output, day):
     provinces = set(Organization.objects.filter(kind="provincial_association").values_list("pk", flat=True))
     museums = Cascade.objects.filter(source__title="建强科普基础设施", source__plan__organization__parent=None)
     assert set(museums.values_list("organization_id", flat=True)) == provinces
     further = Cascade.objects.filter(source__in=museums.values("child"))
     assert set(further.values_list("organization__name", flat=True)) == {"郑州市科学技术协会", "洛阳市科学技术协会"}
+    assert all(cascade.created_at.date() <= day for cascade in Cascade.objects.all())
 
 
-def test_a_notice_is_replied_an_instruction_given_and_a_deferral_approved(demo_output):
+def test_a_notice_is_replied_and_an_instruction_given_on_the_overdue_task(demo_output, day):
     notice = SupervisionNotice.objects.get()
-    assert (notice.number, notice.status) == ("督办〔2026〕1号", NoticeStatus.REPLIED)
+    issued = notice.issued_at.date()
+    assert issued <= day and notice.number == f"督办〔{issued.year}〕1号"
+    assert notice.status == NoticeStatus.REPLIED and notice.replied_at.date() <= day
+    assert notice.item.title == "繁荣科普内容创作"
     assert Instruction.objects.filter(item=notice.item).count() == 1
-    assert DeferralRequest.objects.get().status == DeferralStatus.APPROVED
 
 
-def test_the_national_meeting_pack_of_the_demo_tells_the_story(demo_output):
+@pytest.mark.parametrize("username", ["national_clerk", "provincial_clerk"])
+def test_the_national_and_the_provincial_clerk_have_reports_to_review(client, demo_output, username):
+    client.force_login(User.objects.get(username=username))
+    response = client.get(reverse("tracking:reviews"))
+    assert response.status_code == 200 and response.context["page_obj"].paginator.count >= 1
+
+
+def test_the_county_clerk_has_tasks_to_file_in_the_cycles_open_on_the_load_day(demo_output, day):
+    county = User.objects.get(username="county_clerk")
+    open_now = ReportingCycle.objects.filter(opens_on__lte=day, due_on__gte=day)
+    to_file = {pair for cycle in open_now for pair in unfiled(cycle=cycle, user=county)}
+    assert to_file and {org for _item, org in to_file} == {county.organization_id}
+
+
+def test_the_national_trend_runs_without_a_gap_up_to_the_load_day(demo_output, day):
     clerk = User.objects.get(username="national_clerk")
+    _title, points = trend(user=clerk, organization=clerk.organization, today=day)
+    cycles = {cycle.pk: cycle for cycle in cycles_for(clerk.organization, today=day).opened}
+    sequences = [cycles[point.cycle_id].sequence for point in points]
+    assert len(sequences) >= 3 and sequences == list(range(sequences[0], sequences[0] + len(sequences)))
+    latest = cycles[points[-1].cycle_id]
+    assert latest.opens_on <= day
+    assert latest == max(cycles.values(), key=lambda cycle: cycle.sequence)  # nothing after it opened yet
+    assert points[-1].counts.overdue == 1
+
+
+def test_the_national_meeting_pack_of_the_demo_tells_the_story(demo_output, day):
+    clerk = User.objects.get(username="national_clerk")
+    meeting = day + dt.timedelta(days=5)
     _name, data = meeting_pack_export(by=clerk, organization=clerk.organization, fmt="docx",
-                                      meeting_date=dt.date(2026, 7, 15), today=DEMO_TODAY)
+                                      meeting_date=meeting, today=day)
     text = "\n".join(p.text for p in Document(io.BytesIO(data)).paragraphs)
-    assert "截至2026年7月10日" in text and "呈现“上热下冷”态势" in text
-    assert "（一）加强青少年科技教育（新郑市科协牵头）" in text
-    assert text.rstrip().endswith("中国科学技术协会\n2026年7月15日")
+    assert f"截至{chinese_date(day)}" in text and "呈现“上热下冷”态势" in text
+    assert "（一）繁荣科普内容创作（科学技术普及部牵头）" in text
+    assert text.rstrip().endswith(f"中国科学技术协会\n{chinese_date(meeting)}")
 
 
 def test_the_henan_plan_is_aligned_to_the_national_key_tasks(demo_output):
@@ -222,49 +298,54 @@ def test_the_henan_plan_is_aligned_to_the_national_key_tasks(demo_output):
     assert suggested.count() >= 10
 
 
-def test_the_society_registry_has_thirty_societies_three_years_and_the_four_batch_facts(demo_output):
-    from kexie.core.demo.societies import DRAFT_2025, NO_ACTIVITY, TERM_OVERDUE, ZOMBIE
-    from kexie.societies.models import AnnualReport, SocietyProfile
+def test_the_society_registry_has_thirty_societies_three_years_and_the_four_batch_facts(demo_output, day):
+    from kexie.core.demo.societies import DRAFT, NO_ACTIVITY, TERM_OVERDUE, ZOMBIE
+    from kexie.societies.models import AnnualReport, ReportYear, SocietyProfile
     from kexie.societies.selectors import facts_for, terms_overdue
 
+    year = day.year - 1  # last year's reports are being filed
     assert SocietyProfile.objects.count() == 30
     assert len(set(SocietyProfile.objects.values_list("discipline", flat=True))) == 5
-    assert set(AnnualReport.objects.values_list("year", flat=True)) == {2023, 2024, 2025}
+    assert set(AnnualReport.objects.values_list("year", flat=True)) == {year - 2, year - 1, year}
     clerk = User.objects.get(username="national_clerk")
-    assert [s.organization.name for s in terms_overdue(clerk, DEMO_TODAY)] == [TERM_OVERDUE]
+    assert [s.organization.name for s in terms_overdue(clerk, day)] == [TERM_OVERDUE]
     facts = {SocietyProfile.objects.get(pk=pk).organization.name: f
-             for pk, f in facts_for(SocietyProfile.objects.all(), 2025).items()}
+             for pk, f in facts_for(SocietyProfile.objects.all(), year).items()}
     assert facts[NO_ACTIVITY]["report.academic_events"] == 0
     assert facts[ZOMBIE]["report.academic_events"] is None
     zombie = SocietyProfile.objects.get(organization__name=ZOMBIE)
-    assert zombie.reachable is False and max(zombie.inspections.values_list("year", flat=True)) == 2023
-    assert not zombie.annual_reports.filter(year__gte=2024).exists()
+    assert zombie.reachable is False and max(zombie.inspections.values_list("year", flat=True)) == year - 2
+    assert not zombie.annual_reports.filter(year__gte=year - 1).exists()
     secretary = User.objects.get(username="society_secretary")
     mine = SocietyProfile.objects.restrict(secretary, "society.view")
-    assert [p.organization.name for p in mine] == [DRAFT_2025]
-    assert AnnualReport.objects.get(society__organization__name=DRAFT_2025, year=2025).status == "draft"
+    assert [p.organization.name for p in mine] == [DRAFT]
+    # The secretary has last year's report to finish and file, in a round still open.
+    assert AnnualReport.objects.get(society__organization__name=DRAFT, year=year).status == "draft"
+    assert not ReportYear.objects.get(organization__parent=None, year=year).closed
+    assert ReportYear.objects.get(organization__parent=None, year=year - 1).closed
 
 
-def test_the_evaluation_has_three_years_two_published_leaderboards_and_the_secretary_self_scoring(demo_output):
+def test_the_evaluation_has_three_years_two_published_leaderboards_and_the_secretary_self_scoring(demo_output, day):
     from kexie.core.demo.evaluation import SECRETARY_SOCIETY
     from kexie.evaluation.models import Evaluation, Leaderboard, Rubric
 
+    year = day.year - 1
     assert list(Rubric.objects.order_by("year").values_list("year", "status")) == [
-        (2023, "frozen"), (2024, "frozen"), (2025, "frozen")]
+        (year - 2, "frozen"), (year - 1, "frozen"), (year, "frozen")]
     boards = {board.year: board for board in Leaderboard.objects.all()}
-    assert sorted(boards) == [2023, 2024]
-    rows = boards[2024].rows
-    assert len(rows) == Evaluation.objects.filter(year=2024).count() >= 25
+    assert sorted(boards) == [year - 2, year - 1]
+    rows = boards[year - 1].rows
+    assert len(rows) == Evaluation.objects.filter(year=year - 1).count() >= 25
     assert [row["rank"] for row in rows] == sorted(row["rank"] for row in rows) and rows[0]["rank"] == 1
-    assert any(row["movement"] not in ("new", "—") for row in rows)  # movement against 2023
+    assert any(row["movement"] not in ("new", "—") for row in rows)  # movement against the year before
     assert len({row["grade"] for row in rows}) >= 2
-    statuses = dict(Evaluation.objects.filter(year=2025).values_list("society__organization__name", "status"))
+    statuses = dict(Evaluation.objects.filter(year=year).values_list("society__organization__name", "status"))
     assert statuses[SECRETARY_SOCIETY] == "self_scoring"
     assert {"submitted", "reviewed"} <= set(statuses.values())
 
 
-def test_the_four_batch_flags_fire_on_the_demo_societies_and_a_selection_round_is_on_public_notice(demo_output):
-    from kexie.core.demo.selection import ROUND_TITLE
+def test_the_four_batch_flags_fire_on_the_demo_societies_and_a_selection_round_is_on_public_notice(demo_output, day):
+    from kexie.core.demo.selection import round_title
     from kexie.selection.models import FlagDecision, SelectionRound, SocietyFlag
     from kexie.selection.selectors import applications_visible, ranking
 
@@ -272,7 +353,7 @@ def test_the_four_batch_flags_fire_on_the_demo_societies_and_a_selection_round_i
     assert {("中国天文学会", "council_overdue"), ("中国水产学会", "no_activity"),
             ("中国灾害防御协会", "missed_inspection_or_report"), ("中国灾害防御协会", "unreachable")} <= fired
     assert set(FlagDecision.objects.values_list("action", flat=True)) == {"rectify", "wind_up"}
-    selection_round = SelectionRound.objects.get(title=ROUND_TITLE)
+    selection_round = SelectionRound.objects.get(title=round_title(day.year))
     assert selection_round.status == "notice"
     rows = ranking(selection_round)
     assert [row.rank for row in rows[:3]] == [1, 2, 3]

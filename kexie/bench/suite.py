@@ -214,15 +214,19 @@ def bench_ledger_page(ctx):
 # --- 3. parsing ------------------------------------------------------------------------------
 
 def parse_document() -> tuple[str, str]:
-    """The 23 KB Jilin seed when ../shared is there, else the demo's provincial plan doubled."""
+    """The 23 KB Jilin seed when ../shared is there, else the demo's provincial plan as of today."""
     from kexie.docparse.readers import read_file
 
     root = Path(__file__).resolve().parents[2]
     seeds = sorted((root.parent / "shared" / "seeds").glob("000_*.txt"))
     if seeds:
         return seeds[0].name, read_file(str(seeds[0]))
-    demo = root / "kexie" / "core" / "demo" / "plans" / "henan_reform_plan_2026_2030.txt"
-    return demo.name, read_file(str(demo))
+    from django.utils import timezone
+
+    from kexie.core.demo.calendar import DemoCalendar
+    from kexie.core.demo.plans import HENAN
+
+    return HENAN.filename, HENAN.text(DemoCalendar(timezone.localdate()))
 
 
 def bench_parse(ctx):

@@ -1,13 +1,15 @@
 """Society evaluation in the demo: the project's rubric, three years of evaluations of the national
-societies under 中国科协, and the published 2023 and 2024 leaderboards.
+societies under 中国科协, and the published leaderboards of the first two.
 
-2023 uses :mod:`kexie.evaluation.standard` frozen as version 1; 2024 and 2025 are new versions of
-it (2024 gives 业务工作 more weight). Data-sourced indicators are computed from the societies'
-accepted reports and registry. For 2023 and 2024 each society's claims on the judged indicators
-are loaded as the historical records they are, then the reform office (周明远) reviews every
-society through the reviewer service, finalises the year and publishes the leaderboard. 2025 is
-under way: most societies have submitted their self-score, a few are reviewed, and 中国电子学会
-(the demo secretary's) is still self-scoring.
+The years are those of the society reports (:func:`kexie.core.demo.societies.report_years`: the
+three years before the load day's). The first uses :mod:`kexie.evaluation.standard` frozen as
+version 1; the next two are new versions of it (the second gives 业务工作 more weight).
+Data-sourced indicators are computed from the societies' accepted reports and registry. For the
+first two years each society's claims on the judged indicators are loaded as the historical
+records they are, then the reform office (周明远) reviews every society through the reviewer
+service, finalises the year and publishes the leaderboard. The last year is under way: most
+societies have submitted their self-score, a few are reviewed, and 中国电子学会 (the demo
+secretary's) is still self-scoring.
 
 Idempotent: when 中国科协 already has the rubric nothing is done.
 """
@@ -44,7 +46,7 @@ def _review(clerk, evaluation, judged, rng) -> None:
     evaluation_review(by=clerk, evaluation=evaluation, scores=scores)
 
 
-def ensure_demo_evaluation(*, organization_at, user_named) -> bool:
+def ensure_demo_evaluation(*, organization_at, user_named, calendar) -> bool:
     """Build the evaluation demo unless 中国科协 has the project's rubric; whether it was built."""
     from kexie.evaluation.models import Evaluation, Rubric
     from kexie.evaluation.services import (
@@ -57,16 +59,19 @@ def ensure_demo_evaluation(*, organization_at, user_named) -> bool:
     )
     from kexie.evaluation.standard import NAME, standard_rubric
 
+    from .societies import report_years
+
     cast = organization_at(_CAST)
     if Rubric.objects.filter(organization=cast, name=NAME).exists():
         return False
     rng = random.Random(2025)
     clerk = user_named("national_clerk")
-    rubric = rubric_freeze(by=clerk, rubric=standard_rubric(by=clerk, organization=cast, year=2023))
-    for year in (2023, 2024, 2025):
-        if year > 2023:
+    first, second, last = report_years(calendar)
+    rubric = rubric_freeze(by=clerk, rubric=standard_rubric(by=clerk, organization=cast, year=first))
+    for year in (first, second, last):
+        if year > first:
             rubric = rubric_new_version(by=clerk, rubric=rubric, year=year)
-            if year == 2024:
+            if year == second:
                 dimensions = {d.code: d for d in rubric.dimensions.all()}
                 dimension_update(by=clerk, dimension=dimensions["governance"], name="内部治理", weight=25)
                 dimension_update(by=clerk, dimension=dimensions["work"], name="业务工作", weight=45)
@@ -75,7 +80,7 @@ def ensure_demo_evaluation(*, organization_at, user_named) -> bool:
         judged = list(rubric.indicators.filter(rule="judged"))
         evaluations = list(Evaluation.objects.filter(rubric=rubric, year=year).select_related("society__organization")
                            .order_by("society__organization__name"))
-        if year < 2025:
+        if year < last:
             _load_claims(evaluations, judged, rng)
             for evaluation in evaluations:
                 _review(clerk, evaluation, judged, rng)

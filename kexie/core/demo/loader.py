@@ -3,6 +3,9 @@
 Idempotent: an organisation is looked up by (parent, name) and an account by username before
 anything is created, so a second run finds everything in place, writes nothing and prints the
 same table.
+
+The story is dated from the day it is loaded (today, or the day given), see
+:mod:`kexie.core.demo.calendar`.
 """
 
 import datetime as dt
@@ -11,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
+from django.utils import timezone
 
 from kexie.accounts.models import Role, User
 from kexie.accounts.roles import BUILTIN_ROLES, ensure_builtin_roles
@@ -19,6 +23,7 @@ from kexie.core.validators import CREDIT_CODE_ALPHABET, credit_code_check_char
 from kexie.organizations.models import Organization
 from kexie.organizations.services import organization_create
 
+from .calendar import DemoCalendar
 from .data import ACCOUNTS, DEMO_PASSWORD, NATIONAL, DemoAccount, Node
 from .evaluation import ensure_demo_evaluation
 from .plans import ensure_demo_alignment, ensure_demo_plans
@@ -96,9 +101,11 @@ def _ensure_user(account: DemoAccount, result: DemoResult) -> User:
     return user
 
 
-def load_demo() -> DemoResult:
-    """Create whatever part of the demo data is missing, in one transaction."""
+def load_demo(*, today: dt.date | None = None) -> DemoResult:
+    """Create whatever part of the demo data is missing, in one transaction, with the story dated
+    from ``today`` (the local date unless given)."""
     validate_password(DEMO_PASSWORD)
+    calendar = DemoCalendar(today or timezone.localdate())
     result = DemoResult()
     with transaction.atomic():
         # Refresh the built-in roles only when one is missing: an administrator may have
@@ -110,19 +117,24 @@ def load_demo() -> DemoResult:
             result.accounts.append((account, _ensure_user(account, result)))
         # The plan documents last: their clerks and the departments they name must exist.
         result.plans_created = ensure_demo_plans(organization_at=_organization_at,
-                                                 user_named=lambda username: User.objects.get(username=username))
+                                                 user_named=lambda username: User.objects.get(username=username),
+                                                 calendar=calendar)
         ensure_demo_alignment(organization_at=_organization_at,
                               user_named=lambda username: User.objects.get(username=username))
-        # Then a few months of reporting on the national plan.
+        # Then three months of reporting on the national plan, up to the load day.
         result.tracking_created = ensure_demo_tracking(
-            organization_at=_organization_at, user_named=lambda username: User.objects.get(username=username))
-        # The society registry and three years of annual reports.
+            organization_at=_organization_at, user_named=lambda username: User.objects.get(username=username),
+            calendar=calendar)
+        # The society registry and three years of annual reports, the latest open for filing.
         result.societies_created = ensure_demo_societies(
-            organization_at=_organization_at, user_named=lambda username: User.objects.get(username=username))
+            organization_at=_organization_at, user_named=lambda username: User.objects.get(username=username),
+            calendar=calendar)
         # Their evaluation: the project's rubric, three years, two published leaderboards.
         result.evaluation_created = ensure_demo_evaluation(
-            organization_at=_organization_at, user_named=lambda username: User.objects.get(username=username))
+            organization_at=_organization_at, user_named=lambda username: User.objects.get(username=username),
+            calendar=calendar)
         # The four-batch flags on those societies and a 一流学会 selection round on public notice.
         result.selection_created = ensure_demo_selection(
-            organization_at=_organization_at, user_named=lambda username: User.objects.get(username=username))
+            organization_at=_organization_at, user_named=lambda username: User.objects.get(username=username),
+            calendar=calendar)
     return result

@@ -1,13 +1,14 @@
 """一流学会 selection and "四个一批" in the demo.
 
-The four-batch rules are evaluated on the demo societies for 2025 as of :data:`DEMO_TODAY`, and
-the association decides on two of the flags. 中国科协 runs "2026年度一流学会建设遴选" (three
-places): nine societies apply, the office enters their final 2025 evaluation results, four
-experts score the eligible ones — one works for a society, one sits on another's council, one
-declares a conflict, so the ranking shows 回避 — and the top three are on public notice from the
-day the demo is loaded, with one objection received and not yet handled.
+The four-batch rules are evaluated on the demo societies for the open report year as of the load
+day, and the association decides on two of the flags. 中国科协 runs the load day's year's
+一流学会建设遴选 (three places; :func:`round_title`): nine societies apply, the office enters
+their final evaluation results of the open report year, four experts score the eligible ones —
+one works for a society, one sits on another's council, one declares a conflict, so the ranking
+shows 回避 — and the top three are on public notice from the day the demo is loaded, with one
+objection received and not yet handled.
 
-Idempotent: when the round exists nothing is done.
+Idempotent: when a demo round exists (of whatever year) nothing is done.
 """
 
 import datetime as dt
@@ -16,25 +17,30 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from .tracking import DEMO_TODAY
+from .calendar import month_end, month_index
 
-ROUND_TITLE = "2026年度一流学会建设遴选"
+
+def round_title(year: int) -> str:
+    """The selection round of ``year``, the year after the open report year."""
+    return f"{year}年度一流学会建设遴选"
+
+
 _CAST = ("中国科学技术协会",)
-# society, final 2025 evaluation (score, grade) as the office enters it
+# society, final evaluation of the open report year (score, grade) as the office enters it
 APPLICANTS = [
     ("中国机械工程学会", "90", "A"),
     ("中国药学会", "91.5", "A"),
     ("中国自动化学会", "88", "A"),
     ("中国物理学会", "86", "A"),
     ("中国通信学会", "84.5", "B"),
-    ("中国化学会", "92.5", "A"),     # its 2025 annual inspection was only basically qualified
-    ("中国计算机学会", "91", "A"),   # its 2025 report is not accepted yet
+    ("中国化学会", "92.5", "A"),     # its latest annual inspection was only basically qualified
+    ("中国计算机学会", "91", "A"),   # its latest report is not accepted yet
     ("中国天文学会", "81", "B"),     # its council term is overdue (an open flag)
-    ("中国电子学会", "89", "A"),     # the demo secretary's; its 2025 report is still a draft
+    ("中国电子学会", "89", "A"),     # the demo secretary's; its latest report is still a draft
 ]
+# society, rule, action, note ({year}: the open report year), deadline (months after the load day)
 DECISIONS = [
-    ("中国水产学会", "no_activity", "rectify", "2025年度未开展学术和科普活动，责令限期整改并报送整改报告。",
-     dt.date(2026, 9, 30)),
+    ("中国水产学会", "no_activity", "rectify", "{year}年度未开展学术和科普活动，责令限期整改并报送整改报告。", 3),
     ("中国灾害防御协会", "missed_inspection_or_report", "wind_up",
      "连续两年未参加年检、未报送年报且无法取得联系，拟按程序注销，报登记管理机关。", None),
 ]
@@ -60,7 +66,7 @@ def _expert(username: str, full_name: str, organization, role) -> object:
     return user
 
 
-def ensure_demo_selection(*, organization_at, user_named) -> bool:
+def ensure_demo_selection(*, organization_at, user_named, calendar) -> bool:
     """Compute the demo's four-batch flags and build the selection round; False when it exists."""
     from kexie.accounts.models import Position, Role
     from kexie.selection import services
@@ -69,12 +75,15 @@ def ensure_demo_selection(*, organization_at, user_named) -> bool:
     from kexie.societies.models import BodyMember, SocietyProfile
 
     cast = organization_at(_CAST)
-    if SelectionRound.objects.filter(organization=cast, title=ROUND_TITLE).exists():
+    year, today = calendar.report_year, calendar.today
+    if SelectionRound.objects.filter(organization=cast, title__endswith=round_title(year + 1)[4:]).exists():
         return False
     clerk = user_named("national_clerk")
     ensure_default_rules()
-    services.flags_compute(year=2025, today=DEMO_TODAY, by=clerk)
-    for name, rule, action, note, deadline in DECISIONS:
+    services.flags_compute(year=year, today=today, by=clerk)
+    for name, rule, action, note, months in DECISIONS:
+        note = note.format(year=year)
+        deadline = month_end(month_index(today) + months) if months else None
         flag = SocietyFlag.objects.filter(society__organization__parent=cast, society__organization__name=name,
                                           rule__code=rule, status="open").first()
         if flag is not None:
@@ -97,7 +106,8 @@ def ensure_demo_selection(*, organization_at, user_named) -> bool:
         expert.full_name = council_member.name
         expert.save(update_fields=["full_name"])
 
-    selection_round = services.round_create(by=clerk, organization=cast, year=2026, title=ROUND_TITLE, quota=3,
+    selection_round = services.round_create(by=clerk, organization=cast, year=year + 1, title=round_title(year + 1),
+                                            quota=3,
                                             min_score="80", inspection_years=2)
     for expert in experts.values():
         services.panel_add(by=clerk, selection_round=selection_round, expert=expert)
@@ -123,13 +133,14 @@ def ensure_demo_selection(*, organization_at, user_named) -> bool:
                 services.score_submit(by=experts[username], application=application, score=base + leaning)
             except ValidationError:
                 pass  # a recused expert is refused, as on the scoring page
-    today = timezone.localdate()
-    services.round_start_notice(by=clerk, selection_round=selection_round, starts_on=today,
-                                ends_on=today + dt.timedelta(days=9))
+    # The notice cannot start before the real day (a demo dated in the past starts it then).
+    starts_on = max(today, timezone.localdate())
+    services.round_start_notice(by=clerk, selection_round=selection_round, starts_on=starts_on,
+                                ends_on=starts_on + dt.timedelta(days=9))
     on_notice = selection_round.applications.filter(on_notice=True).order_by("id").last()
     if on_notice is not None:
-        services.objection_record(by=clerk, application=on_notice, received_on=today,
-                                  text="来信反映该学会2025年度部分学术会议参会人数统计有误，请予核查。")
+        services.objection_record(by=clerk, application=on_notice, received_on=starts_on,
+                                  text=f"来信反映该学会{year}年度部分学术会议参会人数统计有误，请予核查。")
     return True
 
 

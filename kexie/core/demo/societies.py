@@ -1,16 +1,19 @@
-"""The society registry in the demo: 30 societies and three years (2023–2025) of annual reports.
+"""The society registry in the demo: 30 societies and three years of annual reports.
 
 The six societies of the organisation tree (中国电子学会 and the others) get a profile, and 24
 more national societies are added under 中国科协, spread over the five discipline groups and
 over sizes from a few hundred to tens of thousands of members. The registry (profiles, council
 terms, journals, annual inspections, reachability) and the report rounds go through the society
 services as the national reform office would enter them; the accepted reports of past years are
-loaded in bulk, as historical records. The 2025 round is still open: most reports are accepted,
-a few wait for review, one was returned, and 中国电子学会's (the demo secretary's) is a draft.
+loaded in bulk, as historical records. The years are the three before the load day's (see
+:attr:`~kexie.core.demo.calendar.DemoCalendar.report_year`); the latest round is still open: most
+reports are accepted, a few wait for review, one was returned, and 中国电子学会's (the demo
+secretary's) is a draft.
 
 Some societies are given the facts the four-batch rules look for: one whose council term ran out
-in 2024 without re-election, one that reported no activity in 2025, one with neither report nor
-annual inspection in 2024 and 2025 that cannot be reached, and one that is dormant.
+the year before the open one without re-election, one that reported no activity in the open year,
+one with neither report nor annual inspection in the last two years that cannot be reached, and
+one that is dormant.
 
 Idempotent: when 中国电子学会 already has a profile nothing is done.
 """
@@ -24,7 +27,13 @@ from django.utils import timezone
 from kexie.organizations.models import Organization
 
 _CAST = ("中国科学技术协会",)
-YEARS = (2023, 2024, 2025)
+
+
+def report_years(calendar) -> tuple[int, int, int]:
+    """The three years of annual reports, the last one open for filing."""
+    year = calendar.report_year
+    return year - 2, year - 1, year
+
 
 # name, discipline, individual members; the first six exist in the organisation tree already.
 SOCIETIES = [
@@ -59,13 +68,14 @@ SOCIETIES = [
     ("中国系统工程学会", "interdisciplinary", 6800, None),
     ("中国灾害防御协会", "interdisciplinary", 350, None),
 ]
-TERM_OVERDUE = "中国天文学会"       # council term ran out on 2024-06-30, no new term
-NO_ACTIVITY = "中国水产学会"        # its accepted 2025 report has no activity at all
-ZOMBIE = "中国灾害防御协会"          # no report nor inspection in 2024 and 2025, unreachable
+TERM_OVERDUE = "中国天文学会"       # council term ran out on 30 June of the year before the open one
+NO_ACTIVITY = "中国水产学会"        # its accepted report of the open year has no activity at all
+ZOMBIE = "中国灾害防御协会"          # no report nor inspection in the last two years, unreachable
 DORMANT = "中国科学技术史学会"       # the organisation is dormant
-RETURNED_2025 = "中国植物学会"
-SUBMITTED_2025 = ("中国计算机学会", "中国林学会", "中华预防医学会")
-DRAFT_2025 = "中国电子学会"
+# The reports of the open year that are not accepted yet.
+RETURNED = "中国植物学会"
+SUBMITTED = ("中国计算机学会", "中国林学会", "中华预防医学会")
+DRAFT = "中国电子学会"
 POSTS = ("理事长", "副理事长", "副理事长", "秘书长")
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 GIVEN = "建国志明海燕晓东立新文华振宇秀英国平红梅永强玉兰德胜"
@@ -79,8 +89,9 @@ def _person(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN)
 
 
-def _report_values(rng: random.Random, members: int, year: int, *, idle: bool = False) -> dict:
-    scale = max(members / 10000, 0.05) * (1 + (year - 2023) * 0.08)
+def _report_values(rng: random.Random, members: int, year: int, growth: int, *, idle: bool = False) -> dict:
+    """One year's report figures; ``growth`` is the year's rank among the three (0, 1, 2)."""
+    scale = max(members / 10000, 0.05) * (1 + growth * 0.08)
     events = 0 if idle else max(1, round(rng.uniform(4, 12) * scale ** 0.5))
     income = Decimal(round(rng.uniform(60, 140) * scale ** 0.6, 2)).quantize(Decimal("0.01"))
     return {
@@ -94,7 +105,7 @@ def _report_values(rng: random.Random, members: int, year: int, *, idle: bool = 
         "awards": rng.randint(0, 6),
         "journals_published": rng.randint(0, 4),
         "standards_drafted": 0 if idle else rng.randint(0, 10),
-        "individual_members": round(members * (0.96 + (year - 2023) * 0.02)),
+        "individual_members": round(members * (0.96 + growth * 0.02)),
         "group_members": max(5, members // rng.randint(300, 900)),
         "new_members": round(members * rng.uniform(0.01, 0.08)),
         "income": income,
@@ -123,19 +134,29 @@ def _organization(name, path, organization_at, clerk) -> Organization:
         profile={"discipline": "science"}).organization
 
 
-def ensure_demo_societies(*, organization_at, user_named) -> int:
+def _filed_on(rng: random.Random, year: int, calendar) -> dt.date:
+    """The day a report for ``year`` was filed: in March of the next year, or before the load day
+    when that March has not come yet (the open round)."""
+    day = dt.date(year + 1, 3, rng.randint(1, 28))
+    return day if day < calendar.today else calendar.today - dt.timedelta(days=rng.randint(2, 12))
+
+
+def ensure_demo_societies(*, organization_at, user_named, calendar) -> int:
     """Build the society registry and reports unless 中国电子学会 has a profile; the number built."""
     from kexie.organizations.services import organization_set_status
     from kexie.societies import services
     from kexie.societies.models import AnnualReport, AnnualReportStatus, SocietyProfile
 
-    if SocietyProfile.objects.filter(organization=organization_at(_CAST + (DRAFT_2025,))).exists():
+    if SocietyProfile.objects.filter(organization=organization_at(_CAST + (DRAFT,))).exists():
         return 0
+    years = report_years(calendar)
+    first, previous, open_year = years
+    now = _at(calendar.today)
     rng = random.Random(2026)
     clerk, secretary = user_named("national_clerk"), user_named("society_secretary")
     cast = organization_at(_CAST)
     rounds = {}
-    for year in YEARS:
+    for year in years:
         rounds[(cast.pk, year)] = services.report_year_open(by=clerk, organization=cast, year=year,
                                                             due_on=dt.date(year + 1, 3, 31))
     profiles = {}
@@ -152,8 +173,8 @@ def ensure_demo_societies(*, organization_at, user_named) -> int:
             "individual_members": members, "group_members": max(5, members // rng.randint(300, 900)),
             "party_organization": "none" if name == ZOMBIE else rng.choice(["committee", "general_branch", "branch"]),
         })
-        if path is not None and (supervisor.pk, 2025) not in rounds:
-            for year in YEARS:
+        if path is not None and (supervisor.pk, open_year) not in rounds:
+            for year in years:
                 rounds[(supervisor.pk, year)] = services.report_year_open(
                     by=clerk, organization=supervisor, year=year, due_on=dt.date(year + 1, 3, 31))
 
@@ -161,7 +182,8 @@ def ensure_demo_societies(*, organization_at, user_named) -> int:
     for name, _discipline, members, _path in SOCIETIES:
         profile = profiles[name]
         overdue = name == TERM_OVERDUE
-        elected = dt.date(2019, 6, 30) if overdue else dt.date(rng.randint(2022, 2024), rng.randint(1, 12), 15)
+        elected = (dt.date(previous - 5, 6, 30) if overdue
+                   else dt.date(rng.randint(first - 1, previous), rng.randint(1, 12), 15))
         size = max(15, min(300, members // 300))
         services.body_term_create(
             by=clerk, society=profile, kind="council", term_number=rng.randint(5, 11), elected_on=elected,
@@ -175,41 +197,42 @@ def ensure_demo_societies(*, organization_at, user_named) -> int:
             services.journal_save(by=clerk, society=profile, data={
                 "title": f"{name.removesuffix('学会').removesuffix('协会')}{('学报', '通讯', '进展')[index]}",
                 "indexed_in": rng.choice(["CSCD", "北大核心", "EI, CSCD", ""])})
-        for year in YEARS:
-            if name == ZOMBIE and year >= 2024:
+        for year in years:
+            if name == ZOMBIE and year >= previous:
                 continue
             result = "basically_qualified" if rng.random() < 0.1 else "qualified"
             services.inspection_record(by=clerk, society=profile, year=year, result=result)
-        for year in YEARS:
-            if name == ZOMBIE and year >= 2024:
+        for growth, year in enumerate(years):
+            if name == ZOMBIE and year >= previous:
                 continue
-            if year == 2025 and name in (DRAFT_2025, RETURNED_2025, *SUBMITTED_2025):
+            if year == open_year and name in (DRAFT, RETURNED, *SUBMITTED):
                 continue
             round_ = rounds[(profile.organization.parent_id, year)]
-            submitted = _at(dt.date(year + 1, 3, rng.randint(1, 28)))
-            reviewed = submitted + dt.timedelta(days=rng.randint(3, 20))
+            submitted = _at(_filed_on(rng, year, calendar))
+            reviewed = min(submitted + dt.timedelta(days=rng.randint(3, 20)), now)
             reports.append(AnnualReport(
                 society=profile, round=round_, year=year, status=AnnualReportStatus.ACCEPTED,
                 submitted_at=submitted, reviewed_by=clerk, reviewed_at=reviewed,
-                **_report_values(rng, members, year, idle=(name == NO_ACTIVITY and year == 2025))))
+                **_report_values(rng, members, year, growth, idle=(name == NO_ACTIVITY and year == open_year))))
     AnnualReport.objects.bulk_create(reports)
 
-    # The story of the open 2025 round, through the services.
+    # The story of the open round, through the services.
     members_of = {name: members for name, _d, members, _p in SOCIETIES}
-    services.report_save_draft(by=secretary, society=profiles[DRAFT_2025], year=2025,
-                               values={k: v for k, v in _report_values(rng, members_of[DRAFT_2025], 2025).items()
-                                       if k in ("academic_events", "academic_participants", "popsci_events")})
-    for name in (*SUBMITTED_2025, RETURNED_2025):
+    services.report_save_draft(by=secretary, society=profiles[DRAFT], year=open_year, values={
+        k: v for k, v in _report_values(rng, members_of[DRAFT], open_year, 2).items()
+        if k in ("academic_events", "academic_participants", "popsci_events")})
+    for name in (*SUBMITTED, RETURNED):
         report = AnnualReport.objects.create(
-            society=profiles[name], round=rounds[(cast.pk, 2025)], year=2025, status=AnnualReportStatus.SUBMITTED,
-            submitted_at=_at(dt.date(2026, 3, rng.randint(1, 28))), **_report_values(rng, members_of[name], 2025))
-        if name == RETURNED_2025:
+            society=profiles[name], round=rounds[(cast.pk, open_year)], year=open_year,
+            status=AnnualReportStatus.SUBMITTED, submitted_at=_at(_filed_on(rng, open_year, calendar)),
+            **_report_values(rng, members_of[name], open_year, 2))
+        if name == RETURNED:
             services.report_return(by=clerk, report=report, reason="会员人数与上年相比变化较大，请核实后重新提交。")
-    for year in (2023, 2024):
+    for year in (first, previous):
         services.report_year_close(by=clerk, report_year=rounds[(cast.pk, year)])
 
     services.society_set_reachable(by=clerk, society=profiles[ZOMBIE], reachable=False,
-                                   since=dt.date(2024, 9, 1), note="登记地址和联系人均无法取得联系。")
+                                   since=dt.date(previous, 9, 1), note="登记地址和联系人均无法取得联系。")
     organization_set_status(by=clerk, organization=profiles[DORMANT].organization, status="dormant",
                             reason="连续两年未开展学术活动，理事会未按期换届前暂停活动。")
     return len(profiles)

@@ -1,63 +1,113 @@
-"""Progress tracking in the demo: a few months of reporting on the national key-tasks plan.
+"""Progress tracking in the demo: three months of reporting on the national key-tasks plan.
 
 Everything goes through the tracking services, as the clerks would do it on the pages: monthly
-cycles on the national plan, two national tasks handed down to the three provinces (and 河南's
-share of one further down to two of its cities), reports filed and reviewed over April, May and
-June, a deferral, a supervision notice with its reply, a leader's instruction, and at the end the
-daily snapshot refresh. "Today" for all of it is :data:`DEMO_TODAY`, so the colours come out the
-same on every run: a mix of green, amber and red, one task overdue, one report late, one returned.
+cycles on the national plan, two national tasks handed down to the three provinces (河南's share
+of one further down to 郑州 and 洛阳), reports filed and reviewed over the story's three closed
+cycles, a deferral, a supervision notice with its reply, a leader's instruction, the daily
+snapshot refresh at the end of every month and on the load day. 郑州's work opinion reports
+quarterly: the units leading its tasks, 中牟县 among them, reported in its last closed quarters
+and have the quarter open now still to file; 新郑市 asks to defer its youth contest. The lower the
+level, the further behind (上热下冷).
 
+The dates come from the demo's calendar (:mod:`kexie.core.demo.calendar`): the story happens in
+the three cycles before the load day, whatever the day. A task's percent is set from how far
+it runs behind 序时进度, so the lights on the load day come out the same on every run: a mix of
+green, amber and red, one task overdue (the short videos, under supervision), one report late,
+one returned, reports waiting for the national and for the provincial reform office, a
+deferral waiting for the province. When the story's plan year has ended (a load in January to
+early April), the tasks finished on time are signed off with their evidence and the others are
+deferred into the new year, so that the short videos are still the one task overdue.
+
+Story events are gathered first and run in date order; none is later than the load day.
 Idempotent: when the national plan already has its reporting cycles nothing is done.
 """
 
 import datetime as dt
+from dataclasses import dataclass, field
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Q
 from django.utils import timezone
 
-from .plans import docx_bytes
-
-# Mid-July 2026: the June cycle has closed and its reports were due on 5 July.
-DEMO_TODAY = dt.date(2026, 7, 10)
+from .calendar import FILING_DAYS, cycle_due, month_end, month_index, month_start
+from .plans import NATIONAL, ZHENGZHOU, docx_bytes
 
 _CAST = ("中国科学技术协会",)
 _HENAN = _CAST + ("河南省科学技术协会",)
+_ZHENGZHOU = _HENAN + ("郑州市科学技术协会",)
 PROVINCES = ("河南省科学技术协会", "浙江省科学技术协会", "四川省科学技术协会")
-NATIONAL_SOURCE = "national_key_tasks_2026.docx"
 
-# Key of the national task -> (percent in April, May, June) filed by its lead department; None:
-# no report that month. Accepted by the national reform office a few days after filing.
+# Key of a national task reported on by its lead department -> (the story's cycles it reports
+# in: 0, 1, 2 from the oldest to the latest closed; points behind 序时进度). Accepted by the
+# national reform office a few days after filing.
 DEPARTMENT_REPORTS = {
-    "2.1.1": (20, 35, 55),    # green
-    "2.1.2": (None, 30, 50),  # deferred from 30 September to 30 November, then green
-    "2.1.3": (None, None, 30),  # amber
-    "2.2.2": (5, 8, 10),      # red: a supervision notice and an instruction
-    "2.3.1": (None, 40, 60),
-    "2.3.2": (None, None, 50),
-    "2.3.3": (None, None, 45),
-    "3.1": (None, None, 50),
-    "3.2": (None, None, 48),
+    "2.1.1": ((0, 1, 2), -3),  # ahead: green, and finished when its year is over
+    "2.1.2": ((1, 2), 4),  # deferred by two months, then green
+    "2.1.3": ((2,), 17),  # amber
+    "2.2.2": ((0, 1, 2), 40),  # red and overdue: a supervision notice and an instruction
+    "2.3.1": ((1, 2), -2),
+    "2.3.2": ((2,), 5),
+    "2.3.3": ((2,), 6),
+    "3.1": ((2,), 0),
+    "3.2": ((2,), 3),
+    "2.4.1": ((0, 1), 0),  # the data platform, finished in the latest cycle
 }
+OVERDUE = "2.2.2"
+DEFERRED = "2.1.2"
 NARRATIVES = {
     "2.1.1": "已指导{n}家全国学会完成章程修订备案。",
     "2.1.2": "评估指标体系已印发，正在组织首批学会自评。",
     "2.1.3": "新刊申报评审已启动，入围名单待公示。",
     "2.2.2": "短视频征集工作进展较慢，平台改版尚未完成。",
 }
+# Points behind 序时进度 of the units the museums and the science day were handed down to.
+BEHIND = {"浙江": 0, "四川": 20, "郑州": 20, "洛阳": 30, "河南科普日": 10, "浙江科普日": 10}
+# 郑州's work opinion: lead unit (short name) -> the share of 序时进度 it reports each quarter.
+CITY_REPORTS = {"郑州高新区科协": 0.5, "中原重机科协": 0.4, "中牟县科协": 0.3, "新郑市科协": 0.35}
 
 
 def _at(day: dt.date, hour: int = 10) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
 
 
-def ensure_demo_tracking(*, organization_at, user_named) -> bool:
+def _days(n: int) -> dt.timedelta:
+    return dt.timedelta(days=n)
+
+
+@dataclass
+class _Story:
+    """Story events gathered with their day and run in date order (the order given within a
+    day), and the timestamps the services set to the moment of loading, put back to the story's
+    days at the end."""
+
+    calendar: object
+    events: list = field(default_factory=list)
+    stamps: list = field(default_factory=list)
+
+    def at(self, day: dt.date, action) -> None:
+        self.events.append((self.calendar.day(day), len(self.events), action))
+
+    def stamp(self, obj, day: dt.date, *names: str) -> None:
+        self.stamps.append((type(obj), obj.pk, {name: _at(self.calendar.day(day)) for name in names}))
+
+    def run(self) -> None:
+        for _day, _n, action in sorted(self.events, key=lambda event: event[:2]):
+            action()
+        for model, pk, values in self.stamps:
+            model.objects.filter(pk=pk).update(**values)
+
+
+def ensure_demo_tracking(*, organization_at, user_named, calendar) -> bool:
     """Build the tracking story unless the national plan already has cycles; True when built."""
-    from kexie.plans.models import ItemStatus, Plan
-    from kexie.tracking.models import ProgressReport, ReportingCycle
+    from kexie.organizations.models import Organization
+    from kexie.plans.models import TRACKED_KINDS, ItemStatus, Plan, PlanItem, PlanStatus
+    from kexie.tracking.models import Frequency, ProgressReport, ReportingCycle
     from kexie.tracking.services import (
         cycles_schedule,
         deferral_approve,
         deferral_request,
+        expected_progress,
+        issuer_of,
         report_accept,
         report_return,
         report_submit,
@@ -67,98 +117,254 @@ def ensure_demo_tracking(*, organization_at, user_named) -> bool:
     from kexie.tracking.supervision import instruction_add, supervision_issue, supervision_reply
 
     cast = organization_at(_CAST)
-    plan = Plan.objects.filter(organization=cast, source_name=NATIONAL_SOURCE).first()
+    plan = Plan.objects.filter(organization=cast, source_name=NATIONAL.source_name).first()
     if plan is None or ReportingCycle.objects.filter(plan=plan).exists():
         return False
+    today = calendar.today
     national, provincial = user_named("national_clerk"), user_named("provincial_clerk")
-    cycles = {cycle.opens_on.month: cycle for cycle in cycles_schedule(by=national, plan=plan)}
-    april, may, june = cycles[4], cycles[5], cycles[6]
+    cycles = {month_index(cycle.opens_on): cycle
+              for cycle in cycles_schedule(by=national, plan=plan, filing_days=FILING_DAYS)}
+    months = calendar.story_months
+    last = calendar.last_closed
     items = {item.key: item for item in plan.items.all()}
+    videos = items[OVERDUE]
+    henan = organization_at(_HENAN)
+    in_henan = set(Organization.objects.subtree_of(henan).values_list("pk", flat=True))
+    story = _Story(calendar)
+    evidence_bytes = docx_bytes("完成情况报告及有关材料")
+    # A task left unfinished when its deadline has passed (its plan year is over) is deferred to
+    # the end of the month after next; the short videos stay overdue.
+    closeout_due = month_end(month_index(today) + 2)
+
+    def clerk_for(organization):
+        return provincial if organization.pk in in_henan else national
 
     def lead_of(item):
         return item.assignments.get(role="lead").organization
 
-    def file(item, organization, cycle, percent, *, by, on, narrative="", actuals=None, progress=None,
-             evidence=()):
+    def percent(due: dt.date, day: dt.date, behind: int) -> int:
+        expected = expected_progress(start=calendar.plan_start, due=due, today=day)
+        return max(0, min(100, expected - behind))
+
+    def plan_percents(item, cycles_filed, behind, *, due=None):
+        """{story cycle: percent}: what the unit reports in each cycle, the latest reckoned on the
+        load day so that its light then is as intended; 100 means finished (signed off)."""
+        due = due or item.due or calendar.plan_end
+        if percent(due, today, behind) < 100 and due < today and item.pk != videos.pk:
+            due = closeout_due  # deferred when its year was over: reckoned against the new deadline
+        return {n: percent(due, today if n == 2 else month_end(months[n]), behind) for n in cycles_filed}
+
+    def submit(item, organization, n, value, *, day, by, narrative="", actuals=None):
+        """File on ``item`` in the story's cycle ``n``; a report of 100% finishes the task, with
+        its evidence."""
+        done = value >= 100
         return report_submit(by=by, report=ProgressReport(
-            item=item, organization=organization, cycle=cycle, percent=percent,
-            progress=progress or (ItemStatus.IN_PROGRESS if percent else ItemStatus.NOT_STARTED),
-            narrative=narrative), actuals=actuals, evidence=evidence, now=_at(on))
+            item=item, organization=organization, cycle=cycles[months[n]], percent=value,
+            progress=ItemStatus.COMPLETED if done else (ItemStatus.IN_PROGRESS if value else ItemStatus.NOT_STARTED),
+            narrative="全年任务已完成，完成情况报告及有关材料已报送。" if done and not narrative else narrative),
+            actuals=actuals, now=_at(calendar.day(day)),
+            evidence=[SimpleUploadedFile("完成情况报告.docx", evidence_bytes)] if done else ())
 
-    # 1. Hand two tasks down in April: the county science museums to the three provinces with
-    # their shares of the targets, the National Science Day to 河南 and 浙江.
+    def file(item, organization, n, value, *, day, by, narrative=""):
+        """:func:`submit` on ``day``; returns a holder of the report, filled when the event has run."""
+        holder = {}
+        story.at(day, lambda: holder.update(report=submit(item, organization, n, value, day=day, by=by,
+                                                          narrative=narrative)))
+        return holder
+
+    def accept(holder, *, day, by):
+        def action():
+            report_accept(by=by, report=holder["report"], today=calendar.day(day))
+            story.stamp(holder["report"], day, "reviewed_at")
+        story.at(day, action)
+
+    def send_back(holder, *, day, by, reason):
+        def action():
+            report_return(by=by, report=holder["report"], reason=reason)
+            story.stamp(holder["report"], day, "reviewed_at")
+        story.at(day, action)
+
+    def handed(prefix, *, day, by, item, organizations, shares=None):
+        """Hand ``item`` (a task, or the name of one handed down before) down on ``day``; the new
+        tasks are kept as "prefix:unit short name"."""
+        def action():
+            source = handed_down[item] if isinstance(item, str) else item
+            for cascade in task_cascade(by=by, item=source, organizations=organizations,
+                                        shares=shares(source) if shares else None, today=calendar.day(day)):
+                handed_down[f"{prefix}:{cascade.organization.short_name}"] = cascade.child
+                story.stamp(cascade, day, "created_at")
+        story.at(day, action)
+
+    handed_down: dict[str, object] = {}
+
+    # 1. Hand two tasks down at the start of the story: the county science museums to the three
+    # provinces with their shares of the targets, the National Science Day to 河南 and 浙江.
+    first = month_start(months[0])
     henan, zhejiang, sichuan = (organization_at(_CAST + (name,)) for name in PROVINCES)
+    zhengzhou, luoyang = organization_at(_ZHENGZHOU), organization_at(_HENAN + ("洛阳市科学技术协会",))
+    xinzheng = organization_at(_ZHENGZHOU + ("新郑市科学技术协会",))
     museums = items["2.2.1"]
-    county_museums, tours = museums.targets.order_by("position")
-    handed = task_cascade(by=national, item=museums, organizations=[henan, zhejiang, sichuan], today=dt.date(2026, 4, 2),
-                          shares={henan: {county_museums: 8, tours: 80}, zhejiang: {county_museums: 6, tours: 60},
-                                  sichuan: {county_museums: 6, tours: 60}})
-    museum_child = {cascade.organization_id: cascade.child for cascade in handed}
-    science_day = {c.organization_id: c.child for c in task_cascade(
-        by=national, item=items["2.2.3"], organizations=[henan, zhejiang], today=dt.date(2026, 4, 2))}
+
+    def shares_of(values):
+        def shares(task):
+            county, tours = task.targets.order_by("position")
+            return {org: {county: a, tours: b} for org, (a, b) in values.items()}
+        return shares
+
+    handed("museums", day=first + _days(1), by=national, item=museums, organizations=[henan, zhejiang, sichuan],
+           shares=shares_of({henan: (8, 80), zhejiang: (6, 60), sichuan: (6, 60)}))
+    handed("science_day", day=first + _days(1), by=national, item=items["2.2.3"], organizations=[henan, zhejiang])
     # 河南 hands its share on to 郑州 and 洛阳.
-    zhengzhou = organization_at(_HENAN + ("郑州市科学技术协会",))
-    luoyang = organization_at(_HENAN + ("洛阳市科学技术协会",))
-    henan_museums = museum_child[henan.pk]
-    h_county, h_tours = henan_museums.targets.order_by("position")
-    city_child = {c.organization_id: c.child for c in task_cascade(
-        by=provincial, item=henan_museums, organizations=[zhengzhou, luoyang], today=dt.date(2026, 4, 10),
-        shares={zhengzhou: {h_county: 4, h_tours: 40}, luoyang: {h_county: 4, h_tours: 40}})}
+    handed("museums", day=first + _days(9), by=provincial, item="museums:河南省科协",
+           organizations=[zhengzhou, luoyang], shares=shares_of({zhengzhou: (4, 40), luoyang: (4, 40)}))
 
-    # 2. The departments report on their own tasks; the reform office accepts each a few days later.
-    for key, percents in DEPARTMENT_REPORTS.items():
+    # 2. The daily job, as it ran at the end of every month of the story and on the load day.
+    for index in range(months[0], month_index(today)):
+        story.at(month_end(index), lambda day=month_end(index): snapshots_refresh(today=day))
+
+    # 3. The departments report on their own tasks; the reform office accepts each a few days later.
+    for key, (filed_in, behind) in DEPARTMENT_REPORTS.items():
         item = items[key]
-        for cycle, percent in zip((april, may, june), percents):
-            if percent is None:
-                continue
-            report = file(item, lead_of(item), cycle, percent, by=national, on=cycle.due_on - dt.timedelta(days=2),
-                          narrative=NARRATIVES.get(key, "按计划推进。").format(n=percent // 3))
-            report_accept(by=national, report=report, today=cycle.due_on + dt.timedelta(days=3))
-
-    # The data platform is finished in June, with its evidence, and signed off (办结).
+        due = month_end(last + 5) if key == DEFERRED else None
+        for n, value in plan_percents(item, filed_in, behind, due=due).items():
+            report = file(item, lead_of(item), n, value, by=national, day=cycle_due(months[n]) - _days(2),
+                          narrative=NARRATIVES.get(key, "按计划推进。").format(n=max(1, value // 3)))
+            accept(report, day=cycle_due(months[n]) + _days(3), by=national)
+    # The data platform is finished in the latest cycle, with its evidence, and signed off (办结).
     platform = items["2.4.1"]
-    report = file(platform, lead_of(platform), june, 100, by=national, on=dt.date(2026, 7, 2),
-                  progress=ItemStatus.COMPLETED, narrative="数据标准已制定，省级科协数据互通已上线。",
-                  evidence=[SimpleUploadedFile("科协系统数据标准.docx", docx_bytes("科协系统数据标准（试行）"))])
-    report_accept(by=national, report=report, today=dt.date(2026, 7, 6))
+    report = file(platform, lead_of(platform), 2, 100, by=national, day=month_start(last + 1) + _days(1),
+                  narrative="数据标准已制定，省级科协数据互通已上线。")
+    accept(report, day=cycle_due(last) + _days(1), by=national)
 
-    # 3. The provinces report on what was handed to them. 四川 files May late; 洛阳 never files.
-    zj, sc = museum_child[zhejiang.pk], museum_child[sichuan.pk]
-    for cycle, percent, day in ((april, 20, dt.date(2026, 5, 4)), (may, 35, dt.date(2026, 6, 3)),
-                                (june, 50, dt.date(2026, 7, 3))):
-        report = file(zj, zhejiang, cycle, percent, by=national, on=day, narrative="县级科技馆改造按期推进。",
-                      actuals={zj.targets.order_by("position").first(): percent // 10})
-        report_accept(by=national, report=report, today=day + dt.timedelta(days=3))
-    for cycle, percent, day in ((april, 10, dt.date(2026, 5, 5)), (may, 20, dt.date(2026, 6, 9)),
-                                (june, 30, dt.date(2026, 7, 4))):
-        report = file(sc, sichuan, cycle, percent, by=national, on=day, narrative="选址论证已完成，正在招标。")
-        report_accept(by=national, report=report, today=day + dt.timedelta(days=3))
-    report = file(science_day[henan.pk], henan, june, 30, by=provincial, on=dt.date(2026, 7, 3),
-                  narrative="全省科普日活动方案已印发。")
-    report_accept(by=national, report=report, today=dt.date(2026, 7, 7))
-    # 郑州: May accepted by the province; June returned for the missing list of museums.
-    zz = city_child[zhengzhou.pk]
-    report = file(zz, zhengzhou, may, 30, by=provincial, on=dt.date(2026, 6, 4), narrative="中牟县科技馆改造已开工。",
-                  actuals={zz.targets.order_by("position").first(): 1})
-    report_accept(by=provincial, report=report, today=dt.date(2026, 6, 8))
-    report = file(zz, zhengzhou, june, 40, by=provincial, on=dt.date(2026, 7, 3), narrative="新郑市科技馆已完成设计。")
-    report_return(by=provincial, report=report, reason="请补充各县（市）科技馆改造清单和进度照片后重新报送。")
+    # 4. The units report on what was handed down to them. 四川 files late once and its latest
+    # report waits for review; 郑州's latest waits for the province; 洛阳 files only in the latest
+    # cycle, and is sent back for the missing list.
+    def file_unit(key, name, organization, by, reviewer, filings, narrative, actuals=False):
+        """Reports of a unit on the task handed down to it, ``filings`` being {story cycle: (day
+        filed, what became of it: the day accepted, "return", or None while it waits)}."""
+        for n, (filed_on, outcome) in filings.items():
+            holder = {}
 
-    # 4. A deferral, a supervision notice with its reply, a leader's instruction.
-    assessment = items["2.1.2"]
-    deferral = deferral_request(by=national, item=assessment, organization=lead_of(assessment),
-                                requested_due=dt.date(2026, 11, 30),
-                                reason="部分学会换届推迟，现场评估需顺延两个月。")
-    deferral_approve(by=national, deferral=deferral, note="同意延期，请确保11月底前完成。", today=dt.date(2026, 6, 20))
-    videos = items["2.2.2"]
-    notice = supervision_issue(by=national, item=videos, organization=lead_of(videos), today=dt.date(2026, 7, 6),
-                               reason="连续三个月进度明显滞后于序时进度，请说明原因并提出整改措施。",
-                               reply_due=dt.date(2026, 7, 16))
-    supervision_reply(by=national, notice=notice, now=_at(dt.date(2026, 7, 9)),
-                      text="已调整征集方式，7月底前推出首批300部短视频，平台改版9月上线。")
-    instruction_add(by=national, item=videos,
-                    text="科普内容创作是今年改革重点，请科普部倒排工期，下次调度会专题汇报。")
+            def action(n=n, filed_on=filed_on, holder=holder):
+                task = handed_down[key]
+                value = plan_percents(task, (n,), BEHIND[name])[n]
+                county = task.targets.order_by("position").first()
+                holder["report"] = submit(task, organization, n, value, day=filed_on, by=by,
+                                          narrative="" if value >= 100 else narrative,
+                                          actuals={county: max(1, round(value / 25))} if actuals else None)
+            story.at(filed_on, action)
+            if outcome == "return":
+                send_back(holder, day=cycle_due(months[n]) + _days(3), by=reviewer,
+                          reason="请补充各县（市）科技馆改造清单和进度照片后重新报送。")
+            elif outcome is not None:
+                accept(holder, day=outcome, by=reviewer)
 
-    # 5. The daily job, run for the demo's today: expected progress and overdue move with it.
-    snapshots_refresh(today=DEMO_TODAY)
+    def due_of(n, shift):
+        return cycle_due(months[n]) + _days(shift)
+
+    file_unit("museums:浙江省科协", "浙江", zhejiang, national, national, {
+        0: (due_of(0, -1), due_of(0, 2)), 1: (due_of(1, -2), due_of(1, 1)), 2: (due_of(2, -2), due_of(2, 1))},
+        "县级科技馆改造按期推进。", actuals=True)
+    file_unit("museums:四川省科协", "四川", sichuan, national, national, {
+        0: (due_of(0, 0), due_of(0, 3)), 1: (due_of(1, 4), due_of(1, 7)), 2: (due_of(2, -1), None)},
+        "选址论证已完成，正在招标。")
+    file_unit("science_day:河南省科协", "河南科普日", henan, provincial, national, {
+        2: (due_of(2, -2), due_of(2, 2))}, "全省科普日活动方案已印发。")
+    file_unit("science_day:浙江省科协", "浙江科普日", zhejiang, national, national, {
+        1: (due_of(1, -1), due_of(1, 2)), 2: (due_of(2, -1), due_of(2, 2))}, "科普日主场活动筹备工作有序推进。")
+    file_unit("museums:郑州市科协", "郑州", zhengzhou, provincial, provincial, {
+        1: (due_of(1, -1), due_of(1, 3)), 2: (due_of(2, -1), None)}, "中牟县科技馆改造已开工。", actuals=True)
+    file_unit("museums:洛阳市科协", "洛阳", luoyang, provincial, provincial, {
+        2: (due_of(2, -2), "return")}, "栾川县科技馆已完成设计。")
+
+    # 5. A deferral, a supervision notice with its reply, a leader's instruction.
+    assessment = items[DEFERRED]
+    deferred_to = month_end(last + 5)
+    decided_on = month_start(last) + _days(19)
+
+    def defer():
+        deferral = deferral_request(by=national, item=assessment, organization=lead_of(assessment),
+                                    requested_due=deferred_to,
+                                    reason=f"部分学会换届推迟，现场评估需顺延至{deferred_to.month}月底。")
+        deferral_approve(by=national, deferral=deferral, today=decided_on,
+                         note=f"同意延期，请确保{deferred_to.year}年{deferred_to.month}月底前完成。")
+        story.stamp(deferral, decided_on - _days(3), "requested_at")
+        story.stamp(deferral, decided_on, "decided_at")
+    story.at(decided_on, defer)
+
+    issued_on, replied_on = calendar.day(cycle_due(last) + _days(1)), calendar.day(cycle_due(last) + _days(4))
+
+    def supervise():
+        notice = supervision_issue(by=national, item=videos, organization=lead_of(videos), today=issued_on,
+                                   reason="任务已逾期，连续三个月进度明显滞后于序时进度，请说明原因并提出整改措施。",
+                                   reply_due=issued_on + _days(10))
+        story.stamp(notice, issued_on, "issued_at")
+        next_month, launch = month_start(last + 1), month_start(last + 3)
+        supervision_reply(by=national, notice=notice, now=_at(replied_on),
+                          text=f"已调整征集方式，{next_month.month}月底前推出首批300部短视频，"
+                               f"平台改版{launch.month}月上线。")
+        instruction = instruction_add(by=national, item=videos,
+                                      text="科普内容创作是本年度改革重点，请科普部倒排工期，下次调度会专题汇报。")
+        story.stamp(instruction, replied_on, "created_at")
+    story.at(issued_on, supervise)
+
+    # 6. 郑州's work opinion reports quarterly: the lead units filed in the last two closed
+    # quarters of its year and the province accepted; 新郑市 now asks to defer its youth contest.
+    city_plan = Plan.objects.filter(organization=zhengzhou, source_name=ZHENGZHOU.source_name,
+                                    status=PlanStatus.ACTIVE).first()
+    if city_plan is not None:
+        quarters = cycles_schedule(by=provincial, plan=city_plan, frequency=Frequency.QUARTERLY, filing_days=10)
+        closed = [quarter for quarter in quarters if quarter.due_on < today][-2:]
+        by_unit = {}
+        for item in city_plan.items.filter(kind__in=TRACKED_KINDS):
+            lead = item.assignments.filter(role="lead", organization__isnull=False).first()
+            if lead is not None and lead.organization.short_name in CITY_REPORTS:
+                by_unit[lead.organization.short_name] = (item, lead.organization)
+        for quarter in closed:
+            for name, (item, organization) in by_unit.items():
+                expected = expected_progress(start=city_plan.period_start, due=item.due or city_plan.period_end,
+                                             today=quarter.closes_on)
+                value = round(expected * CITY_REPORTS[name])
+                result = {}
+
+                def city_submit(item=item, organization=organization, quarter=quarter, value=value, result=result):
+                    result["report"] = report_submit(by=provincial, report=ProgressReport(
+                        item=item, organization=organization, cycle=quarter, percent=value, narrative="按计划推进。",
+                        progress=ItemStatus.IN_PROGRESS if value else ItemStatus.NOT_STARTED),
+                        now=_at(quarter.due_on - _days(3)))
+                story.at(quarter.due_on - _days(3), city_submit)
+                accept(result, day=quarter.due_on + _days(4), by=provincial)
+        if "新郑市科协" in by_unit:
+            youth = by_unit["新郑市科协"][0]
+
+            def ask():
+                deferral = deferral_request(by=provincial, item=youth, organization=xinzheng,
+                                            requested_due=month_end(month_index(youth.due) + 2),
+                                            reason="市级赛事场馆改造未完工，评审需顺延两个月。")
+                story.stamp(deferral, today - _days(1), "requested_at")
+            story.at(today - _days(1), ask)
+
+    # 7. The year is over for tasks whose deadline has passed: the finished ones were signed off
+    # above, the others are deferred (the units below first); the short videos stay overdue.
+    def close_out():
+        past = (PlanItem.objects.filter(Q(due__lt=today) | Q(due__isnull=True, plan__period_end__lt=today),
+                                        plan__status=PlanStatus.ACTIVE, kind__in=TRACKED_KINDS)
+                .exclude(status=ItemStatus.COMPLETED).exclude(pk=videos.pk)
+                .select_related("plan").order_by("-plan__organization__depth", "plan_id", "position"))
+        for item in past:
+            units = item.assignments.filter(organization__isnull=False)
+            lead = units.filter(role="lead").order_by("id").first() or units.order_by("id").first()
+            if lead is None:
+                continue  # nobody answers for it: it stays overdue for the plan's owner to settle
+            deferral = deferral_request(by=clerk_for(lead.organization), item=item, organization=lead.organization,
+                                        requested_due=closeout_due,
+                                        reason="年度任务未能按期完成，申请延期。")
+            deferral_approve(by=clerk_for(issuer_of(item)), deferral=deferral, today=today,
+                             note=f"同意延期至{closeout_due.year}年{closeout_due.month}月底。")
+            story.stamp(deferral, today, "requested_at", "decided_at")
+    story.at(today, close_out)
+
+    # 8. The daily job on the load day: expected progress and overdue as of today.
+    story.at(today, lambda: snapshots_refresh(today=today))
+    story.run()
     return True

@@ -1,8 +1,9 @@
 """``kexie demo``: load the demo organisation network and accounts, then list the accounts."""
 
+import datetime as dt
 import unicodedata
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from kexie.core.demo.data import DEMO_PASSWORD
@@ -30,8 +31,19 @@ def format_table(header: list[str], rows: list[list[str]]) -> str:
 class Command(BaseCommand):
     help = "Load the demo data (idempotent) and print the demo accounts."
 
+    def add_arguments(self, parser):
+        parser.add_argument("--date", default="", help="the day the demo story is dated from, YYYY-MM-DD "
+                                                       "(default: today)")
+
     def handle(self, *args, **options):
-        result = load_demo()
+        today = None
+        if options["date"]:
+            try:
+                today = dt.date.fromisoformat(options["date"])
+            except ValueError:
+                raise CommandError(_("“%(value)s” is not a date; write it as YYYY-MM-DD, e.g. 2026-07-10.")
+                                   % {"value": options["date"]}) from None
+        result = load_demo(today=today)
         if result.organizations_created or result.users_created or result.plans_created:
             self.stdout.write(_("Demo data loaded: %(orgs)d organisations, %(users)d accounts and %(plans)d plans "
                                 "created.") % {"orgs": result.organizations_created, "users": result.users_created,
