@@ -102,11 +102,11 @@ def ensure_demo_tracking(*, organization_at, user_named, calendar) -> bool:
     from kexie.organizations.models import Organization
     from kexie.plans.models import TRACKED_KINDS, ItemStatus, Plan, PlanItem, PlanStatus
     from kexie.tracking.models import Frequency, ProgressReport, ReportingCycle
+    from kexie.tracking.rules import expected_progress
     from kexie.tracking.services import (
         cycles_schedule,
         deferral_approve,
         deferral_request,
-        expected_progress,
         issuer_of,
         report_accept,
         report_return,
