@@ -345,6 +345,7 @@ REGISTRY: dict[str, list[Expect]] = {
     # --- audit ------------------------------------------------------------------------------------
     "audit:list": [page("audit.view", user="audit_admin")],
     "audit:detail": [page("audit.view", user="audit_admin", kwargs=audit_row_pk)],
+    "audit:export": [page("audit.view", user="audit_admin")],
     # --- organisations ----------------------------------------------------------------------------
     "organizations:tree": [page("org.view")],
     "organizations:children": [page("org.view", kwargs=ORG_IN, outside=ORG_OUT)],
