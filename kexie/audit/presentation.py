@@ -98,7 +98,14 @@ KEY_FIELDS = {
 KEY_LABELS = {
     "accepted": pgettext_lazy("audit value", "accepted"),
     "attachments": pgettext_lazy("audit value", "attachments"),
+    "day": pgettext_lazy("audit value", "day"),
     "dimension": pgettext_lazy("audit value", "dimension"),
+    "escalated": pgettext_lazy("audit value", "escalated to the unit's head"),
+    "mails": pgettext_lazy("audit value", "e-mails"),
+    "notifications": pgettext_lazy("audit value", "notifications"),
+    "reminded": pgettext_lazy("audit value", "reminded"),
+    "snapshot": pgettext_lazy("audit value", "snapshot time"),
+    "urged": pgettext_lazy("audit value", "urged"),
     "grade": pgettext_lazy("audit value", "grade"),
     "id_number": pgettext_lazy("audit value", "ID number"),
     "label": pgettext_lazy("audit value", "name"),
@@ -267,7 +274,7 @@ def _pair(label: str, value: str) -> str:
     return pgettext("audit value", "%(key)s: %(value)s") % {"key": label, "value": value}
 
 
-def _date_text(value) -> str | None:
+def date_text(value) -> str | None:
     """An ISO date or date-time written as the user's language writes dates, else None."""
     if isinstance(value, str):
         if _ISO_DATE.match(value):
@@ -373,7 +380,7 @@ class AuditPresenter:
             return self._name(reference, value)
         if isinstance(field, models.BooleanField) and value in (0, 1):
             return yes_no(bool(value))
-        dated = _date_text(value)
+        dated = date_text(value)
         if dated is not None:
             return dated
         return str(value)
