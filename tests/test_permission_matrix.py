@@ -234,6 +234,7 @@ PUBLIC: dict[str, Public] = {
     "api:schema": Public(),
     "api:docs": Public(),
     "api:token": Public("post", 400, {}),  # no credentials: a 400 naming the fields
+    "favicon": Public(),
 }
 
 ORG_IN, ORG_OUT = pk("city_a"), pk("city_b")
