@@ -48,8 +48,8 @@ def test_every_action_code_the_platform_writes_has_a_label():
 def trail(world):
     organization_set_status(by=world.national_clerk, organization=world.city_a, status="dormant",
                             reason="连续两年未开展活动")
-    audit_record(action="submit", by=world.provincial_clerk, obj=world.city_a,
-                 new={"parent": world.prov_a.pk, "founded_on": "2026-05-01", "late": True, "edited": False})
+    audit_record(action="submit", by=world.provincial_clerk, obj=world.city_a, old={"late": False},
+                 new={"parent": world.prov_a.pk, "founded_on": "2026-05-01", "late": True})
     audit_record(action="security", by=world.system_admin, obj=world.system_admin, detail="second factor reset")
     return world
 
@@ -60,7 +60,8 @@ def test_the_list_shows_the_action_field_and_value_labels_not_the_codes(trail, s
     assert "状态变更" in page and "提交" in page and "安全事件" in page
     assert "状态：正常 → 休眠" in page
     assert "上级组织：甲省科学技术协会" in page  # a foreign key shown as the object's name
-    assert "成立日期：2026年5月1日；逾期：是" in page  # a date as Chinese writes it, a yes as 是
+    assert "成立日期：2026年5月1日" in page  # a date as Chinese writes it
+    assert "逾期：否 → 是" in page
     for code in (">submit<", "status:", "→ dormant", "founded_on", ">True", "late:"):
         assert code not in page
 
@@ -80,7 +81,7 @@ def test_the_detail_labels_every_recorded_key_and_value(trail, signed_in):
 
     changes = {item["key"]: item for item in response.context["changes"]}
     assert changes["parent"]["label"] == "上级组织" and changes["parent"]["new"] == "甲省科学技术协会"
-    assert changes["late"]["new"] == "是" and changes["edited"]["new"] == "否"
+    assert changes["late"]["old"] == "否" and changes["late"]["new"] == "是"
     assert changes["founded_on"]["new"] == "2026年5月1日"
     page = response.content.decode()
     assert "<dd>提交</dd>" in page and "founded_on" not in page
