@@ -73,6 +73,7 @@ KEY_FIELDS = {
     "previous": "plans.plan.previous",
     "item": "plans.itemalignment.item",
     "application": "selection.objection.application",
+    "on_notice": "selection.objection.application",
     "round": "selection.application.round",
     "society": "selection.application.society",
     "rubric": "evaluation.dimension.rubric",
@@ -97,6 +98,11 @@ KEY_FIELDS = {
 # whose own label would not fit.
 KEY_LABELS = {
     "accepted": pgettext_lazy("audit value", "accepted"),
+    "application": pgettext_lazy("audit value", "application"),
+    "average": pgettext_lazy("audit value", "average score"),
+    "on_notice": pgettext_lazy("audit value", "on public notice"),
+    "rank": pgettext_lazy("audit value", "rank"),
+    "ranking": pgettext_lazy("audit value", "ranking"),
     "attachments": pgettext_lazy("audit value", "attachments"),
     "day": pgettext_lazy("audit value", "day"),
     "dimension": pgettext_lazy("audit value", "dimension"),
@@ -326,8 +332,12 @@ class AuditPresenter:
 
         def collect(model, values, depth=0):
             for key, value in values.items():
-                if isinstance(value, dict) and depth == 0:
-                    collect(model, value, depth + 1)  # e.g. an export's filters
+                nested = [value] if isinstance(value, dict) else [
+                    item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+                if nested:
+                    if depth == 0:  # e.g. an export's filters, a ranking's rows
+                        for part in nested:
+                            collect(model, part, depth + 1)
                     continue
                 reference = self._reference(model, key)
                 if reference is None or reference[0] is None:
