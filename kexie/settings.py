@@ -35,7 +35,9 @@ else:
     if not _db_url:
         # A fresh checkout has no var/ yet, and SQLite cannot create the folder of its file.
         DATA_DIR.mkdir(parents=True, exist_ok=True)
-    DEBUG = env_bool("KEXIE_DEBUG", True)
+    # Off by default, the demo included: a wrong address shows our own error page, not Django's
+    # debug page with the URL map. A developer turns it on with KEXIE_DEBUG=true.
+    DEBUG = env_bool("KEXIE_DEBUG", False)
     # Outside production whitenoise finds static files in the apps themselves: no collectstatic.
     WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS = True
 
@@ -81,7 +83,10 @@ MIDDLEWARE = [
     "kexie.accounts.middleware.AccountSecurityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "kexie.core.errors.MethodNotAllowedPageMiddleware",
 ]
+# A failed CSRF check shows our 403 page in the user's language, not Django's English one.
+CSRF_FAILURE_VIEW = "kexie.core.errors.csrf_failure"
 
 ROOT_URLCONF = "kexie.urls"
 WSGI_APPLICATION = "kexie.wsgi.application"

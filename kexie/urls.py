@@ -2,10 +2,12 @@ from django.conf import settings
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from kexie.core import errors
 from kexie.workbench import views as workbench_views
 
 urlpatterns = [
     path("", workbench_views.home, name="home"),
+    path("favicon.ico", errors.favicon, name="favicon"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("kexie.accounts.urls")),
     path("organizations/", include("kexie.organizations.urls")),

@@ -234,6 +234,7 @@ PUBLIC: dict[str, Public] = {
     "api:schema": Public(),
     "api:docs": Public(),
     "api:token": Public("post", 400, {}),  # no credentials: a 400 naming the fields
+    "favicon": Public(),
 }
 
 ORG_IN, ORG_OUT = pk("city_a"), pk("city_b")
@@ -345,6 +346,7 @@ REGISTRY: dict[str, list[Expect]] = {
     # --- audit ------------------------------------------------------------------------------------
     "audit:list": [page("audit.view", user="audit_admin")],
     "audit:detail": [page("audit.view", user="audit_admin", kwargs=audit_row_pk)],
+    "audit:export": [page("audit.view", user="audit_admin")],
     # --- organisations ----------------------------------------------------------------------------
     "organizations:tree": [page("org.view")],
     "organizations:children": [page("org.view", kwargs=ORG_IN, outside=ORG_OUT)],

@@ -41,3 +41,10 @@ class AuditFilterForm(forms.Form):
             "date_to": data.get("date_to"),
             "success": success,
         }
+
+    def description(self) -> dict:
+        """The filters as written, for the audit row of an export (empty ones left out)."""
+        if not self.is_valid():
+            return {}
+        return {key: value.isoformat() if hasattr(value, "isoformat") else value
+                for key, value in self.search_filters().items() if value not in (None, "")}

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kexie.core.querysets import ScopedQuerySet
 
@@ -22,21 +23,63 @@ class AuditLog(models.Model):
     """One audited event. Rows form a chain: ``hash = H(prev_hash + canonical row)``."""
 
     class Action(models.TextChoices):
-        CREATE = "create", _("Create")
-        UPDATE = "update", _("Update")
-        DELETE = "delete", _("Delete")
-        MOVE = "move", _("Move")
-        STATUS = "status", _("Status change")
-        IMPORT = "import", _("Import")
-        EXPORT = "export", _("Export")
-        LOGIN = "login", _("Login")
-        LOGOUT = "logout", _("Logout")
-        LOGIN_FAILED = "login_failed", _("Failed login")
-        PERMISSION = "permission", _("Permission change")
-        UNMASK = "unmask", _("View unmasked personal data")
-        PASSWORD = "password", _("Password change")
-        SECURITY = "security", _("Security event")
-        PURGE = "purge", _("Audit retention purge")
+        """Every action code that ``audit_record`` is called with anywhere in the platform.
+
+        The trail stores the code; pages and exports show the label (a test keeps this list
+        complete). The labels carry a context: a verb here must not take the translation of
+        the same English on a button elsewhere.
+        """
+
+        # Generic changes and security events.
+        CREATE = "create", pgettext_lazy("audit action", "Create")
+        UPDATE = "update", pgettext_lazy("audit action", "Update")
+        DELETE = "delete", pgettext_lazy("audit action", "Delete")
+        MOVE = "move", pgettext_lazy("audit action", "Move")
+        STATUS = "status", pgettext_lazy("audit action", "Status change")
+        IMPORT = "import", pgettext_lazy("audit action", "Import")
+        EXPORT = "export", pgettext_lazy("audit action", "Export")
+        LOGIN = "login", pgettext_lazy("audit action", "Login")
+        LOGOUT = "logout", pgettext_lazy("audit action", "Logout")
+        LOGIN_FAILED = "login_failed", pgettext_lazy("audit action", "Failed login")
+        PERMISSION = "permission", pgettext_lazy("audit action", "Permission change")
+        UNMASK = "unmask", pgettext_lazy("audit action", "View unmasked personal data")
+        PASSWORD = "password", pgettext_lazy("audit action", "Password change")
+        SECURITY = "security", pgettext_lazy("audit action", "Security event")
+        PURGE = "purge", pgettext_lazy("audit action", "Audit retention purge")
+        # Workflows: reports, deferrals, supervision, reminders.
+        SUBMIT = "submit", pgettext_lazy("audit action", "Submit")
+        ACCEPT = "accept", pgettext_lazy("audit action", "Accept")
+        RETURN = "return", pgettext_lazy("audit action", "Return for revision")
+        APPROVE = "approve", pgettext_lazy("audit action", "Approve")
+        REJECT = "reject", pgettext_lazy("audit action", "Reject")
+        SCHEDULE = "schedule", pgettext_lazy("audit action", "Set the reporting schedule")
+        CASCADE = "cascade", pgettext_lazy("audit action", "Hand down a task")
+        ISSUE = "issue", pgettext_lazy("audit action", "Issue a supervision notice")
+        REPLY = "reply", pgettext_lazy("audit action", "Reply")
+        CLOSE = "close", pgettext_lazy("audit action", "Close")
+        INSTRUCT = "instruct", pgettext_lazy("audit action", "Leader's instruction")
+        REMIND = "remind", pgettext_lazy("audit action", "Reminder")
+        # Societies and their evaluation.
+        REACHABLE = "reachable", pgettext_lazy("audit action", "Mark as reachable")
+        UNREACHABLE = "unreachable", pgettext_lazy("audit action", "Mark as unreachable")
+        FREEZE = "freeze", pgettext_lazy("audit action", "Freeze the rubric")
+        NEW_VERSION = "new_version", pgettext_lazy("audit action", "New rubric version")
+        EVALUATE = "evaluate", pgettext_lazy("audit action", "Start an evaluation")
+        SELF_SCORE = "self_score", pgettext_lazy("audit action", "Save the self-score")
+        REVIEW = "review", pgettext_lazy("audit action", "Review the scores")
+        FINALISE = "finalise", pgettext_lazy("audit action", "Finalise grades and ranks")
+        PUBLISH = "publish", pgettext_lazy("audit action", "Publish")
+        # Selection rounds and the four-batch review.
+        APPLY = "apply", pgettext_lazy("audit action", "Apply")
+        PANEL_ADD = "panel_add", pgettext_lazy("audit action", "Add an expert to the panel")
+        EVALUATION = "evaluation", pgettext_lazy("audit action", "Take in the evaluation result")
+        ELIGIBILITY = "eligibility", pgettext_lazy("audit action", "Eligibility check")
+        RECUSE = "recuse", pgettext_lazy("audit action", "Recusal")
+        SCORE = "score", pgettext_lazy("audit action", "Score")
+        OBJECTION = "objection", pgettext_lazy("audit action", "Raise an objection")
+        OBJECTION_HANDLE = "objection_handle", pgettext_lazy("audit action", "Handle an objection")
+        FLAGS_COMPUTE = "flags_compute", pgettext_lazy("audit action", "Compute the four-batch flags")
+        DECIDE = "decide", pgettext_lazy("audit action", "Decide on a flag")
 
     time = models.DateTimeField(_("time"), db_index=True)
     user_id = models.BigIntegerField(_("user id"), null=True, blank=True, db_index=True)

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from kexie.core.middleware import client_ip, current_request
 
@@ -220,9 +222,11 @@ def audit_purge(*, by=None, retention_days: int | None = None, dry_run: bool = F
             by=by,
             username="system",
             object_type=AuditLog._meta.label_lower,
-            object_repr=f"{deleted} audit records before {cutoff.isoformat(timespec='seconds')}",
+            object_repr=_("%(count)d audit records before %(cutoff)s")
+            % {"count": deleted, "cutoff": date_format(timezone.localtime(cutoff), "DATETIME_FORMAT")},
             new={"deleted": deleted, "cutoff": cutoff.isoformat(), "retention_days": retention_days,
                  "last_deleted_id": last_doomed["id"]},
-            detail=f"Retention purge: {deleted} records older than {retention_days} days removed.",
+            detail=_("Retention purge: %(count)d records older than %(days)d days removed.")
+            % {"count": deleted, "days": retention_days},
         )
     return PurgeResult(deleted, cutoff, retention_days)

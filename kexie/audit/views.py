@@ -1,24 +1,28 @@
-"""The audit log pages: a filtered list and one record's detail (audit administrator only).
+"""The audit log pages: a filtered list, one record's detail and the list's Excel export (audit
+administrator only).
 
-Personal data inside recorded values is masked on the way out; the stored rows are never
-changed, as their hashes must keep matching.
+Rows are shown through :mod:`kexie.audit.presentation`, which labels the stored codes and masks
+personal data on the way out; the stored rows are never changed, as their hashes must keep matching.
 """
 
-import json
-
-from django.apps import apps
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from kexie.accounts.scope import access_object
-from kexie.core.masking import mask_text
+from kexie.core.excel import xlsx_response
 
 from . import selectors
+from .excel import ExportTooLarge, audit_log_export
 from .forms import AuditFilterForm
 from .models import AuditLog
+from .presentation import AuditPresenter
 
 PAGE_SIZE = 50
 
@@ -28,20 +32,25 @@ def _require_audit_view(request) -> None:
         raise PermissionDenied
 
 
+def _search(request):
+    """The filter form and the rows it selects (none while the filters are not understood)."""
+    form = AuditFilterForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        return form, AuditLog.objects.none()  # a half-understood filter must not show the wrong rows
+    filters = form.search_filters() if form.is_bound else {}
+    return form, selectors.audit_search(user=request.user, **filters)
+
+
 @login_required
 @require_GET
 def audit_list(request):
     _require_audit_view(request)
-    form = AuditFilterForm(request.GET or None)
-    if form.is_bound and not form.is_valid():
-        rows = AuditLog.objects.none()  # a half-understood filter must not show the wrong rows
-    else:
-        filters = form.search_filters() if form.is_bound else {}
-        rows = selectors.audit_search(user=request.user, **filters)
+    form, rows = _search(request)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    records = [_present(row) for row in page]
-    context = {"form": form, "page_obj": page, "records": records,
-               "object_types": selectors.audit_object_types()}
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page_obj": page, "records": AuditPresenter(page).records(),
+               "object_types": selectors.audit_object_types(), "export_query": query.urlencode()}
     return render(request, "audit/list.html", context)
 
 
@@ -50,72 +59,27 @@ def audit_list(request):
 def audit_detail(request, pk: int):
     _require_audit_view(request)
     row = access_object(AuditLog, request.user, "audit.view", pk=pk)
-    return render(request, "audit/detail.html", {"record": _present(row), "changes": value_rows(row)})
+    record = AuditPresenter([row]).record(row)
+    return render(request, "audit/detail.html", {"record": record, "changes": record["changes"]})
 
 
-def _present(row: AuditLog) -> dict:
-    """A row as the pages show it: labels translated, personal data masked."""
-    return {
-        "row": row,
-        "username": mask_text(row.username),
-        "object_type": object_type_label(row.object_type),
-        "object_repr": mask_text(row.object_repr),
-        "detail": mask_text(row.detail),
-        "summary": mask_text(_summary(row)),
-    }
-
-
-def object_type_label(label: str) -> str:
-    """``organizations.organization`` -> the model's verbose name (组织), else the label itself."""
-    if not label:
-        return ""
+@login_required
+@require_GET
+def audit_export(request):
+    """The rows the list's filters select, as an .xlsx file; the export is itself audited."""
+    _require_audit_view(request)
+    form, rows = _search(request)
+    back = reverse("audit:list") + (f"?{request.GET.urlencode()}" if request.GET else "")
+    if form.is_bound and not form.is_valid():
+        messages.error(request, _("Correct the filters marked in red and search again."))
+        return redirect(back)
+    title = _("Audit log")
     try:
-        return str(apps.get_model(label)._meta.verbose_name)
-    except (LookupError, ValueError):
-        return label
-
-
-def render_value(value) -> str:
-    """One recorded value as text, with mobile numbers, ID numbers and e-mail addresses masked."""
-    if value is None:
-        return ""
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-    return mask_text(text)
-
-
-def value_rows(row: AuditLog) -> list[dict]:
-    """Old and new values side by side, one line per key, masked."""
-    old = row.old_values if isinstance(row.old_values, dict) else ({} if row.old_values is None else {"": row.old_values})
-    new = row.new_values if isinstance(row.new_values, dict) else ({} if row.new_values is None else {"": row.new_values})
-    keys = list(dict.fromkeys([*old, *new]))
-    model = _model_for(row.object_type)
-    return [{"key": key, "label": _field_label(model, key), "old": render_value(old.get(key)),
-             "new": render_value(new.get(key)), "changed": old.get(key) != new.get(key)} for key in keys]
-
-
-def _model_for(label: str):
-    try:
-        return apps.get_model(label) if label else None
-    except (LookupError, ValueError):
-        return None
-
-
-def _field_label(model, key: str) -> str:
-    """The field's verbose name (in the user's language) when the key is a field of the model."""
-    if model is None or not key:
-        return ""
-    try:
-        return str(model._meta.get_field(key).verbose_name)
-    except Exception:  # FieldDoesNotExist, or a relation without a verbose name
-        return ""
-
-
-def _summary(row: AuditLog) -> str:
-    """A short line of the changed keys for the list, e.g. ``name: A → B; status: → active``."""
-    parts = []
-    for item in value_rows(row)[:3]:
-        if item["old"] and item["new"]:
-            parts.append(f"{item['key']}: {item['old'][:40]} → {item['new'][:40]}")
-        else:
-            parts.append(f"{item['key']}: {(item['old'] or item['new'])[:40]}")
-    return "; ".join(parts)
+        workbook = audit_log_export(by=request.user, rows=rows, filters=form.description() if form.is_bound else {},
+                                    title=title)
+    except ExportTooLarge as too_large:
+        messages.error(request, _("The search finds %(count)d records; one export holds at most %(max)d. "
+                                  "Narrow the dates or the other filters and export again.")
+                       % {"count": too_large.count, "max": too_large.limit})
+        return redirect(back)
+    return xlsx_response(workbook, f"{title}-{timezone.localdate():%Y%m%d}.xlsx")

@@ -11,7 +11,6 @@ import datetime as dt
 import io
 import re
 from collections.abc import Iterable, Sequence
-from urllib.parse import quote
 
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -20,6 +19,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from .downloads import content_disposition
 from .uploads import check_upload, decode_text
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -98,20 +98,16 @@ def workbook_bytes(workbook: Workbook) -> bytes:
 
 
 def xlsx_response(workbook: Workbook, filename: str) -> HttpResponse:
-    """An attachment download; the file name may be Chinese (RFC 5987 ``filename*``)."""
+    """An attachment download; the file name may be Chinese (see :mod:`kexie.core.downloads`)."""
     if not filename.lower().endswith(".xlsx"):
         filename += ".xlsx"
     return attachment_response(workbook_bytes(workbook), filename, content_type=XLSX_CONTENT_TYPE)
 
 
 def attachment_response(content: bytes, filename: str, *, content_type: str) -> HttpResponse:
-    """A file download under ``filename``, which may be Chinese (RFC 5987 ``filename*``)."""
+    """A file download under ``filename``, which may be Chinese (see :mod:`kexie.core.downloads`)."""
     response = HttpResponse(content, content_type=content_type)
-    ascii_name = filename.encode("ascii", "ignore").decode() or "export"
-    if ascii_name.startswith("."):
-        ascii_name = "export" + ascii_name
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}")
+    response["Content-Disposition"] = content_disposition(filename)
     return response
 
 

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kexie import rubric as rb
 from kexie.accounts.scope import access_object
+from kexie.core.downloads import file_download
 from kexie.core.excel import add_sheet, write_workbook, xlsx_response
 from kexie.organizations.forms import apply_service_errors
 from kexie.accounts.scope import require_page_code as _require
@@ -341,7 +342,7 @@ def evidence_download(request, pk: int):
     score = IndicatorScore.objects.filter(pk=pk, evaluation__in=visible).exclude(evidence="").first()
     if score is None:
         raise Http404
-    return FileResponse(score.evidence.open("rb"), as_attachment=True, filename=score.evidence_name or "evidence")
+    return file_download(score.evidence.open("rb"), score.evidence_name or _("Evidence"))
 
 
 # --- the leaderboard --------------------------------------------------------------------------------

@@ -146,6 +146,7 @@ def reminders_send(*, today: dt.date | None = None) -> ReminderRun:
                 run.notifications += sent.notifications
                 run.mails += sent.mails
         audit_record(action="remind", by=None, username="system", object_type=Urging._meta.label_lower,
-                     object_repr=f"Reminders and urging notices of {today.isoformat()}", new=run.as_dict())
+                     object_repr=_("Reminders and urging notices of %(day)s") % {"day": day_label(today)},
+                     new=run.as_dict())
     return run
 

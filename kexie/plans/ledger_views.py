@@ -13,7 +13,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.forms.utils import flatatt
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kexie.accounts.scope import access_object
 from kexie.accounts.scope import require_page_code as _require
+from kexie.core.downloads import file_download
 from kexie.core.excel import XLSX_CONTENT_TYPE
 from kexie.audit.freshness import generation, remembered
 from kexie.organizations.forms import OrgChoiceField, more_than_a_select
@@ -270,7 +270,7 @@ def _export(request, plan=None):
         by=request.user, items=ledger_items(request.user, code="plan.export", **filters), title=title,
         filters=form.description() | ({"plan": str(plan.pk)} if plan else {}), several_plans=chosen is None)
     filename = f"{title}-{_('ledger')}-{timezone.localdate():%Y%m%d}.xlsx"
-    return FileResponse(output, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
+    return file_download(output, filename, content_type=XLSX_CONTENT_TYPE)
 
 
 @login_required

@@ -14,13 +14,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kexie.accounts.scope import access_object
+from kexie.core.downloads import content_disposition, file_download
 from kexie.organizations.models import Organization
 from kexie.accounts.scope import require_page_code as _require
 
@@ -118,7 +118,7 @@ def export_json(request, pk):
     data = services.plan_export_json(by=request.user, plan=plan)
     response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2),
                             content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(True, f"{plan.title}-v{plan.version}.json")
+    response["Content-Disposition"] = content_disposition(f"{plan.title}-v{plan.version}.json")
     return response
 
 
@@ -133,7 +133,7 @@ def source_file(request, pk):
         handle = plan.source_file.open("rb")
     except OSError:
         raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=plan.source_name or plan.source_file.name)
+    return file_download(handle, plan.source_name or plan.source_file.name)
 
 
 # --- starting a review ---------------------------------------------------------------------------

@@ -10,13 +10,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kexie.accounts.scope import access_object
+from kexie.core.downloads import file_download
 from kexie.core.excel import xlsx_response
 from kexie.organizations.forms import apply_service_errors
 from kexie.accounts.scope import require_page_code as _require
@@ -276,7 +277,7 @@ def attachment_download(request, pk):
     attachment = Attachment.objects.filter(pk=pk, application__in=selectors.applications_visible(request.user)).first()
     if attachment is None:
         raise Http404
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
+    return file_download(attachment.file.open("rb"), attachment.name)
 
 
 # --- expert review --------------------------------------------------------------------------------

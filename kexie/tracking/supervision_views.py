@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kexie.accounts.scope import access_object, is_at_or_above
 from kexie.audit.selectors import history_for
+from kexie.core.downloads import file_download
 from kexie.core.excel import xlsx_response
 from kexie.organizations.forms import OrgChoiceField, apply_service_errors
 from kexie.organizations.models import Organization, OrganizationClosure
@@ -184,7 +185,7 @@ def evidence_download(request, pk):
     evidence = SupervisionEvidence.objects.filter(pk=pk, notice__in=supervision.notices_for(request.user)).first()
     if evidence is None:
         raise Http404
-    return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.name)
+    return file_download(evidence.file.open("rb"), evidence.name)
 
 
 # --- issue, reply, close -------------------------------------------------------------------------

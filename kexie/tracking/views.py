@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kexie.accounts.scope import access_object
+from kexie.core.downloads import file_download
 from kexie.notifications.selectors import urging_counts
 from kexie.organizations.models import Organization, OrgStatus
 from kexie.plans.models import TRACKED_KINDS, Assignment, AssignmentRole, Plan, PlanItem, PlanStatus, Target
@@ -367,7 +368,7 @@ def evidence_download(request, pk):
         handle = evidence.file.open("rb")
     except (OSError, ValueError):
         raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=evidence.name)
+    return file_download(handle, evidence.name)
 
 
 # --- deferrals ---------------------------------------------------------------------------------

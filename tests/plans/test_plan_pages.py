@@ -68,7 +68,7 @@ def test_the_detail_shows_the_item_tree_units_deadlines_and_targets(plans, world
     assert mine.title in page and "2026-01-01" in page and "要点.txt" in page
     row = page.split("推进学会党建")[1].split("</tr>")[0]
     assert society_dept.name in row and "2026-06-30" in row and "任务" in row
-    assert "(学会部)" in row  # the unit as written beside the organisation it was mapped to
+    assert "（学会部）" in row  # the unit as written beside the organisation it was mapped to
     unassigned = page.split("建设科普基地")[1].split("</tr>")[0]
     assert "各市科协" in unassigned and "未指定" in unassigned and "科普部" in unassigned
     assert "10" in unassigned  # the target

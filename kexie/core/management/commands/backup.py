@@ -32,6 +32,7 @@ from django.db import connection
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 from django.utils.duration import duration_iso_string
+from django.utils.translation import gettext as _
 
 FORMAT = "kexie-backup/1"
 MANIFEST = "manifest.json"
@@ -185,9 +186,12 @@ class Command(BaseCommand):
     def _audit(self, path: Path, manifest: dict, rows: int) -> None:
         # A backup is an export of everything, so it is audited — after the read-only snapshot.
         from kexie.audit.models import AuditLog
+        from kexie.audit.presentation import date_text
         from kexie.audit.services import audit_record
 
+        detail = _("Database backup: %(tables)d tables, %(rows)d rows, snapshot at %(time)s.") % {
+            "tables": len(manifest["tables"]), "rows": rows,
+            "time": date_text(manifest["created_at"]) or manifest["created_at"]}
         audit_record(action=AuditLog.Action.EXPORT, username="system", object_type="backup",
-                     object_repr=path.name[:300], detail=f"Database backup: {len(manifest['tables'])} tables, "
-                     f"{rows} rows, snapshot at {manifest['created_at']}.",
+                     object_repr=path.name[:300], detail=detail,
                      new={"file": path.name, "tables": len(manifest["tables"]), "rows": rows})

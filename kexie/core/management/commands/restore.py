@@ -18,6 +18,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db.models.sql import InsertQuery
+from django.utils.translation import gettext as _
 
 from .backup import FORMAT, MANIFEST, backup_models, columns, decode_value, schema_state, table_digest
 
@@ -116,6 +117,7 @@ def restore_backup(path: Path) -> dict:
     from django.contrib.contenttypes.models import ContentType
 
     from kexie.audit.models import AuditLog
+    from kexie.audit.presentation import date_text
     from kexie.audit.services import audit_record
 
     try:
@@ -143,7 +145,8 @@ def restore_backup(path: Path) -> dict:
             ContentType.objects.clear_cache()
             audit_record(action=AuditLog.Action.SECURITY, username="system", object_type="backup",
                          object_repr=Path(path).name[:300],
-                         detail=f"Database restored from a backup taken at {manifest['created_at']}.",
+                         detail=_("Database restored from a backup taken at %(time)s.")
+                         % {"time": date_text(manifest["created_at"]) or manifest["created_at"]},
                          new={"file": Path(path).name, "snapshot": manifest["created_at"],
                               "rows": sum(t["rows"] for t in manifest["tables"])})
     return manifest
