@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("dashboard", "0006_org_tally_filled"),
-        ("audit", "0003_recompute_epoch_moved_here"),
+        ("audit", "0004_recompute_epoch_moved_here"),
     ]
 
     operations = [

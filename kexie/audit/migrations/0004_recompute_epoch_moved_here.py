@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("audit", "0002_chain_change_hash"),
+        ("audit", "0003_action_labels"),
         ("dashboard", "0006_org_tally_filled"),
     ]
 
