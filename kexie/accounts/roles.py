@@ -14,8 +14,9 @@ menus and buttons that are not theirs.
   reports, files to its province. It keeps no organisation register and no society registry.
 * 县级科协 (county clerk): the bottom of the cascade: files progress reports and deferral
   requests, replies to supervision notices, views and exports its ledger.
-* 学会秘书处 (society secretary): files on national tasks its society leads, fills in and
-  submits its annual report and self-score, applies in selection rounds.
+* 学会秘书处 (society secretary): files on national tasks its society leads, keeps its own
+  society's record (terms, journals, members), fills in and submits its annual report and
+  self-score, applies in selection rounds.
 * 评审专家 (expert): sees the registry and scores what is assigned to them.
 * The three administrators hold only their kind's codes (三员分立).
 
@@ -46,7 +47,7 @@ BUILTIN_ROLES = [
      ["org.view", "org.export", *_ISSUER_CODES]),
     ("county_clerk", "县级科协工作人员", DataScope.ORG_AND_BELOW, AdminKind.NONE, ["org.view", *_FILER_CODES]),
     ("society_secretary", "学会秘书处工作人员", DataScope.ORG_AND_BELOW, AdminKind.NONE,
-     ["org.view", *_FILER_CODES, "society.view", "annual_report.submit"]),
+     ["org.view", *_FILER_CODES, "society.view", "society.manage", "annual_report.submit"]),
     ("viewer", "只读用户", DataScope.ORG, AdminKind.NONE, ["org.view", "plan.view", "society.view"]),
     # An expert of a review panel (评审专家): sees the registry and scores what is assigned to them.
     ("evaluation_expert", "评审专家", DataScope.ORG_AND_BELOW, AdminKind.NONE, ["society.view", "evaluation.score"]),

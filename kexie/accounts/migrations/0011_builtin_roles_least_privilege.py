@@ -47,7 +47,8 @@ LEAST_PRIVILEGE = {
     "county_clerk": [
         "org.view", "plan.view", "plan.export", "report.submit"],
     "society_secretary": [
-        "org.view", "plan.view", "plan.export", "report.submit", "society.view", "annual_report.submit"],
+        "org.view", "plan.view", "plan.export", "report.submit", "society.view", "society.manage",
+        "annual_report.submit"],
 }
 
 
