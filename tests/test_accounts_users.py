@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from kexie.accounts.models import Position, User
+from kexie.accounts.models import DataScope, Position, Role, User
 from kexie.audit.models import AuditLog
 from kexie.core.validators import id_number_check_char
 
@@ -37,7 +37,11 @@ def test_the_list_searches_by_name_and_filters_by_organisation_subtree_and_role(
     assert {u.username for u in page} == {"provincial_clerk", "other_provincial_clerk"}
 
 
-def test_a_clerk_sees_only_users_in_their_scope_and_others_are_not_found(world, signed_in):
+def test_a_user_viewer_sees_only_users_in_their_scope_and_others_are_not_found(world, signed_in):
+    # The built-in provincial clerk does not see users (an administrator's job): a role of 甲省 that does.
+    viewer = Role.objects.create(code="people_a", name="甲省人员查看", permissions=["user.view"],
+                                 data_scope=DataScope.ORG_AND_BELOW)
+    world.provincial_clerk.roles.add(viewer)
     client = signed_in(world.provincial_clerk)
     page = client.get(reverse("accounts:user_list")).context["page_obj"]
     assert {u.username for u in page} == {"provincial_clerk", "county_clerk", "no_role_user"}

@@ -35,9 +35,9 @@ def test_lists_show_masked_personal_data_only(world, signed_in):
 
 
 def test_users_are_limited_to_the_data_scope(world, signed_in):
-    client = signed_in(world.provincial_clerk)
+    client = signed_in(_unmasker(world))
     usernames = {r["username"] for r in client.get(reverse("api:user-list")).json()["results"]}
-    assert usernames == {"provincial_clerk", "county_clerk", "no_role_user"}
+    assert usernames == {"provincial_clerk", "county_clerk", "no_role_user", "pii_viewer"}
     assert client.get(reverse("api:user-detail", args=[world.other_provincial_clerk.pk])).status_code == 404
 
 

@@ -1,27 +1,53 @@
-"""The roles every installation starts with. Administrators may add their own."""
+"""The roles every installation starts with. Administrators may add their own.
+
+Each built-in role carries only the codes its job needs (least privilege): the left menu, the
+toolbars and the pages all follow the codes, so a code given "just in case" shows a person
+menus and buttons that are not theirs.
+
+* 中国科协改革办 (national clerk): runs the national plan end to end (import, ledger, cascade,
+  review, supervision, deferrals), files for the national departments, keeps the society
+  registry and its evaluation, and keeps the organisation register of the network. It verifies
+  people across the network, so it may see users and their unmasked personal data.
+* 省级科协 (provincial clerk): the same for its own plans and region, the register of its
+  region's organisations and its provincial societies; it files to the national office.
+* 市级科协 (city clerk): imports its own plans, hands tasks down to its counties, reviews their
+  reports, files to its province. It keeps no organisation register and no society registry.
+* 县级科协 (county clerk): the bottom of the cascade: files progress reports and deferral
+  requests, replies to supervision notices, views and exports its ledger.
+* 学会秘书处 (society secretary): files on national tasks its society leads, keeps its own
+  society's record (terms, journals, members), fills in and submits its annual report and
+  self-score, applies in selection rounds.
+* 评审专家 (expert): sees the registry and scores what is assigned to them.
+* The three administrators hold only their kind's codes (三员分立).
+
+People administration (users, roles, unlocking) belongs to the administrators: no business role
+other than the national clerk sees the user list.
+"""
 
 from .models import DataScope
 from .permissions import ADMIN_CODES, AdminKind
 
-_PLAN_CODES = ["plan.view", "plan.import", "plan.change", "plan.export", "report.submit", "report.review",
-               "supervise.manage", "deferral.approve"]
+_ORG_REGISTER_CODES = ["org.view", "org.add", "org.change", "org.move", "org.deactivate", "org.import",
+                       "org.export"]
+_ISSUER_CODES = ["plan.view", "plan.import", "plan.change", "plan.export", "report.submit", "report.review",
+                 "supervise.manage", "deferral.approve"]
+_FILER_CODES = ["plan.view", "plan.export", "report.submit"]
 _SOCIETY_OFFICE_CODES = ["society.view", "society.manage", "annual_report.review", "evaluation.manage",
                          "evaluation.score"]
-_CLERK_CODES = ["org.view", "org.add", "org.change", "org.move", "org.deactivate", "org.import", "org.export",
-                "user.view", *_PLAN_CODES, *_SOCIETY_OFFICE_CODES]
 
 BUILTIN_ROLES = [
     # code, name (Chinese, shown to users), scope, admin kind, codes
     # The national reform office verifies people across the network, so it may see unmasked
     # personal data (each viewing is audited); lower levels see masked values only.
     ("national_clerk", "中国科协改革办工作人员", DataScope.ORG_AND_BELOW, AdminKind.NONE,
-     _CLERK_CODES + ["pii.unmask"]),
-    ("provincial_clerk", "省级科协工作人员", DataScope.ORG_AND_BELOW, AdminKind.NONE, _CLERK_CODES),
-    ("city_clerk", "市级科协工作人员", DataScope.ORG_AND_BELOW, AdminKind.NONE, _CLERK_CODES),
-    ("county_clerk", "县级科协工作人员", DataScope.ORG_AND_BELOW, AdminKind.NONE, _CLERK_CODES),
+     [*_ORG_REGISTER_CODES, *_ISSUER_CODES, *_SOCIETY_OFFICE_CODES, "user.view", "pii.unmask"]),
+    ("provincial_clerk", "省级科协工作人员", DataScope.ORG_AND_BELOW, AdminKind.NONE,
+     [*_ORG_REGISTER_CODES, *_ISSUER_CODES, *_SOCIETY_OFFICE_CODES]),
+    ("city_clerk", "市级科协工作人员", DataScope.ORG_AND_BELOW, AdminKind.NONE,
+     ["org.view", "org.export", *_ISSUER_CODES]),
+    ("county_clerk", "县级科协工作人员", DataScope.ORG_AND_BELOW, AdminKind.NONE, ["org.view", *_FILER_CODES]),
     ("society_secretary", "学会秘书处工作人员", DataScope.ORG_AND_BELOW, AdminKind.NONE,
-     ["org.view", "org.change", "org.add", "org.export", "user.view", *_PLAN_CODES, "society.view",
-      "society.manage", "annual_report.submit"]),
+     ["org.view", *_FILER_CODES, "society.view", "society.manage", "annual_report.submit"]),
     ("viewer", "只读用户", DataScope.ORG, AdminKind.NONE, ["org.view", "plan.view", "society.view"]),
     # An expert of a review panel (评审专家): sees the registry and scores what is assigned to them.
     ("evaluation_expert", "评审专家", DataScope.ORG_AND_BELOW, AdminKind.NONE, ["society.view", "evaluation.score"]),

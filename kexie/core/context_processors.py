@@ -1,46 +1,81 @@
-"""The left-hand menu, built from the signed-in user's permission codes."""
+"""The left-hand menu, built from the signed-in user's permission codes.
 
-from django.urls import reverse
+An entry shows only when the user holds its code, and the page behind it checks the same code,
+so the menu never offers a page that answers 403. A section whose entries are all hidden is left
+out, heading and all.
+"""
+
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-# (label, url name, permission code or None for everyone signed in, icon letter)
+# (section title, [(label, url name, permission code or None for everyone signed in), ...])
 MENU = [
-    (_("Home"), "home", None),
-    (_("Dashboard"), "dashboard:home", "plan.view"),
-    (_("Organisations"), "organizations:tree", "org.view"),
-    (_("Organisation list"), "organizations:list", "org.view"),
-    (_("Plans"), "plans:list", "plan.view"),
-    (_("Ledger"), "ledger:all", "plan.view"),
-    (pgettext_lazy("menu", "Filing"), "tracking:filing", "report.submit"),
-    (pgettext_lazy("menu", "Review"), "tracking:reviews", "report.review"),
-    (pgettext_lazy("menu", "Deferrals"), "tracking:deferrals", "plan.view"),
-    (_("Supervision"), "supervision:list", "plan.view"),
-    (_("Societies"), "societies:list", "society.view"),
-    (_("My annual reports"), "societies:my_reports", "annual_report.submit"),
-    (_("Society evaluation"), "evaluation:index", "society.view"),
-    (_("First-class societies / four batches"), "selection:round_list", "society.view"),
-    (_("Users"), "accounts:user_list", "user.view"),
-    (_("Roles"), "accounts:role_list", "role.manage"),
-    (_("Security policy"), "accounts:security_policy", "security.manage"),
-    (_("Login log"), "accounts:login_log", "loginlog.view"),
-    (_("Audit log"), "audit:list", "audit.view"),
-    (_("API documentation"), "api:docs", None),
+    (pgettext_lazy("menu section", "Workbench"), [
+        (_("Home"), "home", None),
+        (_("Dashboard"), "dashboard:home", "plan.view"),
+    ]),
+    (pgettext_lazy("menu section", "Plans and tasks"), [
+        (_("Plans"), "plans:list", "plan.view"),
+        (_("Ledger"), "ledger:all", "plan.view"),
+        (pgettext_lazy("menu", "Filing"), "tracking:filing", "report.submit"),
+        (pgettext_lazy("menu", "Review"), "tracking:reviews", "report.review"),
+    ]),
+    (pgettext_lazy("menu section", "Supervision"), [
+        (_("Supervision"), "supervision:list", "plan.view"),
+        (pgettext_lazy("menu", "Deferrals"), "tracking:deferrals", "plan.view"),
+    ]),
+    (pgettext_lazy("menu section", "Societies"), [
+        (_("Societies"), "societies:list", "society.view"),
+        (_("My annual reports"), "societies:my_reports", "annual_report.submit"),
+        (_("Society evaluation"), "evaluation:index", "society.view"),
+        (_("First-class societies / four batches"), "selection:round_list", "society.view"),
+    ]),
+    # Reference for everyone: the organisation directory (as far as the user's scope goes) and the API.
+    (pgettext_lazy("menu section", "Reference"), [
+        (_("Organisations"), "organizations:tree", "org.view"),
+        (_("Organisation list"), "organizations:list", "org.view"),
+        (_("API documentation"), "api:docs", None),
+    ]),
+    (pgettext_lazy("menu section", "System administration"), [
+        (_("Users"), "accounts:user_list", "user.view"),
+        (_("Roles"), "accounts:role_list", "role.manage"),
+        (_("Security policy"), "accounts:security_policy", "security.manage"),
+        (_("Login log"), "accounts:login_log", "loginlog.view"),
+        (_("Audit log"), "audit:list", "audit.view"),
+    ]),
 ]
+
+
+def menu_for(user, path: str = "") -> list[dict]:
+    """The sections of the menu ``user`` sees, each {"title", "items"}; the entry whose address is
+    the longest prefix of ``path`` is marked active (so a list under /organizations/list/ does not
+    also light up the tree at /organizations/)."""
+    sections, active = [], None
+    for title, entries in MENU:
+        items = []
+        for label, url_name, code in entries:
+            if code is not None and not user.has_code(code):
+                continue
+            try:
+                url = reverse(url_name)
+            except NoReverseMatch:  # a page not built yet is simply not in the menu
+                continue
+            item = {"label": label, "url": url, "active": False}
+            if path == url or (url != "/" and path.startswith(url)):
+                if active is None or len(url) > len(active["url"]):
+                    active = item
+            items.append(item)
+        if items:
+            sections.append({"title": title, "items": items})
+    if active is not None:
+        active["active"] = True
+    return sections
 
 
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"menu": []}
-    items = []
-    for label, url_name, code in MENU:
-        if code is not None and not user.has_code(code):
-            continue
-        try:
-            url = reverse(url_name)
-        except Exception:  # a page not built yet is simply not in the menu
-            continue
-        items.append({"label": label, "url": url, "active": request.path == url or (
-            url != "/" and request.path.startswith(url))})
-    return {"menu": items}
+        return {"menu": [], "menu_sections": []}
+    sections = menu_for(user, request.path)
+    return {"menu_sections": sections, "menu": [item for section in sections for item in section["items"]]}

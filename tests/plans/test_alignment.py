@@ -248,9 +248,10 @@ def test_a_plan_outside_the_scope_is_not_found(plans, world, signed_in):
 
 def test_a_row_of_another_plans_alignment_is_not_found_under_this_plan(plans, world, signed_in):
     upper, lower, _other = plans
-    county_plan = confirmed_plan(world, clerk=world.county_clerk, organization=world.county_a,
+    # 甲县's plan, kept and aligned by the province on the county's behalf (a county imports no plans).
+    county_plan = confirmed_plan(world, clerk=world.provincial_clerk, organization=world.county_a,
                                  text=KEY_TASKS_2026.replace("甲省", "甲县"))
-    theirs = _rows(alignment_start(by=world.county_clerk, plan=county_plan, upper_plan=lower))["2.1"]
+    theirs = _rows(alignment_start(by=world.provincial_clerk, plan=county_plan, upper_plan=lower))["2.1"]
     alignment_start(by=world.provincial_clerk, plan=lower, upper_plan=upper)
     client = signed_in(world.provincial_clerk)
     response = client.post(reverse("plans:alignment_decide", args=[lower.pk, theirs.pk]), {"none": "1"})

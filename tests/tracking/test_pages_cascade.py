@@ -44,5 +44,6 @@ def test_a_share_that_is_not_a_number_saves_nothing(world, signed_in, national):
 
 
 def test_a_county_clerk_cannot_hand_down_a_national_task(world, signed_in, national):
+    # Handing down is not a county's job: its role holds no supervise.manage at all.
     response = signed_in(world.county_clerk).get(reverse("tracking:cascade", args=[national.task.pk]))
-    assert response.status_code == 404
+    assert response.status_code == 403

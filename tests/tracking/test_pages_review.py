@@ -71,7 +71,7 @@ def test_a_returned_report_is_filed_again_through_the_form(world, signed_in, cou
 def test_the_county_cannot_accept_its_own_report_and_another_province_cannot_see_it(world, signed_in, county_task):
     report = _file(signed_in(world.county_clerk), county_task, world)
     county = signed_in(world.county_clerk)
-    assert list(county.get(reverse("tracking:reviews")).context["reports"]) == []
+    assert county.get(reverse("tracking:reviews")).status_code == 403  # reviewing is not a county's job
     assert 'id="report-accept"' not in county.get(reverse("tracking:report", args=[report.pk])).content.decode()
     assert county.post(reverse("tracking:report_accept", args=[report.pk])).status_code == 403
     other = signed_in(world.other_provincial_clerk)
