@@ -567,6 +567,7 @@ REGISTRY: dict[str, list[Expect]] = {
     "societies:report_form": [page("annual_report.submit", user="society_secretary", kwargs=report_form_of("society"),
                                    outside=report_form_of("prov_b"))],
     "societies:review_queue": [page("annual_report.review")],
+    "societies:reports_export": [page("annual_report.review")],
     "societies:report_detail": [page("society.view", kwargs=society_report_of("prov_a"),
                                      outside=society_report_of("prov_b"))],
     "societies:report_accept": [page("annual_report.review", method="post", ok=302, kwargs=society_report_of("prov_a"),
