@@ -360,11 +360,19 @@ def conflict_declare(*, by, application: Application, reason: str) -> DeclaredCo
     return conflict
 
 
+def not_scored_message(application: Application) -> str:
+    """Why an ineligible application is not offered for scoring: the criteria it did not meet."""
+    failed = "；".join(row["reason"] for row in application.eligibility if not row.get("passed"))
+    return _("%(society)s did not pass the eligibility check and is not scored: %(reasons)s") % {
+        "society": application.society.organization.name, "reasons": failed or "—"}
+
+
 @transaction.atomic
 def score_submit(*, by, application: Application, score, comment: str = "",
                  today: dt.date | None = None) -> ExpertScore:
     """An expert on the panel scores an application (0–100) during the review. An expert in
-    conflict with the society is refused with the reason."""
+    conflict with the society is refused with the reason; an application that did not pass the
+    eligibility check is not scored, and the refusal names the criteria it missed."""
     application = _assigned_application(by, application)
     _require_status(application.round, RoundStatus.REVIEW)
     reasons = selectors.conflicts([application], [by], today=today).get((application.pk, by.pk))
@@ -372,8 +380,7 @@ def score_submit(*, by, application: Application, score, comment: str = "",
         raise ValidationError({"score": _("You must be recused from %(society)s (%(reasons)s) and cannot score it.")
                                % {"society": application.society.organization.name, "reasons": "；".join(reasons)}})
     if not application.eligible:
-        raise ValidationError({"score": _("%(society)s did not pass the eligibility check and is not scored.")
-                               % {"society": application.society.organization.name}})
+        raise ValidationError({"score": not_scored_message(application)})
     value = _decimal(score, field="score", label=_("Expert score"), low=Decimal(0), high=Decimal(100))
     existing = ExpertScore.objects.filter(application=application, expert=by).first()
     old = {"score": existing.score, "comment": existing.comment} if existing else None
