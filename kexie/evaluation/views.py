@@ -308,6 +308,8 @@ def evaluation_detail(request, pk: int):
                   if _may(user, "evaluation.manage", evaluation) else None)
     return render(request, "evaluation/evaluation_detail.html", {
         "assignment": assignment,
+        # An assigned expert sees the evaluation without the publishing association in their scope.
+        "rubric_visible": Rubric.objects.restrict(user, "society.view").filter(pk=evaluation.rubric_id).exists(),
         "evaluation": evaluation, "table": breakdown_table(evaluation), "total": current_total(evaluation),
         "grade": evaluation.grade or rb.grade_for(current_total(evaluation), grades_of(evaluation.rubric)),
         "next": next_grade(evaluation),
