@@ -365,3 +365,69 @@ def test_the_four_batch_flags_fire_on_the_demo_societies_and_a_selection_round_i
     mine = applications_visible(secretary).filter(round=selection_round)
     assert [a.society.organization.name for a in mine] == ["中国电子学会"] and not mine[0].eligible
 
+
+
+# --- the expert's work and the late report ------------------------------------------------------
+
+def test_the_demo_expert_signs_in_to_evaluations_to_review_and_applications_to_score(client, demo_output, day):
+    from kexie.core.demo.selection import second_round_title
+    from kexie.evaluation.models import ReviewAssignment
+    from kexie.evaluation.selectors import reviews_to_do as evaluations_to_review
+    from kexie.selection.models import SelectionRound
+    from kexie.selection.selectors import reviews_to_do as applications_to_score
+
+    expert = User.objects.get(username="review_expert")
+    evaluations = list(evaluations_to_review(expert))
+    assert len(evaluations) == 8 and {e.year for e in evaluations} == {day.year - 1}
+    applications = list(applications_to_score(expert))
+    assert applications and {a.round.title for a in applications} == {second_round_title(day.year)}
+    second = SelectionRound.objects.get(title=second_round_title(day.year))
+    ineligible = set(second.applications.filter(eligible=False).values_list("society__organization__name", flat=True))
+    assert second.status == "review" and {"中国水产学会", "中国林学会"} <= ineligible  # a flag; a report not accepted
+
+    password = printed_passwords(demo_output)["review_expert"]
+    client.post(reverse("accounts:login"), {"username": "review_expert", "password": password})
+    index = client.get(reverse("evaluation:index"))
+    assert len(index.context["to_review"]) == 8
+    first = evaluations[0]
+    assert client.get(reverse("evaluation:review", args=[first.pk])).status_code == 200
+    reviews = client.get(reverse("selection:my_reviews"))
+    assert reviews.context["to_do"] == len(applications)
+    ineligible = second.applications.filter(eligible=False).first()
+    page = client.get(reverse("selection:score", args=[ineligible.pk])).content.decode()
+    assert 'id="score-form"' not in page and 'id="not-scored"' in page
+
+    # The office has no scoring list of its own but sees who reviews what and what has no reviewer.
+    clerk = User.objects.get(username="national_clerk")
+    assert not evaluations_to_review(clerk).exists()
+    assert not ReviewAssignment.objects.filter(reviewer=clerk).exists()
+    reviewed = ReviewAssignment.objects.filter(evaluation__reviewed_by__isnull=False)
+    assert reviewed.count() >= 50 and all(a.evaluation.reviewed_by_id == a.reviewer_id for a in reviewed)
+
+
+def test_no_expert_reviews_a_society_they_are_in_conflict_with(demo_output):
+    from kexie.evaluation.models import ReviewAssignment
+    from kexie.selection.selectors import society_conflicts
+
+    assignments = list(ReviewAssignment.objects.select_related("evaluation", "reviewer"))
+    experts = list({a.reviewer for a in assignments})
+    conflicts = society_conflicts({a.evaluation.society_id for a in assignments}, experts)
+    assert conflicts, "the demo's experts have ties to some societies"
+    assert not [a for a in assignments if (a.evaluation.society_id, a.reviewer_id) in conflicts]
+
+
+def test_once_the_due_date_has_passed_a_late_report_waits_for_acceptance_with_its_flag_saying_so(demo_output, day):
+    from kexie.core.demo.societies import LATE
+    from kexie.selection.models import SocietyFlag
+    from kexie.societies.models import AnnualReport
+
+    year = day.year - 1
+    report = AnnualReport.objects.get(society__organization__name=LATE, year=year)
+    if day <= dt.date(day.year, 3, 31):  # the open round is not past its due date: nothing is late yet
+        assert not AnnualReport.objects.filter(late=True).exists() and report.status == "accepted"
+        return
+    assert (report.status, report.late) == ("submitted", True)
+    assert report.submitted_at.date() > report.round.due_on
+    assert AnnualReport.objects.filter(late=True).count() == 1
+    flag = SocietyFlag.objects.get(society=report.society, rule__code="no_activity", status="open")
+    assert flag.facts == {str(year): "年报逾期报送，待审核"}

@@ -30,7 +30,15 @@ from django.urls import URLPattern, URLResolver, get_resolver, include, path, re
 
 from kexie.accounts.models import DataScope, Role
 from kexie.accounts.permissions import PERMISSIONS
-from tests.evaluation.matrix import evaluation_of, leaderboard_of, review_body, rubric_of
+from tests.evaluation.matrix import (
+    assigned_evaluation,
+    assignment_body,
+    evaluation_of,
+    leaderboard_of,
+    review_body,
+    rubric_of,
+    rubric_with_evaluation,
+)
 from tests.evaluation.matrix import evidence_of as evaluation_evidence_of
 from tests.notifications.matrix import notification_of
 from tests.personas import World, make_user
@@ -526,12 +534,17 @@ REGISTRY: dict[str, list[Expect]] = {
         page("annual_report.submit", method="post", ok=302, user="society_secretary",
              kwargs=evaluation_of("society"), outside=evaluation_of("prov_b"), data=lambda w: {"save": "1"}),
     ],
+    # Review work is the assigned expert's: an evaluation not assigned to them is "not found".
     "evaluation:review": [
-        page("evaluation.score", kwargs=evaluation_of("prov_a", "submitted"),
-             outside=evaluation_of("prov_b", "submitted")),
-        page("evaluation.score", method="post", ok=302, kwargs=evaluation_of("prov_a", "submitted"),
-             outside=evaluation_of("prov_b", "submitted"), data=lambda w: {}),
+        page("evaluation.score", user=expert_persona, kwargs=assigned_evaluation("prov_a"),
+             outside=evaluation_of("prov_a", "submitted")),
+        page("evaluation.score", method="post", ok=302, user=expert_persona, kwargs=assigned_evaluation("prov_a"),
+             outside=evaluation_of("prov_a", "submitted"), data=lambda w: {}),
     ],
+    "evaluation:reviewers": [
+        page("evaluation.manage", kwargs=rubric_with_evaluation("prov_a"), outside=rubric_with_evaluation("prov_b")),
+        page("evaluation.manage", method="post", ok=302, kwargs=rubric_with_evaluation("prov_a"),
+             outside=rubric_with_evaluation("prov_b"), data=assignment_body)],
     "evaluation:evidence": [page("society.view", kwargs=evaluation_evidence_of("prov_a"),
                                  outside=evaluation_evidence_of("prov_b"))],
     # A published leaderboard is a publication: every holder of society.view reads it.
@@ -541,8 +554,9 @@ REGISTRY: dict[str, list[Expect]] = {
     "api:rubric-detail": [api("society.view", kwargs=rubric_of("prov_a"), outside=rubric_of("prov_b"))],
     "api:evaluation-list": [api("society.view")],
     "api:evaluation-detail": [api("society.view", kwargs=evaluation_of("prov_a"), outside=evaluation_of("prov_b"))],
-    "api:evaluation-review": [api("evaluation.score", method="post", kwargs=evaluation_of("prov_a", "submitted"),
-                                  outside=evaluation_of("prov_b", "submitted"), data=review_body)],
+    "api:evaluation-review": [api("evaluation.score", method="post", user=expert_persona,
+                                  kwargs=assigned_evaluation("prov_a"), outside=evaluation_of("prov_a", "submitted"),
+                                  data=review_body)],
     "api:leaderboard-list": [api("society.view")],
     "api:leaderboard-detail": [api("society.view", kwargs=leaderboard_of("prov_b"))],
     # --- societies: registry, annual reports and their import (tests/societies) ----------------------
@@ -571,6 +585,7 @@ REGISTRY: dict[str, list[Expect]] = {
     "societies:report_form": [page("annual_report.submit", user="society_secretary", kwargs=report_form_of("society"),
                                    outside=report_form_of("prov_b"))],
     "societies:review_queue": [page("annual_report.review")],
+    "societies:reports_export": [page("annual_report.review")],
     "societies:report_detail": [page("society.view", kwargs=society_report_of("prov_a"),
                                      outside=society_report_of("prov_b"))],
     "societies:report_accept": [page("annual_report.review", method="post", ok=302, kwargs=society_report_of("prov_a"),

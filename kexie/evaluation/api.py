@@ -1,8 +1,9 @@
 """The evaluation API: rubrics with their dimensions and indicators, evaluations with their
 breakdown (and the reviewer's scoring), and published leaderboards.
 
-The viewsets go through the choke point of :mod:`kexie.api.viewsets`; the reviewer's scoring goes
-through :func:`kexie.evaluation.services.evaluation_review`. A published leaderboard is readable by
+The viewsets go through the choke point of :mod:`kexie.api.viewsets`; an evaluation is also
+visible to the expert assigned to review it, and only that expert may post its review (through
+:func:`kexie.evaluation.services.evaluation_review`). A published leaderboard is readable by
 every holder of ``society.view`` (it is a publication), like the page.
 """
 
@@ -18,7 +19,7 @@ from kexie.api.viewsets import ScopedReadOnlyViewSet
 
 from . import services
 from .models import Dimension, Evaluation, EvaluationStatus, Indicator, Leaderboard, Rubric, RubricStatus
-from .selectors import next_grade
+from .selectors import assigned_to, evaluations_visible, next_grade
 
 
 class IndicatorSerializer(serializers.ModelSerializer):
@@ -108,7 +109,8 @@ class EvaluationFilter(django_filters.FilterSet):
 
 
 class EvaluationViewSet(ScopedReadOnlyViewSet):
-    """Societies' evaluations in the user's scope (a society secretary: their own)."""
+    """Societies' evaluations in the user's scope (a society secretary: their own), and those
+    assigned to the user for review."""
 
     model = Evaluation
     action_codes = {"list": "society.view", "retrieve": "society.view", "review": "evaluation.score"}
@@ -117,6 +119,15 @@ class EvaluationViewSet(ScopedReadOnlyViewSet):
 
     def base_queryset(self):
         return Evaluation.objects.select_related("society__organization", "rubric").order_by("-year", "rank", "id")
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if getattr(self, "swagger_fake_view", False) or self.required_code() is None:
+            return queryset
+        user = self.request.user
+        # Review work goes to the assigned expert only; reading adds what is assigned to the scope.
+        allowed = assigned_to(user) if self.action == "review" else evaluations_visible(user)
+        return self.base_queryset().filter(pk__in=allowed.values("pk"))
 
     @extend_schema(request=ReviewSerializer, responses=EvaluationSerializer)
     @action(detail=True, methods=["post"], filter_backends=[])

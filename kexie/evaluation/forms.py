@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kexie.selection.forms import expert_label, experts_queryset
 from kexie.societies.models import REGISTRY_FIELDS, REPORT_FIELDS, AnnualReport, SocietyProfile
 
 from .models import Rule
@@ -99,3 +100,14 @@ class RubricForm(forms.Form):
     bands = forms.CharField(label=gettext_lazy("Member size bands"), initial="0, 500, 2000, 10000",
                             help_text=gettext_lazy("lower bounds of individual members; peer groups are "
                                                    "discipline × band"))
+
+
+class ReviewerForm(forms.Form):
+    """The expert to whom the chosen evaluations are assigned for review."""
+
+    reviewer = forms.ModelChoiceField(label=gettext_lazy("reviewer"), queryset=None)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reviewer"].queryset = experts_queryset().select_related("organization")
+        self.fields["reviewer"].label_from_instance = expert_label

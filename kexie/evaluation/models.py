@@ -8,7 +8,7 @@ is a new version cloned from it.
 An :class:`Evaluation` is one society's evaluation against one rubric for a year: the society's
 self-score (data-sourced indicators computed from its facts, judged ones its claim), the
 reviewer's score, and the final score, grade and ranks stored when the year is finalised.
-:class:`IndicatorScore` holds what people entered per indicator (the society's claim and
+:class:`ReviewAssignment` says which expert reviews it. :class:`IndicatorScore` holds what people entered per indicator (the society's claim and
 evidence, the reviewer's points and comment). The published :class:`Leaderboard` keeps its rows
 as they were at publication.
 """
@@ -245,6 +245,31 @@ class IndicatorScore(models.Model):
 
     def __str__(self):
         return f"{self.evaluation} {self.indicator}"
+
+
+class ReviewAssignment(models.Model):
+    """Who reviews an evaluation (评审分配): the expert the association assigned to score it.
+
+    One reviewer per evaluation; the association may reassign it until the year is finalised.
+    Only the assigned reviewer sees the evaluation among their reviews to do and may score it;
+    an expert in conflict of interest with the society is never assigned.
+    """
+
+    evaluation = models.OneToOneField(Evaluation, on_delete=models.CASCADE, related_name="assignment",
+                                      verbose_name=_("evaluation"))
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reviewer"), on_delete=models.PROTECT,
+                                 related_name="evaluation_reviews")
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    assigned_at = models.DateTimeField(_("assigned at"))
+
+    class Meta:
+        ordering = ["evaluation_id"]
+        verbose_name = _("review assignment")
+        indexes = [models.Index(fields=["reviewer", "evaluation"], name="review_assignment_reviewer_idx")]
+
+    def __str__(self):
+        return f"{self.evaluation} · {self.reviewer}"
 
 
 class Leaderboard(models.Model):

@@ -1,14 +1,20 @@
 """Reads of society evaluation: a stored rubric as a :class:`kexie.rubric.Rubric`, breakdown tables
-for the pages, the leaderboard by peer group."""
+for the pages, the leaderboard by peer group, and who reviews what.
+
+Who sees an evaluation: whoever holds ``society.view`` over its society (the association's
+staff, the society's own secretary), and the expert assigned to review it
+(:class:`~kexie.evaluation.models.ReviewAssignment`), who need not have the society in their
+data scope. Only the assigned expert scores it.
+"""
 
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from kexie import rubric as rb
 from kexie.societies.models import Discipline
 
-from .models import Evaluation, EvaluationStatus, Indicator, IndicatorScore, Leaderboard, Rubric
+from .models import Evaluation, EvaluationStatus, Indicator, IndicatorScore, Leaderboard, ReviewAssignment, Rubric
 
 
 def grades_of(rubric: Rubric) -> tuple[rb.Grade, ...]:
@@ -111,11 +117,62 @@ def leaderboard_groups(board: Leaderboard) -> list[dict]:
             for key, rows in sorted(groups.items())]
 
 
-def awaiting_review(user):
-    """Submitted or reviewed evaluations the user may score."""
-    return (Evaluation.objects.restrict(user, "evaluation.score")
-            .filter(Q(status=EvaluationStatus.SUBMITTED) | Q(status=EvaluationStatus.REVIEWED))
-            .select_related("rubric", "society__organization"))
+# --- who reviews what ------------------------------------------------------------------------------
+
+REVIEWABLE = (EvaluationStatus.SUBMITTED, EvaluationStatus.REVIEWED)
+
+
+def assigned_to(user):
+    """Every evaluation assigned to ``user`` for review, whatever its status; none for a user
+    without ``evaluation.score`` (a reviewer whose role was withdrawn sees nothing)."""
+    if user is None or not user.is_authenticated or not user.has_code("evaluation.score"):
+        return Evaluation.objects.none()
+    return Evaluation.objects.filter(assignment__reviewer=user)
+
+
+def reviews_to_do(user):
+    """待评审: the evaluations assigned to ``user`` whose self-score is submitted and that they
+    have not reviewed yet, oldest year first. The reviewer's own list: a clerk who manages the
+    assignments does not get other reviewers' work here. The home page counts it."""
+    return (assigned_to(user).filter(status=EvaluationStatus.SUBMITTED)
+            .select_related("rubric", "society__organization")
+            .order_by("year", "submitted_at", "society__organization__name", "id"))
+
+
+def evaluations_visible(user):
+    """Every evaluation ``user`` may open: those of the societies in their ``society.view``
+    scope, and those assigned to them for review."""
+    return Evaluation.objects.filter(Q(pk__in=Evaluation.objects.restrict(user, "society.view").values("pk"))
+                                     | Q(pk__in=assigned_to(user).values("pk")))
+
+
+def may_review(user, evaluation: Evaluation) -> bool:
+    """``user`` is the assigned reviewer and the self-score is in for review."""
+    return evaluation.status in REVIEWABLE and assigned_to(user).filter(pk=evaluation.pk).exists()
+
+
+def review_progress(evaluations) -> dict[str, int]:
+    """The review work of ``evaluations`` (a queryset): how many are submitted for review, how many
+    of those have a reviewer, how many are reviewed. One query."""
+    return evaluations.aggregate(
+        awaiting=Count("pk", filter=Q(status__in=REVIEWABLE)),
+        assigned=Count("pk", filter=Q(status__in=REVIEWABLE, assignment__isnull=False)),
+        unassigned=Count("pk", filter=Q(status__in=REVIEWABLE, assignment__isnull=True)),
+        reviewed=Count("pk", filter=Q(status=EvaluationStatus.REVIEWED)),
+        self_scoring=Count("pk", filter=Q(status=EvaluationStatus.SELF_SCORING)),
+    )
+
+
+def reviewer_workload(evaluations) -> list[dict]:
+    """Per reviewer of ``evaluations``: assigned, reviewed, still to do. One query."""
+    rows = (ReviewAssignment.objects.filter(evaluation__in=evaluations.values("pk"))
+            .values("reviewer", "reviewer__full_name", "reviewer__username")
+            .annotate(assigned=Count("pk"),
+                      reviewed=Count("pk", filter=Q(evaluation__status=EvaluationStatus.REVIEWED)),
+                      to_do=Count("pk", filter=Q(evaluation__status=EvaluationStatus.SUBMITTED)))
+            .order_by("reviewer__full_name", "reviewer"))
+    return [{"reviewer": row["reviewer__full_name"] or row["reviewer__username"], "assigned": row["assigned"],
+             "reviewed": row["reviewed"], "to_do": row["to_do"]} for row in rows]
 
 
 def final_results(year: int, *, societies=None, organization=None) -> dict[int, tuple[Decimal, str]]:

@@ -10,14 +10,20 @@ Who does what:
 * rubrics, evaluating a year, finalising it and publishing the leaderboard: ``evaluation.manage``
   over the rubric's publishing association;
 * the self-score (自评): ``annual_report.submit`` over the society;
-* reviewer scoring: ``evaluation.score`` over the society.
+* assigning reviewers (评审分配): ``evaluation.manage`` over the society; the reviewer is an
+  expert (``evaluation.score``) with no conflict of interest with it;
+* reviewer scoring: ``evaluation.score`` and being the assigned reviewer — the society need not
+  be in the expert's data scope, and no one else scores it.
 """
 
 from decimal import Decimal, InvalidOperation
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Max
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,6 +34,7 @@ from kexie.audit.services import audit_record
 from kexie.core.uploads import check_upload
 from kexie.organizations.models import Organization, OrgStatus
 from kexie.societies.models import REGISTRY_FIELDS, REPORT_FIELDS, SocietyProfile
+from kexie.selection.selectors import society_conflicts
 from kexie.societies.selectors import facts_for
 from kexie.accounts.scope import require_code as _require
 
@@ -38,11 +45,12 @@ from .models import (
     Indicator,
     IndicatorScore,
     Leaderboard,
+    ReviewAssignment,
     Rubric,
     RubricStatus,
 )
 from .bulk import bulk_set
-from .selectors import compact, grades_of, to_rubric
+from .selectors import REVIEWABLE, assigned_to, compact, grades_of, to_rubric
 
 KNOWN_SOURCES = {f"report.{name}" for name in REPORT_FIELDS} | {f"registry.{name}" for name in REGISTRY_FIELDS}
 EVIDENCE_TYPES = {"pdf", "docx", "xlsx", "txt", "png", "jpg", "jpeg"}
@@ -486,16 +494,77 @@ def _out_of_range(indicator: Indicator, points) -> str:
         "max": f"{indicator.max_points.normalize():f}"}
 
 
+def _conflict_message(reviewer, society, reasons) -> str:
+    return _("%(reviewer)s may not review %(society)s: %(reasons)s.") % {
+        "reviewer": reviewer.full_name or reviewer.username, "society": society, "reasons": "；".join(reasons)}
+
+
 @transaction.atomic
-def evaluation_review(*, by, evaluation: Evaluation, scores: dict) -> Evaluation:
-    """The reviewer's score: ``{indicator id: {"points": points or None, "comment": text}}``.
+def reviewer_assign(*, by, evaluations, reviewer, today: dt.date | None = None) -> int:
+    """Assign ``reviewer`` to review ``evaluations`` (评审分配), or reassign them from another
+    reviewer; all or nothing. The reviewer must be an active expert (``evaluation.score``) with no
+    conflict of interest with any of the societies (the rule of
+    :func:`kexie.selection.selectors.society_conflicts`); a finalised evaluation is not
+    reassigned. Returns how many assignments changed."""
+    _require(by, "evaluation.manage")
+    ids = sorted({getattr(e, "pk", e) for e in evaluations})
+    if not ids:
+        raise ValidationError({"evaluations": _("Choose the evaluations to assign.")})
+    found = list(Evaluation.objects.restrict(by, "evaluation.manage").select_for_update(of=("self",))
+                 .select_related("society__organization").filter(pk__in=ids).order_by("pk"))
+    if len(found) != len(ids):
+        raise Http404
+    if reviewer is None or not reviewer.is_active or not reviewer.has_code("evaluation.score"):
+        raise ValidationError({"reviewer": _("%(user)s is not a review expert (no permission to score).")
+                               % {"user": reviewer}})
+    errors = [_("%(society)s's %(year)s evaluation is final; its reviewer no longer changes.")
+              % {"society": e.society, "year": e.year} for e in found if e.status == EvaluationStatus.FINAL]
+    conflicts = society_conflicts({e.society_id for e in found}, [reviewer], today=today)
+    errors += [_conflict_message(reviewer, e.society, conflicts[(e.society_id, reviewer.pk)]) for e in found
+               if (e.society_id, reviewer.pk) in conflicts]
+    if errors:
+        raise ValidationError({"reviewer": errors})
+    current = {a.evaluation_id: a for a in ReviewAssignment.objects.select_for_update().filter(evaluation__in=found)}
+    now, changed = timezone.now(), 0
+    for evaluation in found:
+        assignment = current.get(evaluation.pk)
+        if assignment is not None and assignment.reviewer_id == reviewer.pk:
+            continue
+        old = None if assignment is None else {"reviewer": assignment.reviewer_id}
+        if assignment is None:
+            assignment = ReviewAssignment(evaluation=evaluation)
+        assignment.reviewer, assignment.assigned_by, assignment.assigned_at = reviewer, by, now
+        assignment.save()
+        audit_record(action="assign", by=by, obj=evaluation, old=old,
+                     new={"reviewer": reviewer.pk, "reviewer_name": str(reviewer)})
+        changed += 1
+    return changed
+
+
+def _assigned_evaluation(by, evaluation: Evaluation, today: dt.date | None = None) -> Evaluation:
+    """The evaluation locked for ``by``'s review: assigned to them (else not found), and no
+    conflict of interest has arisen since it was assigned."""
+    _require(by, "evaluation.score")
+    found = (Evaluation.objects.select_for_update(of=("self",)).select_related("rubric", "society__organization")
+             .filter(pk=evaluation.pk, pk__in=assigned_to(by).values("pk")).first())
+    if found is None:
+        raise Http404
+    reasons = society_conflicts([found.society_id], [by], today=today).get((found.society_id, by.pk))
+    if reasons:
+        raise ValidationError({"scores": _conflict_message(by, found.society, reasons)})
+    return found
+
+
+@transaction.atomic
+def evaluation_review(*, by, evaluation: Evaluation, scores: dict, today: dt.date | None = None) -> Evaluation:
+    """The assigned reviewer's score: ``{indicator id: {"points": points or None, "comment": text}}``.
 
     Points replace the computed or claimed points of that indicator (None leaves them as
     computed). Points above an indicator's maximum are refused naming the indicator and its
-    maximum; nothing is saved.
+    maximum; nothing is saved. Anyone but the assigned reviewer gets "not found".
     """
-    evaluation = _society_scope(by, evaluation, "evaluation.score")
-    if evaluation.status not in (EvaluationStatus.SUBMITTED, EvaluationStatus.REVIEWED):
+    evaluation = _assigned_evaluation(by, evaluation, today)
+    if evaluation.status not in REVIEWABLE:
         raise ValidationError({"status": _("%(society)s's evaluation for %(year)s is %(status)s; only a submitted "
                                            "self-score can be reviewed.") % {
             "society": evaluation.society, "year": evaluation.year, "status": evaluation.get_status_display()}})

@@ -15,6 +15,7 @@ urlpatterns = [
     path("rubrics/<int:pk>/evaluate/", views.rubric_action, {"action": "evaluate"}, name="rubric_evaluate"),
     path("rubrics/<int:pk>/finalise/", views.rubric_action, {"action": "finalise"}, name="rubric_finalise"),
     path("rubrics/<int:pk>/publish/", views.rubric_action, {"action": "publish"}, name="rubric_publish"),
+    path("rubrics/<int:pk>/reviewers/", views.reviewers, name="reviewers"),
     path("evaluations/<int:pk>/", views.evaluation_detail, name="evaluation"),
     path("evaluations/<int:pk>/self-score/", views.self_score, name="self_score"),
     path("evaluations/<int:pk>/review/", views.review, name="review"),

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -25,6 +26,7 @@ from kexie.accounts.scope import require_page_code as _require
 
 from . import services
 from .forms import (
+    ReviewerForm,
     RubricForm,
     grades_text,
     parse_bands,
@@ -41,20 +43,26 @@ from .models import (
     Indicator,
     IndicatorScore,
     Leaderboard,
+    ReviewAssignment,
     Rubric,
     Rule,
 )
 from .selectors import (
-    awaiting_review,
+    assigned_to,
     breakdown_table,
     current_total,
     discipline_label,
     evaluations_for,
+    evaluations_visible,
     grades_of,
     leaderboard_groups,
     leaderboards_for,
+    may_review,
     next_grade,
     peer_group_label,
+    review_progress,
+    reviewer_workload,
+    reviews_to_do,
 )
 from .templatetags.evaluation_tags import points
 
@@ -83,14 +91,28 @@ def index(request):
     if year.isdigit():
         evaluations = evaluations.filter(year=int(year))
     page = Paginator(evaluations, PAGE_SIZE).get_page(request.GET.get("page"))
+    rubrics = Rubric.objects.restrict(user, "society.view").select_related("organization")
     return render(request, "evaluation/index.html", {
-        "rubrics": Rubric.objects.restrict(user, "society.view").select_related("organization"),
-        "page": page, "year": year,
+        "rubrics": rubrics, "page": page, "year": year,
         "years": evaluations_for(user).order_by("-year").values_list("year", flat=True).distinct(),
         "leaderboards": leaderboards_for(user)[:20],
-        "to_review": awaiting_review(user)[:50] if user.has_code("evaluation.score") else [],
+        "to_review": list(reviews_to_do(user)[:50]),
+        "review_work": _review_work(user, rubrics) if user.has_code("evaluation.manage") else [],
         "can_manage": user.has_code("evaluation.manage"),
     })
+
+
+def _review_work(user, rubrics) -> list[dict]:
+    """The review progress of every frozen rubric the user manages whose year still has
+    evaluations waiting for review (the clerk's view: who has what, not the scoring itself)."""
+    work = []
+    for rubric in rubrics.filter(status="frozen", pk__in=Rubric.objects.restrict(user, "evaluation.manage")
+                                 .values("pk")):
+        evaluations = Evaluation.objects.filter(rubric=rubric, year=rubric.year)
+        progress = review_progress(evaluations)
+        if progress["awaiting"]:
+            work.append({"rubric": rubric, **progress})
+    return work
 
 
 # --- rubrics ---------------------------------------------------------------------------------------
@@ -256,21 +278,45 @@ def _evaluation(request, pk: int, code: str) -> Evaluation:
                          pk=pk)
 
 
+def _visible_evaluation(request, pk: int) -> Evaluation:
+    """An evaluation of a society in the user's scope, or one assigned to them for review."""
+    found = (evaluations_visible(request.user).select_related("rubric", "society__organization")
+             .filter(pk=pk).first())
+    if found is None:
+        raise Http404
+    return found
+
+
+def _assigned_evaluation(request, pk: int) -> Evaluation:
+    """An evaluation assigned to the signed-in reviewer (anyone else: not found)."""
+    _require(request, "evaluation.score")
+    found = assigned_to(request.user).select_related("rubric", "society__organization").filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
 @login_required
 @require_GET
 def evaluation_detail(request, pk: int):
     """The breakdown: each indicator's fact, self points, reviewer's points and comment, final
     points and contribution; the grade and the points still needed for the next one."""
-    evaluation = _evaluation(request, pk, "society.view")
+    _require(request, "society.view")
     user = request.user
+    evaluation = _visible_evaluation(request, pk)
+    # Who reviews it is for the association that assigned the review (and the reviewer), not the society.
+    assignment = (ReviewAssignment.objects.filter(evaluation=evaluation).select_related("reviewer").first()
+                  if _may(user, "evaluation.manage", evaluation) else None)
     return render(request, "evaluation/evaluation_detail.html", {
+        "assignment": assignment,
+        # An assigned expert sees the evaluation without the publishing association in their scope.
+        "rubric_visible": Rubric.objects.restrict(user, "society.view").filter(pk=evaluation.rubric_id).exists(),
         "evaluation": evaluation, "table": breakdown_table(evaluation), "total": current_total(evaluation),
         "grade": evaluation.grade or rb.grade_for(current_total(evaluation), grades_of(evaluation.rubric)),
         "next": next_grade(evaluation),
         "can_self": evaluation.status == EvaluationStatus.SELF_SCORING and _may(user, "annual_report.submit",
                                                                                  evaluation),
-        "can_review": evaluation.status in (EvaluationStatus.SUBMITTED, EvaluationStatus.REVIEWED)
-        and _may(user, "evaluation.score", evaluation),
+        "can_review": may_review(user, evaluation),
         "peer_group": peer_group_label(evaluation.peer_group) if evaluation.peer_group else "",
         "movement": str(rb.movement(evaluation.rank, evaluation.previous_rank)) if evaluation.rank else "",
     })
@@ -318,8 +364,9 @@ def _score_context(evaluation: Evaluation, posted) -> dict:
 @login_required
 @require_http_methods(["GET", "POST"])
 def review(request, pk: int):
-    """The reviewer's scoring form: points (blank: as computed) and a comment per indicator."""
-    evaluation = _evaluation(request, pk, "evaluation.score")
+    """The assigned reviewer's scoring form: points (blank: as computed) and a comment per
+    indicator."""
+    evaluation = _assigned_evaluation(request, pk)
     if request.method == "POST":
         scores = {i: {"points": request.POST.get(f"points_{i}", ""), "comment": request.POST.get(f"comment_{i}", "")}
                   for i in evaluation.rubric.indicators.values_list("pk", flat=True)}
@@ -338,11 +385,46 @@ def review(request, pk: int):
 def evidence_download(request, pk: int):
     """An evidence file of a self-score, for whoever may see the evaluation."""
     _require(request, "society.view")
-    visible = Evaluation.objects.restrict(request.user, "society.view").values("pk")
+    visible = evaluations_visible(request.user).values("pk")
     score = IndicatorScore.objects.filter(pk=pk, evaluation__in=visible).exclude(evidence="").first()
     if score is None:
         raise Http404
     return file_download(score.evidence.open("rb"), score.evidence_name or _("Evidence"))
+
+
+# --- review assignments ----------------------------------------------------------------------------
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reviewers(request, pk: int):
+    """评审分配: the evaluations of a rubric's year with their reviewer and progress; the clerk
+    assigns the chosen ones to an expert. The scoring itself is the reviewer's."""
+    _require(request, "evaluation.manage")
+    rubric = access_object(Rubric.objects.select_related("organization"), request.user, "evaluation.manage", pk=pk)
+    year = _year(request, rubric.year) if request.method == "POST" else (
+        int(request.GET["year"]) if request.GET.get("year", "").isdigit() else rubric.year)
+    form = ReviewerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        chosen = [int(v) for v in request.POST.getlist("evaluation") if v.isdigit()]
+        try:
+            count = services.reviewer_assign(by=request.user, evaluations=chosen, reviewer=form.cleaned_data["reviewer"])
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("%(count)d evaluations assigned to %(reviewer)s.")
+                             % {"count": count, "reviewer": form.cleaned_data["reviewer"]})
+            return redirect(reverse("evaluation:reviewers", args=[rubric.pk]) + f"?year={year}")
+    evaluations = Evaluation.objects.filter(rubric=rubric, year=year).restrict(request.user, "evaluation.manage")
+    unassigned_only = request.GET.get("unassigned") == "1"
+    rows = evaluations.select_related("society__organization", "assignment__reviewer").order_by(
+        "society__organization__name", "id")
+    if unassigned_only:
+        rows = rows.filter(assignment__isnull=True)
+    return render(request, "evaluation/reviewers.html", {
+        "rubric": rubric, "year": year, "rows": rows, "form": form, "unassigned_only": unassigned_only,
+        "progress": review_progress(evaluations), "workload": reviewer_workload(evaluations),
+        "chosen": {int(v) for v in request.POST.getlist("evaluation") if v.isdigit()},
+    }, status=400 if form.errors else 200)
 
 
 # --- the leaderboard --------------------------------------------------------------------------------

@@ -52,15 +52,19 @@ def experts_queryset():
     return User.objects.filter(roles__in=roles, is_active=True).distinct().order_by("full_name", "username")
 
 
+def expert_label(user) -> str:
+    """An expert as the choice lists show them: name (organisation)."""
+    name = user.full_name or user.username
+    return f"{name}（{user.organization}）" if user.organization_id else name
+
+
 class PanelForm(forms.Form):
     expert = forms.ModelChoiceField(label=_("Expert"), queryset=User.objects.none())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["expert"].queryset = experts_queryset()
-        self.fields["expert"].label_from_instance = lambda user: (
-            f"{user.full_name or user.username}（{user.organization}）" if user.organization_id
-            else user.full_name or user.username)
+        self.fields["expert"].label_from_instance = expert_label
 
 
 class ApplicationForm(forms.Form):

@@ -25,8 +25,13 @@ LOOKBACK_YEARS = 5
 NOT_INSPECTED = "未参检"
 NOT_QUALIFIED = "年检不合格"
 NO_REPORT = "未报年报"
+LATE_NOT_ACCEPTED = "年报逾期报送，待审核"
 NO_ACTIVITY = "无学术和科普活动"
-FILED = (AnnualReportStatus.SUBMITTED, AnnualReportStatus.ACCEPTED)
+
+
+def flag_year(today: dt.date) -> int:
+    """The year the daily run evaluates: last year (its reports are due in the spring)."""
+    return today.year - 1
 
 
 @dataclass
@@ -39,17 +44,30 @@ class SocietyFacts:
     unreachable_since: dt.date | None
     dissolved: bool
     dormant: bool = False  # the organisation's status is dormant
-    # year -> (status, academic + popular-science events)
-    reports: dict[int, tuple[str, int]] = field(default_factory=dict)
+    # year -> (status, academic + popular-science events, filed late)
+    reports: dict[int, tuple[str, int, bool]] = field(default_factory=dict)
     inspections: dict[int, str] = field(default_factory=dict)  # year -> result
     overdue_term: tuple[int, dt.date] | None = None  # (term number, term_ends_on)
     report_due: dict[int, dt.date] = field(default_factory=dict)  # year -> due date of its collecting round
 
+    def filed(self, year: int) -> bool:
+        """The report for ``year`` counts as filed: accepted, or submitted by its due date. A late
+        report counts once the association accepts it (late filing needs its approval)."""
+        status, _events, late = self.reports.get(year, ("", 0, False))
+        return status == AnnualReportStatus.ACCEPTED or (status == AnnualReportStatus.SUBMITTED and not late)
+
     def activity(self, year: int) -> int | None:
-        """Academic and popular-science events of the report filed for ``year`` (submitted or
-        accepted), or None when none is filed."""
-        status, events = self.reports.get(year, ("", 0))
-        return events if status in FILED else None
+        """Academic and popular-science events of the report filed for ``year``, or None when none
+        is filed."""
+        return self.reports[year][1] if self.filed(year) else None
+
+    def missing_report(self, year: int, today: dt.date) -> str | None:
+        """What the facts say of a report for ``year`` that is not filed once its round is past due:
+        未报年报, or that a late one waits for the association's acceptance; None otherwise."""
+        if self.filed(year) or self.report_pending(year, today):
+            return None
+        status, _events, late = self.reports.get(year, ("", 0, False))
+        return LATE_NOT_ACCEPTED if late and status == AnnualReportStatus.SUBMITTED else NO_REPORT
 
     def report_pending(self, year: int, today: dt.date) -> bool:
         """The year's round is still running: a report not filed yet is not missing yet."""
@@ -73,9 +91,9 @@ def load_facts(societies, *, year: int, today: dt.date) -> dict[int, SocietyFact
     ids = societies.values("pk")
     first = year - LOOKBACK_YEARS
     reports = AnnualReport.objects.filter(society__in=ids, year__gte=first, year__lte=year).values_list(
-        "society_id", "year", "status", "academic_events", "popsci_events")
-    for society_id, report_year, status, academic, popsci in reports:
-        facts[society_id].reports[report_year] = (status, (academic or 0) + (popsci or 0))
+        "society_id", "year", "status", "academic_events", "popsci_events", "late")
+    for society_id, report_year, status, academic, popsci, late in reports:
+        facts[society_id].reports[report_year] = (status, (academic or 0) + (popsci or 0), late)
     inspections = AnnualInspection.objects.filter(society__in=ids, year__gte=first, year__lte=year).values_list(
         "society_id", "year", "result")
     for society_id, inspection_year, result in inspections:
@@ -107,7 +125,8 @@ def no_activity(params: dict, society: SocietyFacts, year: int, today: dt.date):
         return None
     events = society.activity(year)
     if events is None:
-        return None if society.report_pending(year, today) else {str(year): NO_REPORT}
+        missing = society.missing_report(year, today)
+        return None if missing is None else {str(year): missing}
     if events < params.get("min_events", 1):
         return {str(year): NO_ACTIVITY if events == 0 else f"学术和科普活动{events}次"}
     return None
@@ -133,8 +152,9 @@ def missed_inspection_or_report(params: dict, society: SocietyFacts, year: int, 
         missed = []
         if society.inspections.get(each, InspectionResult.NOT_INSPECTED) == InspectionResult.NOT_INSPECTED:
             missed.append(NOT_INSPECTED)
-        if society.reports.get(each, ("", 0))[0] not in FILED and not society.report_pending(each, today):
-            missed.append(NO_REPORT)
+        missing = society.missing_report(each, today)
+        if missing is not None:
+            missed.append(missing)
         if not missed:
             return None
         fired[str(each)] = "、".join(missed)

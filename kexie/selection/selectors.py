@@ -102,6 +102,21 @@ def expert_assignments(user):
             .select_related("round", "society__organization").order_by("-round__year", "round_id", "id"))
 
 
+def reviews_to_do(user):
+    """待评审: the applications ``user`` is to score — in a round under expert review whose panel
+    they sit on, eligible, not yet scored by them, and not one they must be recused from — in
+    the order they were submitted. The expert's own list; the home page counts it. Seven
+    queries (the recusals are those of :func:`conflicts`)."""
+    if user is None or not user.is_authenticated or not user.has_code("evaluation.score"):
+        return Application.objects.none()
+    candidates = (Application.objects.filter(round__panel__expert=user, round__status=RoundStatus.REVIEW,
+                                              eligible=True)
+                  .exclude(scores__expert=user)
+                  .select_related("round", "society__organization").order_by("round_id", "id"))
+    recused = [pk for pk, _expert in conflicts(list(candidates), [user])]
+    return candidates.exclude(pk__in=recused)
+
+
 # --- the final evaluation result ------------------------------------------------------------------
 
 def platform_results(selection_round: SelectionRound, society_ids) -> dict[int, tuple[Decimal, str]]:
@@ -202,15 +217,16 @@ def _evaluation_result(selection_round, year, score, grade) -> CriterionResult:
 
 # --- conflicts of interest ------------------------------------------------------------------------
 
-def conflicts(applications: list[Application], experts: list, *, today: dt.date | None = None) -> dict:
-    """Why each expert must be recused from each application, as ``{(application id, expert id):
-    [reason, …]}`` (absent when there is no conflict). An expert is in conflict when they declared
-    it, when their own organisation is the society or one of its branches, when they hold a
-    current position in it, or when their name is on its current council. Five queries."""
+def society_conflicts(society_ids, experts, *, today: dt.date | None = None) -> dict[tuple[int, int], list[str]]:
+    """Why each expert may not judge each society, as ``{(society id, expert id): [reason, …]}``
+    (absent when there is no conflict): their own organisation is the society or one of its
+    branches, they hold a current position in it, or their name is on its current council.
+    The one conflict-of-interest rule of the platform: selection scoring and evaluation review
+    both ask it. Four queries."""
     today = today or timezone.localdate()
-    if not applications or not experts:
+    society_ids = set(society_ids)
+    if not society_ids or not experts:
         return {}
-    society_ids = {a.society_id for a in applications}
     expert_ids = [e.pk for e in experts]
     subtree: dict[int, set[int]] = {}  # organisation id -> the societies it belongs to (self or branch)
     for ancestor, descendant in OrganizationClosure.objects.filter(ancestor_id__in=society_ids).values_list(
@@ -222,18 +238,11 @@ def conflicts(applications: list[Application], experts: list, *, today: dt.date 
                                    .values_list("user_id", "organization_id", "title")):
         positions.setdefault(user_id, []).append((org_id, title))
     council_names = _current_council_names(society_ids)
-    declared = {(row[0], row[1]): row[2] for row in DeclaredConflict.objects.filter(
-        application__in=[a.pk for a in applications], expert_id__in=expert_ids).values_list(
-        "application_id", "expert_id", "reason")}
 
     found: dict[tuple[int, int], list[str]] = {}
-    for application in applications:
-        society = application.society_id
+    for society in society_ids:
         for expert in experts:
             reasons = []
-            key = (application.pk, expert.pk)
-            if key in declared:
-                reasons.append(_("declared by the expert: %(reason)s") % {"reason": declared[key]})
             if society in subtree.get(expert.organization_id, ()):
                 reasons.append(_("the expert works for the society or one of its branches"))
             for org_id, title in positions.get(expert.pk, []):
@@ -243,6 +252,30 @@ def conflicts(applications: list[Application], experts: list, *, today: dt.date 
             if name and name in council_names.get(society, {}):
                 reasons.append(_("the expert is on the society's current council (%(post)s)")
                                % {"post": council_names[society][name]})
+            if reasons:
+                found[(society, expert.pk)] = reasons
+    return found
+
+
+def conflicts(applications: list[Application], experts: list, *, today: dt.date | None = None) -> dict:
+    """Why each expert must be recused from each application, as ``{(application id, expert id):
+    [reason, …]}`` (absent when there is no conflict): a conflict they declared on it, and those of
+    :func:`society_conflicts` with its society. Five queries."""
+    if not applications or not experts:
+        return {}
+    expert_ids = [e.pk for e in experts]
+    declared = {(row[0], row[1]): row[2] for row in DeclaredConflict.objects.filter(
+        application__in=[a.pk for a in applications], expert_id__in=expert_ids).values_list(
+        "application_id", "expert_id", "reason")}
+    with_society = society_conflicts({a.society_id for a in applications}, experts, today=today)
+    found: dict[tuple[int, int], list[str]] = {}
+    for application in applications:
+        for expert in experts:
+            key = (application.pk, expert.pk)
+            reasons = []
+            if key in declared:
+                reasons.append(_("declared by the expert: %(reason)s") % {"reason": declared[key]})
+            reasons += with_society.get((application.society_id, expert.pk), [])
             if reasons:
                 found[key] = reasons
     return found

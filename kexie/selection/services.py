@@ -360,11 +360,19 @@ def conflict_declare(*, by, application: Application, reason: str) -> DeclaredCo
     return conflict
 
 
+def not_scored_message(application: Application) -> str:
+    """Why an ineligible application is not offered for scoring: the criteria it did not meet."""
+    failed = "；".join(row["reason"] for row in application.eligibility if not row.get("passed"))
+    return _("%(society)s did not pass the eligibility check and is not scored: %(reasons)s") % {
+        "society": application.society.organization.name, "reasons": failed or "—"}
+
+
 @transaction.atomic
 def score_submit(*, by, application: Application, score, comment: str = "",
                  today: dt.date | None = None) -> ExpertScore:
     """An expert on the panel scores an application (0–100) during the review. An expert in
-    conflict with the society is refused with the reason."""
+    conflict with the society is refused with the reason; an application that did not pass the
+    eligibility check is not scored, and the refusal names the criteria it missed."""
     application = _assigned_application(by, application)
     _require_status(application.round, RoundStatus.REVIEW)
     reasons = selectors.conflicts([application], [by], today=today).get((application.pk, by.pk))
@@ -372,8 +380,7 @@ def score_submit(*, by, application: Application, score, comment: str = "",
         raise ValidationError({"score": _("You must be recused from %(society)s (%(reasons)s) and cannot score it.")
                                % {"society": application.society.organization.name, "reasons": "；".join(reasons)}})
     if not application.eligible:
-        raise ValidationError({"score": _("%(society)s did not pass the eligibility check and is not scored.")
-                               % {"society": application.society.organization.name}})
+        raise ValidationError({"score": not_scored_message(application)})
     value = _decimal(score, field="score", label=_("Expert score"), low=Decimal(0), high=Decimal(100))
     existing = ExpertScore.objects.filter(application=application, expert=by).first()
     old = {"score": existing.score, "comment": existing.comment} if existing else None
@@ -433,6 +440,36 @@ def objection_handle(*, by, objection: Objection, handling: str, upheld: bool) -
 
 # --- "四个一批" -----------------------------------------------------------------------------------
 
+def _flags_update(societies, *, year: int, today: dt.date) -> dict:
+    """Evaluate every active rule on ``societies`` (a queryset of profiles) for ``year`` and bring
+    their open flags in line: open, update or resolve. The caller holds the transaction."""
+    now = timezone.now()
+    active = list(FlagRule.objects.filter(active=True))
+    facts = rules.load_facts(societies, year=year, today=today)
+    fired = {}
+    for society_id, society in facts.items():
+        for rule in active:
+            found = rules.evaluate(rule, society, year=year, today=today)
+            if found is not None:
+                fired[(society_id, rule.pk)] = found
+    open_flags = {(f.society_id, f.rule_id): f for f in SocietyFlag.objects.select_for_update().filter(
+        society__in=societies.values("pk"), status=FlagStatus.OPEN)}
+    created, changed = [], []
+    for key, found in fired.items():
+        flag = open_flags.get(key)
+        if flag is None:
+            created.append(SocietyFlag(society_id=key[0], rule_id=key[1], year=year, facts=found, computed_at=now))
+        elif flag.facts != found or flag.year != year:
+            flag.facts, flag.year, flag.computed_at = found, year, now
+            changed.append(flag)
+    resolved = [flag.pk for key, flag in open_flags.items() if key not in fired]
+    SocietyFlag.objects.bulk_create(created)
+    SocietyFlag.objects.bulk_update(changed, ["facts", "year", "computed_at"])
+    SocietyFlag.objects.filter(pk__in=resolved).update(status=FlagStatus.RESOLVED, resolved_at=now)
+    return {"year": year, "societies": len(facts), "opened": len(created), "updated": len(changed),
+            "resolved": len(resolved), "open": len(fired)}
+
+
 def flags_compute(*, year: int, today: dt.date | None = None, by=None) -> dict:
     """Evaluate every active rule on every society (those in ``by``'s ``evaluation.manage`` scope
     when ``by`` is given) for ``year`` and refresh the flags: a rule that fires opens a flag or
@@ -445,34 +482,28 @@ def flags_compute(*, year: int, today: dt.date | None = None, by=None) -> dict:
         societies = SocietyProfile.objects.restrict(by, "evaluation.manage")
     else:
         societies = SocietyProfile.objects.all()
-    now = timezone.now()
     with transaction.atomic():
-        active = list(FlagRule.objects.filter(active=True))
-        facts = rules.load_facts(societies, year=year, today=today)
-        fired = {}
-        for society_id, society in facts.items():
-            for rule in active:
-                found = rules.evaluate(rule, society, year=year, today=today)
-                if found is not None:
-                    fired[(society_id, rule.pk)] = found
-        open_flags = {(f.society_id, f.rule_id): f for f in SocietyFlag.objects.select_for_update().filter(
-            society__in=societies.values("pk"), status=FlagStatus.OPEN)}
-        created, changed, resolved = [], [], []
-        for key, found in fired.items():
-            flag = open_flags.get(key)
-            if flag is None:
-                created.append(SocietyFlag(society_id=key[0], rule_id=key[1], year=year, facts=found, computed_at=now))
-            elif flag.facts != found or flag.year != year:
-                flag.facts, flag.year, flag.computed_at = found, year, now
-                changed.append(flag)
-        resolved = [flag.pk for key, flag in open_flags.items() if key not in fired]
-        SocietyFlag.objects.bulk_create(created)
-        SocietyFlag.objects.bulk_update(changed, ["facts", "year", "computed_at"])
-        SocietyFlag.objects.filter(pk__in=resolved).update(status=FlagStatus.RESOLVED, resolved_at=now)
-        summary = {"year": year, "societies": len(facts), "opened": len(created), "updated": len(changed),
-                   "resolved": len(resolved), "open": len(fired)}
+        summary = _flags_update(societies, year=year, today=today)
         audit_record(action="flags_compute", by=by, object_type=SocietyFlag._meta.label_lower,
                      object_repr=_("Four-batch flags %(year)d") % {"year": year}, new=summary)
+    return summary
+
+
+def flags_refresh(*, society_ids, by, today: dt.date | None = None) -> dict:
+    """Recompute the flags of a few societies right after their facts changed (an annual report
+    filed, returned or accepted), as the daily run would for them (the year of
+    :func:`kexie.selection.rules.flag_year`), so that a flag that no longer holds is resolved at
+    once. Not a permission of its own: it follows a change ``by`` was allowed to make. Writes an
+    audit row only when a flag changed."""
+    today = _today(today)
+    year = rules.flag_year(today)
+    societies = SocietyProfile.objects.filter(pk__in=list(society_ids))
+    with transaction.atomic():
+        summary = _flags_update(societies, year=year, today=today)
+        if summary["opened"] or summary["updated"] or summary["resolved"]:
+            audit_record(action="flags_refresh", by=by, object_type=SocietyFlag._meta.label_lower,
+                         object_repr=_("Four-batch flags %(year)d") % {"year": year},
+                         new={**summary, "society_ids": sorted(society_ids)})
     return summary
 
 

@@ -285,14 +285,18 @@ def attachment_download(request, pk):
 @login_required
 @require_GET
 def my_reviews(request):
-    """The applications assigned to the signed-in expert; those they must be recused from say so."""
+    """The applications assigned to the signed-in expert: those to score first; those they must be
+    recused from, and those that did not pass the eligibility check, say why they are not
+    scored."""
     _require(request, "evaluation.score")
     assignments = list(selectors.expert_assignments(request.user))
     recusals = selectors.conflicts(assignments, [request.user])
     given = {row.application_id: row for row in _my_scores(request.user, assignments)}
-    rows = [{"application": a, "recused": recusals.get((a.pk, request.user.pk), []), "score": given.get(a.pk)}
-            for a in assignments]
-    return render(request, "selection/my_reviews.html", {"rows": rows})
+    to_do = {a.pk for a in selectors.reviews_to_do(request.user)}
+    rows = [{"application": a, "recused": recusals.get((a.pk, request.user.pk), []), "score": given.get(a.pk),
+             "to_do": a.pk in to_do} for a in assignments]
+    rows.sort(key=lambda row: not row["to_do"])
+    return render(request, "selection/my_reviews.html", {"rows": rows, "to_do": len(to_do)})
 
 
 def _my_scores(user, applications):
@@ -327,6 +331,7 @@ def score(request, pk):
     return render(request, "selection/score.html", {
         "form": form, "application": application, "recused": recused, "recusal_form": RecusalForm(),
         "open": application.round.status == RoundStatus.REVIEW,
+        "not_scored": "" if application.eligible else services.not_scored_message(application),
         "attachments": list(application.attachments.all())}, status=400 if form.errors else 200)
 
 

@@ -64,11 +64,12 @@ class SocietyViewSet(ScopedReadOnlyViewSet):
 
 class AnnualReportSerializer(serializers.ModelSerializer):
     society_name = serializers.CharField(source="society.organization.name", read_only=True)
+    due_on = serializers.DateField(source="round.due_on", read_only=True, label=_("reports due on"))
 
     class Meta:
         model = AnnualReport
-        fields = ["id", "society", "society_name", "year", "status", *services.REPORT_VALUE_FIELDS, "submitted_at",
-                  "reviewed_at", "return_reason"]
+        fields = ["id", "society", "society_name", "year", "status", *services.REPORT_VALUE_FIELDS, "due_on",
+                  "submitted_at", "late", "reviewed_at", "return_reason"]
         read_only_fields = fields
 
 
@@ -97,10 +98,11 @@ class AnnualReportFilter(django_filters.FilterSet):
     year = django_filters.NumberFilter(label=_("year"))
     status = django_filters.ChoiceFilter(choices=AnnualReportStatus.choices, label=_("status"))
     society = django_filters.NumberFilter(field_name="society_id", label=_("society"))
+    late = django_filters.BooleanFilter(label=_("filed late"))
 
     class Meta:
         model = AnnualReport
-        fields = ["year", "status", "society"]
+        fields = ["year", "status", "society", "late"]
 
 
 @extend_schema_view(list=extend_schema(summary=_("List annual reports")),
@@ -116,7 +118,7 @@ class AnnualReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scop
     filterset_class = AnnualReportFilter
 
     def base_queryset(self):
-        return AnnualReport.objects.select_related("society__organization").order_by("-year", "society_id")
+        return AnnualReport.objects.select_related("society__organization", "round").order_by("-year", "society_id")
 
     @extend_schema(summary=_("Save a draft of a society's report for a year (any value may be left out)"),
                    request=AnnualReportDraftSerializer, responses={201: AnnualReportSerializer})

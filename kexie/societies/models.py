@@ -200,8 +200,9 @@ class AnnualInspection(models.Model):
 class ReportYear(models.Model):
     """One year's round of annual reports collected by an association from its societies.
 
-    Reports for the year can be drafted and submitted until it is closed; a closed year takes
-    no new report and no change.
+    Reports are due on ``due_on``. After that day a society may still submit, but its report is
+    marked late (逾期) and counts as filed only once the association accepts it. A closed round
+    (the association's explicit step, 关闭) takes no new report and no change at all.
     """
 
     organization = models.ForeignKey("organizations.Organization", verbose_name=_("collecting association"),
@@ -233,7 +234,12 @@ class AnnualReportStatus(models.TextChoices):
 
 
 class AnnualReport(models.Model):
-    """A society's annual report (学会年报) for one year: activities, members, finances, governance."""
+    """A society's annual report (学会年报) for one year: activities, members, finances, governance.
+
+    ``late`` is set when the report is first submitted after its round's due date (逾期报送); a
+    report returned and submitted again keeps the mark of its first filing. A late report is
+    filed only when the collecting association accepts it.
+    """
 
     society = models.ForeignKey(SocietyProfile, on_delete=models.CASCADE, related_name="annual_reports")
     round = models.ForeignKey(ReportYear, on_delete=models.PROTECT, related_name="reports")
@@ -276,6 +282,8 @@ class AnnualReport(models.Model):
                                     related_name="+")
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     return_reason = models.TextField(_("reason for return"), blank=True)
+    late = models.BooleanField(_("filed late"), default=False,
+                               help_text=_("First submitted after the round's due date."))
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ScopedQuerySet.as_manager()

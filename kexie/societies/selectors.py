@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from django.db.models import Count, Exists, OuterRef, QuerySet
 
-from kexie.organizations.models import OrgKind, OrgStatus, Organization
+from kexie.organizations.models import OrgKind, OrgStatus, Organization, OrganizationClosure
 
 from .models import (
     REPORT_FIELDS,
@@ -138,3 +138,26 @@ def with_term_overdue(queryset: QuerySet, today: dt.date) -> QuerySet:
     """Annotate profiles with ``term_overdue`` (their council term has run out, see above)."""
     return queryset.annotate(term_overdue=Exists(overdue_council_terms(today).filter(society=OuterRef("pk"))))
 
+
+
+# --- annual reports -------------------------------------------------------------------------------
+
+def levels_reviewed_by(user) -> QuerySet:
+    """Closure rows of the organisations whose annual-report rounds ``user`` may review: their own
+    organisation and every one below it (a report is reviewed by the collecting association or a
+    level above it)."""
+    return OrganizationClosure.objects.filter(ancestor_id=user.organization_id)
+
+
+def annual_reports_to_review(user) -> QuerySet:
+    """年报待审: the submitted annual reports waiting for ``user``'s review — in their
+    ``annual_report.review`` scope, collected by their association or one below it — late ones
+    first, then the longest waiting. Empty for a user without the code; the home page counts it.
+    """
+    if user is None or not user.is_authenticated or not user.has_code("annual_report.review"):
+        return AnnualReport.objects.none()
+    return (AnnualReport.objects.restrict(user, "annual_report.review")
+            .filter(status=AnnualReportStatus.SUBMITTED,
+                    round__organization_id__in=levels_reviewed_by(user).values("descendant_id"))
+            .select_related("society__organization", "round")
+            .order_by("-late", "submitted_at", "id"))

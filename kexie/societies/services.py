@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from kexie.accounts.scope import access_object
@@ -32,6 +32,7 @@ from .models import (
     ReportYear,
     SocietyProfile,
 )
+from .selectors import levels_reviewed_by
 
 PROFILE_FIELDS = (
     "discipline", "supervising_body", "supervising_body_name", "legal_status", "registered_on",
@@ -243,23 +244,37 @@ def inspection_record(*, by, society: SocietyProfile, year: int, result: str, no
     return inspection
 
 
+def _audited_export(*, by, code: str, model, queryset, filters: dict, headers, row_for, title: str, detail: str):
+    """An export workbook of an already scoped and filtered list, with its audit row."""
+    _require(by, code)
+    rows = list(queryset)
+    workbook = write_workbook(title=title, headers=headers, rows=(row_for(row) for row in rows))
+    with transaction.atomic():
+        audit_record(action="export", by=by, object_type=model._meta.label_lower, object_repr=title,
+                     new={"filters": filters, "count": len(rows)}, detail=detail % {"count": len(rows)})
+    return workbook
+
+
 def societies_export(*, by, queryset, filters: dict, headers, row_for, title: str):
     """The export workbook of the (already scoped and filtered) society list, audited."""
-    _require(by, "society.view")
-    profiles = list(queryset)
-    workbook = write_workbook(title=title, headers=headers, rows=(row_for(p) for p in profiles))
-    with transaction.atomic():
-        audit_record(action="export", by=by, object_type=SocietyProfile._meta.label_lower, object_repr=title,
-                     new={"filters": filters, "count": len(profiles)},
-                     detail=_("Exported %(count)d societies.") % {"count": len(profiles)})
-    return workbook
+    return _audited_export(by=by, code="society.view", model=SocietyProfile, queryset=queryset, filters=filters,
+                           headers=headers, row_for=row_for, title=title,
+                           detail=_("Exported %(count)d societies."))
+
+
+def reports_export(*, by, queryset, filters: dict, headers, row_for, title: str):
+    """The export workbook of the (already scoped and filtered) annual reports, late mark included,
+    audited."""
+    return _audited_export(by=by, code="annual_report.review", model=AnnualReport, queryset=queryset,
+                           filters=filters, headers=headers, row_for=row_for, title=title,
+                           detail=_("Exported %(count)d annual reports."))
 
 
 # --- annual-report rounds ----------------------------------------------------------------------------
 
 def _require_level(by, organization: Organization, message: str) -> None:
     """``by`` belongs to ``organization`` or a level above it."""
-    if not OrganizationClosure.objects.filter(ancestor_id=by.organization_id, descendant=organization).exists():
+    if not levels_reviewed_by(by).filter(descendant_id=organization.pk).exists():
         raise PermissionDenied(message % {"org": organization.name})
 
 
@@ -306,6 +321,30 @@ def round_for(society: SocietyProfile, year: int) -> ReportYear | None:
 def closed_message(year: int) -> str:
     return _("The %(year)s annual reports are closed: the round no longer takes reports or changes.") % {
         "year": year}
+
+
+def past_due(round_: ReportYear, today: dt.date | None = None) -> bool:
+    """The round's due date has passed: a report submitted now is late (逾期) and counts as filed
+    only once the association accepts it."""
+    return (today or timezone.localdate()) > round_.due_on
+
+
+def late_message(round_: ReportYear) -> str:
+    return _("The %(year)s reports were due on %(due)s: a report submitted now is marked late and counts only "
+             "once %(org)s accepts it.") % {"year": round_.year, "due": _date(round_.due_on),
+                                            "org": round_.organization.name}
+
+
+def _date(day: dt.date) -> str:
+    return formats.date_format(day, "DATE_FORMAT")
+
+
+def _refresh_flags(by, society_ids, today: dt.date | None = None) -> None:
+    """A report filed, returned or accepted changes the facts of the four-batch rules: bring the
+    societies' flags up to date now rather than at the next daily run."""
+    from kexie.selection.services import flags_refresh
+
+    flags_refresh(society_ids=set(society_ids), by=by, today=today)
 
 
 def _open_round(society: SocietyProfile, year: int) -> ReportYear:
@@ -386,18 +425,27 @@ def report_save_draft(*, by, society: SocietyProfile, year: int, values: dict) -
     return report
 
 
-def report_submit(*, by, society: SocietyProfile, year: int, values: dict | None = None) -> AnnualReport:
-    """Submit the year's report (with ``values`` saved first): every value must be filled in."""
+def report_submit(*, by, society: SocietyProfile, year: int, values: dict | None = None,
+                  today: dt.date | None = None) -> AnnualReport:
+    """Submit the year's report (with ``values`` saved first): every value must be filled in.
+
+    Submitted after the round's due date, the report is marked late (逾期) and counts as filed
+    only once the association accepts it. The society's four-batch flags are recomputed at once.
+    """
     with transaction.atomic():
         report = _editable_report(by, society, year)
         _apply_values(report, values or {})
         missing = missing_report_values(report_values_snapshot(report))
         if missing:
             raise ValidationError(missing)
+        if report.status != AnnualReportStatus.RETURNED:
+            # First filing; a returned report submitted again keeps the mark of its first filing.
+            report.late = past_due(report.round, today)
         report.status = AnnualReportStatus.SUBMITTED
         report.submitted_by, report.submitted_at = by, timezone.now()
         report.save()
-        audit_record(action="submit", by=by, obj=report, new=report_values_snapshot(report))
+        audit_record(action="submit", by=by, obj=report, new={**report_values_snapshot(report), "late": report.late})
+        _refresh_flags(by, [report.society_id], today)
     return report
 
 
@@ -414,18 +462,21 @@ def _report_for_review(by, report: AnnualReport) -> AnnualReport:
     return report
 
 
-def report_accept(*, by, report: AnnualReport) -> AnnualReport:
-    """Accept a submitted report: its values become the year's facts for evaluation."""
+def report_accept(*, by, report: AnnualReport, today: dt.date | None = None) -> AnnualReport:
+    """Accept a submitted report: its values become the year's facts for evaluation. Accepting a
+    late report is the association's approval of the late filing; the late mark stays. The
+    society's four-batch flags are recomputed at once."""
     with transaction.atomic():
         report = _report_for_review(by, report)
         report.status, report.reviewed_by, report.reviewed_at = AnnualReportStatus.ACCEPTED, by, timezone.now()
         report.return_reason = ""
         report.save(update_fields=["status", "reviewed_by", "reviewed_at", "return_reason", "updated_at"])
-        audit_record(action="accept", by=by, obj=report, new={"status": report.status})
+        audit_record(action="accept", by=by, obj=report, new={"status": report.status, "late": report.late})
+        _refresh_flags(by, [report.society_id], today)
     return report
 
 
-def report_return(*, by, report: AnnualReport, reason: str) -> AnnualReport:
+def report_return(*, by, report: AnnualReport, reason: str, today: dt.date | None = None) -> AnnualReport:
     """Return a submitted report to the society with a reason (退回); it can be changed and submitted again."""
     reason = (reason or "").strip()
     if not reason:
@@ -436,6 +487,7 @@ def report_return(*, by, report: AnnualReport, reason: str) -> AnnualReport:
         report.reviewed_by, report.reviewed_at = by, timezone.now()
         report.save(update_fields=["status", "return_reason", "reviewed_by", "reviewed_at", "updated_at"])
         audit_record(action="return", by=by, obj=report, new={"reason": reason})
+        _refresh_flags(by, [report.society_id], today)
     return report
 
 
@@ -465,6 +517,8 @@ def reports_import(*, by, year: int, rows: list[dict], filename: str) -> list[An
                 report = AnnualReport(society=result.society, round=result.round, year=year)
             for field, value in result.report_values.items():
                 setattr(report, field, value)
+            if report.status != AnnualReportStatus.RETURNED:
+                report.late = past_due(result.round)
             report.status = AnnualReportStatus.SUBMITTED
             report.submitted_by, report.submitted_at = by, now
             report.return_reason = ""
@@ -474,4 +528,5 @@ def reports_import(*, by, year: int, rows: list[dict], filename: str) -> list[An
                      new={"file": filename, "year": year, "count": len(saved), "ids": [r.pk for r in saved]},
                      detail=_("Imported %(count)d annual reports for %(year)s from %(file)s.")
                      % {"count": len(saved), "year": year, "file": filename})
+        _refresh_flags(by, [report.society_id for report in saved])
     return saved

@@ -21,6 +21,7 @@ urlpatterns = [
     path("reports/mine/", views.my_reports, name="my_reports"),
     path("<int:pk>/reports/<int:year>/", views.report_form, name="report_form"),
     path("reports/", views.review_queue, name="review_queue"),
+    path("reports/export/", views.reports_export, name="reports_export"),
     path("reports/<int:pk>/", views.report_detail, name="report_detail"),
     path("reports/<int:pk>/accept/", views.report_accept, name="report_accept"),
     path("reports/<int:pk>/return/", views.report_return, name="report_return"),

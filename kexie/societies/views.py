@@ -150,7 +150,8 @@ def society_detail(request, pk):
     today = timezone.localdate()
     bodies = list(profile.bodies.prefetch_related("members"))
     overdue_ids = set(selectors.overdue_council_terms(today).filter(society=profile).values_list("pk", flat=True))
-    reports = AnnualReport.objects.restrict(user, "society.view").filter(society=profile).order_by("-year")
+    reports = (AnnualReport.objects.restrict(user, "society.view").filter(society=profile).select_related("round")
+               .order_by("-year"))
     branches = profile.organization.children.filter(kind=OrgKind.SOCIETY_BRANCH).order_by("name")
     return render(request, "societies/detail.html", {
         "profile": profile, "org": profile.organization, "bodies": bodies, "overdue_ids": overdue_ids,
@@ -350,18 +351,19 @@ def report_form(request, pk, year):
         else:
             messages.success(request, _("The report was submitted.") if submit else _("The draft was saved."))
             return redirect("societies:report_form", pk=profile.pk, year=year)
+    late = round_ is not None and services.past_due(round_) and (report is None or report.status == "draft")
     return render(request, "societies/report_form.html", {
         "profile": profile, "year": year, "report": report, "round": round_, "form": form, "editable": editable,
         "closed_message": services.closed_message(year) if round_ is not None and round_.closed else "",
+        "late_message": services.late_message(round_) if late else "",
     }, status=400 if request.method == "POST" else 200)
 
 
 # --- annual reports: the office's side ---------------------------------------------------------------
 
-@login_required
-@require_GET
-def review_queue(request):
-    _require(request, "annual_report.review")
+def _queue(request):
+    """The annual reports in the user's review scope, filtered by the queue's status, year and
+    late-only choices (GET)."""
     reports = AnnualReport.objects.restrict(request.user, "annual_report.review").select_related(
         "society__organization", "round")
     status = request.GET.get("status", AnnualReportStatus.SUBMITTED)
@@ -370,16 +372,58 @@ def review_queue(request):
     year = request.GET.get("year", "")
     if year.isdigit():
         reports = reports.filter(year=int(year))
+    late = request.GET.get("late") == "1"
+    filters = {"status": status, "year": year, "late": late}
+    return filters, reports, (reports.filter(late=True) if late else reports)
+
+
+@login_required
+@require_GET
+def review_queue(request):
+    _require(request, "annual_report.review")
+    filters, unfiltered, reports = _queue(request)
     counts = dict(AnnualReport.objects.restrict(request.user, "annual_report.review").values_list("status")
                   .annotate(n=Count("pk")).values_list("status", "n"))
     page = Paginator(reports.order_by("-year", "society__organization__name"), PAGE_SIZE).get_page(
         request.GET.get("page"))
     return render(request, "societies/review_queue.html", {
-        "page_obj": page, "reports": page.object_list, "status": status, "year": year,
+        "page_obj": page, "reports": page.object_list, **filters,
+        "late_count": unfiltered.filter(late=True).count(),
         "statuses": [(value, label, counts.get(value, 0)) for value, label in AnnualReportStatus.choices],
         "rounds": ReportYear.objects.restrict(request.user, "annual_report.review").select_related("organization"),
         "round_form": RoundForm(),
     })
+
+
+REPORT_EXPORT_HEADERS = [
+    gettext_lazy("Society name"), gettext_lazy("Unified social credit code"), gettext_lazy("year"),
+    gettext_lazy("status"), gettext_lazy("collecting association"), gettext_lazy("reports due on"),
+    gettext_lazy("submitted at"), gettext_lazy("filed late"), gettext_lazy("reviewed at"),
+]
+
+
+def _report_row(report) -> list:
+    def when(value):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+    return [report.society.organization.name, report.society.organization.credit_code, report.year,
+            report.get_status_display(), report.round.organization.name, report.round.due_on.isoformat(),
+            when(report.submitted_at), _("Yes") if report.late else _("No"), when(report.reviewed_at)]
+
+
+@login_required
+@require_GET
+def reports_export(request):
+    """The queue's annual reports, as filtered, with the late mark (.xlsx, audited)."""
+    _require(request, "annual_report.review")
+    filters, _unfiltered, reports = _queue(request)
+    title = _("Annual reports")
+    workbook = services.reports_export(
+        by=request.user, queryset=reports.select_related("round__organization").order_by(
+            "-year", "society__organization__name"),
+        filters={key: str(value) for key, value in filters.items() if value},
+        headers=[str(label) for label in REPORT_EXPORT_HEADERS], row_for=_report_row, title=title)
+    return xlsx_response(workbook, f"{title}-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 @login_required

@@ -1,7 +1,8 @@
 """Issue 6 end to end in the browser: 中国测试学会's secretary submits the 2025 annual report, the
 national reform office accepts it and evaluates every society with the frozen rubric, the
-secretary self-scores with a Word file as evidence, an expert reviews and scores it, the office
-finalises the year and publishes the leaderboard, which shows the society with its rank and grade.
+secretary self-scores with a Word file as evidence, the office assigns an expert who reviews and
+scores it, the office finalises the year and publishes the leaderboard, which shows the society
+with its rank and grade.
 """
 
 import datetime as dt
@@ -87,6 +88,20 @@ def test_a_report_is_scored_and_the_society_appears_on_the_leaderboard(page, liv
     page.locator("#self-score-submit").click()
     expect(page.locator("#evaluation-status")).to_have_text("已提交")
     expect(page.locator("#evaluation-total")).to_have_text("62.86")
+    sign_out(page)
+
+    # The office assigns the expert to review it; the scoring is the expert's, not the office's.
+    sign_in(page, base, world.national_clerk.username)
+    page.goto(base + reverse("evaluation:rubric", args=[rubric.pk]))
+    page.locator("#rubric-reviewers").click()
+    expect(page.locator("#progress-unassigned")).to_have_text("1")
+    page.locator("#assignments tr", has_text="中国测试学会").locator("input[name=evaluation]").check()
+    page.locator("#assign-form select[name=reviewer]").select_option(label="评审专家（中国科学技术协会）")
+    page.locator("#assign").click()
+    expect(page.locator(".msg-success")).to_contain_text("评审专家")
+    expect(page.locator("#assignments tr", has_text="中国测试学会")).to_contain_text("评审专家")
+    page.goto(base + reverse("evaluation:index"))
+    expect(page.locator("#to-review")).to_have_count(0)
     sign_out(page)
 
     # The expert scores it from the review queue: a score above the maximum is refused first.

@@ -14,7 +14,7 @@ import datetime as dt
 
 import pytest
 
-from kexie.evaluation.services import dimension_add, indicator_add, rubric_create, rubric_freeze
+from kexie.evaluation.services import dimension_add, indicator_add, reviewer_assign, rubric_create, rubric_freeze
 from kexie.societies.models import AnnualReport, AnnualReportStatus
 from tests.personas import make_user
 
@@ -58,3 +58,8 @@ def rubric_2025(world, societies):
 @pytest.fixture
 def expert(world):
     return make_user("expert", world.cast, ["evaluation_expert"], full_name="评审专家")
+
+
+def assign(world, reviewer, *evaluations):
+    """The national reform office assigns ``reviewer`` to review ``evaluations``."""
+    return reviewer_assign(by=world.national_clerk, evaluations=evaluations, reviewer=reviewer)

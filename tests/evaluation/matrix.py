@@ -72,3 +72,28 @@ def leaderboard_of(org_attr: str):
 
 def review_body(world):
     return {"scores": []}
+
+
+def assigned_evaluation(society_attr: str):
+    """A submitted evaluation assigned to the matrix expert for review."""
+    def build(world):
+        from kexie.evaluation.models import ReviewAssignment
+        from tests.selection.matrix import expert_persona
+
+        evaluation = _evaluation(world, society_attr, "submitted")
+        ReviewAssignment.objects.create(evaluation=evaluation, reviewer=expert_persona(world),
+                                        assigned_at=timezone.now())
+        return {"pk": evaluation.pk}
+    return build
+
+
+def rubric_with_evaluation(org_attr: str):
+    """A frozen rubric of ``org_attr`` with a submitted evaluation of a society under it."""
+    return lambda w: {"pk": _evaluation(w, org_attr, "submitted").rubric_id}
+
+
+def assignment_body(world):
+    """Assign the matrix expert to the evaluation built last (by :func:`rubric_with_evaluation`)."""
+    from tests.selection.matrix import expert_persona
+
+    return {"evaluation": Evaluation.objects.latest("pk").pk, "reviewer": expert_persona(world).pk, "year": 2025}

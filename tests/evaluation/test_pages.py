@@ -11,7 +11,7 @@ from kexie.audit.models import AuditLog
 from kexie.evaluation.models import Dimension, Evaluation, EvaluationStatus, IndicatorScore, Rubric, RubricStatus
 from kexie.evaluation.services import evaluate_all, evaluations_finalise, leaderboard_publish
 
-from .evaluation_world import accept_report, build_rubric
+from .evaluation_world import accept_report, assign, build_rubric
 
 
 def texts(response) -> list[str]:
@@ -54,6 +54,7 @@ def test_a_reviewer_score_above_the_maximum_gets_a_message_and_nothing_is_saved(
                                                                                signed_in, expert):
     evaluation = evaluated[societies.testing.pk]
     Evaluation.objects.filter(pk=evaluation.pk).update(status=EvaluationStatus.SUBMITTED)
+    assign(world, expert, evaluation)
     reform = Rubric.objects.get(pk=evaluation.rubric_id).indicators.get(code="reform")
     events = Rubric.objects.get(pk=evaluation.rubric_id).indicators.get(code="events")
     client = signed_in(expert)
@@ -154,6 +155,7 @@ def test_the_leaderboard_by_peer_group_and_its_audited_export(world, societies, 
 def test_the_review_api_names_the_indicator_above_its_maximum(world, societies, evaluated, signed_in, expert):
     evaluation = evaluated[societies.testing.pk]
     Evaluation.objects.filter(pk=evaluation.pk).update(status=EvaluationStatus.SUBMITTED)
+    assign(world, expert, evaluation)
     reform = evaluation.rubric.indicators.get(code="reform")
     response = signed_in(expert).post(reverse("api:evaluation-review", args=[evaluation.pk]),
                                       {"scores": [{"indicator": reform.pk, "points": "11", "comment": ""}]},

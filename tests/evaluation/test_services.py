@@ -33,7 +33,7 @@ from kexie.evaluation.services import (
 )
 from kexie.evaluation.selectors import final_results, next_grade
 
-from .evaluation_world import accept_report, build_rubric
+from .evaluation_world import accept_report, assign, build_rubric
 
 
 def messages(error: ValidationError) -> list[str]:
@@ -165,6 +165,7 @@ def test_a_reviewer_score_above_the_maximum_is_refused_naming_the_indicator_and_
         world, reported, rubric_2025, expert):
     evaluate_all(by=world.national_clerk, rubric=rubric_2025)
     evaluation = submitted(reported.testing, rubric_2025)
+    assign(world, expert, evaluation)
     reform, events = rubric_2025.indicators.get(code="reform"), rubric_2025.indicators.get(code="events")
     with pytest.raises(ValidationError) as caught:
         evaluation_review(by=expert, evaluation=evaluation, scores={
@@ -192,6 +193,7 @@ def test_the_reviewer_needs_the_code(world, reported, rubric_2025):
 def test_finalising_ranks_grades_and_publishes(world, reported, rubric_2025, expert):
     evaluate_all(by=world.national_clerk, rubric=rubric_2025)
     evaluation = submitted(reported.testing, rubric_2025)
+    assign(world, expert, evaluation)
     reform = rubric_2025.indicators.get(code="reform")
     evaluation_review(by=expert, evaluation=evaluation, scores={reform.pk: {"points": "10", "comment": ""}})
     assert evaluations_finalise(by=world.national_clerk, rubric=rubric_2025) == 3

@@ -75,7 +75,7 @@ def test_a_closed_year_takes_nothing_and_says_which_year(world, societies):
     for call in (services.report_save_draft, services.report_submit):
         with pytest.raises(ValidationError) as refused:
             call(by=world.society_secretary, society=societies.testing, year=2025, values={**FILLED})
-        assert "2025年度年报已截止" in " ".join(refused.value.messages)
+        assert "2025年度年报已关闭" in " ".join(refused.value.messages)
     report = AnnualReport.objects.get(society=societies.testing, year=2025)
     assert report.status == "draft" and report.academic_events == 2
 
@@ -119,7 +119,7 @@ def test_the_closed_message_is_shown_on_the_page_and_nothing_saved(world, societ
     client = signed_in(world.society_secretary)
     url = reverse("societies:report_form", args=[societies.testing.pk, 2025])
     response = client.post(url, {**FILLED, "action": "submit"})
-    assert "2025年度年报已截止" in response.text
+    assert "2025年度年报已关闭" in response.text
     assert not AnnualReport.objects.filter(society=societies.testing).exists()
 
 

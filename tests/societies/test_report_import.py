@@ -108,7 +108,7 @@ def test_a_closed_year_or_an_accepted_report_is_a_row_error(world, societies, si
     assert "已审核通过" in preview.text
     services.report_year_close(by=world.national_clerk, report_year=societies.round_2025)
     preview = _upload(client, [_row(CODES["physics"], "中国甲物理学会")])
-    assert "2025年度年报已截止" in preview.text
+    assert "2025年度年报已关闭" in preview.text
     assert AnnualReport.objects.get(pk=report.pk).academic_events == FILLED["academic_events"]
     assert AnnualReport.objects.count() == 1
 
@@ -120,7 +120,7 @@ def test_the_confirmation_checks_again_and_keeps_nothing_when_a_row_went_bad(wor
     assert preview.context["error_rows"] == 0
     services.report_year_close(by=world.national_clerk, report_year=societies.round_2025)  # meanwhile
     response = client.post(reverse("societies:import_confirm"), {"token": preview.context["token"]})
-    assert response.status_code == 400 and "2025年度年报已截止" in response.text
+    assert response.status_code == 400 and "2025年度年报已关闭" in response.text
     assert not AnnualReport.objects.exists()
 
 

@@ -8,7 +8,8 @@ services as the national reform office would enter them; the accepted reports of
 loaded in bulk, as historical records. The years are the three before the load day's (see
 :attr:`~kexie.core.demo.calendar.DemoCalendar.report_year`); the latest round is still open: most
 reports are accepted, a few wait for review, one was returned, and 中国电子学会's (the demo
-secretary's) is a draft.
+secretary's) is a draft. Once its due date (31 March) has passed, one more came in late and waits
+for the association's acceptance (:func:`late_filed_on`).
 
 Some societies are given the facts the four-batch rules look for: one whose council term ran out
 the year before the open one without re-election, one that reported no activity in the open year,
@@ -76,6 +77,7 @@ DORMANT = "中国科学技术史学会"       # the organisation is dormant
 RETURNED = "中国植物学会"
 SUBMITTED = ("中国计算机学会", "中国林学会", "中华预防医学会")
 DRAFT = "中国电子学会"
+LATE = "中国系统工程学会"  # files the open year's report after the due date, when the load day is past it
 POSTS = ("理事长", "副理事长", "副理事长", "秘书长")
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 GIVEN = "建国志明海燕晓东立新文华振宇秀英国平红梅永强玉兰德胜"
@@ -139,6 +141,14 @@ def _filed_on(rng: random.Random, year: int, calendar) -> dt.date:
     when that March has not come yet (the open round)."""
     day = dt.date(year + 1, 3, rng.randint(1, 28))
     return day if day < calendar.today else calendar.today - dt.timedelta(days=rng.randint(2, 12))
+
+
+def late_filed_on(calendar) -> dt.date | None:
+    """The day :data:`LATE` filed its report of the open year after the round's due date (31
+    March), or None when the load day is not past the due date (no report is late yet)."""
+    due = dt.date(calendar.report_year + 1, 3, 31)
+    day = min(due + dt.timedelta(days=75), calendar.today - dt.timedelta(days=3))
+    return day if day > due else None
 
 
 def ensure_demo_societies(*, organization_at, user_named, calendar) -> int:
@@ -210,10 +220,12 @@ def ensure_demo_societies(*, organization_at, user_named, calendar) -> int:
             round_ = rounds[(profile.organization.parent_id, year)]
             submitted = _at(_filed_on(rng, year, calendar))
             reviewed = min(submitted + dt.timedelta(days=rng.randint(3, 20)), now)
+            values = _report_values(rng, members, year, growth, idle=(name == NO_ACTIVITY and year == open_year))
+            if year == open_year and name == LATE and late_filed_on(calendar) is not None:
+                continue  # filed late, below (the figures drawn all the same, so the others stay as they are)
             reports.append(AnnualReport(
                 society=profile, round=round_, year=year, status=AnnualReportStatus.ACCEPTED,
-                submitted_at=submitted, reviewed_by=clerk, reviewed_at=reviewed,
-                **_report_values(rng, members, year, growth, idle=(name == NO_ACTIVITY and year == open_year))))
+                submitted_at=submitted, reviewed_by=clerk, reviewed_at=reviewed, **values))
     AnnualReport.objects.bulk_create(reports)
 
     # The story of the open round, through the services.
@@ -227,7 +239,14 @@ def ensure_demo_societies(*, organization_at, user_named, calendar) -> int:
             status=AnnualReportStatus.SUBMITTED, submitted_at=_at(_filed_on(rng, open_year, calendar)),
             **_report_values(rng, members_of[name], open_year, 2))
         if name == RETURNED:
-            services.report_return(by=clerk, report=report, reason="会员人数与上年相比变化较大，请核实后重新提交。")
+            services.report_return(by=clerk, report=report, reason="会员人数与上年相比变化较大，请核实后重新提交。",
+                                   today=calendar.today)
+    late_on = late_filed_on(calendar)
+    if late_on is not None:
+        AnnualReport.objects.create(
+            society=profiles[LATE], round=rounds[(cast.pk, open_year)], year=open_year,
+            status=AnnualReportStatus.SUBMITTED, submitted_at=_at(late_on), late=True,
+            **_report_values(rng, members_of[LATE], open_year, 2))
     for year in (first, previous):
         services.report_year_close(by=clerk, report_year=rounds[(cast.pk, year)])
 

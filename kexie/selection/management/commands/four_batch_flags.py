@@ -8,6 +8,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from kexie.selection.rules import flag_year
 from kexie.selection.services import flags_compute
 
 
@@ -25,6 +26,6 @@ class Command(BaseCommand):
                 today = dt.date.fromisoformat(date)
             except ValueError:
                 raise CommandError(f"--date must be YYYY-MM-DD, not {date!r}") from None
-        summary = flags_compute(year=year or today.year - 1, today=today)
+        summary = flags_compute(year=year or flag_year(today), today=today)
         self.stdout.write("{year}: {societies} societies, {opened} flags opened, {updated} updated, "
                           "{resolved} resolved, {open} open".format(**summary))
