@@ -86,3 +86,34 @@ def test_the_administrators_each_see_their_own_work(world, signed_in):
     assert security["failed_logins"] == 1 and "users_without_role" not in security
     audit = workbench(signed_in(world.audit_admin))
     assert set(audit) == {"failed_logins", "audit_failures", "unread"}
+
+
+def test_the_demo_gives_every_business_persona_work_on_the_workbench(db, signed_in):
+    """Loaded today, the demo leaves each business persona something to do, counted as its page counts it."""
+    from django.core.management import call_command
+
+    from kexie.accounts.models import User
+    from kexie.evaluation.selectors import reviews_to_do as evaluations_to_review
+    from kexie.selection.selectors import reviews_to_do as applications_to_score
+    from kexie.societies.selectors import annual_reports_to_file
+    from kexie.tracking.selectors import reviewable
+
+    call_command("demo", stdout=__import__("io").StringIO())
+    expected = {
+        "national_clerk": ("to_review",), "provincial_clerk": ("to_review", "deferrals_to_decide"),
+        "county_clerk": ("to_file",), "society_secretary": ("annual_reports_to_file",),
+        "review_expert": ("evaluations_to_review", "applications_to_score"),
+    }
+    for username, keys in expected.items():
+        user = User.objects.get(username=username)
+        todo = workbench(signed_in(user))
+        for key in keys:
+            assert todo[key] > 0, (username, key, todo)
+    expert = User.objects.get(username="review_expert")
+    todo = workbench(signed_in(expert))
+    assert todo["evaluations_to_review"] == evaluations_to_review(expert).count()
+    assert todo["applications_to_score"] == applications_to_score(expert).count()
+    secretary = User.objects.get(username="society_secretary")
+    assert workbench(signed_in(secretary))["annual_reports_to_file"] == len(annual_reports_to_file(secretary))
+    national = User.objects.get(username="national_clerk")
+    assert workbench(signed_in(national))["to_review"] == reviewable(national).count()

@@ -23,6 +23,7 @@ from .models import (
     InspectionResult,
     Journal,
     PartyOrganization,
+    ReportYear,
     SocietyProfile,
 )
 
@@ -161,3 +162,26 @@ def annual_reports_to_review(user) -> QuerySet:
                     round__organization_id__in=levels_reviewed_by(user).values("descendant_id"))
             .select_related("society__organization", "round")
             .order_by("-late", "submitted_at", "id"))
+
+
+def annual_reports_to_file(user) -> list[tuple]:
+    """年报待填: (society, year, report or None) for each of the user's societies and each open
+    round (not closed) of its association whose report is not submitted yet — missing, a draft or
+    returned — the latest year first. What 我的年报 offers to file; the home page counts it."""
+    from .services import round_for
+
+    if user is None or not user.is_authenticated or not user.has_code("annual_report.submit"):
+        return []
+    profiles = list(SocietyProfile.objects.restrict(user, "annual_report.submit").select_related("organization"))
+    reports = {(r.society_id, r.year): r for r in AnnualReport.objects.filter(society__in=profiles)}
+    todo = []
+    for profile in profiles:
+        years = sorted(set(ReportYear.objects.filter(organization__in=profile.organization.ancestors(),
+                                                     closed=False).values_list("year", flat=True)), reverse=True)
+        for year in years:
+            round_ = round_for(profile, year)
+            report = reports.get((profile.pk, year))
+            if round_ is not None and not round_.closed and (
+                    report is None or report.status in (AnnualReportStatus.DRAFT, AnnualReportStatus.RETURNED)):
+                todo.append((profile, year, report))
+    return todo

@@ -87,6 +87,37 @@ def _unread(user) -> Todo:
     return Todo("unread", _("Unread notices"), unread_count(user), reverse("notifications:inbox"))
 
 
+def _annual_reports_to_file(user) -> Todo:
+    from kexie.societies.selectors import annual_reports_to_file
+
+    return Todo("annual_reports_to_file", _("Annual reports to file"), len(annual_reports_to_file(user)),
+                reverse("societies:my_reports"))
+
+
+def _annual_reports_to_review(user) -> Todo:
+    from kexie.societies.selectors import annual_reports_to_review
+
+    reports = annual_reports_to_review(user)
+    late = reports.filter(late=True).count()
+    return Todo("annual_reports_to_review", _("Annual reports to review"), reports.count(),
+                reverse("societies:review_queue") + "?status=submitted",
+                note=_("%(count)d filed late") % {"count": late} if late else "")
+
+
+def _evaluations_to_review(user) -> Todo:
+    from kexie.evaluation.selectors import reviews_to_do
+
+    return Todo("evaluations_to_review", _("Society evaluations to review"), reviews_to_do(user).count(),
+                reverse("evaluation:index"))
+
+
+def _applications_to_score(user) -> Todo:
+    from kexie.selection.selectors import reviews_to_do
+
+    return Todo("applications_to_score", _("Applications to score"), reviews_to_do(user).count(),
+                reverse("selection:my_reviews"))
+
+
 def _users_without_role(user) -> Todo:
     from kexie.accounts.models import User
 
@@ -122,6 +153,10 @@ ENTRIES: list[tuple[str, bool, Callable[[object], Todo]]] = [
     ("deferral.approve", True, _deferrals),
     ("supervise.manage", True, _to_close),
     ("plan.view", True, _overdue),
+    ("annual_report.submit", False, _annual_reports_to_file),
+    ("annual_report.review", False, _annual_reports_to_review),
+    ("evaluation.score", False, _evaluations_to_review),
+    ("evaluation.score", False, _applications_to_score),
     ("user.manage", False, _users_without_role),
     ("loginlog.view", False, _failed_logins),
     ("audit.view", False, _audit_failures),
