@@ -271,8 +271,10 @@ def _filing_sentence(filing: Filing | None) -> str:
     text += f"，报送率{percent_text(filing.rate)}。"
     if filing.all_on_time:
         return text + "各单位均按时报送，无迟报漏报。"
-    if filing.late or filing.missing:
-        text += f"迟报{len(filing.late)}次、漏报{len(filing.missing)}次，明细见下表。"
+    listed = ([f"迟报{len(filing.late)}次"] if filing.late else []) + (
+        [f"漏报{len(filing.missing)}次"] if filing.missing else [])
+    if listed:
+        text += "、".join(listed) + "，明细见下表。"
     if filing.unfiled > len(filing.missing):
         text += f"另有{filing.unfiled - len(filing.missing)}次未报送未列入明细。"
     return text
@@ -430,9 +432,11 @@ def meeting_pack_xlsx(pack: MeetingPack) -> bytes:
     workbook = Workbook()
     fill_sheet(workbook.active, sheet_name="总体情况", title=pack.title, headers=["项目", "数值"],
                rows=[list(row) for row in pack.overview()])
+    d = pack.dashboard
     for part in WORKBOOK_PARTS:
         table = pack.tables[part]
-        add_sheet(workbook, sheet_name=table.title, headers=table.headers, rows=table.rows)
+        add_sheet(workbook, sheet_name=table.title, headers=table.headers, rows=table.rows,
+                  title=f"{d.organization}{table.title}（统计日期{d.as_of:%Y-%m-%d}）")
     for sheet in workbook.worksheets:
         for row in sheet.iter_rows():
             for cell in row:
