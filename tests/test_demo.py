@@ -208,7 +208,7 @@ def test_the_national_meeting_pack_of_the_demo_tells_the_story(demo_output):
     _name, data = meeting_pack_export(by=clerk, organization=clerk.organization, fmt="docx",
                                       meeting_date=dt.date(2026, 7, 15), today=DEMO_TODAY)
     text = "\n".join(p.text for p in Document(io.BytesIO(data)).paragraphs)
-    assert "截至2026年7月10日" in text and "呈现“上热下冷”态势" in text
+    assert "截至统计日期2026年7月10日" in text and "呈现“上热下冷”态势" in text
     assert "（一）加强青少年科技教育（新郑市科协牵头）" in text
     assert text.rstrip().endswith("中国科学技术协会\n2026年7月15日")
 
