@@ -284,7 +284,7 @@ def test_the_national_meeting_pack_of_the_demo_tells_the_story(demo_output, day)
     _name, data = meeting_pack_export(by=clerk, organization=clerk.organization, fmt="docx",
                                       meeting_date=meeting, today=day)
     text = "\n".join(p.text for p in Document(io.BytesIO(data)).paragraphs)
-    assert f"截至{chinese_date(day)}" in text and "呈现“上热下冷”态势" in text
+    assert f"截至统计日期{chinese_date(day)}" in text and "呈现“上热下冷”态势" in text
     assert "（一）繁荣科普内容创作（科学技术普及部牵头）" in text
     assert text.rstrip().endswith(f"中国科学技术协会\n{chinese_date(meeting)}")
 

@@ -58,6 +58,9 @@ class TrendPoint:
     average_percent: float | None
     filing_rate: float | None
     recorded: bool = True
+    # The reports behind ``filing_rate``: how many the cycle expected and how many were filed.
+    expected_reports: int = 0
+    filed_reports: int = 0
 
 
 @dataclass(frozen=True)
@@ -114,3 +117,7 @@ class Dashboard:
     trend_plan: str = ""  # the plan whose cycles the trend follows
     overdue_total: int = 0  # all overdue tasks, when ``overdue`` holds one page of them
     late_total: int = 0  # all late or missing reports, when ``late`` holds one page of them
+    # The latest closed reporting cycle: the one the levels' filing rates and the late list are for.
+    closed_cycle_id: int | None = None
+    closed_cycle: str = ""  # its label, e.g. "2026年6月"
+    closed_cycle_due: dt.date | None = None  # its filing due date

@@ -160,10 +160,13 @@ class Cycles:
         return next((c for c in reversed(self.opened) if c.due_on < self.today), None)
 
 
-def cycles_for(organization, *, plan=None, today=None) -> Cycles:
+def cycles_for(organization, *, plan=None, today=None, closed_before: dt.date | None = None) -> Cycles:
     """The root of ``plan`` when the dashboard is narrowed to one; otherwise the latest plan in
     force with cycles of the organisation itself or of its nearest ancestor that has one (a
-    province without a plan of its own follows the national plan it was handed tasks from)."""
+    province without a plan of its own follows the national plan it was handed tasks from).
+
+    ``closed_before`` keeps only the cycles whose filing had closed before that day (and by
+    ``today``): the meeting pack's reporting period is the last of them, and its trend ends there."""
     today = _today(today)
     if plan is not None:
         plans = Plan.objects.filter(pk=root_plan_id(plan))
@@ -175,8 +178,10 @@ def cycles_for(organization, *, plan=None, today=None) -> Cycles:
     root = plans.values("pk", "title").first()
     if root is None:
         return Cycles(None, "", [], today)
-    opened = list(ReportingCycle.objects.filter(plan_id=root["pk"], opens_on__lte=today).order_by("sequence")
-                  .only("pk", "plan_id", "sequence", "label", "due_on"))
+    opened = ReportingCycle.objects.filter(plan_id=root["pk"], opens_on__lte=today)
+    if closed_before is not None:
+        opened = opened.filter(due_on__lt=min(closed_before, today))
+    opened = list(opened.order_by("sequence").only("pk", "plan_id", "sequence", "label", "due_on"))
     return Cycles(root["pk"], root["title"], opened, today)
 
 
@@ -265,7 +270,8 @@ def trend(*, user, organization, today=None, plan=None, cycles: Cycles | None = 
             counts=ColourCounts(green=row["green_n"] or 0, amber=row["amber_n"] or 0, red=row["red_n"] or 0,
                                 completed=row["completed_n"] or 0, overdue=row["overdue_n"] or 0),
             average_percent=_average(row["percent_total"] or 0, row["tasks_n"]),
-            filing_rate=_rate(row["filed"] or 0, row["expected"] or 0) if cycle.due_on < cycles.today else None))
+            filing_rate=_rate(row["filed"] or 0, row["expected"] or 0) if cycle.due_on < cycles.today else None,
+            expected_reports=row["expected"] or 0, filed_reports=row["filed"] or 0))
     return cycles.title, points
 
 
@@ -413,7 +419,7 @@ def _audience(user, organization, plan) -> str:
 
 
 def dashboard_for(*, user, organization, today=None, plan=None, rows: int | None = None, overdue_offset: int = 0,
-                  late_offset: int = 0, cached: bool = True, render=None):
+                  late_offset: int = 0, cached: bool = True, render=None, closed_before: dt.date | None = None):
     """The dashboard of ``organization``'s subtree as ``user`` may see it (Http404 when the
     organisation is outside their plan.view scope), optionally narrowed to ``plan``'s tasks
     (the plan, the plan it was cascaded from, and everything cascaded from that).
@@ -426,6 +432,10 @@ def dashboard_for(*, user, organization, today=None, plan=None, rows: int | None
 
     ``render``, a function of the dashboard, gives what is returned (and cached) instead of the
     dashboard itself: the API keeps its JSON-ready data, not only the numbers behind it.
+
+    ``closed_before`` (the meeting pack's meeting date) makes the latest cycle whose filing closed
+    before that day the one the filing rates and the late list are for, and ends the trend there
+    (:func:`cycles_for`).
     """
     today = _today(today)
     if organization is None:
@@ -436,21 +446,21 @@ def dashboard_for(*, user, organization, today=None, plan=None, rows: int | None
 
     def compute():
         answer = _compute(user=user, organization=organization, plan=plan, today=today, rows=rows,
-                          overdue_offset=overdue_offset, late_offset=late_offset)
+                          overdue_offset=overdue_offset, late_offset=late_offset, closed_before=closed_before)
         return render(answer) if render is not None else answer
 
     if not cached or rows is None:
         return compute()
     return remembered(
-        ("dashboard", organization.pk, plan.pk if plan else None, today, rows, overdue_offset, late_offset,
-         get_language(), _audience(user, organization, plan),
+        ("dashboard", organization.pk, plan.pk if plan else None, today, closed_before, rows, overdue_offset,
+         late_offset, get_language(), _audience(user, organization, plan),
          f"{render.__module__}.{render.__qualname__}" if render is not None else None),
         compute, seconds=CACHE_SECONDS)
 
 
-def _compute(*, user, organization, plan, today, rows, overdue_offset, late_offset) -> Dashboard:
+def _compute(*, user, organization, plan, today, rows, overdue_offset, late_offset, closed_before=None) -> Dashboard:
     parts = {"user": user, "organization": organization, "plan": plan}
-    cycles = cycles_for(organization, plan=plan, today=today)
+    cycles = cycles_for(organization, plan=plan, today=today, closed_before=closed_before)
     levels = by_level(**parts, today=today, cycles=cycles)
     # Every task owned in the subtree is at one level: the levels add up to the counts
     # (what counts() returns), which saves a second pass over the subtree's snapshots.
@@ -458,9 +468,11 @@ def _compute(*, user, organization, plan, today, rows, overdue_offset, late_offs
                                     for name in ("green", "amber", "red", "completed", "overdue")})
     trend_plan, points = trend(**parts, cycles=cycles)
     late_rows, late_total = late(**parts, offset=late_offset, limit=rows, cycles=cycles)
+    closed = cycles.closed
     return Dashboard(
         organization_id=organization.pk, organization=organization.name, as_of=today, counts=colour_counts,
         by_lead=by_lead(**parts), by_level=levels, trend=points,
         targets=targets(**parts), overdue=overdue(**parts, today=today, offset=overdue_offset, limit=rows),
         late=late_rows, plan_id=plan.pk if plan else None, plan=plan.title if plan else "", trend_plan=trend_plan,
-        overdue_total=colour_counts.overdue, late_total=late_total)
+        overdue_total=colour_counts.overdue, late_total=late_total, closed_cycle_id=closed.pk if closed else None,
+        closed_cycle=closed.label if closed else "", closed_cycle_due=closed.due_on if closed else None)

@@ -22,7 +22,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from kexie.accounts.models import Position
-from kexie.dashboard.meeting_pack import meeting_pack_docx, meeting_pack_xlsx
+from kexie.dashboard.meeting_pack import meeting_pack, meeting_pack_docx, meeting_pack_xlsx
 from kexie.dashboard.selectors import dashboard_for
 from kexie.notifications.models import Kind, Notification, Urging
 from kexie.notifications.reminders import reminders_send
@@ -177,9 +177,10 @@ def test_a_full_reporting_cycle_from_the_national_plan_to_the_meeting_pack(world
 
     # 15 May: the meeting pack for the leading group (领导小组) meeting.
     snapshots_refresh(today=MAY[15])
-    board = dashboard_for(user=world.national_clerk, organization=world.cast, today=MAY[15])
+    board = dashboard_for(user=world.national_clerk, organization=world.cast, today=MAY[15], closed_before=MAY[15])
     assert (board.counts.green, board.counts.amber, board.counts.red, board.counts.overdue) == (1, 2, 1, 0)
-    document = Document(io.BytesIO(meeting_pack_docx(board, meeting_date=MAY[15])))
+    pack = meeting_pack(board, meeting_date=MAY[15])
+    document = Document(io.BytesIO(meeting_pack_docx(pack)))
     paragraphs = [p for p in document.paragraphs if p.text.strip()]
     texts = [p.text for p in paragraphs]
     level_one = [t for t in texts if t[:2] in {"一、", "二、", "三、", "四、", "五、", "六、", "七、"}]
@@ -187,9 +188,9 @@ def test_a_full_reporting_cycle_from_the_national_plan_to_the_meeting_pack(world
     assert level_one[0] == "一、总体情况"
     assert "2026年5月15日" in texts
     overall = next(t for t in texts if "绿灯" in t)
-    assert all(figure in overall for figure in ("共4项", "绿灯1项", "黄灯2项", "红灯1项", "逾期0项",
-                                                "2026年4月进展报送率为66.7%"))
-    assert "迟报1次，漏报1次。" in texts
+    assert all(figure in overall for figure in ("共4项", "绿灯1项", "黄灯2项", "红灯1项", "已超期0项",
+                                                "2026年4月填报周期任务进展报送率为66.7%"))
+    assert any("应报送任务进展3次，已报送2次，未报送1次，报送率66.7%。迟报1次、漏报1次，明细见下表。" in t for t in texts)
     heading = next(p for p in paragraphs if p.text == "一、总体情况")
     body = next(p for p in paragraphs if p.text == overall)
     assert _east_asian_font(heading) == "黑体"
@@ -197,7 +198,7 @@ def test_a_full_reporting_cycle_from_the_national_plan_to_the_meeting_pack(world
     assert any(shape for shape in document.inline_shapes)  # the chart images
     tables_text = "\n".join(cell.text for table in document.tables for row in table.rows for cell in row.cells)
     assert "科学技术普及部" in tables_text and "学会学术部" in tables_text
-    workbook = load_workbook(io.BytesIO(meeting_pack_xlsx(board)))
+    workbook = load_workbook(io.BytesIO(meeting_pack_xlsx(pack)))
     cells = [str(c) for ws in workbook.worksheets for row in ws.iter_rows(values_only=True) for c in row if c]
     assert "科学技术普及部" in cells and "学会学术部" in cells
 
