@@ -57,10 +57,10 @@ class TrendPoint:
     counts: ColourCounts
     average_percent: float | None
     filing_rate: float | None
-    recorded: bool = True
     # The reports behind ``filing_rate``: how many the cycle expected and how many were filed.
     expected_reports: int = 0
     filed_reports: int = 0
+    recorded: bool = True
 
 
 @dataclass(frozen=True)
