@@ -9,12 +9,12 @@ import json
 from django.apps import apps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from kexie.accounts.scope import access_object
 from kexie.core.masking import mask_text
+from kexie.core.paging import paginate
 
 from . import selectors
 from .forms import AuditFilterForm
@@ -38,7 +38,7 @@ def audit_list(request):
     else:
         filters = form.search_filters() if form.is_bound else {}
         rows = selectors.audit_search(user=request.user, **filters)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, rows, PAGE_SIZE)
     records = [_present(row) for row in page]
     context = {"form": form, "page_obj": page, "records": records,
                "object_types": selectors.audit_object_types()}

@@ -9,7 +9,6 @@ write shows the service's message and saves nothing.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kexie import rubric as rb
 from kexie.accounts.scope import access_object
 from kexie.core.excel import add_sheet, write_workbook, xlsx_response
+from kexie.core.paging import paginate
 from kexie.organizations.forms import apply_service_errors
 from kexie.accounts.scope import require_page_code as _require
 
@@ -81,7 +81,7 @@ def index(request):
     year = request.GET.get("year", "")
     if year.isdigit():
         evaluations = evaluations.filter(year=int(year))
-    page = Paginator(evaluations, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, evaluations, PAGE_SIZE)
     return render(request, "evaluation/index.html", {
         "rubrics": Rubric.objects.restrict(user, "society.view").select_related("organization"),
         "page": page, "year": year,
