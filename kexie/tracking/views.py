@@ -165,7 +165,8 @@ def _task_context(request, item: PlanItem, *, deferral_form=None) -> dict:
     can_decide = user.has_code("deferral.approve") and _is_issuer_or_above(user, item)
     root = services.tracking_root(item.plan)
     return {
-        "item": item, "plan": item.plan, "snapshot": snapshot,
+        # The light as the ledger, its export and the API show it (one selector for all of them).
+        "item": item, "plan": item.plan, "snapshot": snapshot, "light": selectors.light_of(snapshot),
         "lead": [a for a in assignments if a.role == AssignmentRole.LEAD],
         "co": [a for a in assignments if a.role == AssignmentRole.CO],
         "targets": _target_rows(item, snapshot), "upper": upper, "children": children,
