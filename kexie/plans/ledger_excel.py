@@ -1,7 +1,7 @@
 """The ledger (台账) as an Excel sheet in the shape offices use, and reading that sheet back.
 
 The sheet: the title in a merged first row, a two-row merged header (序号 / 任务 / 牵头单位 /
-配合单位 / 完成时限 / 目标 (指标 / 目标值 / 单位) / 状态 / 亮灯 / 完成进度 / 系统编号), then the
+配合单位 / 完成时限 / 目标 (指标 / 目标值 / 单位) / 状态 / 系统编号 / 亮灯 / 完成进度), then the
 items in document order with the sections above them as group rows. 亮灯 and 完成进度 are the
 task's status light and percent as the task page shows them (``tracking.selectors.task_lights``);
 they are derived, so a corrected sheet's values there are not read. openpyxl writes the workbook and its header
@@ -9,7 +9,7 @@ they are derived, so a corrected sheet's values there are not read. openpyxl wri
 sheet's XML as they come (``kexie.core.xlsx_stream``), into a temporary file: a ledger of a
 hundred thousand rows never sits in memory, as cells or as model instances.
 
-The last column, 系统编号, holds each item's id (hidden): a corrected sheet is matched back to
+The column 系统编号 holds each item's id (hidden): a corrected sheet is matched back to
 the items by it, and by 序号 within the plan where a user's own sheet has no such column.
 """
 
@@ -43,11 +43,13 @@ COLUMNS = [
     ("value", pgettext_lazy("ledger column", "Target"), pgettext_lazy("ledger column", "Target value"), 11),
     ("unit", pgettext_lazy("ledger column", "Target"), pgettext_lazy("ledger column", "Unit"), 8),
     ("status", pgettext_lazy("ledger column", "Status"), None, 10),
+    ("id", pgettext_lazy("ledger column", "System ID"), None, 10),
+    # After the (hidden) system ID, so that the columns offices' own sheets and tools know stay put.
     ("light", pgettext_lazy("ledger column", "Light"), None, 8),
     ("percent", pgettext_lazy("ledger column", "Progress"), None, 10),
-    ("id", pgettext_lazy("ledger column", "System ID"), None, 10),
 ]
 KEYS = [key for key, *_rest in COLUMNS]
+_ID = KEYS.index("id")
 TITLE_ROW, HEADER_ROWS, FIRST_DATA_ROW = 1, (2, 3), 4
 UNASSIGNED_MARK = gettext_lazy("(not assigned)")
 
@@ -192,7 +194,9 @@ class _Rows:
     def _group(self, key, title, pk=None):
         # A section keeps its id too, so that a corrected sheet is read back without guessing which
         # rows are groups; a plan's title row has neither number nor id.
-        return (escape_cell(key), escape_cell(title)) + (None,) * (len(KEYS) - 3) + (pk,), self.group_styles
+        values = [None] * len(KEYS)
+        values[0], values[1], values[_ID] = escape_cell(key), escape_cell(title), pk
+        return tuple(values), self.group_styles
 
     def __iter__(self):
         statuses = {value: str(label) for value, label in ItemStatus.choices}
@@ -223,8 +227,8 @@ class _Rows:
                           "、".join(units.get((pk, AssignmentRole.CO), ())), due,
                           "\n".join(t.metric for t in item_targets),
                           "\n".join(target_value(t) for t in item_targets),
-                          "\n".join(t.unit for t in item_targets), statuses.get(status, status),
-                          light.get_colour_display() or None, light.percent / 100 if light else None, pk)
+                          "\n".join(t.unit for t in item_targets), statuses.get(status, status), pk,
+                          light.get_colour_display() or None, light.percent / 100 if light else None)
                 yield tuple(map(escape_cell, values)), self.item_styles[light.colour]
                 self.count += 1
 

@@ -54,8 +54,7 @@ def _reference_row(sheet, item) -> list:
 def _reference_group(sheet, key, title, pk=None) -> list:
     return [L._cell(sheet, key, font=L._BOLD, fill=L._GROUP_FILL), L._cell(sheet, title, font=L._BOLD,
                                                                              fill=L._GROUP_FILL)] + [
-        L._cell(sheet, None, fill=L._GROUP_FILL) for _column in L.COLUMNS[2:-1]] + [
-        L._cell(sheet, pk, fill=L._GROUP_FILL)]
+        L._cell(sheet, pk if column == "id" else None, fill=L._GROUP_FILL) for column in L.KEYS[2:]]
 
 
 def reference_ledger(items, *, title, several_plans=False) -> bytes:
@@ -63,7 +62,7 @@ def reference_ledger(items, *, title, several_plans=False) -> bytes:
     sheet = workbook.create_sheet(title=L._sheet_name(title))
     for index, (_key, _label, _sub, width) in enumerate(L.COLUMNS, start=1):
         sheet.column_dimensions[L.get_column_letter(index)].width = width
-    sheet.column_dimensions["L"].hidden = True
+    sheet.column_dimensions["J"].hidden = True
     sheet.freeze_panes = "C4"
     sheet.print_title_rows = "2:3"
     L._header(sheet, title)
@@ -122,6 +121,7 @@ def ledger(world):
     snapshots_refresh()
     TaskSnapshot.objects.filter(item=items["1.1"]).update(colour="amber", percent=35)
     TaskSnapshot.objects.filter(item=items["1.2"]).update(colour="red", percent=100)
+    TaskSnapshot.objects.filter(item=items["2.1"]).update(colour="green", percent=0)
     TaskSnapshot.objects.filter(item=items["2.2"]).delete()
     return world
 

@@ -44,7 +44,7 @@ def _sheet_row(response, item) -> dict:
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     header = [cell.value for cell in sheet[2]]
     for row in sheet.iter_rows(min_row=4):
-        if row[-1].value == item.pk:
+        if row[header.index("系统编号")].value == item.pk:
             return {"light": row[header.index("亮灯")].value, "percent": row[header.index("完成进度")],
                     "fill": row[header.index("亮灯")].fill.fgColor.rgb}
     raise AssertionError(f"item {item.pk} is not in the sheet")
