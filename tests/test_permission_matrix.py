@@ -489,6 +489,9 @@ REGISTRY: dict[str, list[Expect]] = {
     "tracking:report": [page("plan.view", kwargs=report_of("city_a", "prov_a"), outside=report_of("city_b", "prov_b"))],
     "tracking:report_accept": [page("report.review", method="post", ok=302, kwargs=report_of("city_a", "prov_a"),
                                     outside=report_of("city_b", "prov_b"))],
+    # Another province's report among those posted is a 404: tests/tracking/test_pages_bulk_accept.py.
+    "tracking:reviews_accept": [page("report.review", method="post", ok=302, data=lambda w: {
+        "report": [report_of("city_a", "prov_a")(w)["pk"]], "confirmed": "1"})],
     "tracking:report_return": [page("report.review", method="post", ok=302, kwargs=report_of("city_a", "prov_a"),
                                     outside=report_of("city_b", "prov_b"), data=lambda w: {"reason": "矩阵"})],
     "tracking:evidence": [page("plan.view", kwargs=report_evidence_of("city_a", "prov_a"),

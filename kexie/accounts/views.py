@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,6 +18,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from rest_framework.authtoken.models import Token
+
+from kexie.core.paging import paginate
 
 from . import selectors, services
 from .forms import (
@@ -65,7 +66,7 @@ def _add_errors(form, exc: ValidationError) -> None:
 
 
 def _page(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return paginate(request, queryset, PAGE_SIZE)
 
 
 # --- sign-in ------------------------------------------------------------------------------------

@@ -30,6 +30,8 @@ from kexie.plans.models import (
 )
 from kexie.plans.paging import LedgerPaginator
 from kexie.plans.selectors import LEDGER_SORTS, _number, ledger_items, target_label
+from kexie.tracking.models import Colour
+from kexie.tracking.selectors import UNTRACKED, task_lights
 
 from .exceptions import validated
 from .pagination import KexiePagination
@@ -264,6 +266,7 @@ class LedgerQuerySerializer(serializers.Serializer):
     due_after = serializers.DateField(required=False, label=_("deadline from"))
     due_before = serializers.DateField(required=False, label=_("deadline to"))
     q = serializers.CharField(required=False, label=_("text in title or body"))
+    colour = serializers.ChoiceField(required=False, choices=Colour.choices, label=_("status light"))
     sort = serializers.ChoiceField(required=False, label=_("sort"), choices=[
         *[(name, name) for name in LEDGER_SORTS], *[(f"-{name}", f"-{name}") for name in LEDGER_SORTS]])
 
@@ -290,6 +293,16 @@ class LedgerTargetSerializer(serializers.Serializer):
     label = serializers.CharField(help_text=_("Value and unit as the ledger shows them, e.g. “≥20家”."))
 
 
+class LedgerLightSerializer(serializers.Serializer):
+    colour = serializers.ChoiceField(choices=Colour.choices)
+    colour_display = serializers.CharField()
+    percent = serializers.IntegerField(help_text=_("Percent complete."))
+    expected = serializers.IntegerField(allow_null=True, help_text=_("Expected progress by elapsed time (序时进度)."))
+    overdue = serializers.BooleanField()
+    completed = serializers.BooleanField()
+    as_of = serializers.DateField(allow_null=True)
+
+
 class LedgerItemSerializer(serializers.ModelSerializer):
     plan_title = serializers.CharField(source="plan.title", read_only=True)
     parent_key = serializers.CharField(source="parent.key", read_only=True, allow_null=True, default=None)
@@ -299,11 +312,14 @@ class LedgerItemSerializer(serializers.ModelSerializer):
     lead_units = serializers.SerializerMethodField()
     co_units = serializers.SerializerMethodField()
     targets = serializers.SerializerMethodField()
+    light = serializers.SerializerMethodField(help_text=_(
+        "The status light as the task page shows it (from the task's status snapshot); null before the task is "
+        "tracked."))
 
     class Meta:
         model = PlanItem
         fields = ["id", "plan", "plan_title", "key", "marker", "kind", "kind_display", "title", "text", "parent_key",
-                  "parent_title", "due", "status", "status_display", "lead_units", "co_units", "targets",
+                  "parent_title", "due", "status", "status_display", "lead_units", "co_units", "targets", "light",
                   "updated_at"]
         read_only_fields = fields
 
@@ -325,6 +341,16 @@ class LedgerItemSerializer(serializers.ModelSerializer):
         return [{"text": t.text, "metric": t.metric, "verb": t.verb, "min": _number(t.min_value),
                  "max": _number(t.max_value), "unit": t.unit, "due": t.due, "label": target_label(t)}
                 for t in item.targets.all()]
+
+    @extend_schema_field(LedgerLightSerializer(allow_null=True))
+    def get_light(self, item):
+        # Read for the whole page at once by the view (``lights`` in the context), not here a row at a time.
+        light = self.context.get("lights", {}).get(item.pk, UNTRACKED)
+        if not light:
+            return None
+        return {"colour": light.colour, "colour_display": light.get_colour_display(), "percent": light.percent,
+                "expected": light.expected, "overdue": light.overdue, "completed": light.completed,
+                "as_of": light.as_of}
 
 
 class LedgerPagination(KexiePagination):
@@ -354,6 +380,16 @@ class LedgerViewSet(mixins.ListModelMixin, ScopedGenericViewSet):
         self.ledger_filters = {
             "code": self.required_code(), "plan": data.get("plan"), "organization": data.get("unit"),
             "kind": data.get("kind"), "status": data.get("status"), "due_after": data.get("due_after"),
-            "due_before": data.get("due_before"), "text": data.get("q"), "sort": data.get("sort")}
+            "due_before": data.get("due_before"), "text": data.get("q"), "colour": data.get("colour"),
+            "sort": data.get("sort")}
         # ledger_items limits the rows to the data scope of the action's code, as the base class does.
         return ledger_items(self.request.user, **self.ledger_filters)
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        # The lights of the page's rows in one query (the serializer reads them from its context).
+        self.lights = task_lights(item.pk for item in page) if page is not None else {}
+        return page
+
+    def get_serializer_context(self):
+        return super().get_serializer_context() | {"lights": getattr(self, "lights", {})}

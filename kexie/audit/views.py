@@ -8,7 +8,6 @@ personal data on the way out; the stored rows are never changed, as their hashes
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_GET
 
 from kexie.accounts.scope import access_object
 from kexie.core.excel import xlsx_response
+from kexie.core.paging import paginate
 
 from . import selectors
 from .excel import ExportTooLarge, audit_log_export
@@ -46,7 +46,7 @@ def _search(request):
 def audit_list(request):
     _require_audit_view(request)
     form, rows = _search(request)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, rows, PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page_obj": page, "records": AuditPresenter(page).records(),

@@ -9,7 +9,6 @@ write shows the service's message and saves nothing.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,6 +20,7 @@ from kexie import rubric as rb
 from kexie.accounts.scope import access_object
 from kexie.core.downloads import file_download
 from kexie.core.excel import add_sheet, write_workbook, xlsx_response
+from kexie.core.paging import paginate
 from kexie.organizations.forms import apply_service_errors
 from kexie.accounts.scope import require_page_code as _require
 
@@ -90,7 +90,7 @@ def index(request):
     year = request.GET.get("year", "")
     if year.isdigit():
         evaluations = evaluations.filter(year=int(year))
-    page = Paginator(evaluations, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, evaluations, PAGE_SIZE)
     rubrics = Rubric.objects.restrict(user, "society.view").select_related("organization")
     return render(request, "evaluation/index.html", {
         "rubrics": rubrics, "page": page, "year": year,

@@ -6,6 +6,8 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from kexie.core.paging import paginate
+
 from . import selectors, services
 
 PAGE_SIZE = 30
@@ -18,7 +20,7 @@ def _htmx(request) -> bool:
 @login_required
 @require_GET
 def inbox(request):
-    page = Paginator(selectors.inbox(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, selectors.inbox(request.user), PAGE_SIZE)
     return render(request, "notifications/inbox.html", {"page_obj": page})
 
 

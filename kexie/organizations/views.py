@@ -7,7 +7,6 @@ the user's data scope (404 outside it). The services do the writing.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,6 +18,7 @@ from kexie.accounts.scope import access_object
 from kexie.core.excel import write_workbook, xlsx_response
 from kexie.core.masking import mask_email, mask_phone
 from kexie.accounts.scope import require_page_code as _require
+from kexie.core.paging import paginate
 
 from . import importers, selectors, services
 from .forms import (
@@ -76,7 +76,7 @@ def _filtered(request, action: str):
 def organization_list(request):
     _require(request, "org.view")
     form, queryset = _filtered(request, "org.view")
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, queryset, PAGE_SIZE)
     selectors.with_child_counts(request.user, page.object_list)
     sort = request.GET.get("sort", "")
     columns = [("name", _("Name")), ("kind", _("Kind")), ("status", _("Status")),

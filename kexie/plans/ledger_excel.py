@@ -1,13 +1,15 @@
 """The ledger (台账) as an Excel sheet in the shape offices use, and reading that sheet back.
 
 The sheet: the title in a merged first row, a two-row merged header (序号 / 任务 / 牵头单位 /
-配合单位 / 完成时限 / 目标 (指标 / 目标值 / 单位) / 状态 / 系统编号), then the items in document
-order with the sections above them as group rows. openpyxl writes the workbook and its header
+配合单位 / 完成时限 / 目标 (指标 / 目标值 / 单位) / 状态 / 系统编号 / 亮灯 / 完成进度), then the
+items in document order with the sections above them as group rows. 亮灯 and 完成进度 are the
+task's status light and percent as the task page shows them (``tracking.selectors.task_lights``);
+they are derived, so a corrected sheet's values there are not read. openpyxl writes the workbook and its header
 (write-only mode); the rows below are read as plain values a chunk at a time and written into the
 sheet's XML as they come (``kexie.core.xlsx_stream``), into a temporary file: a ledger of a
 hundred thousand rows never sits in memory, as cells or as model instances.
 
-The last column, 系统编号, holds each item's id (hidden): a corrected sheet is matched back to
+The column 系统编号 holds each item's id (hidden): a corrected sheet is matched back to
 the items by it, and by 序号 within the plan where a user's own sheet has no such column.
 """
 
@@ -25,6 +27,7 @@ from openpyxl.utils import get_column_letter
 
 from kexie.core.excel import escape_cell
 from kexie.core.xlsx_stream import save_with_rows
+from kexie.tracking.selectors import task_lights
 
 from .models import TRACKED_KINDS, Assignment, AssignmentRole, ItemStatus, Plan, PlanItem, Target
 from .selectors import target_value
@@ -41,8 +44,12 @@ COLUMNS = [
     ("unit", pgettext_lazy("ledger column", "Target"), pgettext_lazy("ledger column", "Unit"), 8),
     ("status", pgettext_lazy("ledger column", "Status"), None, 10),
     ("id", pgettext_lazy("ledger column", "System ID"), None, 10),
+    # After the (hidden) system ID, so that the columns offices' own sheets and tools know stay put.
+    ("light", pgettext_lazy("ledger column", "Light"), None, 8),
+    ("percent", pgettext_lazy("ledger column", "Progress"), None, 10),
 ]
 KEYS = [key for key, *_rest in COLUMNS]
+_ID = KEYS.index("id")
 TITLE_ROW, HEADER_ROWS, FIRST_DATA_ROW = 1, (2, 3), 4
 UNASSIGNED_MARK = gettext_lazy("(not assigned)")
 
@@ -52,6 +59,10 @@ _WRAP = Alignment(wrap_text=True, vertical="top")
 _CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DDE6F4")
 _GROUP_FILL = PatternFill("solid", fgColor="F2F2F2")
+# The light's cell in Excel's own good / neutral / bad fills, so that a printed sheet shows it too.
+LIGHT_FILLS = {"green": PatternFill("solid", fgColor="C6EFCE"), "amber": PatternFill("solid", fgColor="FFEB9C"),
+               "red": PatternFill("solid", fgColor="FFC7CE")}
+PERCENT_FORMAT = "0%"
 _BOLD = Font(bold=True)
 CHUNK = 2000
 
@@ -110,17 +121,24 @@ def _header(sheet, title: str) -> None:
                            f"{get_column_letter(last_target)}{HEADER_ROWS[0]}")
 
 
-def _row_styles(sheet) -> tuple[tuple[int, ...], tuple[int, ...]]:
-    """The style index of each column in an item row and in a group row (registering them)."""
+def _row_styles(sheet) -> tuple[dict[str | None, tuple[int, ...]], tuple[int, ...]]:
+    """The style index of each column in an item row — by the item's light, which fills its cell
+    (None: not tracked) — and in a group row (registering them)."""
     def style(**kwargs) -> int:
         return _cell(sheet, None, **kwargs).style_id
 
     wrap, center, date = style(), style(alignment=_CENTER), style(number_format="yyyy-mm-dd")
-    item = tuple(date if key == "due" else center if key in ("key", "status", "id", "value", "unit") else wrap
-                 for key in KEYS)
+    percent = style(alignment=_CENTER, number_format=PERCENT_FORMAT)
+    item = [date if key == "due" else percent if key == "percent"
+            else center if key in ("key", "status", "id", "value", "unit", "light") else wrap for key in KEYS]
+    light = KEYS.index("light")
+    items = {None: tuple(item)}
+    for colour, fill in LIGHT_FILLS.items():
+        item[light] = style(alignment=_CENTER, fill=fill)
+        items[colour] = tuple(item)
     # A group row: number and title in bold, the other cells filled, all with borders.
     bold, plain = style(font=_BOLD, fill=_GROUP_FILL), style(fill=_GROUP_FILL)
-    return item, (bold, bold) + (plain,) * (len(KEYS) - 2)
+    return items, (bold, bold) + (plain,) * (len(KEYS) - 2)
 
 
 def _units(item_ids) -> dict[tuple[int, str], list[str]]:
@@ -149,7 +167,8 @@ class _Rows:
     """The sheet's rows below the header as (values, styles): each item's row, preceded once each
     by its untracked ancestors (sections) and, when the sheet spans several plans, by the plan's
     title. Items, units, targets and sections are read as plain values, a chunk of items at a time
-    with one query each for their units and their targets: no model instances."""
+    with one query each for their units, their targets and their lights: no model instances.
+    ``item_styles``: the item row's styles by the item's light."""
 
     def __init__(self, items, *, several_plans: bool, item_styles, group_styles):
         self.items, self.several_plans = items, several_plans
@@ -175,7 +194,9 @@ class _Rows:
     def _group(self, key, title, pk=None):
         # A section keeps its id too, so that a corrected sheet is read back without guessing which
         # rows are groups; a plan's title row has neither number nor id.
-        return (escape_cell(key), escape_cell(title)) + (None,) * (len(KEYS) - 3) + (pk,), self.group_styles
+        values = [None] * len(KEYS)
+        values[0], values[1], values[_ID] = escape_cell(key), escape_cell(title), pk
+        return tuple(values), self.group_styles
 
     def __iter__(self):
         statuses = {value: str(label) for value, label in ItemStatus.choices}
@@ -185,7 +206,7 @@ class _Rows:
         for chunk in itertools.batched(rows.iterator(chunk_size=CHUNK), CHUNK):
             self.load(row[1] for row in chunk)
             ids = [row[0] for row in chunk]
-            units, targets = _units(ids), _targets(ids)
+            units, targets, lights = _units(ids), _targets(ids), task_lights(ids)
             for pk, item_plan_id, parent_id, key, title, due, status in chunk:
                 if item_plan_id != plan_id:
                     plan_id, sections, done = item_plan_id, self.sections_of[item_plan_id], set()
@@ -201,12 +222,14 @@ class _Rows:
                         _parent, section_key, section_title = sections[section_id]
                         yield self._group(section_key, section_title, section_id)
                 item_targets = targets.get(pk, ())
+                light = lights[pk]
                 values = (key, title, "、".join(units.get((pk, AssignmentRole.LEAD), ())),
                           "、".join(units.get((pk, AssignmentRole.CO), ())), due,
                           "\n".join(t.metric for t in item_targets),
                           "\n".join(target_value(t) for t in item_targets),
-                          "\n".join(t.unit for t in item_targets), statuses.get(status, status), pk)
-                yield tuple(map(escape_cell, values)), self.item_styles
+                          "\n".join(t.unit for t in item_targets), statuses.get(status, status), pk,
+                          light.get_colour_display() or None, light.percent / 100 if light else None)
+                yield tuple(map(escape_cell, values)), self.item_styles[light.colour]
                 self.count += 1
 
 

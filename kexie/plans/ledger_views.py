@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kexie.accounts.scope import access_object
@@ -27,8 +27,11 @@ from kexie.accounts.scope import require_page_code as _require
 from kexie.core.downloads import file_download
 from kexie.core.excel import XLSX_CONTENT_TYPE
 from kexie.audit.freshness import generation, remembered
+from kexie.core.paging import paginate
 from kexie.organizations.forms import OrgChoiceField, more_than_a_select
 from kexie.organizations.models import Organization
+from kexie.tracking.models import Colour
+from kexie.tracking.selectors import task_lights
 
 from . import corrections, ledger_excel
 from .models import TRACKED_KINDS, AssignmentRole, ItemStatus, Plan
@@ -131,6 +134,8 @@ class LedgerFilterForm(forms.Form):
                                 widget=forms.DateInput(attrs={"type": "date"}))
     due_before = forms.DateField(label=gettext_lazy("Deadline to"), required=False,
                                  widget=forms.DateInput(attrs={"type": "date"}))
+    colour = forms.ChoiceField(label=pgettext_lazy("ledger column", "Light"), required=False,
+                               choices=[("", gettext_lazy("All lights")), *Colour.choices])
     q = forms.CharField(label=gettext_lazy("Keywords"), required=False, max_length=100,
                         widget=forms.TextInput(attrs={"placeholder": gettext_lazy("Task title or text")}))
     sort = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -169,7 +174,7 @@ class LedgerFilterForm(forms.Form):
             "plan": data.get("plan"), "organization": data.get("unit"), "kind": data.get("kind") or None,
             "status": data.get("status") or None, "due_after": data.get("due_after"),
             "due_before": data.get("due_before"), "text": (data.get("q") or "").strip() or None,
-            "sort": data.get("sort") or None,
+            "colour": data.get("colour") or None, "sort": data.get("sort") or None,
         }
 
     def description(self) -> dict:
@@ -178,7 +183,7 @@ class LedgerFilterForm(forms.Form):
         return {key: str(getattr(value, "pk", value)) for key, value in filters.items() if value}
 
 
-def _row(item, today) -> dict:
+def _row(item, today, light) -> dict:
     def units(role):
         return [{"label": ledger_excel.unit_label(a) if a.organization_id else a.unit_name,
                  "unassigned": not a.organization_id} for a in item.assignments.all() if a.role == role]
@@ -188,7 +193,10 @@ def _row(item, today) -> dict:
         "plan_url": reverse("ledger:plan", args=[item.plan_id]),
         "lead": units(AssignmentRole.LEAD), "co": units(AssignmentRole.CO),
         "targets": [{"label": target_label(t), "metric": t.metric, "text": t.text} for t in item.targets.all()],
-        "overdue": bool(item.due and item.due < today and item.status != ItemStatus.COMPLETED),
+        # The light as the task page shows it; overdue as its snapshot says once the task is tracked.
+        "light": light,
+        "overdue": light.overdue if light.tracked else bool(item.due and item.due < today
+                                                            and item.status != ItemStatus.COMPLETED),
     }
 
 
@@ -197,7 +205,7 @@ def _columns(sort: str, with_plan: bool) -> list[dict]:
         return pgettext("ledger column", text)
     columns = [("key", label("No.")), ("title", label("Task")), ("lead", label("Lead units")),
                (None, label("Co-responsible units")), ("due", label("Deadline")), (None, label("Target")),
-               ("status", label("Status"))]
+               ("status", label("Status")), (None, label("Light")), ("percent", label("Progress"))]
     if with_plan:
         columns.insert(0, ("plan", label("Plan")))
     return [{"field": f, "label": label, "active": bool(f) and sort.lstrip("-") == f,
@@ -214,9 +222,10 @@ def _ledger(request, plan=None):
     if plan is not None:
         filters["plan"] = plan
     items = ledger_items(request.user, **filters).only(*PAGE_COLUMNS)
-    number = request.GET.get("page")
-    page = LedgerPaginator(items, PAGE_SIZE, user=request.user, filters=filters, cap=COUNT_CAP, number=number,
-                           generation=data_generation).get_page(number)
+    page = paginate(request, items, PAGE_SIZE, paginator_class=LedgerPaginator, user=request.user, filters=filters,
+                    cap=COUNT_CAP, number=request.GET.get("page"), generation=data_generation)
+    # The page's rows with their lights: one query for the page, not one a row.
+    lights = task_lights(item.pk for item in page.object_list)
     today = timezone.localdate()
     sort = request.GET.get("sort", "")
     query = request.GET.urlencode()
@@ -226,8 +235,8 @@ def _ledger(request, plan=None):
     else:
         export_url, import_url = reverse("ledger:export"), reverse("ledger:import")
     return render(request, "ledger/list.html", {
-        "plan": plan, "form": form, "page_obj": page, "rows": [_row(i, today) for i in page.object_list],
-        "count_shown": f"{page.paginator.limit:,}",
+        "plan": plan, "form": form, "page_obj": page,
+        "rows": [_row(item, today, lights[item.pk]) for item in page.object_list],
         "columns": _columns(sort, plan is None), "sort": sort,
         "export_url": f"{export_url}?{query}" if query else export_url, "import_url": import_url,
         "can": {"export": request.user.has_code("plan.export"), "change": request.user.has_code("plan.change")},

@@ -114,6 +114,8 @@ LEDGER_SORTS = {
     "kind": ("kind", "plan_id", "position"),
     "plan": ("plan__title", "plan_id", "position"),
     "lead": ("lead_name", "plan_id", "position"),
+    # Percent complete from the task's status snapshot (kexie.tracking); untracked tasks go last.
+    "percent": ("snapshot__percent", "plan_id", "position"),
 }
 
 
@@ -131,12 +133,13 @@ def _ordering(sort: str | None) -> list:
 
 
 def ledger_items(user, *, plan=None, organization=None, kind=None, status=None, due_before=None, due_after=None,
-                 text=None, sort=None, code="plan.view"):
+                 text=None, colour=None, sort=None, code="plan.view"):
     """Tracked items the user may see, filtered and sorted as the ledger pages, export and API do.
 
     Without ``plan``, only plans in force are read (a superseded version's items are its
     revision's). ``organization`` matches items with a lead or co-responsible unit anywhere in that
-    organisation's subtree (through the closure table). ``sort`` is a key of ``LEDGER_SORTS``,
+    organisation's subtree (through the closure table). ``colour`` (green / amber / red) matches
+    items whose status snapshot (``tracking.TaskSnapshot``) shows that light. ``sort`` is a key of ``LEDGER_SORTS``,
     with a leading "-" for descending order. ``code`` is the permission whose data scope applies
     (plan.view to read, plan.export to export).
     """
@@ -166,6 +169,9 @@ def ledger_items(user, *, plan=None, organization=None, kind=None, status=None, 
         items = items.filter(due__gte=due_after)
     if text:
         items = items.filter(Q(title__icontains=text) | Q(text__icontains=text))
+    if colour:
+        # One snapshot per item: a join on its primary key, no duplicate rows.
+        items = items.filter(snapshot__colour=colour)
     if (sort or "").lstrip("-") == "lead":
         items = items.annotate(lead_name=Subquery(
             Assignment.objects.filter(item=OuterRef("pk"), role=AssignmentRole.LEAD).order_by("id")

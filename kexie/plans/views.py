@@ -12,7 +12,6 @@ from decimal import Decimal, InvalidOperation
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kexie.accounts.scope import access_object
 from kexie.core.downloads import content_disposition, file_download
+from kexie.core.paging import paginate
 from kexie.organizations.models import Organization
 from kexie.accounts.scope import require_page_code as _require
 
@@ -68,7 +68,7 @@ def plan_list(request):
                                  | Q(doc_number__icontains=query))
         if status:
             plans = plans.filter(status=status)
-    page = Paginator(plans, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, plans, PAGE_SIZE)
     can_import = request.user.has_code("plan.import")
     drafts = []
     if can_import:

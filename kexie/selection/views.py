@@ -8,7 +8,6 @@ writes go through :mod:`kexie.selection.services`.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kexie.accounts.scope import access_object
 from kexie.core.downloads import file_download
 from kexie.core.excel import xlsx_response
+from kexie.core.paging import paginate
 from kexie.organizations.forms import apply_service_errors
 from kexie.accounts.scope import require_page_code as _require
 
@@ -80,7 +80,7 @@ def round_list(request):
     _require(request, "society.view")
     rounds = (selectors.rounds_visible(request.user).select_related("organization")
               .annotate(applied=Count("applications", distinct=True)).order_by("-year", "-id"))
-    page = Paginator(rounds, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, rounds, PAGE_SIZE)
     return render(request, "selection/round_list.html", {
         "page_obj": page, "can_manage": request.user.has_code("evaluation.manage"),
         "can_score": request.user.has_code("evaluation.score")})
@@ -416,7 +416,7 @@ def flag_list(request):
     flags = form.filtered(_flags(request.user)).order_by("rule__position", "society__organization__name", "id")
     counts = dict(SocietyFlag.objects.restrict(request.user, "evaluation.manage").filter(status=FlagStatus.OPEN)
                   .values_list("rule__kind").annotate(n=Count("pk")))
-    page = Paginator(flags.prefetch_related("decisions"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, flags.prefetch_related("decisions"), PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "selection/flag_list.html", {

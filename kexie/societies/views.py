@@ -10,7 +10,6 @@ import secrets
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kexie.accounts.scope import access_object
 from kexie.core.excel import write_workbook, xlsx_response
+from kexie.core.paging import paginate
 from kexie.organizations.forms import apply_service_errors
 from kexie.organizations.models import SOCIETY_KINDS, Organization, OrgKind, OrgStatus
 from kexie.accounts.scope import require_page_code as _require
@@ -92,7 +92,7 @@ def _filtered(request):
 def society_list(request):
     _require(request, "society.view")
     form, queryset = _filtered(request)
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, queryset, PAGE_SIZE)
     overdue_count = selectors.terms_overdue(request.user, timezone.localdate()).count()
     without_profile = []
     if request.user.has_code("society.manage"):
@@ -384,8 +384,7 @@ def review_queue(request):
     filters, unfiltered, reports = _queue(request)
     counts = dict(AnnualReport.objects.restrict(request.user, "annual_report.review").values_list("status")
                   .annotate(n=Count("pk")).values_list("status", "n"))
-    page = Paginator(reports.order_by("-year", "society__organization__name"), PAGE_SIZE).get_page(
-        request.GET.get("page"))
+    page = paginate(request, reports.order_by("-year", "society__organization__name"), PAGE_SIZE)
     return render(request, "societies/review_queue.html", {
         "page_obj": page, "reports": page.object_list, **filters,
         "late_count": unfiltered.filter(late=True).count(),

@@ -9,16 +9,18 @@ import datetime as dt
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from kexie.organizations.forms import OrgChoiceField, apply_service_errors
-from kexie.plans.models import ItemStatus
+from kexie.organizations.models import Organization, OrganizationClosure
+from kexie.plans.models import ItemStatus, Plan
 from kexie.plans.selectors import target_label
 
-from .models import Frequency, ReportingCycle
+from .models import Frequency, ProgressReport, ReportingCycle
 
 __all__ = ["ReportForm", "DeferralForm", "DecisionForm", "ReasonForm", "ScheduleForm", "ThresholdsForm",
-           "CascadeForm", "apply_service_errors", "apply_report_errors"]
+           "CascadeForm", "ReviewFilterForm", "apply_service_errors", "apply_report_errors"]
 
 DATE_WIDGET = {"widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
@@ -206,3 +208,54 @@ class CascadeForm(forms.Form):
             if values:
                 result[org.pk] = values
         return result
+
+
+class ReviewCycleField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.label}（{obj.plan.title}）"
+
+
+class ReviewFilterForm(forms.Form):
+    """The filters above 待审核 (GET): the plan whose reporting cycles the reports are filed in
+    (a task handed down reports in the cycles of the plan at the top of its chain), the reporting
+    unit with every unit under it, the cycle.
+
+    The plans and cycles offered are those with a report in the user's review scope — reviewed
+    ones too, so that a filter stays valid once its reports have all been accepted.
+    """
+
+    plan = forms.ModelChoiceField(label=_("Plan"), required=False, queryset=Plan.objects.none(),
+                                  empty_label=_("All plans"))
+    unit = OrgChoiceField(label=_("Reporting unit"), required=False, queryset=Organization.objects.none(),
+                          empty_label=_("All units"), help_text=_("The unit or any unit under it."))
+    cycle = ReviewCycleField(label=_("Reporting cycle"), required=False, queryset=ReportingCycle.objects.none(),
+                             empty_label=_("All cycles"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # One probe per cycle on the (cycle, organization) index, not a pass over every report in scope.
+        in_scope = ReportingCycle.objects.filter(Exists(
+            ProgressReport.objects.restrict(user, "report.review").filter(cycle=OuterRef("pk"))))
+        self.fields["plan"].queryset = Plan.objects.filter(pk__in=in_scope.values("plan_id")).order_by("-pk")
+        cycles = in_scope.select_related("plan").order_by("-plan_id", "sequence")
+        chosen = str(self.data.get("plan") or "")
+        if chosen.isdigit():
+            cycles = cycles.filter(plan_id=int(chosen))
+        self.fields["cycle"].queryset = cycles
+        unit = self.fields["unit"]
+        unit.queryset = Organization.objects.restrict(user, "report.review").order_by("depth", "sort_order", "name")
+        unit.use_text_input_if_large()
+
+    def apply(self, reports):
+        """``reports`` narrowed to the filters (all of them when the form is unbound or invalid)."""
+        if not self.is_bound or not self.is_valid():
+            return reports
+        data = self.cleaned_data
+        if data.get("plan"):
+            reports = reports.filter(cycle__plan=data["plan"])
+        if data.get("unit"):
+            below = OrganizationClosure.objects.filter(ancestor=data["unit"]).values("descendant_id")
+            reports = reports.filter(organization_id__in=below)
+        if data.get("cycle"):
+            reports = reports.filter(cycle=data["cycle"])
+        return reports

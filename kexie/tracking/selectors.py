@@ -1,11 +1,15 @@
-"""Reads of progress tracking: filing rates, colour counts over a subtree, reports a user may see."""
+"""Reads of progress tracking: filing rates, colour counts over a subtree, reports a user may see,
+and the status light of a task as every page shows it."""
+
+import datetime as dt
+from dataclasses import dataclass
 
 from django.db.models import Count, Q
 
 from kexie.organizations.models import Organization, OrganizationClosure, OrgKind
 from kexie.plans.models import TRACKED_KINDS, Assignment, PlanStatus
 
-from .models import Cascade, CascadeLedger, ProgressReport, ReportingCycle, ReportStatus, TaskSnapshot
+from .models import Cascade, CascadeLedger, Colour, ProgressReport, ReportingCycle, ReportStatus, TaskSnapshot
 
 
 def tracked_plan_ids(root_plan_id: int) -> list[int]:
@@ -105,6 +109,59 @@ def unfiled(*, cycle, user=None) -> list[tuple[int, int]]:
     filed = set(ProgressReport.objects.filter(cycle=cycle, submitted_at__isnull=False)
                 .values_list("item_id", "organization_id"))
     return sorted({pair for pair in pairs.values_list("item_id", "organization_id")} - filed)
+
+
+# --- the status light of a task ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TaskLight:
+    """A task's status light (亮灯) as the task page, the ledger, its Excel export and the API show
+    it: the values of its ``TaskSnapshot`` — the dashboards count the same rows. A task without a
+    snapshot yet (before the daily refresh, its first accepted report or its first hand-down) is
+    not tracked: no colour and no percent, rather than a green light nobody computed.
+
+    The attribute names are the snapshot's, so a template shows either one the same way.
+    """
+
+    colour: str | None = None
+    percent: int | None = None
+    expected: int | None = None
+    overdue: bool = False
+    completed: bool = False
+    as_of: dt.date | None = None
+
+    def __bool__(self) -> bool:
+        return self.colour is not None
+
+    @property
+    def tracked(self) -> bool:
+        return self.colour is not None
+
+    def get_colour_display(self) -> str:
+        return str(Colour(self.colour).label) if self.colour else ""
+
+
+UNTRACKED = TaskLight()
+LIGHT_FIELDS = ("colour", "percent", "expected", "overdue", "completed", "as_of")
+
+
+def light_of(snapshot: TaskSnapshot | None) -> TaskLight:
+    """The light of a task whose snapshot the caller has read already (None: not tracked)."""
+    if snapshot is None:
+        return UNTRACKED
+    return TaskLight(**{name: getattr(snapshot, name) for name in LIGHT_FIELDS})
+
+
+def task_lights(item_ids) -> dict[int, TaskLight]:
+    """The lights of the tasks ``item_ids`` in one query, whatever their number: task id -> light,
+    ``UNTRACKED`` for a task without a snapshot. The caller has limited the ids to the user's
+    scope (they come from a scoped list of tasks)."""
+    ids = list(item_ids)
+    lights = dict.fromkeys(ids, UNTRACKED)
+    for item_id, *values in TaskSnapshot.objects.filter(item_id__in=ids).order_by().values_list(
+            "item_id", *LIGHT_FIELDS):
+        lights[item_id] = TaskLight(*values)
+    return lights
 
 
 # --- filing: what a unit has to report ---------------------------------------------------------

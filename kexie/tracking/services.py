@@ -828,6 +828,43 @@ def report_accept(*, by, report: ProgressReport, today: dt.date | None = None) -
     return report
 
 
+# The most reports one bulk accept takes: the largest page of the review list.
+BULK_ACCEPT_LIMIT = 100
+
+
+def _described(report: ProgressReport) -> str:
+    return _("“%(task)s” of %(unit)s for %(cycle)s") % {
+        "task": report.item.title, "unit": report.organization.name, "cycle": report.cycle.label}
+
+
+@transaction.atomic
+def reports_accept(*, by, reports, today: dt.date | None = None) -> list[ProgressReport]:
+    """Accept several reports at once (批量审核通过) — all of them, or none.
+
+    Each goes through :func:`report_accept`: the same checks (review scope, issuer or above, still
+    submitted), its own audit row and snapshot refresh. A report outside the reviewer's scope is
+    not found (404) and ends the whole request. Any other refusal is collected and, once every
+    report has been tried, raised as one ValidationError naming each refused report and why; the
+    reports accepted meanwhile are rolled back with it.
+    """
+    _require(by, "report.review")
+    reports = sorted(reports, key=lambda report: report.pk)  # locked in one order by concurrent reviewers
+    if not reports:
+        raise ValidationError(_("Select the reports to accept."))
+    if len(reports) > BULK_ACCEPT_LIMIT:
+        raise ValidationError(_("Accept at most %(limit)d reports at a time.") % {"limit": BULK_ACCEPT_LIMIT})
+    accepted, refused = [], []
+    for report in reports:
+        try:
+            accepted.append(report_accept(by=by, report=report, today=today))
+        except (ValidationError, PermissionDenied) as error:
+            reasons = error.messages if isinstance(error, ValidationError) else [str(error)]
+            refused.append(_("%(report)s: %(reason)s") % {"report": _described(report), "reason": " ".join(reasons)})
+    if refused:
+        raise ValidationError(refused)
+    return accepted
+
+
 @transaction.atomic
 def report_return(*, by, report: ProgressReport, reason: str) -> ProgressReport:
     """Return a report to its unit with a reason (退回); the unit files it again."""

@@ -12,7 +12,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -25,6 +24,7 @@ from kexie.accounts.scope import access_object, is_at_or_above
 from kexie.audit.selectors import history_for
 from kexie.core.downloads import file_download
 from kexie.core.excel import xlsx_response
+from kexie.core.paging import paginate
 from kexie.organizations.forms import OrgChoiceField, apply_service_errors
 from kexie.organizations.models import Organization, OrganizationClosure
 from kexie.plans.models import PlanItem
@@ -120,7 +120,7 @@ def notice_list(request):
     form = NoticeFilterForm(request.GET or None, user=request.user, code="plan.view")
     visible = supervision.notices_for(request.user)
     notices = form.filtered(visible, today).select_related("item", "organization", "issuer")
-    page = Paginator(notices, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, notices, PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("status", None)
@@ -326,6 +326,6 @@ def instruction_list(request):
     item_id = request.GET.get("item", "")
     if item_id:
         instructions = instructions.filter(item_id=item_id) if item_id.isdigit() else instructions.none()
-    page = Paginator(instructions, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, instructions, PAGE_SIZE)
     item = page.object_list[0].item if item_id and page.object_list else None
     return render(request, "tracking/supervision/instructions.html", {"page_obj": page, "item": item})

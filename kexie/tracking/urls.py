@@ -11,6 +11,7 @@ urlpatterns = [
     path("tasks/<int:item_pk>/cascade/", views.cascade, name="cascade"),
     path("filing/", views.filing, name="filing"),
     path("reviews/", views.reviews, name="reviews"),
+    path("reviews/accept/", views.reviews_accept, name="reviews_accept"),
     path("reports/<int:pk>/", views.report_detail, name="report"),
     path("reports/<int:pk>/accept/", views.report_accept, name="report_accept"),
     path("reports/<int:pk>/return/", views.report_return, name="report_return"),

@@ -12,7 +12,6 @@ scope: a county files on a task of its province's plan without seeing the rest o
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -20,10 +19,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kexie.accounts.scope import access_object
 from kexie.core.downloads import file_download
+from kexie.core.paging import paginate
 from kexie.notifications.selectors import urging_counts
 from kexie.organizations.models import Organization, OrgStatus
 from kexie.plans.models import TRACKED_KINDS, Assignment, AssignmentRole, Plan, PlanItem, PlanStatus, Target
@@ -36,6 +37,7 @@ from .forms import (
     DeferralForm,
     ReasonForm,
     ReportForm,
+    ReviewFilterForm,
     ScheduleForm,
     ThresholdsForm,
     apply_report_errors,
@@ -161,7 +163,8 @@ def _task_context(request, item: PlanItem, *, deferral_form=None) -> dict:
     can_decide = user.has_code("deferral.approve") and services.is_issuer_or_above(user, item)
     root = services.tracking_root(item.plan)
     return {
-        "item": item, "plan": item.plan, "snapshot": snapshot,
+        # The light as the ledger, its export and the API show it (one selector for all of them).
+        "item": item, "plan": item.plan, "snapshot": snapshot, "light": selectors.light_of(snapshot),
         "lead": [a for a in assignments if a.role == AssignmentRole.LEAD],
         "co": [a for a in assignments if a.role == AssignmentRole.CO],
         "targets": _target_rows(item, snapshot), "upper": upper, "children": children,
@@ -210,7 +213,7 @@ def filing(request):
     labels = _filing_labels()
     for row in rows:
         row["label"] = labels[row["status"]]
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, rows, PAGE_SIZE)
     return render(request, "tracking/filing.html", {
         "page_obj": page, "rows": page.object_list, "cycles": cycles, "chosen": chosen, "show": show, "own": own,
         "cycle_choices": all_cycles.order_by("plan_id", "-sequence"), "today": today,
@@ -286,11 +289,46 @@ def _reviewable(user):
 @login_required
 @require_GET
 def reviews(request):
-    """待审核: submitted reports waiting for the user's review, oldest filing first."""
+    """待审核: submitted reports waiting for the user's review, oldest filing first, filtered by plan,
+    reporting unit (and the units under it) and cycle; several can be accepted at once."""
     _require(request, "report.review")
-    reports = _reviewable(request.user).order_by("submitted_at", "id")
-    page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "tracking/reviews.html", {"page_obj": page, "reports": page.object_list})
+    form = ReviewFilterForm(request.GET or None, user=request.user)
+    reports = form.apply(_reviewable(request.user)).order_by("submitted_at", "id")
+    page = paginate(request, reports, PAGE_SIZE)
+    return render(request, "tracking/reviews.html", {"page_obj": page, "reports": page.object_list, "form": form})
+
+
+def _chosen_ids(request) -> list[int]:
+    return sorted({int(value) for value in request.POST.getlist("report") if value.isdigit()})
+
+
+@login_required
+@require_POST
+def reviews_accept(request):
+    """批量审核通过: the reports ticked in the review list, first shown for confirmation, then
+    accepted together through ``services.reports_accept`` — all of them or, when any is refused,
+    none, with the reason for each refused one. A report outside the user's scope is a 404."""
+    _require(request, "report.review")
+    back = _next_or(request, reverse("tracking:reviews"))
+    ids = _chosen_ids(request)
+    if not ids:
+        messages.error(request, _("Select the reports to accept."))
+        return redirect(back)
+    reports = list(ProgressReport.objects.restrict(request.user, "report.review").filter(pk__in=ids)
+                   .select_related("item__plan", "organization", "cycle").order_by("submitted_at", "id"))
+    if len(reports) != len(ids):
+        raise Http404  # one is outside the scope: nothing is accepted, nor is it named
+    if request.POST.get("confirmed") != "1":
+        return render(request, "tracking/reviews_confirm.html", {"reports": reports, "next": back})
+    try:
+        accepted = services.reports_accept(by=request.user, reports=reports)
+    except ValidationError as error:
+        messages.error(request, _("Nothing was accepted."))
+        _error_messages(request, error)
+        return redirect(back)
+    messages.success(request, ngettext("%(count)d report was accepted.", "%(count)d reports were accepted.",
+                                       len(accepted)) % {"count": len(accepted)})
+    return redirect(back)
 
 
 def _report_context(request, report: ProgressReport, *, return_form=None) -> dict:
@@ -412,7 +450,7 @@ def deferrals(request):
             .select_related("item__plan", "organization", "requested_by", "decided_by"))
     if status != "all":
         rows = rows.filter(status=status)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, rows, PAGE_SIZE)
     decidable = set()
     if user.has_code("deferral.approve"):
         in_scope = set(DeferralRequest.objects.restrict(user, "deferral.approve")
@@ -596,7 +634,7 @@ def cycle(request, pk):
     orgs = Organization.objects.in_bulk({org_id for _item, org_id in pairs})
     unfiled = [{"item": items[i], "organization": orgs[o]} for i, o in pairs if i in items and o in orgs]
     unfiled.sort(key=lambda row: (row["organization"].name, row["item"].plan_id, row["item"].position))
-    page = Paginator(unfiled, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, unfiled, PAGE_SIZE)
     return render(request, "tracking/cycle.html", {
         "cycle": cycle, "rates": rates, "page_obj": page, "unfiled": page.object_list,
         "past_due": timezone.localdate() > cycle.due_on,

@@ -16,6 +16,8 @@ from kexie.core import xlsx_stream
 from kexie.plans import ledger_excel as L
 from kexie.plans.models import AssignmentRole, PlanItem, Target
 from kexie.plans.selectors import ledger_items, target_value
+from kexie.tracking.models import TaskSnapshot
+from kexie.tracking.services import snapshots_refresh
 from tests.plans.ledger_world import add_departments, confirmed_plan
 
 
@@ -25,16 +27,23 @@ def _reference_row(sheet, item) -> list:
     def units(role):
         return "、".join(L.unit_label(a) for a in item.assignments.all() if a.role == role)
 
+    snapshot = TaskSnapshot.objects.filter(item=item).first()
     values = {
         "key": item.key, "title": item.title, "lead": units(AssignmentRole.LEAD), "co": units(AssignmentRole.CO),
         "due": item.due, "metric": "\n".join(t.metric for t in targets),
         "value": "\n".join(target_value(t) for t in targets), "unit": "\n".join(t.unit for t in targets),
-        "status": item.get_status_display(), "id": item.pk,
+        "status": item.get_status_display(), "light": snapshot.get_colour_display() if snapshot else None,
+        "percent": snapshot.percent / 100 if snapshot else None, "id": item.pk,
     }
     row = []
     for key in L.KEYS:
         if key == "due":
             row.append(L._cell(sheet, values[key], number_format="yyyy-mm-dd"))
+        elif key == "light":
+            row.append(L._cell(sheet, values[key], alignment=L._CENTER,
+                               fill=L.LIGHT_FILLS[snapshot.colour] if snapshot else None))
+        elif key == "percent":
+            row.append(L._cell(sheet, values[key], alignment=L._CENTER, number_format=L.PERCENT_FORMAT))
         elif key in ("key", "status", "id", "value", "unit"):
             row.append(L._cell(sheet, values[key], alignment=L._CENTER))
         else:
@@ -45,8 +54,7 @@ def _reference_row(sheet, item) -> list:
 def _reference_group(sheet, key, title, pk=None) -> list:
     return [L._cell(sheet, key, font=L._BOLD, fill=L._GROUP_FILL), L._cell(sheet, title, font=L._BOLD,
                                                                              fill=L._GROUP_FILL)] + [
-        L._cell(sheet, None, fill=L._GROUP_FILL) for _column in L.COLUMNS[2:-1]] + [
-        L._cell(sheet, pk, fill=L._GROUP_FILL)]
+        L._cell(sheet, pk if column == "id" else None, fill=L._GROUP_FILL) for column in L.KEYS[2:]]
 
 
 def reference_ledger(items, *, title, several_plans=False) -> bytes:
@@ -109,6 +117,12 @@ def ledger(world):
                           max_value=Decimal("5"), unit="个")
     Target.objects.create(item=task, position=8, metric="-负面清单", max_value=Decimal("2"), unit="项")
     Target.objects.create(item=task, position=9, metric="", min_value=Decimal("7"), max_value=Decimal("7"), unit="")
+    # Every light, and a task not tracked yet.
+    snapshots_refresh()
+    TaskSnapshot.objects.filter(item=items["1.1"]).update(colour="amber", percent=35)
+    TaskSnapshot.objects.filter(item=items["1.2"]).update(colour="red", percent=100)
+    TaskSnapshot.objects.filter(item=items["2.1"]).update(colour="green", percent=0)
+    TaskSnapshot.objects.filter(item=items["2.2"]).delete()
     return world
 
 

@@ -36,9 +36,10 @@ def test_the_export_has_the_title_row_merged_headers_section_groups_and_the_item
     rows = _rows(sheet)
     assert rows[0][0] == "甲省科协2026年深化改革重点任务"
     merged = {str(r) for r in sheet.merged_cells.ranges}
-    assert {"A1:J1", "A2:A3", "B2:B3", "F2:H2", "I2:I3"} <= merged
+    assert {"A1:L1", "A2:A3", "B2:B3", "F2:H2", "I2:I3", "K2:K3", "L2:L3"} <= merged
     assert rows[1][:6] == ["序号", "任务", "牵头单位", "配合单位", "完成时限", "目标"]
     assert rows[1][8] == "状态" and rows[2][5:8] == ["指标", "目标值", "单位"]
+    assert rows[1][10:12] == ["亮灯", "完成进度"]  # after the hidden system ID: the columns before stay put
     assert sheet.freeze_panes == "C4"
     assert sheet.column_dimensions["B"].width > 30 and sheet.column_dimensions["J"].hidden
     body = [row[:9] for row in rows[3:]]
