@@ -31,7 +31,9 @@ from kexie.core.paging import paginate
 from kexie.organizations.forms import OrgChoiceField, more_than_a_select
 from kexie.organizations.models import Organization
 from kexie.tracking.models import Colour
+from kexie.tracking.rules import is_overdue
 from kexie.tracking.selectors import task_lights
+from kexie.tracking.statistics import statistics_date
 
 from . import corrections, ledger_excel
 from .models import TRACKED_KINDS, AssignmentRole, ItemStatus, Plan
@@ -195,8 +197,8 @@ def _row(item, today, light) -> dict:
         "targets": [{"label": target_label(t), "metric": t.metric, "text": t.text} for t in item.targets.all()],
         # The light as the task page shows it; overdue as its snapshot says once the task is tracked.
         "light": light,
-        "overdue": light.overdue if light.tracked else bool(item.due and item.due < today
-                                                            and item.status != ItemStatus.COMPLETED),
+        "overdue": light.overdue if light.tracked else is_overdue(
+            completed=item.status == ItemStatus.COMPLETED, due=item.due, today=today),
     }
 
 
@@ -226,7 +228,7 @@ def _ledger(request, plan=None):
                     cap=COUNT_CAP, number=request.GET.get("page"), generation=data_generation)
     # The page's rows with their lights: one query for the page, not one a row.
     lights = task_lights(item.pk for item in page.object_list)
-    today = timezone.localdate()
+    today = statistics_date()  # the day the lights were computed for: one overdue rule
     sort = request.GET.get("sort", "")
     query = request.GET.urlencode()
     if plan is not None:
@@ -236,7 +238,7 @@ def _ledger(request, plan=None):
         export_url, import_url = reverse("ledger:export"), reverse("ledger:import")
     return render(request, "ledger/list.html", {
         "plan": plan, "form": form, "page_obj": page,
-        "rows": [_row(item, today, lights[item.pk]) for item in page.object_list],
+        "rows": [_row(item, today, lights[item.pk]) for item in page.object_list], "statistics_day": today,
         "columns": _columns(sort, plan is None), "sort": sort,
         "export_url": f"{export_url}?{query}" if query else export_url, "import_url": import_url,
         "can": {"export": request.user.has_code("plan.export"), "change": request.user.has_code("plan.change")},

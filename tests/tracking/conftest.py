@@ -12,6 +12,7 @@ import pytest
 from kexie.plans.models import Plan, PlanItem, Target
 from kexie.tracking.models import ReportingCycle
 from kexie.tracking.services import cycles_schedule, task_cascade
+from kexie.tracking.statistics import statistics_day_record
 from tests.plans.ledger_world import confirmed_plan
 
 NATIONAL_TASKS_2026 = """关于印发《中国科协2026年深化改革重点任务》的通知
@@ -45,6 +46,9 @@ class National:
 
 @pytest.fixture
 def national(world) -> National:
+    # The statistics date the plan's tasks get their first lights for (instead of the day the
+    # tests run); every later refresh in a test names its own day.
+    statistics_day_record(APRIL_1, tasks=0)
     plan = confirmed_plan(world, clerk=world.national_clerk, organization=world.cast, text=NATIONAL_TASKS_2026)
     cycles = cycles_schedule(by=world.national_clerk, plan=plan)
     task = plan.items.get(key="1.1")

@@ -96,8 +96,9 @@ def test_it_walks_a_cascaded_task_through_reporting_review_rollup_and_deferral(w
     assert upper.actuals == {str(national.target.pk): "35.0000"}
     rolled = TargetActual.objects.get(target=national.target, cycle=national.april)
     assert (rolled.value, rolled.source) == (Decimal(35), ActualSource.ROLLUP)
+    # With 学会部's own task, tracked since the plan was confirmed (amber: a quarter expected, nothing done).
     assert colour_counts(user=world.national_clerk, organization=world.cast) == {
-        "green": 1, "amber": 1, "red": 1, "overdue": 0, "completed": 0, "total": 3}
+        "green": 1, "amber": 2, "red": 1, "overdue": 0, "completed": 0, "total": 4}
     # 甲省 sees its own subtree only.
     assert colour_counts(user=world.provincial_clerk, organization=world.cast)["total"] == 1
 
