@@ -30,7 +30,8 @@ from kexie.tracking.models import (
     TaskSnapshot,
 )
 
-BUSINESS = ["national_clerk", "provincial_clerk", "county_clerk", "society_secretary", "review_expert"]
+BUSINESS = ["national_clerk", "society_dept_clerk", "popsci_clerk", "provincial_clerk", "county_clerk",
+            "society_secretary", "review_expert"]
 ADMINS = ["sysadmin", "secadmin", "auditadmin"]
 
 
@@ -200,7 +201,11 @@ def test_a_notice_is_replied_an_instruction_given_and_a_deferral_approved(demo_o
     notice = SupervisionNotice.objects.get()
     assert (notice.number, notice.status) == ("督办〔2026〕1号", NoticeStatus.REPLIED)
     assert Instruction.objects.filter(item=notice.item).count() == 1
-    assert DeferralRequest.objects.get().status == DeferralStatus.APPROVED
+    deferral = DeferralRequest.objects.get()
+    assert deferral.status == DeferralStatus.APPROVED
+    # Asked by the department, decided by the reform office; the notice answered by its unit.
+    assert (deferral.requested_by.username, deferral.decided_by.username) == ("society_dept_clerk", "national_clerk")
+    assert notice.replied_by.username == "popsci_clerk"
 
 
 def test_the_national_meeting_pack_of_the_demo_tells_the_story(demo_output):

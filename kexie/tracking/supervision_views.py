@@ -54,15 +54,16 @@ def may_issue(user, item: PlanItem) -> bool:
 def may_close(user, notice: SupervisionNotice) -> bool:
     """Whether to offer the close button: a replied notice, for its issuer or a level above it."""
     return (notice.status == NoticeStatus.REPLIED and user.has_code("supervise.manage")
-            and OrganizationClosure.objects.filter(ancestor_id=user.organization_id,
-                                                   descendant_id=notice.issuer_id).exists()
+            and supervision.on_issuing_side(user, notice)
             and supervision.notices_for(user, "supervise.manage").filter(pk=notice.pk).exists())
 
 
 def may_reply(user, notice: SupervisionNotice) -> bool:
-    """Whether to offer the reply form: a notice waiting for a reply, for its unit (or above)."""
+    """Whether to offer the reply form: a notice waiting for a reply, for its unit (or above),
+    not to the side that issued it (see :func:`kexie.tracking.supervision.answers_for_unit`)."""
     return (notice.status == NoticeStatus.ISSUED and user.has_code("report.submit")
-            and supervision.notices_for(user, "report.submit").filter(pk=notice.pk).exists())
+            and supervision.notices_for(user, "report.submit").filter(pk=notice.pk).exists()
+            and supervision.answers_for_unit(user, notice))
 
 
 # --- the list and its export -------------------------------------------------------------------
@@ -260,6 +261,8 @@ def notice_reply(request, pk):
     _require(request, "report.submit")
     notice = access_object(SupervisionNotice.objects.select_related("item", "organization", "issuer"),
                            request.user, "report.submit", pk=pk)
+    if not supervision.answers_for_unit(request.user, notice):
+        raise PermissionDenied
     form = ReplyForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:

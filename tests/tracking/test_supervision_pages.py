@@ -155,6 +155,22 @@ def test_a_user_of_another_unit_cannot_reply_and_nothing_is_saved(world, nationa
     assert not notice.evidence.exists() and AuditLog.objects.count() == before
 
 
+def test_the_issuer_is_not_offered_the_reply_to_its_own_notice(world, national, cascaded):
+    notice = issue_on_jia(world, cascaded)
+    reply_url = reverse("supervision:reply", args=[notice.pk])
+    office = client_for(world.national_clerk)
+    detail = office.get(reverse("supervision:detail", args=[notice.pk]))
+    assert detail.context["can"] == {"reply": False, "close": False}
+    assert reply_url not in page_text(detail)
+    assert office.get(reply_url).status_code == 403
+    assert office.post(reply_url, {"text": "已整改。"}).status_code == 403
+    notice.refresh_from_db()
+    assert (notice.status, notice.reply_text) == (NoticeStatus.ISSUED, "")
+    # The addressed unit is offered it.
+    detail = client_for(world.provincial_clerk).get(reverse("supervision:detail", args=[notice.pk]))
+    assert detail.context["can"]["reply"] and reply_url in page_text(detail)
+
+
 def test_a_bad_issue_form_shows_the_message_and_saves_nothing(world, national, cascaded):
     office = client_for(world.national_clerk)
     today = timezone.localdate()

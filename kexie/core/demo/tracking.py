@@ -144,9 +144,10 @@ def ensure_demo_tracking(*, organization_at, user_named) -> bool:
     report = file(zz, zhengzhou, june, 40, by=provincial, on=dt.date(2026, 7, 3), narrative="新郑市科技馆已完成设计。")
     report_return(by=provincial, report=report, reason="请补充各县（市）科技馆改造清单和进度照片后重新报送。")
 
-    # 4. A deferral, a supervision notice with its reply, a leader's instruction.
+    # 4. A deferral asked by the department that leads the task and approved by the reform
+    # office; a supervision notice answered by the department it was sent to; an instruction.
     assessment = items["2.1.2"]
-    deferral = deferral_request(by=national, item=assessment, organization=lead_of(assessment),
+    deferral = deferral_request(by=user_named("society_dept_clerk"), item=assessment, organization=lead_of(assessment),
                                 requested_due=dt.date(2026, 11, 30),
                                 reason="部分学会换届推迟，现场评估需顺延两个月。")
     deferral_approve(by=national, deferral=deferral, note="同意延期，请确保11月底前完成。", today=dt.date(2026, 6, 20))
@@ -154,7 +155,7 @@ def ensure_demo_tracking(*, organization_at, user_named) -> bool:
     notice = supervision_issue(by=national, item=videos, organization=lead_of(videos), today=dt.date(2026, 7, 6),
                                reason="连续三个月进度明显滞后于序时进度，请说明原因并提出整改措施。",
                                reply_due=dt.date(2026, 7, 16))
-    supervision_reply(by=national, notice=notice, now=_at(dt.date(2026, 7, 9)),
+    supervision_reply(by=user_named("popsci_clerk"), notice=notice, now=_at(dt.date(2026, 7, 9)),
                       text="已调整征集方式，7月底前推出首批300部短视频，平台改版9月上线。")
     instruction_add(by=national, item=videos,
                     text="科普内容创作是今年改革重点，请科普部倒排工期，下次调度会专题汇报。")
