@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kexie.accounts.scope import access_object
-from kexie.audit.selectors import history_for
+from kexie.audit.selectors import history_for, with_person_names
 from kexie.core.excel import xlsx_response
 from kexie.organizations.forms import OrgChoiceField, apply_service_errors
 from kexie.organizations.models import Organization, OrganizationClosure
@@ -158,9 +158,10 @@ def notice_export(request):
 # --- one notice ---------------------------------------------------------------------------------
 
 def _history(notice: SupervisionNotice) -> list[dict]:
-    rows = reversed(list(history_for(notice)))
-    return [{"time": row.time, "who": row.username, "organization": row.organization_name,
-             "action": HISTORY_ACTIONS.get(row.action, row.action)} for row in rows]
+    """The handling record (办理记录): issue, reply and close, oldest first, by people's names."""
+    rows = reversed(with_person_names(history_for(notice, actions=HISTORY_ACTIONS)))
+    return [{"time": row.time, "who": row.person, "organization": row.organization_name,
+             "action": HISTORY_ACTIONS[row.action]} for row in rows]
 
 
 @login_required
