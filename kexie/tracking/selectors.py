@@ -2,10 +2,12 @@
 
 from django.db.models import Count, Q
 
+from kexie.accounts.models import User
 from kexie.organizations.models import Organization, OrganizationClosure
 from kexie.plans.models import TRACKED_KINDS, Assignment
 
 from .models import Cascade, CascadeLedger, ProgressReport, ReportingCycle, TaskSnapshot
+from .services import issuer_of
 
 
 def tracked_plan_ids(root_plan_id: int) -> list[int]:
@@ -105,3 +107,14 @@ def unfiled(*, cycle, user=None) -> list[tuple[int, int]]:
     filed = set(ProgressReport.objects.filter(cycle=cycle, submitted_at__isnull=False)
                 .values_list("item_id", "organization_id"))
     return sorted({pair for pair in pairs.values_list("item_id", "organization_id")} - filed)
+
+
+def report_reviewers(report: ProgressReport) -> list[User]:
+    """Who to tell that ``report`` waits for review: the active members of the task's issuer
+    (:func:`~kexie.tracking.services.issuer_of`) whose roles give ``report.review`` with the
+    report inside that code's scope — the reviewers ``report_accept`` admits at the issuer itself.
+    The levels above the issuer may review too, but are not told about every report below."""
+    candidates = (User.objects.filter(is_active=True, organization=issuer_of(report.item))
+                  .select_related("organization").prefetch_related("roles").order_by("pk"))
+    return [user for user in candidates if user.has_code("report.review")
+            and ProgressReport.objects.restrict(user, "report.review").filter(pk=report.pk).exists()]

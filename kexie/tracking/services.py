@@ -736,6 +736,7 @@ def report_submit(*, by, report: ProgressReport, actuals=None, evidence=(), now:
         "percent": percent, "progress": saved.progress, "late": saved.late,
         "actuals": {str(t): str(v) for t, v in values.items()}, "evidence": len(evidence),
         "refiled": existing is not None})
+    notification_events.report_submitted(by=by, report=saved, refiled=existing is not None)
     return saved
 
 
