@@ -23,13 +23,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kexie.accounts.scope import access_object
 from kexie.audit.selectors import history_for, with_person_names
-from kexie.core.excel import xlsx_response
+from kexie.core.excel import attachment_response, xlsx_response
+from kexie.core.officialdoc import DOCX_CONTENT_TYPE
 from kexie.organizations.forms import OrgChoiceField, apply_service_errors
 from kexie.organizations.models import Organization, OrganizationClosure
 from kexie.plans.models import PlanItem
 from kexie.accounts.scope import require_page_code as _require
 
-from . import supervision
+from . import supervision, supervision_doc
 from .models import NoticeStatus, SupervisionEvidence, SupervisionNotice
 from .services import issuer_of, responsible_organization_ids
 from .supervision_excel import STATUS_LABELS, notices_export
@@ -179,6 +180,27 @@ def notice_detail(request, pk):
         "evidence": list(notice.evidence.all()), "history": _history(notice),
         "can": {"reply": may_reply(request.user, notice), "close": may_close(request.user, notice)},
     })
+
+
+@login_required
+@require_GET
+def notice_print(request, pk):
+    """The notice alone on an A4 sheet in official form, for the browser to print."""
+    _require(request, "plan.view")
+    notice = access_object(SupervisionNotice.objects.select_related("item", "organization", "issuer"),
+                           request.user, "plan.view", pk=pk)
+    return render(request, "tracking/supervision/print.html",
+                  {"notice": notice, "document": supervision_doc.notice_document(notice)})
+
+
+@login_required
+@require_GET
+def notice_download(request, pk):
+    """The notice as a Word document in official form (audited as an export)."""
+    _require(request, "plan.view")
+    notice = access_object(SupervisionNotice, request.user, "plan.view", pk=pk)
+    filename, content = supervision_doc.notice_export(by=request.user, notice=notice)
+    return attachment_response(content, filename, content_type=DOCX_CONTENT_TYPE)
 
 
 @login_required
