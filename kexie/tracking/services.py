@@ -843,7 +843,8 @@ def _deferral_for_decision(by, deferral: DeferralRequest) -> DeferralRequest:
     # departments) may also be its approver: the one who asked never decides.
     if deferral.requested_by_id == by.pk:
         raise PermissionDenied(_("You asked for this deferral yourself and cannot decide it; another person at "
-                                 "%(issuer)s or a level above it decides it.") % {"issuer": issuer_of(deferral.item).name})
+                                 "%(issuer)s or a level above it decides it.")
+                               % {"issuer": issuer_of(deferral.item).name})
     if deferral.status != DeferralStatus.PENDING:
         raise ValidationError({"status": _("This deferral request has already been decided.")})
     return deferral
