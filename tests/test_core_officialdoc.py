@@ -131,3 +131,23 @@ def test_the_footer_carries_a_page_number_field_between_dashes():
     assert paragraph.text.startswith("— ") and paragraph.text.endswith(" —")
     instructions = [el.text.strip() for el in paragraph._p.iter(qn("w:instrText"))]
     assert instructions == ["PAGE"]
+
+
+def test_the_document_number_stands_centred_over_a_red_rule_and_the_addressee_ends_in_a_colon():
+    doc = OfficialDocument()
+    doc.document_number("督办〔2026〕3号")
+    doc.title("督办通知单")
+    doc.addressee("甲省科学技术协会")
+    doc.section_title("督办回复")
+    document = reopen(doc)
+    number = paragraph_starting(document, "督办〔2026〕3号")
+    assert number.alignment == 1 and east_asian_font(number.runs[0]) == "仿宋_GB2312"
+    rule = number._p.pPr.find(qn("w:pBdr")).find(qn("w:bottom"))
+    assert (rule.get(qn("w:val")), rule.get(qn("w:color"))) == ("single", "FF0000")
+    # The border sits where the schema wants it: before the alignment.
+    names = [child.tag for child in number._p.pPr]
+    assert names.index(qn("w:pBdr")) < names.index(qn("w:jc"))
+    texts = [p.text for p in document.paragraphs if p.text]
+    assert texts == ["督办〔2026〕3号", "督办通知单", "甲省科学技术协会：", "督办回复"]
+    reply = paragraph_starting(document, "督办回复")
+    assert reply.alignment == 1 and east_asian_font(reply.runs[0]) == "黑体"

@@ -35,7 +35,8 @@ from kexie.tracking.models import (
 from kexie.tracking.selectors import unfiled
 from kexie.tracking.services import issuer_of
 
-BUSINESS = ["national_clerk", "provincial_clerk", "county_clerk", "society_secretary", "review_expert"]
+BUSINESS = ["national_clerk", "society_dept_clerk", "popsci_clerk", "provincial_clerk", "county_clerk",
+            "society_secretary", "review_expert"]
 ADMINS = ["sysadmin", "secadmin", "auditadmin"]
 # A load early in the year (the story is last year's plan, its December the latest closed
 # cycle), one in mid-year and one in December.
@@ -250,6 +251,10 @@ def test_a_notice_is_replied_and_an_instruction_given_on_the_overdue_task(demo_o
     assert notice.status == NoticeStatus.REPLIED and notice.replied_at.date() <= day
     assert notice.item.title == "繁荣科普内容创作"
     assert Instruction.objects.filter(item=notice.item).count() == 1
+    # Answered by the department it was sent to; every deferral decided by someone other than who asked.
+    assert notice.replied_by.username == "popsci_clerk"
+    for deferral in DeferralRequest.objects.exclude(status=DeferralStatus.PENDING):
+        assert deferral.requested_by_id != deferral.decided_by_id
 
 
 @pytest.mark.parametrize("username", ["national_clerk", "provincial_clerk"])

@@ -12,6 +12,9 @@ menus and buttons that are not theirs.
   region's organisations and its provincial societies; it files to the national office.
 * 市级科协 (city clerk): imports its own plans, hands tasks down to its counties, reviews their
   reports, files to its province. It keeps no organisation register and no society registry.
+* 机关部门 (department staff): a department of an association that leads tasks of its plans
+  (学会学术部, 科普部 …) files their progress, asks for deferrals and answers supervision
+  notices; it does not review what it files, nor decide its own requests.
 * 县级科协 (county clerk): the bottom of the cascade: files progress reports and deferral
   requests, replies to supervision notices, views and exports its ledger.
 * 学会秘书处 (society secretary): files on national tasks its society leads, keeps its own
@@ -46,6 +49,7 @@ BUILTIN_ROLES = [
     ("city_clerk", "市级科协工作人员", DataScope.ORG_AND_BELOW, AdminKind.NONE,
      ["org.view", "org.export", *_ISSUER_CODES]),
     ("county_clerk", "县级科协工作人员", DataScope.ORG_AND_BELOW, AdminKind.NONE, ["org.view", *_FILER_CODES]),
+    ("department_clerk", "机关部门工作人员", DataScope.ORG_AND_BELOW, AdminKind.NONE, ["org.view", *_FILER_CODES]),
     ("society_secretary", "学会秘书处工作人员", DataScope.ORG_AND_BELOW, AdminKind.NONE,
      ["org.view", *_FILER_CODES, "society.view", "society.manage", "annual_report.submit"]),
     ("viewer", "只读用户", DataScope.ORG, AdminKind.NONE, ["org.view", "plan.view", "society.view"]),

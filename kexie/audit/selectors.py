@@ -5,6 +5,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.db import connections, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -31,13 +32,29 @@ def read_snapshot(using: str = "default"):
         yield conn
 
 
-def history_for(obj, limit: int = 50) -> QuerySet:
-    """The newest audit rows about one object, newest first.
+def history_for(obj, limit: int = 50, *, actions=None) -> QuerySet:
+    """The newest audit rows about one object, newest first; only ``actions`` when given (a
+    handling record leaves out, say, the object's downloads).
 
     It does not check ``audit.view``: the caller has already shown the object is in the user's
     scope, and an object's own history is part of its detail page. Served by audit_object_idx.
     """
-    return AuditLog.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk)).order_by("-id")[:limit]
+    rows = AuditLog.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
+    if actions is not None:
+        rows = rows.filter(action__in=list(actions))
+    return rows.order_by("-id")[:limit]
+
+
+def with_person_names(rows) -> list[AuditLog]:
+    """``rows`` as a list, each with ``person``: the name people know the actor by — the full
+    name, else the user name — as the account has it now (one query for all the rows), or the user
+    name recorded at the time when the account is gone."""
+    rows = list(rows)
+    users = get_user_model().objects.in_bulk({row.user_id for row in rows if row.user_id})
+    for row in rows:
+        user = users.get(row.user_id)
+        row.person = (user.full_name or user.username) if user else row.username
+    return rows
 
 
 def audit_search(

@@ -9,7 +9,9 @@ Every run gets its font on both the western (ascii/hAnsi) and the East Asian slo
 and WPS pick the East Asian font for Chinese characters and would otherwise fall back to 宋体.
 
     doc = OfficialDocument()
+    doc.document_number("督办〔2026〕1号")   # optional: over the red rule of the header
     doc.title("关于……的报告")
+    doc.addressee("各省级科协")           # -> "各省级科协："
     doc.heading(1, "总体情况")          # -> "一、总体情况"
     doc.paragraph("截至……")
     doc.signature("中国科学技术协会", dt.date(2026, 5, 15))
@@ -40,6 +42,19 @@ SIZE_2 = Pt(22)  # 二号
 SIZE_3 = Pt(16)  # 三号
 SIZE_4 = Pt(14)  # 四号
 SIZE_SMALL_4 = Pt(12)  # 小四
+
+DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+# The red rule under the header (版头中的分隔线): as wide as the text block.
+RULE_COLOUR = "FF0000"
+RULE_EIGHTHS_OF_A_POINT = 12  # 1.5 pt
+# What may follow a paragraph border in a paragraph's properties (ECMA-376 CT_PPrBase): the schema
+# fixes their order, and Word reports a file with a border after, say, the alignment as damaged.
+_AFTER_BORDER = ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
+                 "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd",
+                 "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents",
+                 "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment", "w:textboxTightWrap",
+                 "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
 
 # 22 lines of 28 characters on a page: a fixed line pitch of about 28.9 pt.
 LINE_PITCH = Pt(28.9)
@@ -182,6 +197,34 @@ class OfficialDocument:
         # firstLineChars keeps the indent at two characters if the reader changes the font size.
         ind = paragraph._p.get_or_add_pPr().find(qn("w:ind"))
         ind.set(qn("w:firstLineChars"), "200")
+
+    def document_number(self, text: str):
+        """The document number (发文字号) centred in 仿宋 3号, with the red rule that closes the
+        header (版头) under it; the title follows."""
+        paragraph = self._paragraph(text, font=BODY_FONT, size=SIZE_3, align=WD_ALIGN_PARAGRAPH.CENTER)
+        borders = OxmlElement("w:pBdr")
+        bottom = OxmlElement("w:bottom")
+        for name, value in (("val", "single"), ("sz", str(RULE_EIGHTHS_OF_A_POINT)), ("space", "4"),
+                            ("color", RULE_COLOUR)):
+            bottom.set(qn(f"w:{name}"), value)
+        borders.append(bottom)
+        paragraph._p.get_or_add_pPr().insert_element_before(borders, *_AFTER_BORDER)
+        self.document.add_paragraph()
+        return paragraph
+
+    def addressee(self, text: str):
+        """The main recipient (主送机关): flush left under the title, ending in a full-width colon."""
+        return self._paragraph(text.rstrip("：:") + "：", font=BODY_FONT, size=SIZE_3)
+
+    def section_title(self, text: str):
+        """An unnumbered heading in 黑体 3号, centred, after an empty line: a part of the document
+        that stands apart from the body, such as the reply recorded under a notice."""
+        self.document.add_paragraph()
+        paragraph = self._paragraph(text, font=HEI_FONT, size=SIZE_3, align=WD_ALIGN_PARAGRAPH.CENTER, bold=False)
+        outline = OxmlElement("w:outlineLvl")
+        outline.set(qn("w:val"), "0")
+        paragraph._p.get_or_add_pPr().append(outline)
+        return paragraph
 
     def title(self, text: str):
         """The title: 小标宋 2号, centred, followed by an empty line."""

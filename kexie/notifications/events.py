@@ -33,6 +33,13 @@ def task_url(item) -> str:
         return reverse("ledger:plan", kwargs={"pk": item.plan_id})
 
 
+def report_url(report) -> str:
+    try:
+        return reverse("tracking:report", kwargs={"pk": report.pk})
+    except NoReverseMatch:
+        return task_url(report.item)
+
+
 def notice_url(notice) -> str:
     try:
         return reverse("supervision:detail", kwargs={"pk": notice.pk})
@@ -48,6 +55,25 @@ def _sentences(*parts: str) -> str:
 
 def _others(users, by):
     return [user for user in users if user is not None and (by is None or user.pk != by.pk)]
+
+
+def report_submitted(*, by, report, refiled: bool = False) -> None:
+    """To the reviewers at the task's issuer: a report was filed (``refiled``: filed again after a
+    return) and waits for them. One event per filing: a report filed again is told again."""
+    # Imported here: tracking's services, which raise this event, import this module.
+    from kexie.tracking.selectors import report_reviewers
+
+    with translation.override(settings.LANGUAGE_CODE):
+        params = {"task": report.item.title, "cycle": report.cycle.label, "org": report.organization.name,
+                  "percent": report.percent}
+        body = _sentences(_("%(org)s filed its progress report on “%(task)s” for %(cycle)s: %(percent)s%% "
+                            "complete.") % params,
+                          _("It was filed again after being returned.") if refiled else "",
+                          _("It was filed after the due date.") if report.late else "")
+        notify(recipients=_others(report_reviewers(report), by), kind=Kind.REPORT_SUBMITTED,
+               title=_("To review: the progress report of %(org)s on “%(task)s”, %(cycle)s") % params,
+               body=body, url=report_url(report), obj=report,
+               key=f"report_submitted:{report.pk}:{report.submitted_at.isoformat()}")
 
 
 def report_returned(*, by, report) -> None:

@@ -22,6 +22,7 @@ class Kind(models.TextChoices):
     REMINDER = "reminder", _("Reminder")
     URGE = "urge", _("Urging notice")
     URGE_ESCALATED = "urge_escalated", _("Urging notice to the unit's head")
+    REPORT_SUBMITTED = "report_submitted", _("Report to review")
     REPORT_RETURNED = "report_returned", _("Report returned")
     DEFERRAL_DECIDED = "deferral_decided", _("Deferral request decided")
     SUPERVISION_ISSUED = "supervision_issued", _("Supervision notice issued")

@@ -27,16 +27,29 @@ def _current(positions, today: dt.date):
                             Q(ended_on__isnull=True) | Q(ended_on__gte=today))
 
 
+def _unit_people(organization: Organization, today: dt.date | None):
+    """Active members of ``organization`` and active holders of a current position in it."""
+    today = today or timezone.localdate()
+    holders = _current(Position.objects.filter(organization=organization), today).values("user_id")
+    return User.objects.filter(is_active=True).filter(Q(organization=organization) | Q(pk__in=holders))
+
+
+def _files_for(user, organization: Organization) -> bool:
+    return (user.has_code("report.submit")
+            and Organization.objects.restrict(user, "report.submit").filter(pk=organization.pk).exists())
+
+
 def unit_reporters(organization: Organization, today: dt.date | None = None) -> list[User]:
     """Active users who file reports for ``organization``: members of it, or holders of a current
     position in it, whose roles give ``report.submit`` with the unit inside that code's scope."""
-    today = today or timezone.localdate()
-    holders = _current(Position.objects.filter(organization=organization), today).values("user_id")
-    candidates = (User.objects.filter(is_active=True)
-                  .filter(Q(organization=organization) | Q(pk__in=holders))
-                  .select_related("organization").prefetch_related("roles").order_by("pk"))
-    return [user for user in candidates if user.has_code("report.submit")
-            and Organization.objects.restrict(user, "report.submit").filter(pk=organization.pk).exists()]
+    candidates = (_unit_people(organization, today).select_related("organization").prefetch_related("roles")
+                  .order_by("pk"))
+    return [user for user in candidates if _files_for(user, organization)]
+
+
+def is_unit_reporter(user, organization: Organization, today: dt.date | None = None) -> bool:
+    """Whether ``user`` is one of :func:`unit_reporters` of ``organization`` (one user, one query)."""
+    return _unit_people(organization, today).filter(pk=user.pk).exists() and _files_for(user, organization)
 
 
 def unit_heads(organization: Organization, today: dt.date | None = None) -> list[User]:

@@ -6,10 +6,12 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q
 
+from kexie.accounts.models import User
 from kexie.organizations.models import Organization, OrganizationClosure, OrgKind
 from kexie.plans.models import TRACKED_KINDS, Assignment, PlanStatus
 
 from .models import Cascade, CascadeLedger, Colour, ProgressReport, ReportingCycle, ReportStatus, TaskSnapshot
+from .services import issuer_of
 
 
 def tracked_plan_ids(root_plan_id: int) -> list[int]:
@@ -255,3 +257,14 @@ def deferrals_to_decide(user):
     return (DeferralRequest.objects.restrict(user, "deferral.approve").filter(status=DeferralStatus.PENDING)
             .exclude(requested_by=user)
             .filter(Exists(_issuer_or_above(user, OuterRef(OuterRef("item_id"))))))
+
+
+def report_reviewers(report: ProgressReport) -> list[User]:
+    """Who to tell that ``report`` waits for review: the active members of the task's issuer
+    (:func:`~kexie.tracking.services.issuer_of`) whose roles give ``report.review`` with the
+    report inside that code's scope — the reviewers ``report_accept`` admits at the issuer itself.
+    The levels above the issuer may review too, but are not told about every report below."""
+    candidates = (User.objects.filter(is_active=True, organization=issuer_of(report.item))
+                  .select_related("organization").prefetch_related("roles").order_by("pk"))
+    return [user for user in candidates if user.has_code("report.review")
+            and ProgressReport.objects.restrict(user, "report.review").filter(pk=report.pk).exists()]

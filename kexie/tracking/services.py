@@ -783,6 +783,7 @@ def report_submit(*, by, report: ProgressReport, actuals=None, evidence=(), now:
         "percent": percent, "progress": saved.progress, "late": saved.late,
         "actuals": {str(t): str(v) for t, v in values.items()}, "evidence": len(evidence),
         "refiled": existing is not None})
+    notification_events.report_submitted(by=by, report=saved, refiled=existing is not None)
     return saved
 
 
@@ -917,6 +918,12 @@ def _deferral_for_decision(by, deferral: DeferralRequest) -> DeferralRequest:
     deferral = access_object(DeferralRequest.objects.select_for_update().select_related("item__plan"), by,
                              "deferral.approve", pk=deferral.pk)
     _require_issuer(by, deferral.item)
+    # Whoever may file for a unit at the issuer (a national office filing for its own
+    # departments) may also be its approver: the one who asked never decides.
+    if deferral.requested_by_id == by.pk:
+        raise PermissionDenied(_("You asked for this deferral yourself and cannot decide it; another person at "
+                                 "%(issuer)s or a level above it decides it.")
+                               % {"issuer": issuer_of(deferral.item).name})
     if deferral.status != DeferralStatus.PENDING:
         raise ValidationError({"status": _("This deferral request has already been decided.")})
     return deferral

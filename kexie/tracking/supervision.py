@@ -7,7 +7,10 @@ what follows the reports' rules (see :mod:`kexie.tracking.services`):
 * issuing and closing: the task must be in the issuer's scope (else 404) and the issuer's
   organisation the task's issuer — the plan's owner, or the organisation that handed it down —
   or above it (else 403); the addressed unit must be in scope and responsible for the task;
-* replying: the notice's unit must be in the replier's scope (``report.submit``), else 404.
+* replying: the notice's unit must be in the replier's scope (``report.submit``), else 404; and
+  the issuing side (the issuer's organisation or one above it, who close the notice) may not
+  answer its own notice unless the replier files for the unit itself — a member of it or the
+  holder of a post there (:func:`kexie.notifications.selectors.is_unit_reporter`) — else 403.
 
 Each service runs in one transaction and writes its audit row inside it; those rows are the
 notice's history. Selectors take ``today=`` because "overdue" is derived from the calendar.
@@ -25,6 +28,7 @@ from django.utils.translation import gettext as _
 from kexie.accounts.scope import access_object, is_at_or_above
 from kexie.audit.services import audit_record
 from kexie.notifications import events as notification_events
+from kexie.notifications.selectors import is_unit_reporter
 from kexie.organizations.models import Organization, OrganizationClosure
 from kexie.plans.models import PlanItem
 
@@ -46,6 +50,19 @@ def _today(today):
 # The number of an official supervision notice follows the Chinese document-number convention
 # (发文字号); it is data printed on the notice, the same in every UI language.
 NUMBER_FORMAT = "督办〔{year}〕{sequence}号"
+
+
+def on_issuing_side(user, notice: SupervisionNotice) -> bool:
+    """Whether ``user``'s organisation issued ``notice`` or is above the one that did: the side
+    that closes a notice."""
+    return is_at_or_above(user, notice.issuer_id)
+
+
+def answers_for_unit(user, notice: SupervisionNotice) -> bool:
+    """Whether ``user`` may answer ``notice`` as its unit (scope aside): anyone but the issuing
+    side, unless they file for the addressed unit themselves. A notice is not answered by whoever
+    sent it, though a national office may file reports for every unit below it."""
+    return not on_issuing_side(user, notice) or is_unit_reporter(user, notice.organization)
 
 
 def _next_sequence(issuer: Organization, year: int) -> int:
@@ -106,7 +123,12 @@ def supervision_reply(*, by, notice: SupervisionNotice, text: str, evidence=(),
     """
     now = now or timezone.now()
     _require(by, "report.submit")
-    notice = access_object(SupervisionNotice.objects.select_for_update(), by, "report.submit", pk=notice.pk)
+    notice = access_object(SupervisionNotice.objects.select_for_update().select_related("issuer", "organization"),
+                           by, "report.submit", pk=notice.pk)
+    if not answers_for_unit(by, notice):
+        raise PermissionDenied(_("Supervision notice %(number)s was issued by %(issuer)s; %(unit)s answers it.")
+                               % {"number": notice.number, "issuer": notice.issuer.name,
+                                  "unit": notice.organization.name})
     if notice.status != NoticeStatus.ISSUED:
         raise ValidationError({"status": _("Supervision notice %(number)s is %(status)s and takes no further reply.")
                                % {"number": notice.number, "status": notice.get_status_display()}})
@@ -134,7 +156,7 @@ def supervision_close(*, by, notice: SupervisionNotice) -> SupervisionNotice:
     _require(by, "supervise.manage")
     notice = access_object(SupervisionNotice.objects.select_for_update().select_related("issuer"), by,
                            "supervise.manage", pk=notice.pk)
-    if not is_at_or_above(by, notice.issuer_id):
+    if not on_issuing_side(by, notice):
         raise PermissionDenied(_("Only %(issuer)s (which issued this notice) or a level above it may close it.")
                                % {"issuer": notice.issuer.name})
     if notice.status != NoticeStatus.REPLIED:

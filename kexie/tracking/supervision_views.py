@@ -20,17 +20,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kexie.accounts.scope import access_object, is_at_or_above
-from kexie.audit.selectors import history_for
+from kexie.accounts.scope import access_object
+from kexie.audit.selectors import history_for, with_person_names
 from kexie.core.downloads import file_download
-from kexie.core.excel import xlsx_response
+from kexie.core.excel import attachment_response, xlsx_response
+from kexie.core.officialdoc import DOCX_CONTENT_TYPE
 from kexie.core.paging import paginate
 from kexie.organizations.forms import OrgChoiceField, apply_service_errors
 from kexie.organizations.models import Organization, OrganizationClosure
 from kexie.plans.models import PlanItem
 from kexie.accounts.scope import require_page_code as _require
 
-from . import supervision
+from . import supervision, supervision_doc
 from .models import NoticeStatus, SupervisionEvidence, SupervisionNotice
 from .services import is_issuer_or_above, responsible_organization_ids
 from .supervision_excel import STATUS_LABELS, notices_export
@@ -52,14 +53,16 @@ def may_issue(user, item: PlanItem) -> bool:
 def may_close(user, notice: SupervisionNotice) -> bool:
     """Whether to offer the close button: a replied notice, for its issuer or a level above it."""
     return (notice.status == NoticeStatus.REPLIED and user.has_code("supervise.manage")
-            and is_at_or_above(user, notice.issuer_id)
+            and supervision.on_issuing_side(user, notice)
             and supervision.notices_for(user, "supervise.manage").filter(pk=notice.pk).exists())
 
 
 def may_reply(user, notice: SupervisionNotice) -> bool:
-    """Whether to offer the reply form: a notice waiting for a reply, for its unit (or above)."""
+    """Whether to offer the reply form: a notice waiting for a reply, for its unit (or above),
+    not to the side that issued it (see :func:`kexie.tracking.supervision.answers_for_unit`)."""
     return (notice.status == NoticeStatus.ISSUED and user.has_code("report.submit")
-            and supervision.notices_for(user, "report.submit").filter(pk=notice.pk).exists())
+            and supervision.notices_for(user, "report.submit").filter(pk=notice.pk).exists()
+            and supervision.answers_for_unit(user, notice))
 
 
 # --- the list and its export -------------------------------------------------------------------
@@ -154,9 +157,10 @@ def notice_export(request):
 # --- one notice ---------------------------------------------------------------------------------
 
 def _history(notice: SupervisionNotice) -> list[dict]:
-    rows = reversed(list(history_for(notice)))
-    return [{"time": row.time, "who": row.username, "organization": row.organization_name,
-             "action": HISTORY_ACTIONS.get(row.action, row.action)} for row in rows]
+    """The handling record (办理记录): issue, reply and close, oldest first, by people's names."""
+    rows = reversed(with_person_names(history_for(notice, actions=HISTORY_ACTIONS)))
+    return [{"time": row.time, "who": row.person, "organization": row.organization_name,
+             "action": HISTORY_ACTIONS[row.action]} for row in rows]
 
 
 @login_required
@@ -174,6 +178,27 @@ def notice_detail(request, pk):
         "evidence": list(notice.evidence.all()), "history": _history(notice),
         "can": {"reply": may_reply(request.user, notice), "close": may_close(request.user, notice)},
     })
+
+
+@login_required
+@require_GET
+def notice_print(request, pk):
+    """The notice alone on an A4 sheet in official form, for the browser to print."""
+    _require(request, "plan.view")
+    notice = access_object(SupervisionNotice.objects.select_related("item", "organization", "issuer"),
+                           request.user, "plan.view", pk=pk)
+    return render(request, "tracking/supervision/print.html",
+                  {"notice": notice, "document": supervision_doc.notice_document(notice)})
+
+
+@login_required
+@require_GET
+def notice_download(request, pk):
+    """The notice as a Word document in official form (audited as an export)."""
+    _require(request, "plan.view")
+    notice = access_object(SupervisionNotice, request.user, "plan.view", pk=pk)
+    filename, content = supervision_doc.notice_export(by=request.user, notice=notice)
+    return attachment_response(content, filename, content_type=DOCX_CONTENT_TYPE)
 
 
 @login_required
@@ -257,6 +282,8 @@ def notice_reply(request, pk):
     _require(request, "report.submit")
     notice = access_object(SupervisionNotice.objects.select_related("item", "organization", "issuer"),
                            request.user, "report.submit", pk=pk)
+    if not supervision.answers_for_unit(request.user, notice):
+        raise PermissionDenied
     form = ReplyForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -112,6 +112,11 @@ def _task_for_unit(request, pk, code: str) -> tuple[PlanItem, object]:
     return item, units
 
 
+def _asked_by(user, deferral: DeferralRequest) -> bool:
+    """Whether ``user`` asked for ``deferral``: the service refuses them its decision."""
+    return deferral.requested_by_id == user.pk
+
+
 def _handed_down(item: PlanItem) -> bool:
     return Cascade.objects.filter(source=item).exists()
 
@@ -149,7 +154,7 @@ def _task_context(request, item: PlanItem, *, deferral_form=None) -> dict:
     reports = list(ProgressReport.objects.restrict(user, "plan.view").filter(item=item)
                    .select_related("cycle", "organization").order_by("-cycle__sequence", "organization__name"))
     deferrals = list(DeferralRequest.objects.restrict(user, "plan.view").filter(item=item)
-                     .select_related("organization"))
+                     .select_related("organization", "requested_by", "decided_by"))
     handed_down = bool(children)
     plan_active = item.plan.status == PlanStatus.ACTIVE
     file_units = _units_in_scope(user, item, "report.submit") if user.has_code("report.submit") else None
@@ -161,6 +166,9 @@ def _task_context(request, item: PlanItem, *, deferral_form=None) -> dict:
     can_cascade = (user.has_code("supervise.manage") and plan_active
                    and PlanItem.objects.restrict(user, "supervise.manage").filter(pk=item.pk).exists())
     can_decide = user.has_code("deferral.approve") and services.is_issuer_or_above(user, item)
+    for deferral in deferrals:
+        deferral.decidable = (can_decide and deferral.status == DeferralStatus.PENDING
+                              and not _asked_by(user, deferral))
     root = services.tracking_root(item.plan)
     return {
         # The light as the ledger, its export and the API show it (one selector for all of them).
@@ -456,7 +464,8 @@ def deferrals(request):
         in_scope = set(DeferralRequest.objects.restrict(user, "deferral.approve")
                        .filter(pk__in=[d.pk for d in page.object_list], status=DeferralStatus.PENDING)
                        .values_list("pk", flat=True))
-        decidable = {d.pk for d in page.object_list if d.pk in in_scope and services.is_issuer_or_above(user, d.item)}
+        decidable = {d.pk for d in page.object_list
+                     if d.pk in in_scope and not _asked_by(user, d) and services.is_issuer_or_above(user, d.item)}
     for deferral in page.object_list:
         deferral.decidable = deferral.pk in decidable
     return render(request, "tracking/deferrals.html", {

@@ -2,14 +2,19 @@
 
 import datetime as dt
 
+import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
-from kexie.notifications.models import Notification
+from kexie.notifications import events
+from kexie.notifications.models import MailMessage, Notification
 from kexie.tracking.models import ProgressReport
 from kexie.tracking.services import deferral_approve, deferral_reject, deferral_request, report_return, report_submit
 from kexie.tracking.supervision import instruction_add, supervision_issue, supervision_reply
 from tests.personas import make_user
+from tests.tracking.pages_world import county_task  # noqa: F401 (fixture)
 
 APRIL_1 = dt.date(2026, 4, 1)
 
@@ -18,10 +23,10 @@ def told(kind):
     return sorted(n.recipient.username for n in Notification.objects.filter(kind=kind))
 
 
-def file_april(world, national, cascaded):
+def file_april(world, national, cascaded, day=3):
     return report_submit(by=world.provincial_clerk, report=ProgressReport(
         item=cascaded.jia, organization=world.prov_a, cycle=national.april, percent=40),
-        now=timezone.make_aware(dt.datetime(2026, 5, 3, 9)))
+        now=timezone.make_aware(dt.datetime(2026, 5, day, 9)))
 
 
 def test_a_returned_report_tells_its_filer_once_per_return(world, national, cascaded,
@@ -38,6 +43,46 @@ def test_a_returned_report_tells_its_filer_once_per_return(world, national, casc
     report = file_april(world, national, cascaded)
     report_return(by=world.national_clerk, report=report, reason="数据有误。")
     assert told("report_returned") == ["provincial_clerk", "provincial_clerk"]
+
+
+def test_a_filed_report_tells_the_reviewers_at_the_issuer_once_and_again_when_filed_anew(world, national, cascaded):
+    deputy = make_user("national_deputy", world.cast, ["national_clerk"], full_name="改革办副处长",
+                       email="deputy@example.cn")
+    make_user("national_reader", world.cast, ["viewer"])  # reads, does not review
+    report = file_april(world, national, cascaded)
+    # 甲省's task was handed down by the national office: the reviewers there are told, not the filer.
+    assert told("report_submitted") == ["national_clerk", "national_deputy"]
+    notification = Notification.objects.filter(kind="report_submitted").first()
+    assert notification.title == "待审核：甲省科学技术协会报送的“建设科普基地”2026年4月进度报告"
+    assert notification.body == "甲省科学技术协会报送了“建设科普基地”2026年4月的进度报告，完成40%。"
+    assert notification.url == reverse("tracking:report", args=[report.pk])
+    # Written with the report, e-mail included (the deputy has an address).
+    assert list(MailMessage.objects.values_list("to", flat=True)) == ["deputy@example.cn"]
+    # The same event raised again (a retried job) tells nobody twice.
+    events.report_submitted(by=world.provincial_clerk, report=report)
+    assert told("report_submitted") == ["national_clerk", "national_deputy"]
+    # Returned and filed again: a new event, told again, and said so.
+    report_return(by=world.national_clerk, report=report, reason="佐证材料不全。")
+    file_april(world, national, cascaded, day=4)
+    assert told("report_submitted") == ["national_clerk", "national_clerk", "national_deputy", "national_deputy"]
+    again = Notification.objects.filter(kind="report_submitted", recipient=deputy).order_by("-id").first()
+    assert again.body.endswith("该报告为退回后重新报送。")
+
+
+def test_reviewers_above_the_issuer_are_not_told_nor_the_filer_nor_anyone_for_a_refused_report(
+        world, county_task):
+    county_deputy = make_user("county_deputy", world.county_a, ["county_clerk"])
+    report = report_submit(by=world.county_clerk, report=ProgressReport(
+        item=county_task.task, organization=world.county_a, cycle=county_task.q1, percent=30))
+    # 甲省 handed the task to 甲县: 甲省 reviews it; the national office above it is not told, nor 甲县.
+    assert told("report_submitted") == ["provincial_clerk"]
+    assert not Notification.objects.filter(recipient__in=[world.national_clerk, county_deputy]).exists()
+    # A filing refused saves nothing and tells nobody.
+    with pytest.raises(ValidationError):
+        report_submit(by=world.county_clerk, report=ProgressReport(
+            item=county_task.task, organization=world.county_a, cycle=county_task.q2, percent=100,
+            progress="completed"))
+    assert told("report_submitted") == ["provincial_clerk"]
 
 
 def test_a_deferral_decision_tells_the_requester(world, cascaded):

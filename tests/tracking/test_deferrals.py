@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from kexie.audit.models import AuditLog
 from kexie.tracking.models import DeferralRequest, DeferralStatus, TaskSnapshot
 from kexie.tracking.services import deferral_approve, deferral_reject, deferral_request
+from tests.personas import make_user
 
 MAY_12 = dt.date(2026, 5, 12)
 
@@ -62,3 +63,28 @@ def test_one_pending_request_at_a_time_and_only_later_deadlines(world, national,
                          requested_due=dt.date(2026, 11, 1), reason=" ")
     assert error.value.message_dict["reason"] == ["请填写延期理由。"]
     assert DeferralRequest.objects.count() == 1
+
+
+def ask_for_popsci(world, national, by=None):
+    # 科普部 leads the national task; the national reform office may file for it, and decides its deferrals.
+    return deferral_request(by=by or world.national_clerk, item=national.task, organization=world.popsci_dept,
+                            requested_due=dt.date(2026, 11, 30), reason="展馆改造工期顺延。")
+
+
+def test_the_user_who_asked_for_a_deferral_cannot_decide_it_though_their_office_may(world, national):
+    deferral = ask_for_popsci(world, national)
+    with pytest.raises(PermissionDenied) as approving:
+        deferral_approve(by=world.national_clerk, deferral=deferral, today=MAY_12)
+    with pytest.raises(PermissionDenied) as refusing:
+        deferral_reject(by=world.national_clerk, deferral=deferral, reason="不同意。")
+    for error in (approving, refusing):
+        assert str(error.value) == ("延期申请由您本人提出，不能由您审批；请由中国科学技术协会或其上级的其他工作人员审批。")
+    deferral.refresh_from_db()
+    national.task.refresh_from_db()
+    assert (deferral.status, national.task.due) == (DeferralStatus.PENDING, dt.date(2026, 9, 30))
+    assert not AuditLog.objects.filter(action__in=["approve", "reject"]).exists()
+
+    colleague = make_user("national_colleague", world.cast, ["national_clerk"], full_name="国家改革办副处长")
+    deferral_approve(by=colleague, deferral=deferral, today=MAY_12)
+    deferral.refresh_from_db()
+    assert (deferral.status, deferral.decided_by) == (DeferralStatus.APPROVED, colleague)

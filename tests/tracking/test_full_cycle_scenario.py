@@ -133,7 +133,10 @@ def test_a_full_reporting_cycle_from_the_national_plan_to_the_meeting_pack(world
     report_accept(by=world.national_clerk, report=jia_report, today=MAY[10])
     report_return(by=world.national_clerk, report=yi_report, reason="请补充基地名单。")
     assert colours(world, MAY[10]) == ((1, 1, 2), {"全国": (0, 1, 1), "省级": (1, 0, 1)})
-    assert delivered() == [("yi.clerk@example.cn", "报告退回：“建设科普基地”2026年4月")]
+    # The reform office was told of 乙省's filing, and 乙省 of the return.
+    assert delivered() == [
+        ("reform.office@example.cn", "待审核：乙省科学技术协会报送的“建设科普基地”2026年4月进度报告"),
+        ("yi.clerk@example.cn", "报告退回：“建设科普基地”2026年4月")]
 
     # 11 May: 乙省 files again (still late); 12 May: accepted (20% of an expected 48%: red) and the
     # national task rolls up to 30% (amber). The daily refresh turns 学会部's silent task red (36%).

@@ -5,6 +5,7 @@ import datetime as dt
 from django.urls import reverse
 
 from kexie.tracking.models import DeferralRequest, DeferralStatus, TaskSnapshot
+from tests.personas import make_user
 
 
 def _ask(client, item, unit, due, reason="基地选址调整，需延期。"):
@@ -79,3 +80,27 @@ def test_a_refusal_needs_a_reason(world, signed_in, national, cascaded):
     assert DeferralRequest.objects.get().status == DeferralStatus.PENDING
     national_office.post(reverse("tracking:deferral_reject", args=[deferral.pk]), {"reason": "不符合延期条件。"})
     assert DeferralRequest.objects.get().status == DeferralStatus.REJECTED
+
+
+def test_the_requester_is_offered_no_decision_on_their_own_request_and_a_posted_one_is_refused(
+        world, signed_in, national):
+    # The national reform office files for 科普部, which leads the task, and decides deferrals on it.
+    office = signed_in(world.national_clerk)
+    assert _ask(office, national.task, world.popsci_dept, "2026-11-30").status_code == 302
+    deferral = DeferralRequest.objects.get()
+    listing = office.get(reverse("tracking:deferrals"))
+    assert [d.decidable for d in listing.context["deferrals"]] == [False]
+    assert f'id="approve-{deferral.pk}"' not in listing.content.decode()
+    # The requester's name stands on the list, so whoever decides sees who asked.
+    assert "国家改革办干事" in listing.content.decode()
+    task_page = office.get(reverse("tracking:task", args=[national.task.pk]))
+    assert [d.decidable for d in task_page.context["deferrals"]] == [False]
+    assert "deferral-decide" not in task_page.content.decode()
+    assert office.post(reverse("tracking:deferral_approve", args=[deferral.pk]), {"note": "同意。"}).status_code == 403
+    assert office.post(reverse("tracking:deferral_reject", args=[deferral.pk]), {"reason": "不同意。"}).status_code == 403
+    deferral.refresh_from_db()
+    assert deferral.status == DeferralStatus.PENDING
+
+    colleague = make_user("national_colleague", world.cast, ["national_clerk"], full_name="国家改革办副处长")
+    listing = signed_in(colleague).get(reverse("tracking:deferrals"))
+    assert [d.decidable for d in listing.context["deferrals"]] == [True]

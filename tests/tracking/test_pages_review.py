@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from kexie.plans.models import ItemStatus
 from kexie.tracking.models import ProgressReport, ReportStatus, TargetActual, TaskSnapshot
+from tests.personas import make_user
 from tests.tracking.pages_world import county_task, docx_upload, report_data  # noqa: F401 (fixture)
 
 
@@ -80,3 +81,13 @@ def test_the_county_cannot_accept_its_own_report_and_another_province_cannot_see
     evidence = report.evidence.get()
     assert other.get(reverse("tracking:evidence", args=[evidence.pk])).status_code == 404
     assert ProgressReport.objects.get(pk=report.pk).status == ReportStatus.SUBMITTED
+
+
+def test_the_report_page_names_the_filer_and_the_reviewer_else_by_their_user_names(world, signed_in, county_task):
+    duty_officer = make_user("jia_county_duty", world.county_a, ["county_clerk"], full_name="")
+    report = _file(signed_in(duty_officer), county_task, world)
+    province = signed_in(world.provincial_clerk)
+    province.post(reverse("tracking:report_return", args=[report.pk]), {"reason": "请补充照片。"})
+    props = province.get(reverse("tracking:report", args=[report.pk])).content.decode()
+    props = props[props.index('id="report-props"'):props.index("</dl>")]
+    assert "jia_county_duty" in props and "甲省干事" in props

@@ -12,6 +12,7 @@ from django.http import Http404
 from django.utils import timezone
 from openpyxl import Workbook
 
+from kexie.accounts.models import Position
 from kexie.audit.models import AuditLog
 from kexie.tracking.models import Instruction, NoticeStatus, SupervisionEvidence, SupervisionNotice
 from kexie.tracking.services import task_cascade
@@ -173,6 +174,23 @@ def test_a_reply_refused_saves_nothing(world, national, cascaded):
     assert (notice.status, notice.reply_text, notice.replied_at) == (NoticeStatus.ISSUED, "", None)
     assert not SupervisionEvidence.objects.exists()
     assert AuditLog.objects.count() == before
+
+
+def test_the_issuer_cannot_answer_its_own_notice_unless_it_reports_for_the_unit(world, national, cascaded):
+    notice = issue_to_jia(world, cascaded)
+    # The national office files for 甲省 when it must (甲省 is in its scope), but it sent this notice.
+    with pytest.raises(PermissionDenied) as error:
+        supervision_reply(by=world.national_clerk, notice=notice, text="已整改。", now=APRIL_8_NOON)
+    assert str(error.value) == "督办单督办〔2026〕1号由中国科学技术协会下发，应由甲省科学技术协会回复。"
+    notice.refresh_from_db()
+    assert (notice.status, notice.replied_at) == (NoticeStatus.ISSUED, None)
+    assert not AuditLog.objects.filter(action="reply").exists()
+    # Someone at the national office who also holds a post in 甲省 reports for it, and may answer.
+    seconded = make_user("seconded_official", world.cast, ["national_clerk"], full_name="挂职干部")
+    Position.objects.create(user=seconded, organization=world.prov_a, title="挂职副主席")
+    supervision_reply(by=seconded, notice=notice, text="已整改。", now=APRIL_8_NOON)
+    notice.refresh_from_db()
+    assert (notice.status, notice.replied_by) == (NoticeStatus.REPLIED, seconded)
 
 
 def test_a_closed_notice_takes_no_further_reply(world, national, cascaded):

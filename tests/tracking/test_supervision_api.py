@@ -121,6 +121,17 @@ def test_a_notice_outside_scope_is_not_found_and_another_unit_cannot_reply(world
     assert empty.status_code == 400 and empty.json()["text"] == [f"请填写对督办单{notice.number}的回复内容。"]
 
 
+def test_the_issuer_cannot_reply_to_its_own_notice_through_the_api(world, national, cascaded):
+    notice = supervision_issue(by=world.national_clerk, item=cascaded.jia, organization=world.prov_a,
+                               reason="进度滞后。", reply_due=timezone.localdate() + dt.timedelta(days=5))
+    response = client_for(world.national_clerk).post(f"/api/v1/supervision-notices/{notice.pk}/reply/",
+                                                     {"text": "已整改。"}, **JSON)
+    assert response.status_code == 403
+    assert response.json()["detail"] == f"督办单{notice.number}由中国科学技术协会下发，应由甲省科学技术协会回复。"
+    notice.refresh_from_db()
+    assert notice.status == NoticeStatus.ISSUED
+
+
 def test_the_unit_reads_the_instruction_on_its_task(world, national, cascaded):
     office = client_for(world.national_clerk)
     response = office.post("/api/v1/instructions/", {"item": cascaded.jia.pk, "text": "甲省要加大力度。"}, **JSON)

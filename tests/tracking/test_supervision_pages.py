@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 from kexie.audit.models import AuditLog
 from kexie.tracking.models import Instruction, NoticeStatus, SupervisionNotice
 from kexie.tracking.supervision import supervision_issue, supervision_reply
-from tests.personas import sign_in
+from tests.personas import make_user, sign_in
 
 
 @pytest.fixture(autouse=True)
@@ -88,7 +88,28 @@ def test_a_notice_goes_from_its_task_through_the_reply_to_closing(world, nationa
     assert notice.status == NoticeStatus.CLOSED
     history = office.get(reverse("supervision:detail", args=[notice.pk])).context["history"]
     assert [row["action"] for row in history] == ["下发", "回复", "办结"]
-    assert [row["who"] for row in history] == ["national_clerk", "provincial_clerk", "national_clerk"]
+    assert [row["who"] for row in history] == ["国家改革办干事", "甲省干事", "国家改革办干事"]
+
+
+def history_section(response) -> str:
+    text = page_text(response)
+    start = text.index('id="notice-history"')
+    return text[start:text.index("</section>", start)]
+
+
+def test_the_history_names_people_by_their_full_name_else_their_user_name(world, national, cascaded):
+    duty_officer = make_user("jia_duty_officer", world.prov_a, ["provincial_clerk"], full_name="")
+    notice = issue_on_jia(world, cascaded)
+    supervision_reply(by=duty_officer, notice=notice, text="已整改。")
+    detail = client_for(world.provincial_clerk).get(reverse("supervision:detail", args=[notice.pk]))
+    assert [row["who"] for row in detail.context["history"]] == ["国家改革办干事", "jia_duty_officer"]
+    history = history_section(detail)
+    assert "国家改革办干事" in history and "national_clerk" not in history
+    # A name changed since is shown as it is now.
+    world.national_clerk.full_name = "周明远"
+    world.national_clerk.save(update_fields=["full_name"])
+    detail = client_for(world.provincial_clerk).get(reverse("supervision:detail", args=[notice.pk]))
+    assert [row["who"] for row in detail.context["history"]] == ["周明远", "jia_duty_officer"]
 
 
 def test_an_unanswered_notice_is_shown_overdue_after_its_reply_deadline(world, national, cascaded):
@@ -153,6 +174,22 @@ def test_a_user_of_another_unit_cannot_reply_and_nothing_is_saved(world, nationa
     notice.refresh_from_db()
     assert (notice.status, notice.reply_text) == (NoticeStatus.ISSUED, "")
     assert not notice.evidence.exists() and AuditLog.objects.count() == before
+
+
+def test_the_issuer_is_not_offered_the_reply_to_its_own_notice(world, national, cascaded):
+    notice = issue_on_jia(world, cascaded)
+    reply_url = reverse("supervision:reply", args=[notice.pk])
+    office = client_for(world.national_clerk)
+    detail = office.get(reverse("supervision:detail", args=[notice.pk]))
+    assert detail.context["can"] == {"reply": False, "close": False}
+    assert reply_url not in page_text(detail)
+    assert office.get(reply_url).status_code == 403
+    assert office.post(reply_url, {"text": "已整改。"}).status_code == 403
+    notice.refresh_from_db()
+    assert (notice.status, notice.reply_text) == (NoticeStatus.ISSUED, "")
+    # The addressed unit is offered it.
+    detail = client_for(world.provincial_clerk).get(reverse("supervision:detail", args=[notice.pk]))
+    assert detail.context["can"]["reply"] and reply_url in page_text(detail)
 
 
 def test_a_bad_issue_form_shows_the_message_and_saves_nothing(world, national, cascaded):

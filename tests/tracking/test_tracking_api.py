@@ -110,3 +110,19 @@ def test_a_deferral_through_the_api_earlier_than_the_deadline_is_refused_then_on
     assert approved.status_code == 200, approved.content
     assert (approved.json()["status"], approved.json()["previous_due"]) == ("approved", "2026-09-30")
     assert TaskSnapshot.objects.get(item=cascaded.yi).baseline_due.isoformat() == "2026-09-30"
+
+
+def test_the_api_refuses_the_requester_the_decision_on_their_own_deferral(world, national, signed_in):
+    from kexie.tracking.models import DeferralRequest, DeferralStatus
+
+    client = signed_in(world.national_clerk)
+    created = client.post("/api/v1/deferral-requests/", {
+        "item": national.task.pk, "organization": world.popsci_dept.pk, "requested_due": "2026-11-30",
+        "reason": "展馆改造工期顺延。"}, **JSON)
+    assert created.status_code == 201, created.content
+    pk = created.json()["id"]
+    for verb, body in (("approve", {"note": "同意"}), ("reject", {"reason": "不同意"})):
+        response = client.post(f"/api/v1/deferral-requests/{pk}/{verb}/", body, **JSON)
+        assert response.status_code == 403
+        assert response.json()["detail"].startswith("延期申请由您本人提出，不能由您审批")
+    assert DeferralRequest.objects.get(pk=pk).status == DeferralStatus.PENDING

@@ -187,6 +187,15 @@ _CAST = ("中国科学技术协会",)
 
 ACCOUNTS = [
     DemoAccount("national_clerk", "周明远", "national_clerk", _CAST),
+    # Staff of two national departments that lead tasks: one asks for a deferral, the other
+    # answers a supervision notice (the reform office, which decides and issues, may do neither).
+    DemoAccount("society_dept_clerk", "何嘉宁", "department_clerk", _CAST + ("学会学术部",)),
+    DemoAccount("popsci_clerk", "宋雨桐", "department_clerk", _CAST + ("科学技术普及部",)),
+    # The head of the reform office, who decides the requests the office's clerk files for the
+    # units (at the year-end close-out), since nobody decides a request of their own.
+    DemoAccount("office_head", "李振华", "national_clerk", _CAST),
+    DemoAccount("xinzheng_clerk", "许昌明", "county_clerk",
+                _CAST + ("河南省科学技术协会", "郑州市科学技术协会", "新郑市科学技术协会")),
     DemoAccount("provincial_clerk", "郑晓岚", "provincial_clerk", _CAST + ("河南省科学技术协会",)),
     DemoAccount("county_clerk", "牟建国", "county_clerk",
                 _CAST + ("河南省科学技术协会", "郑州市科学技术协会", "中牟县科学技术协会")),

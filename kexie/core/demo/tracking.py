@@ -283,8 +283,9 @@ def ensure_demo_tracking(*, organization_at, user_named, calendar) -> bool:
     decided_on = month_start(last) + _days(19)
 
     def defer():
-        deferral = deferral_request(by=national, item=assessment, organization=lead_of(assessment),
-                                    requested_due=deferred_to,
+        # Asked by the department that leads the task, decided by the reform office: who asks never decides.
+        deferral = deferral_request(by=user_named("society_dept_clerk"), item=assessment,
+                                    organization=lead_of(assessment), requested_due=deferred_to,
                                     reason=f"部分学会换届推迟，现场评估需顺延至{deferred_to.month}月底。")
         deferral_approve(by=national, deferral=deferral, today=decided_on,
                          note=f"同意延期，请确保{deferred_to.year}年{deferred_to.month}月底前完成。")
@@ -300,7 +301,8 @@ def ensure_demo_tracking(*, organization_at, user_named, calendar) -> bool:
                                    reply_due=issued_on + _days(10))
         story.stamp(notice, issued_on, "issued_at")
         next_month, launch = month_start(last + 1), month_start(last + 3)
-        supervision_reply(by=national, notice=notice, now=_at(replied_on),
+        # Answered by the department it was sent to, not by the office that issued it.
+        supervision_reply(by=user_named("popsci_clerk"), notice=notice, now=_at(replied_on),
                           text=f"已调整征集方式，{next_month.month}月底前推出首批300部短视频，"
                                f"平台改版{launch.month}月上线。")
         instruction = instruction_add(by=national, item=videos,
@@ -338,7 +340,7 @@ def ensure_demo_tracking(*, organization_at, user_named, calendar) -> bool:
             youth = by_unit["新郑市科协"][0]
 
             def ask():
-                deferral = deferral_request(by=provincial, item=youth, organization=xinzheng,
+                deferral = deferral_request(by=user_named("xinzheng_clerk"), item=youth, organization=xinzheng,
                                             requested_due=month_end(month_index(youth.due) + 2),
                                             reason="市级赛事场馆改造未完工，评审需顺延两个月。")
                 story.stamp(deferral, today - _days(1), "requested_at")
@@ -359,7 +361,9 @@ def ensure_demo_tracking(*, organization_at, user_named, calendar) -> bool:
             deferral = deferral_request(by=clerk_for(lead.organization), item=item, organization=lead.organization,
                                         requested_due=closeout_due,
                                         reason="年度任务未能按期完成，申请延期。")
-            deferral_approve(by=clerk_for(issuer_of(item)), deferral=deferral, today=today,
+            # Decided by the head of the reform office, who stands above every issuer of the story
+            # and asked for none of them.
+            deferral_approve(by=user_named("office_head"), deferral=deferral, today=today,
                              note=f"同意延期至{closeout_due.year}年{closeout_due.month}月底。")
             story.stamp(deferral, today, "requested_at", "decided_at")
     story.at(today, close_out)
