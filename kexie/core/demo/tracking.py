@@ -107,7 +107,6 @@ def ensure_demo_tracking(*, organization_at, user_named, calendar) -> bool:
         cycles_schedule,
         deferral_approve,
         deferral_request,
-        issuer_of,
         report_accept,
         report_return,
         report_submit,
