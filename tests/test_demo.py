@@ -35,7 +35,8 @@ from kexie.tracking.models import (
 from kexie.tracking.selectors import unfiled
 from kexie.tracking.services import issuer_of
 
-BUSINESS = ["national_clerk", "society_dept_clerk", "popsci_clerk", "provincial_clerk", "county_clerk",
+BUSINESS = ["national_clerk", "society_dept_clerk", "popsci_clerk", "office_head", "xinzheng_clerk",
+            "provincial_clerk", "county_clerk",
             "society_secretary", "review_expert"]
 ADMINS = ["sysadmin", "secadmin", "auditadmin"]
 # A load early in the year (the story is last year's plan, its December the latest closed
