@@ -163,9 +163,16 @@ ENTRIES: list[tuple[str, bool, Callable[[object], Todo]]] = [
 ]
 
 
+# A clerk who manages the reviews may score too, but scoring is the experts' work: with nothing
+# assigned to them the tiles would only be noise on a clerk's workbench.
+REVIEWER_ENTRIES = {"evaluations_to_review", "applications_to_score"}
+
+
 def todo_for(user) -> list[Todo]:
     """The user's workbench entries, each a count from the selector behind its page."""
     entries = [produce(user) for code, needs_unit, produce in ENTRIES
                if user.has_code(code) and (user.organization_id or not needs_unit)]
+    if user.has_code("evaluation.manage"):
+        entries = [e for e in entries if e.count or e.key not in REVIEWER_ENTRIES]
     entries.append(_unread(user))
     return entries
