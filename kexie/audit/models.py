@@ -69,6 +69,7 @@ class AuditLog(models.Model):
         REVIEW = "review", pgettext_lazy("audit action", "Review the scores")
         FINALISE = "finalise", pgettext_lazy("audit action", "Finalise grades and ranks")
         PUBLISH = "publish", pgettext_lazy("audit action", "Publish")
+        ASSIGN = "assign", pgettext_lazy("audit action", "Assign a reviewer")
         # Selection rounds and the four-batch review.
         APPLY = "apply", pgettext_lazy("audit action", "Apply")
         PANEL_ADD = "panel_add", pgettext_lazy("audit action", "Add an expert to the panel")
@@ -79,6 +80,7 @@ class AuditLog(models.Model):
         OBJECTION = "objection", pgettext_lazy("audit action", "Raise an objection")
         OBJECTION_HANDLE = "objection_handle", pgettext_lazy("audit action", "Handle an objection")
         FLAGS_COMPUTE = "flags_compute", pgettext_lazy("audit action", "Compute the four-batch flags")
+        FLAGS_REFRESH = "flags_refresh", pgettext_lazy("audit action", "Refresh the four-batch flags")
         DECIDE = "decide", pgettext_lazy("audit action", "Decide on a flag")
 
     time = models.DateTimeField(_("time"), db_index=True)

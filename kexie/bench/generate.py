@@ -195,13 +195,18 @@ def _plan_document(rng: random.Random, *, owner_name: str, level: str, n_tasks: 
 
 
 def _plans(network: _Network, created: list[Organization], clerks: dict[int, User]) -> list[Plan]:
-    """Each association and society plan through the reviewed import, then its reporting cycles."""
+    """Each association and society plan through the reviewed import, then its reporting cycles.
+    Units whose own staff may not issue plans (counties, societies: filers only) have theirs
+    entered by the national office, whose scope covers them."""
     plans = []
+    national_clerk = clerks[created[0].pk]
     for index, spec in enumerate(network.orgs):
         if spec.level not in network.scale.tasks:
             continue
         owner = created[index]
         clerk = clerks[owner.pk]
+        if not (clerk.has_code("plan.import") and clerk.has_code("supervise.manage")):
+            clerk = national_clerk
         units = {created[d].name: created[d].pk for d in spec.departments} or {owner.name: owner.pk}
         parsed = _plan_document(network.rng, owner_name=owner.name, level=spec.level,
                                 n_tasks=network.scale.tasks[spec.level], units=list(units))

@@ -132,7 +132,7 @@ def test_the_office_sees_the_late_mark_in_the_queue_detail_export_and_api(world,
     client = signed_in(world.national_clerk)
 
     queue = client.get(reverse("societies:review_queue"))
-    assert queue.text.count("late-tag") == 1 and "只看逾期 (1)" in queue.text
+    assert queue.text.count("late-tag") == 1 and "只看逾期（1）" in queue.text
     only_late = client.get(reverse("societies:review_queue"), {"status": "submitted", "late": "1"})
     assert [r.pk for r in only_late.context["reports"]] == [late.pk]
 
