@@ -39,3 +39,12 @@ def signed_in(client):
         return client
 
     return _sign_in
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Browser tests share one Chromium per worker: under pytest-xdist (--dist loadgroup) they
+    all go to the same worker instead of each worker starting its own browser."""
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.xdist_group("browser"))
