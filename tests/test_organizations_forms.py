@@ -174,4 +174,4 @@ def test_a_large_scope_gets_a_text_box_instead_of_a_select(world, signed_in, mon
     monkeypatch.setattr(forms, "SELECT_LIMIT", 1)
     response = signed_in(world.provincial_clerk).get(reverse("organizations:move", args=[world.county_a.pk]))
     assert '<select name="new_parent"' not in response.text
-    assert 'value="甲市科学技术协会"' in response.text
+    assert 'value="甲省科协 / 甲市科学技术协会"' in response.text  # the full path, which the server also takes

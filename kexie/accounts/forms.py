@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from kexie.organizations.forms import OrgChoiceField, OrgMultipleChoiceField
 from kexie.organizations.models import Organization
 
 from .models import DataScope, LoginLog, Role
@@ -52,16 +53,9 @@ class OTPForm(forms.Form):
                                                          "inputmode": "numeric"}))
 
 
-class OrganizationChoiceField(forms.ModelChoiceField):
-    """Organisations indented by depth, so the tree shows in a plain select."""
-
-    def label_from_instance(self, obj):
-        return "\u3000" * obj.depth + obj.name
-
-
-class OrganizationMultipleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
-        return "\u3000" * obj.depth + obj.name
+# The one organisation picker (searchable, labelled by full path) serves the account forms too.
+OrganizationChoiceField = OrgChoiceField
+OrganizationMultipleChoiceField = OrgMultipleChoiceField
 
 
 CHOOSE = _("Choose…")

@@ -3,12 +3,14 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.forms.models import ModelChoiceIterator
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from kexie.core.validators import validate_credit_code, validate_region_code
 
 from .models import Organization, OrgKind, OrgStatus
-from .selectors import container_choices
+from .selectors import PATH_SEPARATOR, container_choices, organization_paths, path_labels
 
 
 # Above this many choices a <select> is unusable (a national scope holds tens of thousands of
@@ -25,31 +27,94 @@ def more_than_a_select(queryset) -> bool:
     return len(queryset.order_by().values_list("pk", flat=True)[:SELECT_LIMIT + 1]) > SELECT_LIMIT
 
 
+PICKER_PROMPT = _("Search by name, short name or pinyin initials")
+
+
+class OrgPickerMixin:
+    """A select (or checkbox list) that the page's picker script turns searchable.
+
+    Every option carries ``data-search``: its full path, names, short name, aliases and pinyin
+    (full and initials), so that typing 河南 组织, hnskx or 组织人事部 narrows the list. Without
+    the script the select still works as a plain one."""
+
+    # The attribute's value is the search box's placeholder.
+    picker_attrs = {"data-picker": PICKER_PROMPT}
+
+    def __init__(self, attrs=None, *args, **kwargs):
+        super().__init__({**self.picker_attrs, **(attrs or {})}, *args, **kwargs)
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex=subindex, attrs=attrs)
+        instance = getattr(value, "instance", None)
+        search = getattr(instance, "search_text", "") if instance is not None else ""
+        if value not in ("", None):
+            option["attrs"]["data-search"] = f"{label} {search}".lower()
+        return option
+
+
+class OrgPickerSelect(OrgPickerMixin, forms.Select):
+    pass
+
+
+class OrgPickerSelectMultiple(OrgPickerMixin, forms.SelectMultiple):
+    pass
+
+
+class OrgPickerCheckboxes(OrgPickerMixin, forms.CheckboxSelectMultiple):
+    pass
+
+
+class _PathChoiceIterator(ModelChoiceIterator):
+    """Options labelled by full path (one query for all of them) in tree order: a parent, then
+    what sits under it. Organisations the field names in ``first`` come first."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        organizations = list(self.queryset)
+        paths = organization_paths(o.pk for o in organizations)
+        self.field.paths = {pk: path.label for pk, path in paths.items()}
+        first = set(self.field.first or ())
+        organizations.sort(key=lambda o: (o.pk not in first, paths[o.pk].key if o.pk in paths else ()))
+        for organization in organizations:
+            yield self.choice(organization)
+
+
 class OrgChoiceField(forms.ModelChoiceField):
-    """An organisation within a given queryset (the user's scope), chosen from a list or, for
-    large scopes, typed as its full name or unified social credit code."""
+    """An organisation within a given queryset (the user's scope), picked from a searchable list
+    labelled by full path or, for scopes too large for a list, typed into a search box that asks
+    the server (full path, full name or unified social credit code all accepted)."""
+
+    iterator = _PathChoiceIterator
+    widget = OrgPickerSelect
+
+    def __init__(self, *args, first=None, **kwargs):
+        self.first = first
+        self.paths = {}
+        super().__init__(*args, **kwargs)
 
     def label_from_instance(self, obj):
-        # Indent by depth so a long select still reads as a tree.
-        return "\u3000" * obj.depth + obj.name
+        return self.paths.get(obj.pk) or obj.name
 
     def use_text_input_if_large(self) -> None:
         if more_than_a_select(self.queryset):
             self.use_text_input()
 
     def use_text_input(self) -> None:
-        """A text box for the full name or credit code instead of the list."""
-        self.widget = forms.TextInput(attrs={"placeholder": _("Full name or credit code")})
+        """A search box (results from the server, within the user's scope) instead of the list."""
+        self.widget = forms.TextInput(attrs={
+            "placeholder": _("Full name, path or credit code"), "data-picker-url": reverse_lazy("organizations:search"),
+            "autocomplete": "off"})
         self.widget.is_required = self.required
 
     def prepare_value(self, value):
         if not isinstance(self.widget, forms.TextInput) or value in (None, ""):
             return super().prepare_value(value)
         if isinstance(value, Organization):
-            return value.name
+            return path_labels([value.pk]).get(value.pk, value.name)
         if str(value).isdigit():
             org = self.queryset.filter(pk=value).first()
-            return org.name if org else value
+            return path_labels([org.pk]).get(org.pk, org.name) if org else value
         return value
 
     def to_python(self, value):
@@ -58,7 +123,14 @@ class OrgChoiceField(forms.ModelChoiceField):
         text = str(value).strip()
         if text.isdigit():
             return super().to_python(text)
-        matches = list(self.queryset.filter(Q(name=text) | Q(credit_code=text.upper()))[:2])
+        if PATH_SEPARATOR.strip() in text:
+            # A path as the picker shows it ("甲省科协 / 组织人事部"), spaces around "/" optional.
+            text = PATH_SEPARATOR.join(part.strip() for part in text.split(PATH_SEPARATOR.strip()))
+            named = list(self.queryset.filter(name=text.rsplit(PATH_SEPARATOR, 1)[-1])[:50])
+            paths = path_labels(o.pk for o in named)
+            matches = [o for o in named if paths.get(o.pk) == text]
+        else:
+            matches = list(self.queryset.filter(Q(name=text) | Q(credit_code=text.upper()))[:2])
         if len(matches) == 1:
             return matches[0]
         if len(matches) > 1:
@@ -66,6 +138,21 @@ class OrgChoiceField(forms.ModelChoiceField):
                                   % {"value": text}, code="ambiguous")
         raise ValidationError(_("No organisation “%(value)s” within your data scope.") % {"value": text},
                               code="invalid_choice")
+
+
+class OrgMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Several organisations, labelled by full path, from a searchable list (or checkboxes)."""
+
+    iterator = _PathChoiceIterator
+    widget = OrgPickerSelectMultiple
+
+    def __init__(self, *args, first=None, **kwargs):
+        self.first = first
+        self.paths = {}
+        super().__init__(*args, **kwargs)
+
+    def label_from_instance(self, obj):
+        return self.paths.get(obj.pk) or obj.name
 
 
 def apply_service_errors(form, error: ValidationError) -> None:

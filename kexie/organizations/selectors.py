@@ -1,5 +1,7 @@
 """Reads of the organisation tree, always within the user's data scope."""
 
+from typing import NamedTuple
+
 from django.db.models import Count, Q
 
 from kexie.accounts.models import Position, User
@@ -65,6 +67,49 @@ def attach_paths(user, organizations) -> list[Organization]:
     for org in organizations:
         org.path = paths.get(org.pk, [])
     return organizations
+
+
+PATH_SEPARATOR = " / "
+# An association's own bodies (机关部门, 直属单位) share names across associations.
+_OWN_BODIES = {OrgKind.DEPARTMENT, OrgKind.AFFILIATED_UNIT}
+# Siblings in the order such lists are read: an association's own departments and units first,
+# then the associations under it, then its societies and the rest (OrgKind's order).
+KIND_RANK = {kind: rank for rank, kind in enumerate(
+    [OrgKind.DEPARTMENT, OrgKind.AFFILIATED_UNIT, *(k for k in OrgKind if k not in _OWN_BODIES)])}
+
+
+class OrgPath(NamedTuple):
+    label: str  # "河南省科协 / 组织人事部"
+    key: tuple  # sorts a parent right before what sits under it
+
+
+def path_labels(ids) -> dict[int, str]:
+    """Each organisation's full path label (see ``organization_paths``)."""
+    return {pk: path.label for pk, path in organization_paths(ids).items()}
+
+
+def organization_paths(ids) -> dict[int, OrgPath]:
+    """Each organisation's full path, as pickers show it: "河南省科协 / 组织人事部".
+
+    Ancestors by short name, the organisation itself by its full name. The national root is left
+    out (every path would start with it), except before a department or unit of its own
+    ("中国科协 / 办公厅"), which would otherwise read like a province's department of the same
+    name. One query for any number of organisations.
+    """
+    ids = list(ids)
+    rows = (OrganizationClosure.objects.filter(descendant_id__in=ids)
+            .order_by("descendant_id", "-depth")
+            .values_list("descendant_id", "depth", "ancestor__depth", "ancestor__short_name", "ancestor__name",
+                         "ancestor__sort_order", "ancestor_id", "ancestor__kind", "descendant__kind"))
+    segments: dict[int, list[str]] = {}
+    keys: dict[int, list[tuple]] = {}
+    for descendant, distance, depth, short_name, name, sort_order, ancestor, ancestor_kind, kind in rows:
+        keys.setdefault(descendant, []).append((KIND_RANK.get(ancestor_kind, 99), sort_order, name, ancestor))
+        if distance == 0:
+            segments.setdefault(descendant, []).append(name)
+        elif depth > 0 or (distance == 1 and kind in _OWN_BODIES):
+            segments.setdefault(descendant, []).append(short_name or name)
+    return {pk: OrgPath(PATH_SEPARATOR.join(parts), tuple(keys[pk])) for pk, parts in segments.items()}
 
 
 def search_organizations(user, text: str, *, limit: int = 50) -> list[Organization]:

@@ -7,6 +7,7 @@ app_name = "organizations"
 urlpatterns = [
     path("", views.tree, name="tree"),
     path("<int:pk>/children/", views.children, name="children"),
+    path("search/", views.search, name="search"),
     path("list/", views.organization_list, name="list"),
     path("list/status/", views.batch_status, name="batch_status"),
     path("new/", views.create, name="create"),

@@ -7,7 +7,7 @@ the user's data scope (404 outside it). The services do the writing.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -53,6 +53,21 @@ def tree(request):
     else:
         context["roots"] = selectors.visible_roots(request.user)
     return render(request, "organizations/tree.html", context)
+
+
+@login_required
+@require_GET
+def search(request):
+    """The large-scope picker's results (JSON): organisations within the user's scope whose name,
+    short name, alias or pinyin contains every word typed, each with its full path."""
+    _require(request, "org.view")
+    words = request.GET.get("q", "").split()[:5]
+    found = selectors.visible_organizations(request.user)
+    for word in words:
+        found = found.search(word)
+    rows = list(found.order_by("depth", "sort_order", "name").values_list("pk", flat=True)[:20]) if words else []
+    paths = selectors.path_labels(rows)
+    return JsonResponse({"results": [{"id": pk, "label": paths.get(pk, "")} for pk in rows]})
 
 
 @login_required

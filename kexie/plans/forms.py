@@ -95,9 +95,10 @@ class UnitMappingForm(forms.Form):
                                   empty_label=_("Choose an organisation"))
     unassigned = forms.BooleanField(required=False)
 
-    def __init__(self, *args, organizations, **kwargs):
+    def __init__(self, *args, organizations, first=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = organizations
+        self.fields["organization"].first = first  # the plan owner's own departments lead the list
         self.fields["organization"].use_text_input_if_large()
 
     def clean(self):

@@ -28,7 +28,8 @@ from kexie.core.downloads import file_download
 from kexie.core.excel import XLSX_CONTENT_TYPE
 from kexie.audit.freshness import generation, remembered
 from kexie.core.paging import paginate
-from kexie.organizations.forms import OrgChoiceField, more_than_a_select
+from kexie.organizations.forms import PICKER_PROMPT, OrgChoiceField, more_than_a_select
+from kexie.organizations.selectors import organization_paths, path_labels
 from kexie.organizations.models import Organization
 from kexie.tracking.models import Colour
 from kexie.tracking.rules import is_overdue
@@ -61,9 +62,11 @@ class PlainSelect(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None):
         chosen = set(self.format_value(value))
+        # A third element, when given, is the option's data-search (the organisation picker's).
         options = "".join(
-            f'<option value="{escape(option)}"{" selected" if str(option) in chosen else ""}>{escape(label)}</option>'
-            for option, label in self.choices)
+            f'<option value="{escape(option)}"{" selected" if str(option) in chosen else ""}'
+            + (f' data-search="{escape(rest[0])}"' if rest else "") + f">{escape(label)}</option>"
+            for option, label, *rest in self.choices)
         return format_html('<select name="{}"{}>{}</select>', name, flatatt(self.build_attrs(self.attrs, attrs)),
                            mark_safe(options))  # noqa: S308 - every value and label is escaped above
 
@@ -81,7 +84,7 @@ class UnitChoiceField(OrgChoiceField):
         found = getattr(self, "found", None)
         if found is not None and isinstance(self.widget, forms.TextInput) and str(value) in (str(found.pk),
                                                                                             found.name):
-            return found.name
+            return path_labels([found.pk]).get(found.pk, found.name)
         return super().prepare_value(value)
 
 
@@ -109,9 +112,11 @@ def _filter_lists(user, *, with_plan: bool, chosen: str, generation: str | None)
         lists["plans"] = [(pk, _plan_label(title, short_name or name)) for pk, title, short_name, name in rows]
     organizations = Organization.objects.restrict(user, "org.view")
     if not more_than_a_select(organizations):
-        # Indented by depth, as OrgChoiceField labels them, so that a long select reads as a tree.
-        lists["units"] = [(pk, "\u3000" * depth + name) for pk, depth, name
-                          in organizations.order_by("depth", "name").values_list("pk", "depth", "name")]
+        # Labelled by full path in tree order, searchable, as every organisation picker is.
+        rows = dict(organizations.values_list("pk", "search_text"))
+        paths = organization_paths(rows)
+        lists["units"] = [(pk, paths[pk].label, f"{paths[pk].label} {rows[pk]}".lower())
+                          for pk in sorted(rows, key=lambda pk: paths[pk].key)]
     return lists
 
 
@@ -127,7 +132,7 @@ class LedgerFilterForm(forms.Form):
     unit = UnitChoiceField(label=gettext_lazy("Responsible unit"), required=False,
                            queryset=Organization.objects.none(), empty_label=gettext_lazy("All units"),
                            help_text=gettext_lazy("Lead or co-responsible, the unit or any unit under it."),
-                           widget=PlainSelect)
+                           widget=PlainSelect(attrs={"data-picker": PICKER_PROMPT}))
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), required=False, choices=[
         ("", gettext_lazy("All kinds")), *[(k.value, k.label) for k in TRACKED_KINDS]])
     status = forms.ChoiceField(label=gettext_lazy("Status"), required=False,

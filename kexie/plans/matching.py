@@ -54,12 +54,13 @@ def score(unit: str, org: Organization, owner: Organization | None = None) -> fl
 def suggest_organizations(unit: str, candidates, *, owner: Organization | None = None,
                           limit: int = 5) -> list[Suggestion]:
     """The best matches for ``unit`` among ``candidates`` (organisations the user may see),
-    best first; the issuing association's own departments win ties."""
+    the issuing association's own departments first (a plan's units are mostly its own), then
+    the best matches elsewhere."""
     scored = []
     for org in candidates:
         value = score(unit, org, owner)
         if value >= 0.5:
             own = owner is not None and org.parent_id == owner.pk
             scored.append((value, own, -org.depth, org))
-    scored.sort(key=lambda row: (row[0], row[1], row[2]), reverse=True)
+    scored.sort(key=lambda row: (row[1], row[0], row[2]), reverse=True)
     return [Suggestion(org, value) for value, _own, _depth, org in scored[:limit]]

@@ -168,6 +168,24 @@ def plan_import_map_unit(*, by, plan_import: PlanImport, unit: str, organization
 
 
 @transaction.atomic
+def plan_import_map_units(*, by, plan_import: PlanImport, mapping: dict[str, Organization]) -> PlanImport:
+    """Map several unit strings at once ("采用全部建议"): all of them or, on an error, none."""
+    plan_import = PlanImport.objects.select_for_update().get(pk=plan_import.pk)
+    _require_draft(plan_import)
+    known = set(tree.unit_names(plan_import.parsed))
+    strangers = [unit for unit in mapping if unit not in known]
+    if strangers:
+        raise ValidationError({"unit": _("“%(unit)s” does not occur in this plan.") % {"unit": strangers[0]}})
+    old = {unit: plan_import.unit_mapping.get(unit) for unit in mapping}
+    for unit, organization in mapping.items():
+        plan_import.unit_mapping[unit] = {"organization": organization.pk}
+    plan_import.save(update_fields=["unit_mapping", "updated_at"])
+    audit_record(action="update", by=by, obj=plan_import, old={"mappings": old},
+                 new={"mappings": {unit: plan_import.unit_mapping[unit] for unit in mapping}})
+    return plan_import
+
+
+@transaction.atomic
 def plan_import_discard(*, by, plan_import: PlanImport) -> None:
     plan_import = PlanImport.objects.select_for_update().get(pk=plan_import.pk)
     _require_draft(plan_import)

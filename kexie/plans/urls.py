@@ -23,6 +23,7 @@ urlpatterns = [
     path("import/<int:pk>/edit/", views.review_edit, name="review_edit"),
     path("import/<int:pk>/metadata/", views.review_metadata, name="review_metadata"),
     path("import/<int:pk>/units/", views.review_map_unit, name="review_map_unit"),
+    path("import/<int:pk>/units/suggestions/", views.review_accept_suggestions, name="review_accept_suggestions"),
     path("import/<int:pk>/confirm/", views.review_confirm, name="review_confirm"),
     path("import/<int:pk>/discard/", views.review_discard, name="review_discard"),
 ]

@@ -9,19 +9,23 @@ import json
 import re
 from decimal import Decimal, InvalidOperation
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kexie.accounts.scope import access_object
 from kexie.core.downloads import content_disposition, file_download
 from kexie.core.paging import paginate
 from kexie.organizations.models import Organization
+from kexie.organizations.selectors import path_labels
 from kexie.accounts.scope import require_page_code as _require
 
 from . import services, tree
@@ -218,9 +222,11 @@ def _mapping_labels(plan_import: PlanImport) -> dict:
     """unit string -> {"organization": Organization | None, "unassigned": bool} for mapped units."""
     ids = {m["organization"] for m in plan_import.unit_mapping.values() if m.get("organization")}
     orgs = Organization.objects.in_bulk(ids)
+    paths = path_labels(orgs)
     labels = {}
     for unit, value in plan_import.unit_mapping.items():
         labels[unit] = {"organization": orgs.get(value.get("organization")),
+                        "path": paths.get(value.get("organization"), ""),
                         "unassigned": bool(value.get("unassigned"))}
     return labels
 
@@ -232,15 +238,26 @@ def _unit_rows(request, plan_import: PlanImport, labels: dict) -> list[dict]:
         for unit in dict.fromkeys(item.get("lead_units", []) + item.get("co_units", [])):
             counts[unit] = counts.get(unit, 0) + 1
     organizations = _mapping_choices(request.user)
-    rows = []
+    own = [org.pk for org in candidates if org.parent_id == plan_import.organization_id]
+    rows, choices = [], None
     for unit in tree.unit_names(plan_import.parsed):
-        form = UnitMappingForm(organizations=organizations, prefix=None,
+        form = UnitMappingForm(organizations=organizations, prefix=None, first=own,
                                initial={"unit": unit, "organization": (labels.get(unit) or {}).get("organization")})
+        field = form.fields["organization"]
+        if not isinstance(field.widget, forms.TextInput):
+            # One list for every row: labelled and ordered once, not once per unit.
+            if choices is None:
+                choices = list(field.choices)
+            field.choices = choices
         rows.append({
             "unit": unit, "count": counts.get(unit, 0), "mapping": labels.get(unit),
             "suggestions": suggest_organizations(unit, candidates, owner=plan_import.organization),
             "form": form,
         })
+    paths = path_labels({s.organization.pk for row in rows for s in row["suggestions"]})
+    for row in rows:
+        row["suggestions"] = [{"organization": s.organization, "score": s.score, "path": paths[s.organization.pk]}
+                              for s in row["suggestions"]]
     return rows
 
 
@@ -259,10 +276,12 @@ def _review_context(request, plan_import: PlanImport, *, item_errors=None, unit_
     units = _unit_rows(request, plan_import, labels)
     for row in units:
         row["error"] = unit_errors.get(row["unit"])
+    unmapped = services.unmapped_units(plan_import)
     context = {
         "plan_import": plan_import, "parsed": plan_import.parsed,
         "rows": rows, "units": units, "unit_errors": unit_errors,
-        "unmapped": services.unmapped_units(plan_import),
+        "unmapped": unmapped,
+        "suggestible": sum(1 for row in units if row["unit"] in unmapped and row["suggestions"]),
         "kinds": ItemKind.choices,
         "metadata_form": metadata_form or MetadataForm(initial=MetadataForm.initial_from(plan_import.parsed)),
         "editable": plan_import.status == ImportStatus.DRAFT,
@@ -415,6 +434,31 @@ def review_map_unit(request, pk):
     plan_import.refresh_from_db()
     context = _review_context(request, plan_import, unit_errors=unit_errors)
     return render(request, "plans/_review_units_response.html", context)
+
+
+@login_required
+@require_POST
+def review_accept_suggestions(request, pk):
+    """采用全部建议: every unit not yet mapped takes its first suggestion, in one step."""
+    plan_import = _get_import(request, pk)
+    candidates = list(services.assignable_organizations(user=request.user, owner=plan_import.organization))
+    mapping = {}
+    for unit in services.unmapped_units(plan_import):
+        found = suggest_organizations(unit, candidates, owner=plan_import.organization, limit=1)
+        if found:
+            mapping[unit] = found[0].organization
+    if mapping:
+        try:
+            services.plan_import_map_units(by=request.user, plan_import=plan_import, mapping=mapping)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, ngettext("%(count)d unit mapped to its first suggestion.",
+                                               "%(count)d units mapped to their first suggestions.",
+                                               len(mapping)) % {"count": len(mapping)})
+    else:
+        messages.info(request, _("No unmapped unit has a suggestion; choose them by hand."))
+    return redirect(reverse("plans:review", args=[plan_import.pk]) + "#review-units")
 
 
 @login_required

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from kexie.accounts.models import Role, User
+from kexie.organizations.forms import OrgChoiceField
 from kexie.organizations.models import Organization
 from kexie.tracking.forms import MultipleFileField
 
@@ -13,8 +14,8 @@ from .models import DecisionAction, FlagKind, FlagRule, FlagStatus, RoundStatus
 
 
 class RoundForm(forms.Form):
-    organization = forms.ModelChoiceField(label=_("Organising association"), queryset=Organization.objects.none(),
-                                          empty_label=None)
+    organization = OrgChoiceField(label=_("Organising association"), queryset=Organization.objects.none(),
+                                  empty_label=None)
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     title = forms.CharField(label=_("Title"), max_length=200,
                             help_text=_("For example: 2026年度一流学会建设遴选"))

@@ -12,8 +12,14 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from kexie.organizations.forms import OrgChoiceField, apply_service_errors
-from kexie.organizations.models import Organization, OrganizationClosure
+from kexie.organizations.forms import (
+    OrgChoiceField,
+    OrgMultipleChoiceField,
+    OrgPickerCheckboxes,
+    apply_service_errors,
+)
+from kexie.organizations.models import Organization, OrganizationClosure, OrgKind
+from kexie.organizations.selectors import KIND_RANK
 from kexie.plans.models import ItemStatus, Plan
 from kexie.plans.selectors import target_label
 
@@ -179,25 +185,43 @@ class ScheduleForm(ThresholdsForm):
 
 
 class CascadeForm(forms.Form):
-    """Subordinate organisations to hand a task down to, each with its share of every target."""
+    """Subordinate organisations to hand a task down to, each with its share of every target.
 
-    organizations = forms.ModelMultipleChoiceField(label=_("Hand down to"), queryset=None,
-                                                   widget=forms.CheckboxSelectMultiple)
+    The organisations come grouped by kind (机关部门, 省级科协, 全国学会 …); each group has an
+    "all of them" box (全部省级科协), which counts on the server too, so it works without script."""
+
+    organizations = OrgMultipleChoiceField(label=_("Hand down to"), queryset=None, required=False,
+                                           widget=OrgPickerCheckboxes)
+    all_of_kind = forms.MultipleChoiceField(required=False, choices=OrgKind.choices)
 
     def __init__(self, *args, organizations, targets, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organizations"].queryset = organizations
-        self.fields["organizations"].label_from_instance = lambda org: org.name
         self.targets = list(targets)
-        self.share_rows = []
-        for org in organizations:
+        candidates = sorted(organizations, key=lambda org: (KIND_RANK.get(org.kind, 99), org.sort_order, org.name))
+        self.groups = []
+        for org in candidates:
             cells = []
             for target in self.targets:
                 name = f"share_{org.pk}_{target.pk}"
                 self.fields[name] = forms.CharField(required=False, max_length=40, label=f"{org.name} · {target}",
                                                     widget=_number_input(size=8))
                 cells.append(self[name])
-            self.share_rows.append((org, cells))
+            if not self.groups or self.groups[-1]["kind"] != org.kind:
+                self.groups.append({"kind": org.kind, "label": OrgKind(org.kind).label, "rows": []})
+            self.groups[-1]["rows"].append((org, cells))
+        self.share_rows = [row for group in self.groups for row in group["rows"]]
+
+    def clean(self):
+        data = super().clean()
+        kinds = set(data.get("all_of_kind") or [])
+        chosen = list(data.get("organizations") or [])
+        if kinds:
+            chosen += [org for org, _cells in self.share_rows if org.kind in kinds and org not in chosen]
+        if not chosen and "organizations" not in self.errors:
+            self.add_error("organizations", _("Choose at least one organisation to hand the task down to."))
+        data["organizations"] = chosen
+        return data
 
     def shares(self) -> dict:
         chosen = self.cleaned_data.get("organizations") or []

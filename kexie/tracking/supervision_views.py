@@ -216,8 +216,8 @@ def evidence_download(request, pk):
 # --- issue, reply, close -------------------------------------------------------------------------
 
 class IssueForm(forms.Form):
-    organization = forms.ModelChoiceField(label=gettext_lazy("Supervised unit"), queryset=Organization.objects.none(),
-                                          empty_label=None)
+    organization = OrgChoiceField(label=gettext_lazy("Supervised unit"), queryset=Organization.objects.none(),
+                                  empty_label=None)
     reason = forms.CharField(label=gettext_lazy("Reason for supervision"), widget=forms.Textarea(attrs={"rows": 5}),
                              error_messages={"required": gettext_lazy("Give the reason for the supervision notice.")})
     reply_due = forms.DateField(label=gettext_lazy("Reply deadline"), widget=forms.DateInput(attrs={"type": "date"}),

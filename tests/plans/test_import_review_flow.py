@@ -1,5 +1,7 @@
 """A plan document goes through the web pages: upload, review, edits, unit mapping, confirmation."""
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -48,7 +50,7 @@ def test_an_uploaded_document_opens_a_review_beside_its_source_text(province, si
 
 def test_the_import_form_defaults_to_the_users_own_organisation(province, signed_in):
     page = signed_in(province.provincial_clerk).get(reverse("plans:import")).content.decode()
-    assert f'<option value="{province.prov_a.pk}" selected>' in page
+    assert re.search(rf'<option value="{province.prov_a.pk}" selected data-search="[^"]*">甲省科学技术协会</option>', page)
 
 
 def test_review_edits_go_through_htmx_and_rerender_the_tree(province, signed_in):
@@ -170,3 +172,47 @@ def test_discarding_an_import_saves_no_plan(province, signed_in):
     assert plan_import.status == ImportStatus.DISCARDED and not Plan.objects.exists()
     again = client.post(reverse("plans:review_confirm", args=[plan_import.pk]))
     assert again.status_code == 302 and not Plan.objects.exists()
+
+
+def test_accept_all_suggestions_maps_every_unit_that_has_one_in_one_step(province, signed_in):
+    client = signed_in(province.provincial_clerk)
+    _upload(client, organization=province.prov_a.pk)
+    plan_import = PlanImport.objects.get()
+    page = client.get(reverse("plans:review", args=[plan_import.pk])).content.decode()
+    assert 'id="accept-suggestions"' in page and "采用全部建议" in page
+    before = AuditLog.objects.count()
+    response = client.post(reverse("plans:review_accept_suggestions", args=[plan_import.pk]), follow=True)
+    plan_import.refresh_from_db()
+    departments = {o.short_name: o.pk for o in province.prov_a.children.filter(kind="department")}
+    assert plan_import.unit_mapping["学会部"] == {"organization": departments["学会学术部"]}
+    assert plan_import.unit_mapping["组人部"] == {"organization": departments["组织人事部"]}
+    assert plan_import.unit_mapping["科普部"] == {"organization": departments["科学技术普及部"]}
+    assert "各市科协" not in plan_import.unit_mapping  # no suggestion: still the clerk's to decide
+    assert AuditLog.objects.count() == before + 1  # one change, one audit row
+    html = response.content.decode()
+    assert "按第一条建议对应" in html and "甲省科协 / 甲省科协学会学术部" in html
+
+
+def test_the_owners_own_departments_are_suggested_first(world, signed_in):
+    """A national clerk imports 甲省's plan: its own 科普 department is suggested before the national
+    one, though the national one's alias matches the text exactly."""
+    own = organization_create(by=None, parent=world.prov_a, name="甲省科协科学普及部", kind="department")
+    client = signed_in(world.national_clerk)
+    _upload(client, organization=world.prov_a.pk)
+    plan_import = PlanImport.objects.get()
+    response = client.get(reverse("plans:review", args=[plan_import.pk]))
+    row = next(r for r in response.context["units"] if r["unit"] == "科普部")
+    assert [s["organization"] for s in row["suggestions"]][:2] == [own, world.popsci_dept]
+    # The list to choose from starts with the owner's own departments too.
+    options = re.findall(r'<option value="(\d+)"', str(row["form"]["organization"]))
+    assert options[0] in {str(o.pk) for o in world.prov_a.children.filter(kind="department")}
+
+
+def test_accepting_suggestions_on_a_confirmed_import_changes_nothing(province, signed_in):
+    client = signed_in(province.provincial_clerk)
+    _upload(client, organization=province.prov_a.pk)
+    plan_import = PlanImport.objects.get()
+    PlanImport.objects.filter(pk=plan_import.pk).update(status=ImportStatus.DISCARDED)
+    response = client.post(reverse("plans:review_accept_suggestions", args=[plan_import.pk]), follow=True)
+    assert PlanImport.objects.get().unit_mapping == {}
+    assert "该导入已确认或已放弃。" in response.content.decode()

@@ -133,18 +133,21 @@ def test_the_plan_list_is_a_select_with_the_chosen_plan_selected(ledger, signed_
     assert {row["item"].plan_id for row in response.context["rows"]} == {ledger.many.pk}
 
 
-def test_a_small_scope_picks_the_unit_from_an_indented_select(ledger, signed_in):
+def test_a_small_scope_picks_the_unit_from_a_searchable_list_of_full_paths(ledger, signed_in):
     department = ledger.departments["学会学术部"]
     response = signed_in(ledger.provincial_clerk).get(reverse("ledger:all"), {"unit": department.pk})
     select = re.search(r'<select name="unit"[^>]*>.*?</select>', response.content.decode(),
                        re.S).group(0)
-    assert f'<option value="{department.pk}" selected>' in select
-    assert f'<option value="{ledger.prov_a.pk}">' in select
-    # A department sits one level below its province: indented by one more ideographic space.
-    province_label = re.search(rf'<option value="{ledger.prov_a.pk}">(.*?)</option>', select).group(1)
-    department_label = re.search(rf'<option value="{department.pk}" selected>(.*?)</option>', select).group(1)
-    assert len(department_label) - len(department_label.lstrip("\u3000")) == \
-        len(province_label) - len(province_label.lstrip("\u3000")) + 1
+    assert "data-picker=" in select
+    assert re.search(rf'<option value="{department.pk}" selected data-search="[^"]*">', select)
+    labels = dict(re.findall(r'<option value="(\d+)"[^>]*>(.*?)</option>', select))
+    # The department reads as its place in the tree and comes right after its province.
+    assert labels[str(department.pk)] == f"甲省科协 / {department.name}"
+    assert labels[str(ledger.prov_a.pk)] == ledger.prov_a.name  # the national root is not repeated
+    order = list(labels)
+    assert order.index(str(ledger.prov_a.pk)) < order.index(str(department.pk))
+    search = re.search(rf'<option value="{department.pk}"[^>]*data-search="([^"]*)"', select).group(1)
+    assert "甲省科协" in search and department.name in search
     assert _titles(response) == ["推进学会党建", "开展学会评估", "整治休眠学会"]
 
 
@@ -153,10 +156,13 @@ def test_a_large_scope_types_the_unit_and_sees_its_name_back(ledger, signed_in, 
     department = ledger.departments["学会学术部"]
     client = signed_in(ledger.provincial_clerk)
     by_id = client.get(reverse("ledger:all"), {"unit": department.pk})
-    assert f'name="unit" value="{department.name}"' in by_id.content.decode()
+    path = f"甲省科协 / {department.name}"
+    assert f'name="unit" value="{path}"' in by_id.content.decode()
     by_name = client.get(reverse("ledger:all"), {"unit": department.name})
-    assert f'name="unit" value="{department.name}"' in by_name.content.decode()
-    assert _titles(by_id) == _titles(by_name) == ["推进学会党建", "开展学会评估", "整治休眠学会"]
+    assert f'name="unit" value="{path}"' in by_name.content.decode()
+    by_path = client.get(reverse("ledger:all"), {"unit": path})
+    assert f'name="unit" value="{path}"' in by_path.content.decode()
+    assert _titles(by_id) == _titles(by_name) == _titles(by_path) == ["推进学会党建", "开展学会评估", "整治休眠学会"]
 
 
 def test_the_plan_list_escapes_titles(ledger, signed_in):

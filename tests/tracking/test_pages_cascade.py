@@ -1,5 +1,7 @@
 """Handing a task down (下达) through the form, with each organisation's share."""
 
+import re
+
 from django.urls import reverse
 
 from kexie.tracking.models import Cascade, TaskSnapshot
@@ -47,3 +49,24 @@ def test_a_county_clerk_cannot_hand_down_a_national_task(world, signed_in, natio
     # Handing down is not a county's job: its role holds no supervise.manage at all.
     response = signed_in(world.county_clerk).get(reverse("tracking:cascade", args=[national.task.pk]))
     assert response.status_code == 403
+
+
+def test_the_form_groups_units_by_kind_and_all_provinces_is_one_tick(world, signed_in, national):
+    client = signed_in(world.national_clerk)
+    url = reverse("tracking:cascade", args=[national.task.pk])
+    html = client.get(url).content.decode()
+    groups = re.findall(r'<tbody data-kind="(\w+)">', html)
+    assert groups.index("department") < groups.index("provincial_association") < groups.index("national_society")
+    assert 'id="cascade-all-provincial_association"' in html and "全部省级科协（2）" in html
+    # Only the box for the group is ticked: every province gets the task, nothing else.
+    response = client.post(url, {"all_of_kind": ["provincial_association"]})
+    assert response.status_code == 302
+    assert {c.organization for c in Cascade.objects.filter(source=national.task)} == {world.prov_a, world.prov_b}
+
+
+def test_a_group_box_adds_to_the_units_ticked_one_by_one(world, signed_in, national):
+    client = signed_in(world.national_clerk)
+    url = reverse("tracking:cascade", args=[national.task.pk])
+    client.post(url, {"all_of_kind": ["provincial_association"], "organizations": [world.society_dept.pk]})
+    assert {c.organization for c in Cascade.objects.filter(source=national.task)} == \
+        {world.prov_a, world.prov_b, world.society_dept}

@@ -8,6 +8,12 @@ document.addEventListener("change", function (event) {
     box.form.submit();
     return;
   }
+  if (box.matches("input[data-check-group]")) {
+    document.querySelectorAll("input[data-group='" + box.dataset.checkGroup + "']").forEach(function (el) {
+      el.checked = box.checked;
+    });
+    return;
+  }
   if (box.matches("input[data-select-all]")) {
     document.querySelectorAll("input[name='" + box.dataset.selectAll + "']").forEach(function (el) {
       el.checked = box.checked;
@@ -45,3 +51,77 @@ function wrapTables(root) {
 }
 wrapTables(document);
 document.addEventListener("htmx:load", function (event) { wrapTables(event.detail.elt); });
+
+// Organisation pickers. A select (or checkbox list) marked data-picker gets a search box above
+// it: every word typed must occur in the option's data-search (full path, names, pinyin and
+// pinyin initials); other options hide, and a single select moves to the first match. A text box
+// marked data-picker-url (scopes too large for a list) asks the server and offers the results.
+function pickerWords(text) { return text.trim().toLowerCase().split(/\s+/).filter(Boolean); }
+function pickerMatches(words, haystack) {
+  return words.every(function (word) { return haystack.indexOf(word) !== -1; });
+}
+function initSelectPicker(box) {
+  if (box.dataset.pickerReady) { return; }
+  box.dataset.pickerReady = "1";
+  var search = document.createElement("input");
+  search.type = "search";
+  search.className = "picker-search";
+  search.placeholder = box.dataset.picker;
+  search.setAttribute("aria-label", box.dataset.picker);
+  box.parentNode.insertBefore(search, box);
+  search.addEventListener("keydown", function (event) {
+    if (event.key === "Enter") { event.preventDefault(); }  // choosing, not submitting
+  });
+  search.addEventListener("input", function () {
+    var words = pickerWords(search.value);
+    if (box.tagName === "SELECT") {
+      var first = null;
+      Array.prototype.forEach.call(box.options, function (option) {
+        if (!option.value) { return; }
+        var hit = pickerMatches(words, option.dataset.search || option.text.toLowerCase());
+        option.hidden = !hit;
+        if (hit && !first) { first = option; }
+      });
+      if (!box.multiple && words.length && first) {
+        var current = box.options[box.selectedIndex];
+        if (!current || !current.value || current.hidden) { box.value = first.value; }
+      }
+      return;
+    }
+    box.querySelectorAll("input[data-search]").forEach(function (input) {
+      var row = input.closest("tr, li, div") || input.parentNode;
+      row.hidden = !pickerMatches(words, input.dataset.search);
+    });
+  });
+}
+function initTextPicker(input) {
+  if (input.dataset.pickerReady) { return; }
+  input.dataset.pickerReady = "1";
+  var list = document.createElement("datalist");
+  list.id = (input.id || input.name) + "-picker-results";
+  input.setAttribute("list", list.id);
+  input.parentNode.insertBefore(list, input.nextSibling);
+  var asked = "";
+  input.addEventListener("input", function () {
+    var text = input.value.trim();
+    if (text.length < 1 || text === asked || text.indexOf(" / ") !== -1) { return; }
+    asked = text;
+    fetch(input.dataset.pickerUrl + "?q=" + encodeURIComponent(text), {credentials: "same-origin"})
+      .then(function (response) { return response.ok ? response.json() : {results: []}; })
+      .then(function (data) {
+        if (asked !== text) { return; }  // a later answer is on its way
+        list.textContent = "";
+        data.results.forEach(function (row) {
+          var option = document.createElement("option");
+          option.value = row.label;
+          list.appendChild(option);
+        });
+      });
+  });
+}
+function initPickers(root) {
+  root.querySelectorAll("[data-picker]").forEach(initSelectPicker);
+  root.querySelectorAll("input[data-picker-url]").forEach(initTextPicker);
+}
+initPickers(document);
+document.addEventListener("htmx:load", function (event) { initPickers(event.detail.elt); });
