@@ -361,6 +361,7 @@ REGISTRY: dict[str, list[Expect]] = {
     # --- organisations ----------------------------------------------------------------------------
     "organizations:tree": [page("org.view")],
     "organizations:children": [page("org.view", kwargs=ORG_IN, outside=ORG_OUT)],
+    "organizations:search": [page("org.view")],
     "organizations:list": [page("org.view")],
     "organizations:detail": [page("org.view", kwargs=ORG_IN, outside=ORG_OUT)],
     "organizations:create": [page("org.add")],
@@ -409,6 +410,8 @@ REGISTRY: dict[str, list[Expect]] = {
                                    outside=review_of("city_b"), data=lambda w: {"title": "矩阵测试规划（改）"})],
     "plans:review_map_unit": [page("plan.import", method="post", ok=302, kwargs=review_of("city_a"),
                                    outside=review_of("city_b"), data=lambda w: {"unit": "办公室", "unassigned": "1"})],
+    "plans:review_accept_suggestions": [page("plan.import", method="post", ok=302, kwargs=review_of("city_a"),
+                                             outside=review_of("city_b"))],
     "plans:review_confirm": [page("plan.import", method="post", ok=302, kwargs=review_of("city_a"),
                                   outside=review_of("city_b"))],
     "plans:review_discard": [page("plan.import", method="post", ok=302, kwargs=review_of("city_a"),
