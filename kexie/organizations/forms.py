@@ -80,21 +80,26 @@ class _PathChoiceIterator(ModelChoiceIterator):
             yield self.choice(organization)
 
 
-class OrgChoiceField(forms.ModelChoiceField):
-    """An organisation within a given queryset (the user's scope), picked from a searchable list
-    labelled by full path or, for scopes too large for a list, typed into a search box that asks
-    the server (full path, full name or unified social credit code all accepted)."""
+class _PathLabelled:
+    """Options labelled by full path, in tree order; ``first``: organisations to list first."""
 
     iterator = _PathChoiceIterator
-    widget = OrgPickerSelect
 
     def __init__(self, *args, first=None, **kwargs):
         self.first = first
-        self.paths = {}
+        self.paths = {}  # filled by the iterator as it lists the options
         super().__init__(*args, **kwargs)
 
     def label_from_instance(self, obj):
         return self.paths.get(obj.pk) or obj.name
+
+
+class OrgChoiceField(_PathLabelled, forms.ModelChoiceField):
+    """An organisation within a given queryset (the user's scope), picked from a searchable list
+    labelled by full path or, for scopes too large for a list, typed into a search box that asks
+    the server (full path, full name or unified social credit code all accepted)."""
+
+    widget = OrgPickerSelect
 
     def use_text_input_if_large(self) -> None:
         if more_than_a_select(self.queryset):
@@ -140,19 +145,10 @@ class OrgChoiceField(forms.ModelChoiceField):
                               code="invalid_choice")
 
 
-class OrgMultipleChoiceField(forms.ModelMultipleChoiceField):
+class OrgMultipleChoiceField(_PathLabelled, forms.ModelMultipleChoiceField):
     """Several organisations, labelled by full path, from a searchable list (or checkboxes)."""
 
-    iterator = _PathChoiceIterator
     widget = OrgPickerSelectMultiple
-
-    def __init__(self, *args, first=None, **kwargs):
-        self.first = first
-        self.paths = {}
-        super().__init__(*args, **kwargs)
-
-    def label_from_instance(self, obj):
-        return self.paths.get(obj.pk) or obj.name
 
 
 def apply_service_errors(form, error: ValidationError) -> None:
