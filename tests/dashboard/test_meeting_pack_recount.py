@@ -118,7 +118,8 @@ def recount(*, organization, plan, meeting: dt.date, today: dt.date) -> Recount:
     # The plan and the ledgers of the tasks handed down from it.
     snapshots = snapshots.filter(plan__in=[plan.pk, *CascadeLedger.objects.filter(root_plan=plan)
                                            .values_list("plan_id", flat=True)])
-    snapshots = list(snapshots)
+    # In the plan's order, as the pack lists its tasks (PostgreSQL keeps no order unasked).
+    snapshots = list(snapshots.order_by("item__plan_id", "item__position", "item_id"))
     own = [s for s in snapshots if s.organization_id == organization.pk]
     lead = {}
     for s in own:
