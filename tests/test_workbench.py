@@ -9,13 +9,16 @@ import datetime as dt
 import re
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from kexie.plans.models import ItemStatus
 from kexie.tracking.models import ProgressReport
-from kexie.tracking.services import cycles_schedule, deferral_request, report_submit, task_cascade
+from kexie.notifications.models import Notification
+from kexie.tracking.services import cycles_schedule, deferral_request, report_accept, report_submit, task_cascade
 from tests.plans.ledger_world import confirmed_plan
 
 
@@ -65,6 +68,23 @@ def test_a_filed_report_moves_from_the_county_to_the_province(world, open_cycle,
     assert workbench(province)["to_review"] == 1
     reviews = province.get(link_of(province, "to_review"))
     assert len(reviews.context["reports"]) == 1
+
+
+def test_counts_are_kept_until_something_changes_and_unread_notices_are_always_fresh(world, open_cycle,
+                                                                                    signed_in):
+    cycle, task = open_cycle
+    report = report_submit(by=world.county_clerk, report=ProgressReport(
+        item=task, organization=world.county_a, cycle=cycle, progress=ItemStatus.IN_PROGRESS, percent=30))
+    province = signed_in(world.provincial_clerk)
+    assert workbench(province)["to_review"] == 1
+    with CaptureQueriesContext(connection) as again:
+        assert workbench(province)["to_review"] == 1
+    assert not [q for q in again.captured_queries if "tracking_progressreport" in q["sql"]]  # not counted again
+    unread = workbench(province)["unread"]
+    Notification.objects.create(recipient=world.provincial_clerk, title="测试通知", kind="reminder", dedupe_key="wb-test")
+    assert workbench(province)["unread"] == unread + 1  # a notice is no audited change, yet it shows
+    report_accept(by=world.provincial_clerk, report=report)
+    assert workbench(province)["to_review"] == 0  # the accepted report leaves the count at once
 
 
 def test_deferrals_wait_for_the_issuer_not_for_who_asked(world, open_cycle, signed_in):

@@ -8,11 +8,14 @@ is the count of the page it links to. An entry is shown only to users whose role
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from kexie.audit.freshness import remembered
 
 
 @dataclass(frozen=True)
@@ -168,10 +171,31 @@ ENTRIES: list[tuple[str, bool, Callable[[object], Todo]]] = [
 REVIEWER_ENTRIES = {"evaluations_to_review", "applications_to_score"}
 
 
+# How long a user's counts are kept at most; any change to the data retires them sooner.
+CACHE_SECONDS = 300
+# Counted afresh on every visit: failed sign-ins and refused operations do not move the data's
+# generation (kexie.audit.freshness), and they are cheap.
+FRESH = {_failed_logins, _audit_failures}
+
+
+def _counted(user, producers) -> list[Todo]:
+    # Labels and notes made plain strings in the current language, so that they can be cached.
+    return [replace(todo, label=str(todo.label), note=str(todo.note)) for todo in (p(user) for p in producers)]
+
+
 def todo_for(user) -> list[Todo]:
-    """The user's workbench entries, each a count from the selector behind its page."""
-    entries = [produce(user) for code, needs_unit, produce in ENTRIES
-               if user.has_code(code) and (user.organization_id or not needs_unit)]
+    """The user's workbench entries, each a count from the selector behind its page.
+
+    At national scale counting costs a few hundred milliseconds (twenty thousand reports waiting
+    for review below the root); the counts are kept in the cache until the data's generation moves
+    — every change they count writes its audit row — so a clerk coming back to the home page gets
+    them at once, and after any change they are counted again. Unread notices are always fresh."""
+    producers = [produce for code, needs_unit, produce in ENTRIES
+                 if user.has_code(code) and (user.organization_id or not needs_unit)]
+    kept = [p for p in producers if p not in FRESH]
+    entries = remembered(("workbench", user.pk, get_language(), timezone.localdate().isoformat()),
+                         lambda: _counted(user, kept), seconds=CACHE_SECONDS)
+    entries = list(entries) + _counted(user, [p for p in producers if p in FRESH])
     if user.has_code("evaluation.manage"):
         entries = [e for e in entries if e.count or e.key not in REVIEWER_ENTRIES]
     entries.append(_unread(user))
