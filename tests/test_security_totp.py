@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from kexie.accounts.models import LoginLog, Role
+from kexie.core import crypto
 from kexie.accounts.sessionkeys import OTP_VERIFIED
 from kexie.audit.models import AuditLog
 from tests.personas import PASSWORD
@@ -116,3 +117,66 @@ def test_a_business_user_who_enrolled_voluntarily_is_asked_for_the_code(client, 
     client.post(reverse("accounts:logout"))
     _sign_in_with_password(client, "county_clerk")
     assert client.get(reverse("home"))["Location"].startswith(reverse("accounts:otp"))
+
+
+def _otp_request(user):
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.test import RequestFactory
+
+    request = RequestFactory().post(reverse("accounts:otp"))
+    request.session = SessionStore()
+    request.user = user
+    return request
+
+
+def test_two_sessions_that_read_the_account_before_either_checks_get_in_once(world):
+    """Both sessions hold the account as it was before the code was used (what two requests
+    racing each other see); the code's step is claimed in the database, not in their copies."""
+    from kexie.accounts.models import User
+    from kexie.accounts.services import totp_verify
+
+    admin = world.system_admin
+    secret = pyotp.random_base32()
+    admin.totp_secret_encrypted = crypto.encrypt(secret)
+    admin.save()
+    first, second = User.objects.get(pk=admin.pk), User.objects.get(pk=admin.pk)
+    code = pyotp.TOTP(secret).now()
+    results = [totp_verify(request=_otp_request(first), user=first, code=code),
+               totp_verify(request=_otp_request(second), user=second, code=code)]
+    assert sorted(results) == [False, True]
+    assert LoginLog.objects.filter(username=admin.username, event=LoginLog.Event.BAD_OTP).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_eight_sessions_sending_the_same_code_at_once_get_in_once():
+    import threading
+
+    from django.db import connection
+
+    from kexie.accounts.models import User
+    from kexie.accounts.roles import ensure_builtin_roles
+    from kexie.accounts.services import totp_verify
+    from tests.personas import build_world
+
+    if connection.vendor == "sqlite":
+        pytest.skip("SQLite runs one writer at a time; the race itself is run on PostgreSQL")
+    ensure_builtin_roles()
+    admin = build_world().system_admin
+    secret = pyotp.random_base32()
+    admin.totp_secret_encrypted = crypto.encrypt(secret)
+    admin.save()
+    code = pyotp.TOTP(secret).now()
+    barrier, results = threading.Barrier(8), []
+
+    def attempt():
+        user = User.objects.get(pk=admin.pk)
+        barrier.wait()
+        results.append(totp_verify(request=_otp_request(user), user=user, code=code))
+        connection.close()
+
+    threads = [threading.Thread(target=attempt) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == [False] * 7 + [True]

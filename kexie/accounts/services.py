@@ -207,7 +207,12 @@ def totp_verify(*, request, user: User, code: str) -> bool:
     code is accepted only once; a wrong one is a failed sign-in that counts towards the lockout."""
     step = _matching_step(user.totp_secret, code)
     with transaction.atomic():
-        if step is None or (user.totp_last_step is not None and step <= user.totp_last_step):
+        # The code's step is claimed by one conditional UPDATE: of sessions sending the same code
+        # at once, one changes the row and the others find it already claimed (the database
+        # serialises the writes), whatever their copy of the user says.
+        claimed = step is not None and User.objects.filter(pk=user.pk).filter(
+            Q(totp_last_step__isnull=True) | Q(totp_last_step__lt=step)).update(totp_last_step=step)
+        if not claimed:
             _login_log(request, username=user.get_username(), user=user, event=LoginLog.Event.BAD_OTP,
                        success=False)
             audit_record(action="login_failed", by=user, obj=user, success=False,
@@ -216,7 +221,7 @@ def totp_verify(*, request, user: User, code: str) -> bool:
         enrolled_now = not user.totp_confirmed
         user.totp_confirmed = True
         user.totp_last_step = step
-        user.save(update_fields=["totp_confirmed", "totp_last_step"])
+        user.save(update_fields=["totp_confirmed"])
         audit_record(action="security" if enrolled_now else "login", by=user, obj=user, request=request,
                      detail="second factor enrolled" if enrolled_now else "second factor verified")
         request.session[OTP_VERIFIED] = True
