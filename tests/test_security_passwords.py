@@ -18,11 +18,17 @@ from tests.personas import PASSWORD
     ("Ab1@xyz", "不能少于 8 位"),
     ("abcdefgh12", "至少三类"),
     ("ABCDEFGH!!", "至少三类"),
+    ("abcdef12中文中文", "至少三类"),  # Chinese characters are no symbols
+    ("abcdef１２中文", "至少三类"),  # nor are full-width digits digits
 ])
 def test_a_weak_password_is_refused_with_the_reason(world, raw, reason):
     with pytest.raises(ValidationError) as exc:
         user_set_password(user=world.county_clerk, by=world.county_clerk, raw=raw)
     assert any(reason in message for message in exc.value.messages)
+
+
+def test_a_full_width_symbol_counts_as_a_symbol(world):
+    user_set_password(user=world.county_clerk, by=world.county_clerk, raw="abcdef12！中文")
 
 
 def test_three_classes_of_eight_characters_are_enough(world):

@@ -1,16 +1,23 @@
 """Password rules from the security policy: length, three character classes, no recent reuse."""
 
 import re
+import unicodedata
 
 from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+def _has_symbol(password: str) -> bool:
+    """Punctuation or a symbol (Unicode P* and S*: ASCII ones and full-width ones such as ！ alike).
+    Chinese characters are letters, not symbols: "abcd1234中文" has two classes, not three."""
+    return any(unicodedata.category(char)[0] in "PS" for char in password)
+
+
 _CLASSES = (
-    re.compile(r"[a-z]"),
-    re.compile(r"[A-Z]"),
-    re.compile(r"\d"),
-    re.compile(r"[^a-zA-Z\d]"),
+    re.compile(r"[a-z]").search,
+    re.compile(r"[A-Z]").search,
+    re.compile(r"[0-9]").search,
+    _has_symbol,
 )
 
 
@@ -25,7 +32,7 @@ class ComplexityValidator:
         errors = []
         if len(password) < policy.password_min_length:
             errors.append(_("The password must be at least %(n)d characters long.") % {"n": policy.password_min_length})
-        if sum(1 for pattern in _CLASSES if pattern.search(password)) < 3:
+        if sum(1 for has in _CLASSES if has(password)) < 3:
             errors.append(_("The password must contain at least three of: lower-case letters, upper-case "
                             "letters, digits and symbols."))
         if user is not None and getattr(user, "pk", None):
