@@ -2,6 +2,7 @@
 the user's data scope by the viewset."""
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -9,12 +10,27 @@ from kexie.accounts.models import LoginLog, User
 from kexie.audit.models import AuditLog
 from kexie.organizations.models import Organization, OrganizationClosure, OrgKind, OrgStatus
 
+# The range of the databases' 64-bit integers (ids, years, counts).
+_BIGINT = 2**63 - 1
+
+
+class IntegerFilter(django_filters.NumberFilter):
+    """A whole number the database can hold. Anything else ("1e30", a 20-digit id) is a 400 that
+    names the filter, never a query: SQLite refuses a number beyond 64 bits with a server error."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", -_BIGINT)
+        kwargs.setdefault("max_value", _BIGINT)
+        super().__init__(*args, **kwargs)
+
 
 class OrganizationFilter(django_filters.FilterSet):
     kind = django_filters.MultipleChoiceFilter(choices=OrgKind.choices, label=_("kind"))
     status = django_filters.MultipleChoiceFilter(choices=OrgStatus.choices, label=_("status"))
-    parent = django_filters.NumberFilter(field_name="parent_id", label=_("parent organisation"))
-    under = django_filters.NumberFilter(method="filter_under",
+    parent = IntegerFilter(field_name="parent_id", label=_("parent organisation"))
+    under = IntegerFilter(method="filter_under",
                                         label=_("in the subtree of (organisation id, itself included)"))
     region_code = django_filters.CharFilter(method="filter_region",
                                             label=_("administrative region code (prefix)"))
@@ -43,8 +59,8 @@ class OrganizationFilter(django_filters.FilterSet):
 
 
 class UserFilter(django_filters.FilterSet):
-    organization = django_filters.NumberFilter(field_name="organization_id", label=_("organisation"))
-    under = django_filters.NumberFilter(method="filter_under", label=_("in the subtree of (organisation id)"))
+    organization = IntegerFilter(field_name="organization_id", label=_("organisation"))
+    under = IntegerFilter(method="filter_under", label=_("in the subtree of (organisation id)"))
     is_active = django_filters.BooleanFilter(label=_("active"))
     role = django_filters.CharFilter(field_name="roles__code", label=_("role code"))
     q = django_filters.CharFilter(method="filter_q", label=_("username or full name"))
@@ -65,7 +81,7 @@ class AuditLogFilter(django_filters.FilterSet):
     action = django_filters.MultipleChoiceFilter(choices=AuditLog.Action.choices, label=_("action"))
     object_type = django_filters.CharFilter(label=_("object type"))
     object_id = django_filters.CharFilter(label=_("object id"))
-    user = django_filters.NumberFilter(field_name="user_id", label=_("user id"))
+    user = IntegerFilter(field_name="user_id", label=_("user id"))
     username = django_filters.CharFilter(label=_("username"))
     success = django_filters.BooleanFilter(label=_("success"))
     since = django_filters.DateFilter(field_name="time", lookup_expr="date__gte", label=_("from (date)"))
@@ -79,7 +95,7 @@ class AuditLogFilter(django_filters.FilterSet):
 class LoginLogFilter(django_filters.FilterSet):
     event = django_filters.MultipleChoiceFilter(choices=LoginLog.Event.choices, label=_("event"))
     username = django_filters.CharFilter(label=_("username"))
-    user = django_filters.NumberFilter(field_name="user_id", label=_("user id"))
+    user = IntegerFilter(field_name="user_id", label=_("user id"))
     ip = django_filters.CharFilter(label=_("IP address"))
     success = django_filters.BooleanFilter(label=_("success"))
     since = django_filters.DateFilter(field_name="time", lookup_expr="date__gte", label=_("from (date)"))

@@ -17,6 +17,7 @@ from rest_framework import exceptions, mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from kexie.api.filters import IntegerFilter
 from kexie.organizations.models import Organization, OrganizationClosure
 from kexie.plans import services
 from kexie.plans.models import (
@@ -42,8 +43,8 @@ from .viewsets import ScopedGenericViewSet
 
 
 class PlanFilter(django_filters.FilterSet):
-    organization = django_filters.NumberFilter(field_name="organization_id", label=_("organisation"))
-    under = django_filters.NumberFilter(method="filter_under",
+    organization = IntegerFilter(field_name="organization_id", label=_("organisation"))
+    under = IntegerFilter(method="filter_under",
                                         label=_("in the subtree of (organisation id, itself included)"))
     status = django_filters.MultipleChoiceFilter(choices=PlanStatus.choices, label=_("status"))
     issued_after = django_filters.DateFilter(field_name="issued_on", lookup_expr="gte", label=_("issued from"))

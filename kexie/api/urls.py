@@ -15,7 +15,16 @@ from . import plans, views
 
 app_name = "api"
 
-router = SimpleRouter()
+class IdRouter(SimpleRouter):
+    """Detail routes take ids of 1 to 18 digits: a longer number is no id (ids are 64-bit
+    integers) and must not reach the database, where SQLite refuses it with a server error."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._default_value_pattern = "[0-9]{1,18}"
+
+
+router = IdRouter()
 router.register("organizations", views.OrganizationViewSet, basename="organization")
 router.register("users", views.UserViewSet, basename="user")
 router.register("roles", views.RoleViewSet, basename="role")

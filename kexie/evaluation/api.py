@@ -15,6 +15,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from kexie.api.exceptions import validated
+from kexie.api.filters import IntegerFilter
 from kexie.api.viewsets import ScopedReadOnlyViewSet
 
 from . import services
@@ -50,7 +51,7 @@ class RubricSerializer(serializers.ModelSerializer):
 
 
 class RubricFilter(django_filters.FilterSet):
-    year = django_filters.NumberFilter(field_name="year", label=_("year"))
+    year = IntegerFilter(field_name="year", label=_("year"))
     status = django_filters.ChoiceFilter(choices=RubricStatus.choices, label=_("status"))
 
     class Meta:
@@ -99,8 +100,8 @@ class ReviewSerializer(serializers.Serializer):
 
 
 class EvaluationFilter(django_filters.FilterSet):
-    year = django_filters.NumberFilter(field_name="year", label=_("year"))
-    rubric = django_filters.NumberFilter(field_name="rubric_id", label=_("rubric"))
+    year = IntegerFilter(field_name="year", label=_("year"))
+    rubric = IntegerFilter(field_name="rubric_id", label=_("rubric"))
     status = django_filters.ChoiceFilter(choices=EvaluationStatus.choices, label=_("status"))
 
     class Meta:

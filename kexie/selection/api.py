@@ -14,6 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from kexie.api.exceptions import validated
+from kexie.api.filters import IntegerFilter
 from kexie.api.viewsets import ScopedGenericViewSet
 
 from . import selectors, services
@@ -80,7 +81,7 @@ class SelectionRoundDetailSerializer(SelectionRoundSerializer):
 
 class RoundFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=RoundStatus.choices, label=_("status"))
-    year = django_filters.NumberFilter(field_name="year", label=_("year"))
+    year = IntegerFilter(field_name="year", label=_("year"))
 
     class Meta:
         model = SelectionRound
@@ -142,7 +143,7 @@ class FlagFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(field_name="rule__kind", choices=FlagKind.choices, label=_("kind"))
     rule = django_filters.CharFilter(field_name="rule__code", label=_("rule code"))
     status = django_filters.ChoiceFilter(choices=FlagStatus.choices, label=_("status"))
-    society = django_filters.NumberFilter(field_name="society_id", label=_("society"))
+    society = IntegerFilter(field_name="society_id", label=_("society"))
 
     class Meta:
         model = SocietyFlag

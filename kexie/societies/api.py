@@ -13,6 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from kexie.api.exceptions import validated
+from kexie.api.filters import IntegerFilter
 from kexie.api.viewsets import ScopedGenericViewSet, ScopedReadOnlyViewSet
 
 from . import selectors, services
@@ -95,9 +96,9 @@ class AnnualReportReturnSerializer(serializers.Serializer):
 
 
 class AnnualReportFilter(django_filters.FilterSet):
-    year = django_filters.NumberFilter(label=_("year"))
+    year = IntegerFilter(label=_("year"))
     status = django_filters.ChoiceFilter(choices=AnnualReportStatus.choices, label=_("status"))
-    society = django_filters.NumberFilter(field_name="society_id", label=_("society"))
+    society = IntegerFilter(field_name="society_id", label=_("society"))
     late = django_filters.BooleanFilter(label=_("filed late"))
 
     class Meta:

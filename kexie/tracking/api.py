@@ -15,6 +15,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from kexie.api.exceptions import validated
+from kexie.api.filters import IntegerFilter
 from kexie.api.serializers import ScopedOrganizationField
 from kexie.api.viewsets import ScopedGenericViewSet
 from kexie.organizations.models import Organization, OrganizationClosure
@@ -32,7 +33,7 @@ def _under(queryset, field: str, value):
 # --- cycles ---------------------------------------------------------------------------------------
 
 class CycleFilter(django_filters.FilterSet):
-    plan = django_filters.NumberFilter(field_name="plan_id", label=_("plan"))
+    plan = IntegerFilter(field_name="plan_id", label=_("plan"))
 
     class Meta:
         model = ReportingCycle
@@ -67,11 +68,11 @@ class CycleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGener
 # --- reports --------------------------------------------------------------------------------------
 
 class ReportFilter(django_filters.FilterSet):
-    cycle = django_filters.NumberFilter(field_name="cycle_id", label=_("reporting cycle"))
-    item = django_filters.NumberFilter(field_name="item_id", label=_("task"))
+    cycle = IntegerFilter(field_name="cycle_id", label=_("reporting cycle"))
+    item = IntegerFilter(field_name="item_id", label=_("task"))
     status = django_filters.MultipleChoiceFilter(choices=ReportStatus.choices, label=_("status"))
     late = django_filters.BooleanFilter(label=_("late"))
-    under = django_filters.NumberFilter(method="filter_under",
+    under = IntegerFilter(method="filter_under",
                                         label=_("reporting unit in the subtree of (organisation id)"))
 
     class Meta:
@@ -170,13 +171,13 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGene
 # --- snapshots ------------------------------------------------------------------------------------
 
 class SnapshotFilter(django_filters.FilterSet):
-    under = django_filters.NumberFilter(method="filter_under",
+    under = IntegerFilter(method="filter_under",
                                         label=_("ledger owner in the subtree of (organisation id)"))
-    lead_under = django_filters.NumberFilter(method="filter_lead_under",
+    lead_under = IntegerFilter(method="filter_lead_under",
                                              label=_("lead unit in the subtree of (organisation id)"))
     colour = django_filters.MultipleChoiceFilter(choices=Colour.choices, label=_("colour"))
     overdue = django_filters.BooleanFilter(label=_("overdue"))
-    plan = django_filters.NumberFilter(field_name="plan_id", label=_("plan"))
+    plan = IntegerFilter(field_name="plan_id", label=_("plan"))
 
     class Meta:
         model = TaskSnapshot

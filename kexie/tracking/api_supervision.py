@@ -15,6 +15,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from kexie.api.exceptions import validated
+from kexie.api.filters import IntegerFilter
 from kexie.api.serializers import ScopedOrganizationField
 from kexie.api.viewsets import ScopedGenericViewSet
 from kexie.organizations.models import OrganizationClosure
@@ -29,10 +30,10 @@ from .models import Instruction, NoticeStatus, SupervisionNotice
 class NoticeFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=NoticeStatus.choices, method="filter_status",
                                          label=_("status (overdue: issued and past the reply deadline)"))
-    under = django_filters.NumberFilter(method="filter_under",
+    under = IntegerFilter(method="filter_under",
                                         label=_("supervised unit in the subtree of (organisation id)"))
-    year = django_filters.NumberFilter(field_name="year", label=_("year"))
-    item = django_filters.NumberFilter(field_name="item_id", label=_("task"))
+    year = IntegerFilter(field_name="year", label=_("year"))
+    item = IntegerFilter(field_name="item_id", label=_("task"))
 
     class Meta:
         model = SupervisionNotice
@@ -127,7 +128,7 @@ class NoticeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGene
 # --- instructions ---------------------------------------------------------------------------------
 
 class InstructionFilter(django_filters.FilterSet):
-    item = django_filters.NumberFilter(field_name="item_id", label=_("task"))
+    item = IntegerFilter(field_name="item_id", label=_("task"))
 
     class Meta:
         model = Instruction
