@@ -4,8 +4,10 @@ KEXIE_ENV=production turns on the production profile: every secret must then com
 environment and a missing one stops start-up with a message naming it.
 """
 
+import ipaddress
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from kexie.core.env import env_bool, env_int, env_list, env_str, parse_database_url, sqlite_database
@@ -242,6 +244,15 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("KEXIE_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Addresses (or networks) whose X-Real-IP header names the client: the reverse proxy. By default
+# this machine only, where nginx runs in front of gunicorn (docs/production.md).
+TRUSTED_PROXIES = env_list("KEXIE_TRUSTED_PROXIES", ["127.0.0.1", "::1"])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"KEXIE_TRUSTED_PROXIES: {_proxy!r} is not an IP address or network") from None
 
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

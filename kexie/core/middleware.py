@@ -1,6 +1,10 @@
 """Request context for code that runs below the views (services, the audit writer)."""
 
+import functools
+import ipaddress
 from contextvars import ContextVar
+
+from django.conf import settings
 
 _current_request: ContextVar = ContextVar("kexie_current_request", default=None)
 
@@ -10,11 +14,34 @@ def current_request():
     return _current_request.get()
 
 
+@functools.cache
+def _trusted_proxies(addresses: tuple[str, ...]) -> tuple:
+    return tuple(ipaddress.ip_network(address, strict=False) for address in addresses)
+
+
+def _address(text: str):
+    try:
+        return ipaddress.ip_address((text or "").strip())
+    except ValueError:
+        return None
+
+
 def client_ip(request) -> str:
+    """The client's address, as login rows, the per-address lockout and the audit trail record it.
+
+    The socket's address, unless it is one of ``KEXIE_TRUSTED_PROXIES`` (default: this machine, where
+    nginx runs): then the ``X-Real-IP`` that proxy sets (see docs/production.md). A header sent by
+    anyone else is ignored, so a client cannot choose the address it is recorded under."""
     if request is None:
         return ""
-    # Behind nginx the real address arrives in X-Real-IP (see README, Production).
-    return request.META.get("HTTP_X_REAL_IP") or request.META.get("REMOTE_ADDR", "") or ""
+    remote = request.META.get("REMOTE_ADDR", "") or ""
+    remote_address = _address(remote)
+    trusted = _trusted_proxies(tuple(settings.TRUSTED_PROXIES))
+    if remote_address is not None and any(remote_address in network for network in trusted):
+        forwarded = _address(request.META.get("HTTP_X_REAL_IP", ""))
+        if forwarded is not None:
+            return str(forwarded)
+    return remote
 
 
 class RequestContextMiddleware:
