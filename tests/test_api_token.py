@@ -132,3 +132,51 @@ def test_a_disabled_account_gets_no_token(world, client):
     world.county_clerk.save()
     assert obtain(client, "county_clerk").status_code == 403
     assert LoginLog.objects.filter(username="county_clerk", event="inactive").exists()
+
+
+def _me(client, key):
+    return client.get(reverse("api:me"), HTTP_AUTHORIZATION=f"Token {key}", **ZH)
+
+
+def test_a_password_change_revokes_the_token(world, client):
+    from kexie.accounts.services import user_set_password
+
+    key = obtain(client, "provincial_clerk").json()["token"]
+    user_set_password(user=world.provincial_clerk, by=world.provincial_clerk, raw="Another-Pass-2026")
+    assert _me(client, key).status_code == 401
+    assert AuditLog.objects.filter(detail="API token revoked: password changed").exists()
+
+
+def test_disabling_the_account_revokes_the_token(world, client):
+    from kexie.accounts.services import user_set_active
+
+    key = obtain(client, "provincial_clerk").json()["token"]
+    user_set_active(by=world.system_admin, user=world.provincial_clerk, active=False)
+    assert not Token.objects.filter(key=key).exists()
+    assert _me(client, key).status_code == 401
+
+
+def test_locking_the_account_revokes_the_token(world, client):
+    from kexie.accounts.models import SecurityPolicy
+
+    key = obtain(client, "provincial_clerk").json()["token"]
+    for _n in range(SecurityPolicy.current().lockout_threshold):
+        client.post(reverse("accounts:login"), {"username": "provincial_clerk", "password": "wrong-Pass-1"},
+                    REMOTE_ADDR=f"203.0.113.{_n + 1}")
+    assert _me(client, key).status_code == 401
+    assert AuditLog.objects.filter(detail="API token revoked: account locked").exists()
+
+
+def test_a_token_unused_for_the_idle_time_is_refused_and_use_keeps_it_alive(world, client):
+    from kexie.accounts.models import SecurityPolicy, TokenUse
+
+    idle = SecurityPolicy.current().idle_timeout_minutes
+    key = obtain(client, "provincial_clerk").json()["token"]
+    assert _me(client, key).status_code == 200
+    # Used a while ago, within the idle time: still good, and the use is recorded again.
+    TokenUse.objects.filter(token_id=key).update(last_used_at=timezone.now() - dt.timedelta(minutes=idle - 1))
+    assert _me(client, key).status_code == 200
+    assert TokenUse.objects.get(token_id=key).last_used_at > timezone.now() - dt.timedelta(minutes=1)
+    TokenUse.objects.filter(token_id=key).update(last_used_at=timezone.now() - dt.timedelta(minutes=idle + 1))
+    refused = _me(client, key)
+    assert refused.status_code == 401 and f"令牌已{idle}分钟未使用" in refused.content.decode()

@@ -248,3 +248,12 @@ class LoginLog(models.Model):
         ordering = ["-time", "-id"]
         verbose_name = _("login record")
         verbose_name_plural = _("login log")
+
+
+class TokenUse(models.Model):
+    """When an API token was last used, for its idle timeout (the security policy's, as for a
+    session). Written at most once a minute per token; goes with the token."""
+
+    token = models.OneToOneField("authtoken.Token", primary_key=True, on_delete=models.CASCADE,
+                                 related_name="use")
+    last_used_at = models.DateTimeField()

@@ -104,6 +104,7 @@ def login_attempt(*, request, username: str, password: str) -> LoginResult:
             audit_record(action="login_failed", username=username, object_type="accounts.user",
                          object_repr=username, success=False, detail="wrong username or password",
                          request=request)
+            revoke_token_if_locked(user, policy=policy)
             until = selectors.locked_until(username=username, ip=ip, policy=policy)
             if until is not None:
                 return LoginResult(None, lock_message(until))
@@ -161,6 +162,7 @@ def user_set_password(*, user: User, by, raw: str, temporary: bool = False) -> N
         PasswordHistory.objects.create(user=user, encoded=user.password)
         audit_record(action="password", by=by, obj=user,
                      detail="temporary password set" if temporary else "password changed")
+        api_token_revoke(user=user, by=by, reason="password changed")
 
 
 def user_reset_password(*, by, user: User) -> str:
@@ -259,12 +261,21 @@ def api_token_create(*, user: User) -> Token:
     return token
 
 
-def api_token_revoke(*, user: User) -> None:
-    """Delete the user's API token."""
+def revoke_token_if_locked(user: User | None, *, policy=None) -> None:
+    """After a wrong password: an account that is now locked loses its API token too (a lock of
+    the address alone does not)."""
+    if user is not None and selectors.locked_until(username=user.get_username(), ip="", policy=policy):
+        api_token_revoke(user=user, by=user, reason="account locked")
+
+
+def api_token_revoke(*, user: User, by=None, reason: str = "") -> None:
+    """Delete the user's API token (asked by the user, or because the password changed, the
+    account was locked or disabled): a client holding it must sign in again."""
     with transaction.atomic():
         deleted, _rows = Token.objects.filter(user=user).delete()
         if deleted:
-            audit_record(action="security", by=user, obj=user, detail="API token revoked")
+            audit_record(action="security", by=by or user, obj=user,
+                         detail="API token revoked" + (f": {reason}" if reason else ""))
 
 
 # --- users --------------------------------------------------------------------------------------
@@ -405,6 +416,8 @@ def user_set_active(*, by, user: User, active: bool) -> None:
         user.is_active = active
         user.save(update_fields=["is_active"])
         audit_record(action="status", by=by, obj=user, old={"is_active": not active}, new={"is_active": active})
+        if not active:
+            api_token_revoke(user=user, by=by, reason="account disabled")
 
 
 def user_unmask(*, by, user: User, field: str) -> str:

@@ -57,6 +57,7 @@ def api_authenticate(*, request, username: str, password: str, otp: str = "") ->
     if not password_ok:
         _log(request=request, username=username, user=user, event=LoginLog.Event.BAD_PASSWORD,
              detail="wrong username or password (API)")
+        account_services.revoke_token_if_locked(user, policy=policy)
         raise LoginRefused(_("Wrong username or password."))
     if not user.is_active:
         _log(request=request, username=username, user=user, event=LoginLog.Event.INACTIVE,
