@@ -4,6 +4,7 @@ import json
 import re
 
 from django.core.management import call_command
+from django.test import override_settings
 from django.urls import reverse
 
 from tests.test_permission_matrix import served_urls
@@ -58,3 +59,13 @@ def test_the_swagger_ui_is_served_locally(db, client):
     html = response.content.decode()
     assert "swagger-ui" in html
     assert not re.search(r"""(src|href)=["']https?://""", html), "the API docs load something from the internet"
+
+
+@override_settings(API_DOCS_PUBLIC=False)
+def test_in_production_the_schema_and_docs_need_a_signed_in_user(world, client, signed_in):
+    assert client.get(reverse("api:schema")).status_code == 401
+    docs = client.get(reverse("api:docs"))
+    assert docs.status_code == 302 and docs["Location"].startswith(reverse("accounts:login"))
+    client = signed_in(world.county_clerk)
+    assert client.get(reverse("api:schema")).status_code == 200
+    assert client.get(reverse("api:docs")).status_code == 200

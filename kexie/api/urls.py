@@ -1,5 +1,8 @@
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.permissions import BasePermission
 from rest_framework.routers import SimpleRouter
 
 from kexie.dashboard import api as dashboard_api
@@ -49,9 +52,42 @@ router.register("society-flags", selection_api.SocietyFlagViewSet, basename="soc
 router.register("societies", societies_api.SocietyViewSet, basename="society")
 router.register("annual-reports", societies_api.AnnualReportViewSet, basename="annualreport")
 
+class DocsPermission(BasePermission):
+    """The schema and the docs page: public in development, for signed-in users in production
+    (``KEXIE_API_DOCS_PUBLIC``)."""
+
+    def has_permission(self, request, view):
+        return settings.API_DOCS_PUBLIC or bool(request.user and request.user.is_authenticated)
+
+
+class SchemaView(SpectacularAPIView):
+    permission_classes = [DocsPermission]
+
+
+class DocsView(SpectacularSwaggerSplitView):
+    """The split view serves its start-up script as a file: no inline script for the CSP to
+    refuse. A visitor who must sign in is sent to the sign-in page rather than shown an error."""
+
+    permission_classes = [DocsPermission]
+
+    def permission_denied(self, request, message=None, code=None):
+        if not request.user.is_authenticated and request.GET.get("script") is None:
+            raise _SignInFirst
+        super().permission_denied(request, message=message, code=code)
+
+    def handle_exception(self, exc):
+        if isinstance(exc, _SignInFirst):
+            return redirect_to_login(self.request.get_full_path())
+        return super().handle_exception(exc)
+
+
+class _SignInFirst(Exception):
+    pass
+
+
 urlpatterns = [
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("schema/", SchemaView.as_view(), name="schema"),
+    path("docs/", DocsView.as_view(url_name="api:schema"), name="docs"),
     path("v1/me/", views.MeView.as_view(), name="me"),
     path("v1/auth/token/", views.TokenView.as_view(), name="token"),
     path("v1/dashboard/", dashboard_api.DashboardView.as_view(), name="dashboard"),

@@ -58,6 +58,11 @@ def page(chromium, request):
     context = chromium.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     context.set_default_timeout(10_000)
     page = context.new_page()
+    # Every page must keep to the Content-Security-Policy: a refused script, style or image fails
+    # the test that showed it (Chromium reports each refusal on the console).
+    refused = []
+    page.on("console", lambda message: refused.append(message.text)
+            if "Content Security Policy" in message.text else None)
     yield page
     reports = [getattr(request.node, f"report_{when}", None) for when in ("setup", "call")]
     if any(report is not None and report.failed for report in reports):
@@ -65,6 +70,7 @@ def page(chromium, request):
         name = re.sub(r"[^\w.-]+", "_", request.node.nodeid)
         page.screenshot(path=str(RESULTS_DIR / f"{name}.png"), full_page=True)
     context.close()
+    assert not refused, f"the page broke its Content-Security-Policy: {refused}"
 
 
 @pytest.fixture

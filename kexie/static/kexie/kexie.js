@@ -8,6 +8,10 @@ document.addEventListener("change", function (event) {
     box.form.submit();
     return;
   }
+  if (box.matches("select[data-auto-submit]")) {
+    box.form.submit();
+    return;
+  }
   if (box.matches("input[data-check-group]")) {
     document.querySelectorAll("input[data-group='" + box.dataset.checkGroup + "']").forEach(function (el) {
       el.checked = box.checked;
@@ -27,8 +31,13 @@ document.addEventListener("submit", function (event) {
   }
 });
 
-// The menu button in the top bar (shown on phones) opens and closes the left menu.
+// The menu button in the top bar (shown on phones) opens and closes the left menu; a button
+// marked data-print prints the page. (No inline handlers: the Content-Security-Policy forbids them.)
 document.addEventListener("click", function (event) {
+  if (event.target.closest("[data-print]")) {
+    window.print();
+    return;
+  }
   var button = event.target.closest(".menu-toggle");
   if (!button) { return; }
   var menu = document.getElementById(button.getAttribute("aria-controls"));
@@ -119,6 +128,16 @@ function initTextPicker(input) {
       });
   });
 }
+// Bars whose length is a number (data-width, in per cent): set here, as the policy forbids style
+// attributes in the markup.
+function setWidths(root) {
+  root.querySelectorAll("[data-width]").forEach(function (bar) {
+    bar.style.width = Math.max(0, Math.min(100, parseFloat(bar.dataset.width) || 0)) + "%";
+  });
+}
+setWidths(document);
+document.addEventListener("htmx:load", function (event) { setWidths(event.detail.elt); });
+
 function initPickers(root) {
   root.querySelectorAll("[data-picker]").forEach(initSelectPicker);
   root.querySelectorAll("input[data-picker-url]").forEach(initTextPicker);
