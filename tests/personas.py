@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from kexie.accounts.models import PasswordHistory, Role, User
 from kexie.accounts.roles import ensure_builtin_roles
-from kexie.accounts.sessionkeys import LAST_SEEN, OTP_VERIFIED
+from kexie.accounts.sessionkeys import LAST_SEEN, OTP_VERIFIED, SIGNED_IN_AT
 from kexie.organizations.models import Organization
 from kexie.organizations.services import organization_create
 
@@ -37,7 +37,7 @@ def sign_in(client, user) -> None:
     client.force_login(user)
     session = client.session
     session[OTP_VERIFIED] = True
-    session[LAST_SEEN] = time.time()
+    session[LAST_SEEN] = session[SIGNED_IN_AT] = time.time()
     session.save()
 
 

@@ -8,6 +8,7 @@ from rest_framework.authtoken.models import Token
 from kexie.accounts.models import LoginLog, SecurityPolicy
 from kexie.accounts.sessionkeys import LAST_SEEN
 from kexie.audit.models import AuditLog
+from tests.personas import PASSWORD
 
 
 def _age_session(client, seconds):
@@ -76,3 +77,43 @@ def test_a_session_used_again_within_half_a_minute_is_not_written_again(world, s
     _age_session(client, 40)
     assert client.get(reverse("home")).status_code == 200
     assert time.time() - client.session[LAST_SEEN] < 5
+
+
+def test_sign_out_everywhere_ends_every_session_and_the_token(world):
+    from django.test import Client
+
+    from kexie.accounts.services import api_token_create
+    from tests.personas import sign_in
+
+    here, elsewhere = Client(), Client()
+    sign_in(here, world.provincial_clerk)
+    sign_in(elsewhere, world.provincial_clerk)
+    api_token_create(user=world.provincial_clerk)
+    assert elsewhere.get(reverse("home")).status_code == 200
+    here.post(reverse("accounts:profile"), {"action": "sign_out_everywhere"})
+    for client in (here, elsewhere):
+        response = client.get(reverse("home"))
+        assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))
+    assert not Token.objects.filter(user=world.provincial_clerk).exists()
+    assert AuditLog.objects.filter(detail="signed out of all sessions", object_id=str(world.provincial_clerk.pk)).exists()
+    # Signing in again afterwards works as always.
+    again = Client()
+    again.post(reverse("accounts:login"), {"username": world.provincial_clerk.username, "password": PASSWORD})
+    assert again.get(reverse("home")).status_code == 200
+
+
+def test_the_security_administrator_may_end_someone_elses_sessions_a_clerk_may_not(world, signed_in):
+    from django.test import Client
+
+    from tests.personas import sign_in
+
+    victim = Client()
+    sign_in(victim, world.county_clerk)
+    url = reverse("accounts:user_action", args=[world.county_clerk.pk])
+    assert Client().get(reverse("home")).status_code == 302
+    clerk = Client()
+    sign_in(clerk, world.provincial_clerk)
+    assert clerk.post(url, {"action": "sign_out"}).status_code in (403, 404)
+    assert victim.get(reverse("home")).status_code == 200
+    signed_in(world.security_admin).post(url, {"action": "sign_out"})
+    assert victim.get(reverse("home")).status_code == 302

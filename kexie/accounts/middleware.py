@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from . import selectors
 from .models import SecurityPolicy
-from .sessionkeys import LAST_SEEN, OTP_VERIFIED
+from .sessionkeys import LAST_SEEN, OTP_VERIFIED, SIGNED_IN_AT
 
 API_PREFIX = "/api/"
 # The last request's time is written back to the session at most this often: the idle timeout
@@ -61,6 +61,11 @@ class AccountSecurityMiddleware:
         if last_seen is not None and now - float(last_seen) > policy.idle_timeout_minutes * 60:
             logout_user(request=request, idle=True)
             return self._signed_out(request, path)
+        revoked = user.sessions_revoked_at
+        if revoked is not None and float(session.get(SIGNED_IN_AT, 0)) <= revoked.timestamp():
+            logout_user(request=request)
+            return self._signed_out(request, path, _("You were signed out: all sessions of your account were "
+                                                     "ended. Please sign in again."))
         if last_seen is None or now - float(last_seen) >= LAST_SEEN_RESOLUTION:
             session[LAST_SEEN] = now
 
@@ -75,8 +80,8 @@ class AccountSecurityMiddleware:
                                 _("You must change your password before you continue."))
         return None
 
-    def _signed_out(self, request, path):
-        text = _("You were signed out automatically after a period of inactivity.")
+    def _signed_out(self, request, path, text=None):
+        text = text or _("You were signed out automatically after a period of inactivity.")
         if path.startswith(API_PREFIX):
             return JsonResponse({"detail": text}, status=401)
         response = self._redirect(request, f"{reverse('accounts:login')}?next={quote(request.get_full_path())}")

@@ -75,6 +75,8 @@ class User(AbstractUser):
     id_number_digest = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
     roles = models.ManyToManyField(Role, blank=True, verbose_name=_("roles"), related_name="users")
     password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True)
+    # "Sign out everywhere": sessions signed in before this moment end at their next request.
+    sessions_revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
     must_change_password = models.BooleanField(_("must change password at next login"), default=True)
     totp_secret_encrypted = models.TextField(blank=True, editable=False)
     totp_confirmed = models.BooleanField(_("second factor enrolled"), default=False)

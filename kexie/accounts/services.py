@@ -33,7 +33,7 @@ from . import selectors
 from .models import DataScope, LoginLog, PasswordHistory, Position, Role, SecurityPolicy, User
 from .permissions import PERMISSIONS, AdminKind, codes_allowed_for
 from .scope import scope_q
-from .sessionkeys import LAST_SEEN, OTP_VERIFIED
+from .sessionkeys import LAST_SEEN, OTP_VERIFIED, SIGNED_IN_AT
 
 LOGIN_BACKEND = "django.contrib.auth.backends.ModelBackend"
 TOTP_ISSUER = "科协工作平台"
@@ -114,7 +114,7 @@ def login_attempt(*, request, username: str, password: str) -> LoginResult:
                 "%(minutes)d minutes.") % {"left": left, "minutes": policy.lockout_minutes})
 
         auth_login(request, user, backend=LOGIN_BACKEND)
-        request.session[LAST_SEEN] = time.time()
+        request.session[LAST_SEEN] = request.session[SIGNED_IN_AT] = time.time()
         request.session[OTP_VERIFIED] = False
         _login_log(request, username=username, user=user, event=LoginLog.Event.SUCCESS, success=True)
         audit_record(action="login", by=user, obj=user, request=request)
@@ -259,6 +259,18 @@ def api_token_create(*, user: User) -> Token:
         token = Token.objects.create(user=user)
         audit_record(action="security", by=user, obj=user, detail="API token created")
     return token
+
+
+def sign_out_everywhere(*, by, user: User, request=None) -> None:
+    """End every session of ``user`` (at its next request) and revoke the API token: the user's
+    own "sign out everywhere", or a security administrator's on a lost device."""
+    if by is None or (by.pk != user.pk and not by.has_code("user.unlock")):
+        raise PermissionDenied(_("You do not have permission to do this."))
+    with transaction.atomic():
+        user.sessions_revoked_at = timezone.now()
+        user.save(update_fields=["sessions_revoked_at"])
+        audit_record(action="security", by=by, obj=user, detail="signed out of all sessions", request=request)
+        api_token_revoke(user=user, by=by, reason="signed out of all sessions")
 
 
 def revoke_token_if_locked(user: User | None, *, policy=None) -> None:

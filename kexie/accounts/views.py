@@ -171,6 +171,9 @@ def profile(request):
             services.api_token_revoke(user=user)
             messages.success(request, _("Your API token was revoked."))
             return redirect("accounts:profile")
+        elif request.POST.get("action") == "sign_out_everywhere":
+            services.sign_out_everywhere(by=user, user=user, request=request)
+            return redirect("accounts:profile")  # this session ends too: the next page asks to sign in
     token = Token.objects.filter(user=user).first()
     return render(request, "accounts/profile.html", {
         "account": user, "roles": user.cached_roles(), "positions": user.positions.select_related("organization"),
@@ -269,7 +272,7 @@ def user_action(request, pk):
     """The buttons on a user's page: enable/disable, reset password, unlock, reset second factor."""
     action = request.POST.get("action", "")
     code = {"activate": "user.manage", "deactivate": "user.manage", "reset_password": "user.manage",
-            "unlock": "user.unlock", "reset_totp": "user.unlock"}.get(action)
+            "unlock": "user.unlock", "reset_totp": "user.unlock", "sign_out": "user.unlock"}.get(action)
     if code is None:
         return HttpResponseBadRequest(_("Unknown action."))
     _need(request, code)
@@ -283,6 +286,9 @@ def user_action(request, pk):
             raw = services.user_reset_password(by=request.user, user=account)
             request.session[_TEMP_PASSWORD] = {"user": account.pk, "password": raw}
             messages.success(request, _("A temporary password was set; the user must change it at next sign-in."))
+        elif action == "sign_out":
+            services.sign_out_everywhere(by=request.user, user=account, request=request)
+            messages.success(request, _("Every session of the account was ended and its API token revoked."))
         elif action == "unlock":
             services.user_unlock(by=request.user, user=account, request=request)
             messages.success(request, _("The account was unlocked."))
