@@ -4,6 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from kexie.core.forms import keep_masked
+from kexie.core.masking import mask_email, mask_phone
 from kexie.organizations.forms import OrgChoiceField, OrgMultipleChoiceField
 from kexie.organizations.models import Organization
 
@@ -88,6 +90,8 @@ class UserForm(forms.Form):
         if editing:
             del self.fields["username"]
             self.fields["id_number"].help_text = _("Leave blank to keep the stored number.")
+            keep_masked(self, {"mobile": self.initial.get("mobile"), "email": self.initial.get("email")},
+                        {"mobile": mask_phone, "email": mask_email})
 
 
 class PositionForm(forms.Form):

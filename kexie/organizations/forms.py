@@ -7,6 +7,8 @@ from django.forms.models import ModelChoiceIterator
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from kexie.core.forms import keep_masked
+from kexie.core.masking import mask_email, mask_phone
 from kexie.core.validators import validate_credit_code, validate_region_code
 
 from .models import Organization, OrgKind, OrgStatus
@@ -228,6 +230,8 @@ class OrganizationForm(forms.Form):
         if organization is not None:
             # The place in the tree is changed by the move form, which checks cycles and scope.
             del self.fields["parent"]
+            keep_masked(self, {"contact_phone": organization.contact_phone, "contact_email": organization.contact_email},
+                        {"contact_phone": mask_phone, "contact_email": mask_email})
         else:
             self.fields["parent"].queryset = container_choices(user, "org.add")
             self.fields["parent"].required = not may_create_root

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from kexie.audit.services import audit_record, diff_values
 from kexie.core.excel import write_workbook
+from kexie.core.masking import mask_email, mask_phone
 
 from .models import (
     Organization,
@@ -27,7 +28,10 @@ EDITABLE_FIELDS = (
 
 
 def organization_snapshot(org: Organization) -> dict:
+    """What an audit row records about an organisation: the contact's phone and e-mail masked, as
+    personal data is (the trail must not hold them in clear)."""
     data = {field: getattr(org, field) for field in EDITABLE_FIELDS}
+    data["contact_phone"], data["contact_email"] = mask_phone(org.contact_phone), mask_email(org.contact_email)
     data["parent"] = org.parent_id
     data["status"] = org.status
     if data["founded_on"] is not None:

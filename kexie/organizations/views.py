@@ -113,6 +113,8 @@ def detail(request, pk):
     user = request.user
     return render(request, "organizations/detail.html", {
         "org": org,
+        # The contact's phone and e-mail are personal data: masked here as everywhere.
+        "contact_phone": mask_phone(org.contact_phone), "contact_email": mask_email(org.contact_email),
         "ancestors": selectors.visible_ancestors(user, org),
         "children": selectors.visible_children(user, org),
         "people": selectors.organization_people(org),
