@@ -46,6 +46,7 @@ class AuditLog(models.Model):
         PASSWORD = "password", pgettext_lazy("audit action", "Password change")
         SECURITY = "security", pgettext_lazy("audit action", "Security event")
         PURGE = "purge", pgettext_lazy("audit action", "Audit retention purge")
+        REFUSED = "refused", pgettext_lazy("audit action", "Refused request")
         # Workflows: reports, deferrals, supervision, reminders.
         SUBMIT = "submit", pgettext_lazy("audit action", "Submit")
         ACCEPT = "accept", pgettext_lazy("audit action", "Accept")

@@ -14,6 +14,18 @@ def current_request():
     return _current_request.get()
 
 
+REFUSAL_NOTE = "_kexie_refusal"
+
+
+def note_refusal(detail: str) -> None:
+    """Mark the current request as refused (e.g. an upload that failed its checks), for the audit
+    trail's middleware (kexie.audit.refusals), which writes the row once the response is made,
+    outside any transaction the refusal may roll back."""
+    request = current_request()
+    if request is not None:
+        setattr(request, REFUSAL_NOTE, detail)
+
+
 @functools.cache
 def _trusted_proxies(addresses: tuple[str, ...]) -> tuple:
     return tuple(ipaddress.ip_network(address, strict=False) for address in addresses)

@@ -16,6 +16,8 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from .middleware import note_refusal
+
 ZIP_MAX_ENTRIES = 2000
 ZIP_MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
 # Ordinary spreadsheets compress 5-30x; a bomb compresses thousands of times. Small members are
@@ -50,8 +52,16 @@ def check_upload(uploaded_file, *, allowed: set[str], max_bytes: int | None = No
     """Refuse a file that is too large, of a type not allowed, or not what its extension claims.
 
     Returns the (lower-case) extension. Raises ValidationError with a message for the user.
-    The file position is left at the start.
+    The file position is left at the start. A refusal is noted for the audit trail.
     """
+    try:
+        return _check_upload(uploaded_file, allowed=allowed, max_bytes=max_bytes)
+    except ValidationError as error:
+        note_refusal(f"upload {os.path.basename(getattr(uploaded_file, 'name', '') or '')}: {error.code or ''}")
+        raise
+
+
+def _check_upload(uploaded_file, *, allowed: set[str], max_bytes: int | None = None) -> str:
     allowed = {ext.lower().lstrip(".") for ext in allowed}
     unknown = allowed - KNOWN_FORMATS
     if unknown:
