@@ -89,7 +89,8 @@ def stored_files(folder: str = "") -> set[str]:
 
 
 def snapshot() -> tuple:
-    return AuditLog.objects.count(), stored_files()
+    # The refusal's own trace (a failed "refused" row) is no saved change.
+    return AuditLog.objects.exclude(action="refused").count(), stored_files()
 
 
 def nothing_saved(before: tuple) -> bool:

@@ -167,13 +167,15 @@ def test_a_notice_outside_the_users_scope_is_not_found(world, national, cascaded
 
 def test_a_user_of_another_unit_cannot_reply_and_nothing_is_saved(world, national, cascaded):
     notice = issue_on_jia(world, cascaded)
-    before = AuditLog.objects.count()
+    before = AuditLog.objects.exclude(action="refused").count()
     response = client_for(world.other_provincial_clerk).post(
         reverse("supervision:reply", args=[notice.pk]), {"text": "不是我们的任务", "evidence": [docx_file()]})
     assert response.status_code == 404
     notice.refresh_from_db()
     assert (notice.status, notice.reply_text) == (NoticeStatus.ISSUED, "")
-    assert not notice.evidence.exists() and AuditLog.objects.count() == before
+    assert not notice.evidence.exists() and AuditLog.objects.exclude(action="refused").count() == before
+    # What is left is the trace of the refusal.
+    assert AuditLog.objects.get(action="refused").username == world.other_provincial_clerk.username
 
 
 def test_the_issuer_is_not_offered_the_reply_to_its_own_notice(world, national, cascaded):
