@@ -37,6 +37,9 @@ def phone(chromium):
 
 def assert_fits(page):
     """The page is no wider than the phone: nothing makes it scroll sideways."""
+    # A tap may have started a navigation: measure the page once it is there.
+    page.wait_for_load_state()
+    page.wait_for_function("document.scrollingElement !== null")
     width = page.evaluate("document.scrollingElement.scrollWidth")
     assert width <= PHONE["width"], f"{page.url} is {width}px wide"
 
@@ -47,7 +50,9 @@ def open_menu_entry(page, label: str):
     expect(menu).to_be_hidden()
     page.locator("header.topbar .menu-toggle").tap()
     expect(menu).to_be_visible()
-    menu.get_by_role("link", name=label, exact=True).tap()
+    # Wait for the page the entry leads to, not just for the current one to be loaded.
+    with page.expect_navigation():
+        menu.get_by_role("link", name=label, exact=True).tap()
     page.wait_for_load_state()
     expect(page.locator("nav.sidemenu")).to_be_hidden()
     assert_fits(page)
