@@ -32,6 +32,12 @@ def more_than_a_select(queryset) -> bool:
 PICKER_PROMPT = _("Search by name, short name or pinyin initials")
 
 
+def picker_search(label: str, search_text: str) -> str:
+    """What a picker's search box looks in for one option: its label (the full path) and the
+    organisation's ``search_text`` (names, aliases, pinyin)."""
+    return f"{label} {search_text or ''}".lower()
+
+
 class OrgPickerMixin:
     """A select (or checkbox list) that the page's picker script turns searchable.
 
@@ -47,10 +53,9 @@ class OrgPickerMixin:
 
     def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
         option = super().create_option(name, value, label, selected, index, subindex=subindex, attrs=attrs)
-        instance = getattr(value, "instance", None)
-        search = getattr(instance, "search_text", "") if instance is not None else ""
         if value not in ("", None):
-            option["attrs"]["data-search"] = f"{label} {search}".lower()
+            option["attrs"]["data-search"] = picker_search(label, getattr(getattr(value, "instance", None),
+                                                                          "search_text", ""))
         return option
 
 

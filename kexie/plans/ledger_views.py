@@ -28,7 +28,7 @@ from kexie.core.downloads import file_download
 from kexie.core.excel import XLSX_CONTENT_TYPE
 from kexie.audit.freshness import generation, remembered
 from kexie.core.paging import paginate
-from kexie.organizations.forms import PICKER_PROMPT, OrgChoiceField, more_than_a_select
+from kexie.organizations.forms import PICKER_PROMPT, OrgChoiceField, more_than_a_select, picker_search
 from kexie.organizations.selectors import organization_paths, path_labels
 from kexie.organizations.models import Organization
 from kexie.tracking.models import Colour
@@ -115,7 +115,7 @@ def _filter_lists(user, *, with_plan: bool, chosen: str, generation: str | None)
         # Labelled by full path in tree order, searchable, as every organisation picker is.
         rows = dict(organizations.values_list("pk", "search_text"))
         paths = organization_paths(rows)
-        lists["units"] = [(pk, paths[pk].label, f"{paths[pk].label} {rows[pk]}".lower())
+        lists["units"] = [(pk, paths[pk].label, picker_search(paths[pk].label, rows[pk]))
                           for pk in sorted(rows, key=lambda pk: paths[pk].key)]
     return lists
 

@@ -17,6 +17,7 @@ from kexie.organizations.forms import (
     OrgMultipleChoiceField,
     OrgPickerCheckboxes,
     apply_service_errors,
+    picker_search,
 )
 from kexie.organizations.models import Organization, OrganizationClosure, OrgKind
 from kexie.organizations.selectors import KIND_RANK
@@ -201,6 +202,7 @@ class CascadeForm(forms.Form):
         candidates = sorted(organizations, key=lambda org: (KIND_RANK.get(org.kind, 99), org.sort_order, org.name))
         self.groups = []
         for org in candidates:
+            org.picker_search = picker_search(org.name, org.search_text)
             cells = []
             for target in self.targets:
                 name = f"share_{org.pk}_{target.pk}"
