@@ -47,6 +47,7 @@ class AuditLog(models.Model):
         SECURITY = "security", pgettext_lazy("audit action", "Security event")
         PURGE = "purge", pgettext_lazy("audit action", "Audit retention purge")
         REFUSED = "refused", pgettext_lazy("audit action", "Refused request")
+        RATE_LIMITED = "rate_limited", pgettext_lazy("audit action", "Rate limited")
         # Workflows: reports, deferrals, supervision, reminders.
         SUBMIT = "submit", pgettext_lazy("audit action", "Submit")
         ACCEPT = "accept", pgettext_lazy("audit action", "Accept")

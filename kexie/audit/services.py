@@ -81,7 +81,8 @@ def _normalise_numbers(value):
 
 
 # Audited events that change no data: answers kept in the cache stay current across them.
-READ_ONLY_ACTIONS = frozenset({"login", "login_failed", "logout", "export", "unmask", "refused"})
+READ_ONLY_ACTIONS = frozenset({"login", "login_failed", "logout", "export", "unmask", "refused",
+                               "rate_limited"})
 
 
 def lock_chain_head() -> AuditChainHead:
