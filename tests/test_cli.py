@@ -56,7 +56,7 @@ def test_help_for_one_command_follows_the_aliases():
     audit = run_kexie("help", "audit")
 
     assert worker.returncode == 0 and "usage: kexie worker" in worker.stdout and "--no-schedule" in worker.stdout
-    assert audit.returncode == 0 and "{verify,purge}" in audit.stdout
+    assert audit.returncode == 0 and "{verify,checkpoint,purge}" in audit.stdout
 
 
 def test_kexie_check_runs(fresh_env):

@@ -15,6 +15,7 @@ def production_env(tmp_path, **overrides) -> dict:
         "KEXIE_SECRET_KEY": secrets.token_urlsafe(50),
         "KEXIE_ALLOWED_HOSTS": "kexie.example.cn,testserver",
         "KEXIE_FIELD_KEY": secrets.token_hex(16),
+        "KEXIE_AUDIT_KEY": secrets.token_urlsafe(32),
         "KEXIE_DATABASE_URL": "postgres://kexie:secret@db.example.cn:5432/kexie",
         "KEXIE_CSRF_TRUSTED_ORIGINS": "https://kexie.example.cn",
         "KEXIE_DATA_DIR": str(tmp_path),
@@ -39,7 +40,8 @@ def test_check_deploy_would_catch_an_insecure_setting(tmp_path):
     assert result.returncode != 0 and "security.W009" in result.stderr
 
 
-@pytest.mark.parametrize("name", ["KEXIE_SECRET_KEY", "KEXIE_ALLOWED_HOSTS", "KEXIE_FIELD_KEY", "KEXIE_DATABASE_URL"])
+@pytest.mark.parametrize("name", ["KEXIE_SECRET_KEY", "KEXIE_ALLOWED_HOSTS", "KEXIE_FIELD_KEY", "KEXIE_AUDIT_KEY",
+                                  "KEXIE_DATABASE_URL"])
 def test_a_missing_required_variable_fails_fast_naming_it(tmp_path, name):
     result = run_kexie("check", env=production_env(tmp_path, **{name: None}))
 
@@ -47,6 +49,13 @@ def test_a_missing_required_variable_fails_fast_naming_it(tmp_path, name):
     assert name in result.stderr
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_short_audit_key_is_refused_naming_it(tmp_path):
+    result = run_kexie("check", env=production_env(tmp_path, KEXIE_AUDIT_KEY="short"))
+
+    assert result.returncode != 0
+    assert "KEXIE_AUDIT_KEY" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_a_malformed_database_url_is_named(tmp_path):

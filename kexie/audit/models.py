@@ -20,7 +20,7 @@ class AuditLogQuerySet(ScopedQuerySet):
 
 
 class AuditLog(models.Model):
-    """One audited event. Rows form a chain: ``hash = H(prev_hash + canonical row)``."""
+    """One audited event. Rows form a keyed chain: ``hash = HMAC(key, canonical row incl. prev_hash)``."""
 
     class Action(models.TextChoices):
         """Every action code that ``audit_record`` is called with anywhere in the platform.
@@ -99,7 +99,7 @@ class AuditLog(models.Model):
     new_values = models.JSONField(_("new values"), null=True, blank=True)
     success = models.BooleanField(_("success"), default=True)
     detail = models.TextField(_("detail"), blank=True)
-    alg = models.CharField(max_length=8, default="sm3")
+    alg = models.CharField(max_length=16, default="hmac-sm3")
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 

@@ -10,8 +10,9 @@ from django.db import connections, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from .checkpoints import Checkpoint, CheckpointForged, compare, last_checkpoint
 from .models import AuditChainHead, AuditLog
-from .services import GENESIS, compute_hash
+from .services import GENESIS, hash_matches, is_keyed
 
 
 @contextlib.contextmanager
@@ -114,14 +115,16 @@ class ChainReport:
     count: int
     broken_id: int | None = None
     problem: str = ""
+    checkpoint: Checkpoint | None = None  # the checkpoint the database was compared with (None: none yet)
 
 
 def verify_chain(*, batch_size: int = 2000) -> ChainReport:
     """Walk the whole chain in id order and recompute every link.
 
-    Checks that each row's hash matches its content, that each row's prev_hash is the hash of
-    the row before it (the first row's, the head's anchor_hash), and that the head's last_hash
-    is the hash of the last row. Rows are read in keyset batches of ``batch_size``, so memory
+    Checks that each row is keyed and its hash is the MAC of its content under the audit key (or
+    a previous one), that each row's prev_hash is the hash of the row before it (the first row's,
+    the head's anchor_hash), that the head's last_hash is the hash of the last row, and that the
+    last checkpoint written outside the database (:mod:`kexie.audit.checkpoints`) still matches. Rows are read in keyset batches of ``batch_size``, so memory
     stays flat however long the chain is; the whole walk sees one snapshot of the database.
     """
     fields = ["id", "time", "user_id", "username", "organization_id", "organization_name", "ip", "action",
@@ -144,25 +147,34 @@ def verify_chain(*, batch_size: int = 2000) -> ChainReport:
                         problem = (f"its prev_hash does not match the hash of record {previous_id} before it: "
                                    "records between them were deleted or inserted, or that record was changed")
                     return ChainReport(False, count, row.id, problem)
+                if not is_keyed(row.alg):
+                    return ChainReport(False, count, row.id, f"it is not keyed ({row.alg!r}): anyone able to write "
+                                       "to the database could have computed its hash")
                 try:
-                    actual = compute_hash(row)
+                    matches = hash_matches(row)
                 except ValueError:
                     return ChainReport(False, count, row.id, f"unknown hash algorithm {row.alg!r}")
-                if actual != row.hash:
-                    return ChainReport(False, count, row.id, "its hash does not match its content: the record was changed")
+                if not matches:
+                    return ChainReport(False, count, row.id, "its hash does not match its content under the audit "
+                                       "key: the record was changed")
                 expected_prev, previous_id = row.hash, row.id
                 count += 1
             last_id = batch[-1].id
-        if head is None:
-            if count:
-                return ChainReport(False, count, None, "the chain head is missing")
-            return ChainReport(True, 0)
-        if head.last_hash != expected_prev:
+        if head is None and count:
+            return ChainReport(False, count, None, "the chain head is missing")
+        if head is not None and head.last_hash != expected_prev:
             if count == 0:
                 problem = "the chain head names a last record but there are no records: they were deleted"
             else:
                 problem = (f"the chain head's last hash is not the hash of the last record {previous_id}: "
                            "the newest records were deleted, or the head was changed")
             return ChainReport(False, count, None, problem)
-    return ChainReport(True, count)
+        try:
+            checkpoint = last_checkpoint()
+        except CheckpointForged as exc:
+            return ChainReport(False, count, None, f"the last line of the checkpoint file is not authentic: {exc}")
+        problem = compare(checkpoint) if checkpoint else ""
+        if problem:
+            return ChainReport(False, count, None, problem, checkpoint)
+    return ChainReport(True, count, checkpoint=checkpoint)
 

@@ -7,10 +7,12 @@ change and its audit row commit or roll back together.
 import datetime as dt
 import decimal
 import hashlib
+import hmac
 import json
 import math
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -23,11 +25,27 @@ from .models import AuditChainHead, AuditLog
 GENESIS = "0" * 64
 
 
+KEYED_PREFIX = "hmac-"
+
+
 def hash_algorithm() -> str:
-    return "sm3" if "sm3" in hashlib.algorithms_available else "sha256"
+    """The algorithm new rows are chained with: HMAC over SM3 where OpenSSL has it, else SHA-256."""
+    return KEYED_PREFIX + ("sm3" if "sm3" in hashlib.algorithms_available else "sha256")
 
 
-def _digest(alg: str, data: bytes) -> str:
+def is_keyed(alg: str) -> bool:
+    return alg.startswith(KEYED_PREFIX)
+
+
+def audit_keys() -> list[bytes]:
+    """The chain's key (``KEXIE_AUDIT_KEY``) first, then the keys it had before, for verifying
+    rows chained before a key change. None of them is kept in the database."""
+    return [key.encode() for key in [settings.AUDIT_KEY, *settings.AUDIT_PREVIOUS_KEYS]]
+
+
+def _digest(alg: str, data: bytes, key: bytes | None = None) -> str:
+    if is_keyed(alg):
+        return hmac.new(key if key is not None else audit_keys()[0], data, alg.removeprefix(KEYED_PREFIX)).hexdigest()
     return hashlib.new(alg, data).hexdigest()
 
 
@@ -52,9 +70,16 @@ def _canonical(row: AuditLog) -> bytes:
     return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str).encode()
 
 
-def compute_hash(row: AuditLog) -> str:
-    """The hash a row must carry: over its canonical content, which includes ``prev_hash``."""
-    return _digest(row.alg, _canonical(row))
+def compute_hash(row: AuditLog, key: bytes | None = None) -> str:
+    """The hash a row must carry: the keyed MAC (current key unless ``key``) of its canonical
+    content, which includes ``prev_hash``. Rows of an unkeyed algorithm (written before the chain
+    was keyed) get the plain digest."""
+    return _digest(row.alg, _canonical(row), key)
+
+
+def hash_matches(row: AuditLog) -> bool:
+    """Whether the row's hash is its MAC under the current key or one of the previous keys."""
+    return any(hmac.compare_digest(compute_hash(row, key), row.hash) for key in audit_keys())
 
 
 def _jsonable(values):

@@ -163,6 +163,10 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"{path} does not exist.")
         manifest = restore_backup(path)
+        # The restored chain is the one to compare with from now on: an operator's act, recorded.
+        from kexie.audit.checkpoints import write_checkpoint
+
+        write_checkpoint(reason="restore")
         rows = sum(t["rows"] for t in manifest["tables"])
         self.stdout.write(f"Restored {len(manifest['tables'])} tables, {rows} rows, from the backup taken at "
                           f"{manifest['created_at']}. Run `kexie audit verify` to check the audit trail.")
