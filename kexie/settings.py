@@ -203,6 +203,14 @@ TASKS = {
         "BACKEND": env_str("KEXIE_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+# A job still marked running this long after it started is taken for dead (its worker was killed)
+# and queued again, until it has been tried this many times; an e-mail still being handed to the
+# mail server this long after it was claimed is sent again, with the same Message-ID. Keep the
+# lease longer than the longest job (kexie/core/leases.py).
+KEXIE_TASK_LEASE_SECONDS = env_int("KEXIE_TASK_LEASE_SECONDS", 30 * 60)
+KEXIE_TASK_MAX_ATTEMPTS = env_int("KEXIE_TASK_MAX_ATTEMPTS", 3)
+if KEXIE_TASK_LEASE_SECONDS < 1 or KEXIE_TASK_MAX_ATTEMPTS < 1:
+    raise ImproperlyConfigured("KEXIE_TASK_LEASE_SECONDS and KEXIE_TASK_MAX_ATTEMPTS must be at least 1")
 
 # Outgoing mail (notifications, reminders, urging notices) goes through SMTP: KEXIE_EMAIL_HOST, or
 # in production without it the local mail relay on localhost. In development and the demo without

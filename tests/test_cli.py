@@ -1,14 +1,19 @@
 """The `kexie` console script: its own help, Django's commands, the worker, backup and restore,
 each run as an operator would run it — in a fresh process against a fresh database file."""
 
+import datetime as dt
+import json
 import os
 import shutil
+import signal
+import sqlite3
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
+from django_tasks_db.models import DBTaskResult
 
 KEXIE = str(Path(sys.executable).with_name("kexie"))
 
@@ -120,6 +125,57 @@ def test_the_worker_runs_the_purge_task(fresh_env):
              f"print(r.status, r.return_value)\n")
     outcome = run_kexie("shell", "-v", "0", "-c", check, env=env)
     assert outcome.stdout.strip().startswith("SUCCESSFUL {'deleted': 0"), outcome.stdout + outcome.stderr
+
+
+def _job_row(database: Path, result_id: str) -> tuple[str, dt.datetime | None, list, object]:
+    """The job's row, read from the database file directly: status, start, workers, return value."""
+    with sqlite3.connect(database) as db:
+        status, started, workers, value = db.execute(
+            f"SELECT status, started_at, worker_ids, return_value FROM {DBTaskResult._meta.db_table} WHERE id = ?",
+            [result_id.replace("-", "")]).fetchone()
+    started = dt.datetime.fromisoformat(started).replace(tzinfo=dt.UTC) if started else None
+    return status, started, json.loads(workers), json.loads(value) if value else None
+
+
+def _poll(condition, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail("timed out")
+        time.sleep(0.05)
+
+
+def test_a_worker_killed_mid_job_leaves_it_to_the_next_worker_after_the_lease(fresh_env, tmp_path):
+    # On SQLite, as tests/test_worker_leases.py does on PostgreSQL; a lease of one second.
+    root = Path(__file__).resolve().parents[1]
+    env = {**fresh_env(), "PYTHONPATH": str(root), "KEXIE_TASK_LEASE_SECONDS": "1"}
+    database = Path(env["KEXIE_DATABASE_URL"].removeprefix("sqlite:///"))
+    folder = tmp_path / "job"
+    folder.mkdir()
+    enqueue = f"from tests.jobs import wait_for_release\nprint(wait_for_release.enqueue({str(folder)!r}).id)\n"
+    queued = run_kexie("shell", "-v", "0", "-c", enqueue, env=env)
+    assert queued.returncode == 0, queued.stderr
+    result_id = queued.stdout.strip().splitlines()[-1]
+    batch = ["worker", "--batch", "--no-schedule", "--no-startup-delay", "--interval", "0.1"]
+
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("KEXIE_", "DJANGO_"))}
+    worker = subprocess.Popen([KEXIE, *batch], env={**base, **env}, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+    _poll(lambda: any(folder.glob("started-*")) or worker.poll() is not None, 60)
+    assert worker.poll() is None, worker.stderr.read().decode()[-2000:]
+    worker.send_signal(signal.SIGKILL)
+    worker.wait()
+    status, started, workers, _value = _job_row(database, result_id)
+    assert status == "RUNNING" and len(workers) == 1  # and so it would stay
+
+    (folder / "release").touch()
+    _poll(lambda: _job_row(database, result_id)[1] < dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1), 5)
+    again = run_kexie(*batch, env=env)
+    assert again.returncode == 0, again.stderr
+
+    status, _started, workers, value = _job_row(database, result_id)
+    assert (status, value, len(workers)) == ("SUCCESSFUL", "released", 2)
+    assert len(list(folder.glob("started-*"))) == 2  # run twice: killed once, then to the end
 
 
 def test_backup_and_restore_into_a_second_database_file(fresh_env, tmp_path):

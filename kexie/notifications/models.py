@@ -5,9 +5,10 @@
   job, a re-run after a crash) without telling anyone twice.
 * ``MailMessage``: the outbox. One row per message to be e-mailed — a notification's copy for a
   user with an address, or a mail-only message to an organisation's contact address when it has
-  nobody to notify in the application. The delivery job claims rows one at a time; its
-  ``message_id`` is derived from the dedupe key, so a message sent again after a crash carries
-  the same Message-ID and the receiving server can drop the duplicate.
+  nobody to notify in the application. The delivery job claims rows one at a time, recording the
+  claim (``sending``) before it hands the message to the mail server; its ``message_id`` is
+  derived from the dedupe key, so a message sent again after a crash carries the same Message-ID
+  and the receiving server can drop the duplicate.
 * ``Urging``: that a unit was urged (level 1) or its head was told (level 2) about a task not
   filed in a cycle — the "已催办 N 次" on task pages.
 """
@@ -65,6 +66,9 @@ class Notification(models.Model):
 
 class MailStatus(models.TextChoices):
     PENDING = "pending", _("Waiting to be sent")
+    # Claimed by a delivery run and being handed to the mail server; back to pending if that run's
+    # worker is killed before it records the outcome (after KEXIE_TASK_LEASE_SECONDS).
+    SENDING = "sending", _("Being sent")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
 
@@ -82,6 +86,7 @@ class MailMessage(models.Model):
     status = models.CharField(_("status"), max_length=16, choices=MailStatus.choices, default=MailStatus.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
+    # When a failed message may be tried again; while it is being sent, when its lease runs out.
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
@@ -91,6 +96,8 @@ class MailMessage(models.Model):
         verbose_name = _("e-mail message")
         indexes = [
             models.Index(fields=["id"], condition=Q(status="pending"), name="mail_pending_idx"),
+            # Each worker tick looks for messages left being sent past their lease: a handful at most.
+            models.Index(fields=["next_attempt_at"], condition=Q(status="sending"), name="mail_sending_idx"),
         ]
 
     def __str__(self):

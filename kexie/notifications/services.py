@@ -8,13 +8,21 @@ job run twice the same day — finds the key taken and creates nothing. The e-ma
 in the same transaction as the notification, so the two exist together or not at all, and it is
 sent after the transaction commits by the delivery job.
 
-Delivery is at-least-once with a window of milliseconds: each message is sent and marked sent in
-its own transaction, holding a row lock (``SKIP LOCKED``, so parallel workers never take the
-same message). A worker killed between messages loses nothing and repeats nothing: the sent ones
-are marked, the rest still pending. Only a worker killed after the mail server accepted a message
-and before that message's transaction committed sends it again on the next run — with the same
-Message-ID, derived from the dedupe key, so the receiving server or mail client can drop the
-copy. The in-application notification is never duplicated.
+Delivery records the send before handing over: a message is claimed (status ``sending``, its
+attempt counted, its lease — ``KEXIE_TASK_LEASE_SECONDS`` — started) in a transaction that
+commits *before* the message goes to the mail server, and marked sent in a second transaction
+after the server accepted it. SMTP has no way to take a message back or to ask whether it was
+received, so this is as far as the mail server allows: delivery is at least once, and a message
+goes twice only when its worker is killed between the server's acceptance and that second
+commit. The message is then found still ``sending`` after its lease, put back in the outbox
+(:func:`mail_leases_expire`, run by every worker's tick and at the start of every delivery run)
+and sent again — with the same Message-ID, derived from the dedupe key when the message was
+written and never changed, so the receiving server or mail client can drop the copy. A worker
+killed before handing the message over leaves it ``sending`` too: it goes after the lease, once.
+A worker killed between messages loses nothing and repeats nothing. Parallel workers never take
+the same message (``SKIP LOCKED``, and a claim conditional on the row being unchanged). A message
+left ``sending`` by workers killed ``KEXIE_EMAIL_MAX_ATTEMPTS`` times is marked failed. The
+in-application notification is never duplicated.
 """
 
 import datetime as dt
@@ -27,7 +35,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMessage, mailers
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -206,53 +214,100 @@ def _email(message: MailMessage) -> EmailMessage:
                         headers={"Message-ID": message.message_id})
 
 
-def mail_deliver(*, now: dt.datetime | None = None, limit: int | None = None) -> Delivery:
-    """Send the pending outbox messages due now, one at a time, each in its own transaction.
+def _lease() -> dt.timedelta:
+    return dt.timedelta(seconds=settings.KEXIE_TASK_LEASE_SECONDS)
 
-    A message is claimed with ``select_for_update(skip_locked=True)`` (on PostgreSQL parallel
-    workers skip each other's messages; SQLite serialises writers anyway), sent, and marked sent
-    before the transaction commits. A failed message records the error and its attempt count and
-    waits ``RETRY_BASE_MINUTES × 2^(attempts-1)`` before the next try; after
-    ``KEXIE_EMAIL_MAX_ATTEMPTS`` attempts it is marked failed. Each message is tried at most once
-    per run.
+
+def mail_leases_expire(now: dt.datetime | None = None, *, enqueue: bool = True) -> int:
+    """Put back in the outbox the messages left ``sending`` past their lease — their worker was
+    killed after claiming them, before recording what the mail server answered — to be sent again
+    with their Message-ID; a message that has had its ``KEXIE_EMAIL_MAX_ATTEMPTS`` is marked
+    failed instead. One transaction; each row changed only while still ``sending`` and past its
+    lease, so workers expiring at once take each back once. ``enqueue``: queue the delivery job
+    after commit when something was put back. Returns how many messages were put back or given up."""
+    now = now or timezone.now()
+    stale = MailMessage.objects.filter(status=MailStatus.SENDING, next_attempt_at__lte=now)
+    max_attempts = settings.KEXIE_EMAIL_MAX_ATTEMPTS
+    with transaction.atomic():
+        rows = list(stale.select_for_update(skip_locked=True).order_by("id").values_list("id", "attempts")[:1000])
+        back = stale.filter(pk__in=[pk for pk, attempts in rows if attempts < max_attempts]).update(
+            status=MailStatus.PENDING, next_attempt_at=None)  # due at once
+        given_up = stale.filter(pk__in=[pk for pk, attempts in rows if attempts >= max_attempts]).update(
+            status=MailStatus.FAILED, next_attempt_at=None,
+            last_error="Interrupted while being sent (the worker stopped); it may have reached the mail server.")
+        if back or given_up:
+            logger.warning("e-mail left being sent past its lease (a worker stopped while sending): %s put back to "
+                           "be sent again with the same Message-ID, %s given up", back, given_up)
+        if back and enqueue:
+            _deliver_after_commit()
+    return back + given_up
+
+
+def _claim(*, at: dt.datetime, after_id: int) -> MailMessage | None:
+    """The next message due after ``after_id``, claimed for sending: marked ``sending``, its attempt
+    counted and its lease started, committed before it is handed over. None when none is due."""
+    while True:
+        with transaction.atomic():
+            message = (MailMessage.objects.select_for_update(skip_locked=True)
+                       .filter(status=MailStatus.PENDING, id__gt=after_id)
+                       .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=at))
+                       .order_by("id").first())
+            if message is None:
+                return None
+            # Conditional: on a database without row locks another worker may have claimed it since.
+            claimed = (MailMessage.objects.filter(pk=message.pk, status=MailStatus.PENDING, attempts=message.attempts)
+                       .update(status=MailStatus.SENDING, attempts=F("attempts") + 1, next_attempt_at=at + _lease()))
+        if claimed:
+            message.status, message.attempts = MailStatus.SENDING, message.attempts + 1
+            return message
+        after_id = message.pk
+
+
+def mail_deliver(*, now: dt.datetime | None = None, limit: int | None = None) -> Delivery:
+    """Send the pending outbox messages due now, one at a time; call it outside any transaction.
+
+    Each message is claimed and committed ``sending`` before it is handed to the mail server, then
+    marked sent (see the module's docstring: what a kill in between does). A failed message
+    records the error and its attempt count and waits ``RETRY_BASE_MINUTES × 2^(attempts-1)``
+    before the next try; after ``KEXIE_EMAIL_MAX_ATTEMPTS`` attempts it is marked failed. Each
+    message is tried at most once per run. Messages left ``sending`` past their lease by a killed
+    worker are put back first (:func:`mail_leases_expire`).
     """
     result = Delivery()
     max_attempts = settings.KEXIE_EMAIL_MAX_ATTEMPTS
+    mail_leases_expire(now, enqueue=False)
     connection = mailers.default
     last_id, handled = 0, 0
     try:
         while limit is None or handled < limit:
             at = now or timezone.now()
-            with transaction.atomic():
-                message = (MailMessage.objects.select_for_update(skip_locked=True)
-                           .filter(status=MailStatus.PENDING, id__gt=last_id)
-                           .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=at))
-                           .order_by("id").first())
-                if message is None:
+            message = _claim(at=at, after_id=last_id)
+            if message is None:
+                break
+            last_id, handled = message.pk, handled + 1
+            try:
+                connection.send_messages([_email(message)])
+            except Exception as error:  # noqa: BLE001 - any failure is recorded on the message
+                connection.close()
+                last_error = f"{type(error).__name__}: {error}"[:2000]
+                if message.attempts >= max_attempts:
+                    status, next_attempt_at = MailStatus.FAILED, None
+                    result.given_up += 1
+                else:
+                    wait = dt.timedelta(minutes=RETRY_BASE_MINUTES * 2 ** (message.attempts - 1))
+                    status, next_attempt_at = MailStatus.PENDING, at + wait
+                    result.failed += 1
+                # Still ours: sending under this attempt (not put back and claimed again since).
+                MailMessage.objects.filter(pk=message.pk, status=MailStatus.SENDING, attempts=message.attempts).update(
+                    status=status, next_attempt_at=next_attempt_at, last_error=last_error)
+                logger.warning("mail %s failed (attempt %s): %s", message.pk, message.attempts, last_error)
+                if not isinstance(error, _MESSAGE_ERRORS):
                     break
-                last_id, handled = message.pk, handled + 1
-                message.attempts += 1
-                try:
-                    connection.send_messages([_email(message)])
-                except Exception as error:  # noqa: BLE001 - any failure is recorded on the message
-                    connection.close()
-                    message.last_error = f"{type(error).__name__}: {error}"[:2000]
-                    if message.attempts >= max_attempts:
-                        message.status, message.next_attempt_at = MailStatus.FAILED, None
-                        result.given_up += 1
-                    else:
-                        wait = dt.timedelta(minutes=RETRY_BASE_MINUTES * 2 ** (message.attempts - 1))
-                        message.next_attempt_at = at + wait
-                        result.failed += 1
-                    message.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
-                    logger.warning("mail %s to %s failed (attempt %s): %s", message.pk, message.to,
-                                   message.attempts, message.last_error)
-                    if not isinstance(error, _MESSAGE_ERRORS):
-                        break
-                    continue
-                message.status, message.sent_at, message.next_attempt_at = MailStatus.SENT, at, None
-                message.save(update_fields=["attempts", "status", "sent_at", "next_attempt_at"])
-                result.sent += 1
+                continue
+            # Sent, whatever became of the claim meanwhile (a lease run out while the server was slow).
+            MailMessage.objects.filter(pk=message.pk).exclude(status=MailStatus.SENT).update(
+                status=MailStatus.SENT, sent_at=at, next_attempt_at=None)
+            result.sent += 1
     finally:
         connection.close()
     return result

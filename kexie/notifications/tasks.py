@@ -11,7 +11,8 @@ from .services import mail_deliver, next_retry_at
 @task
 def deliver_mail() -> dict:
     """Send the pending e-mails (see :func:`kexie.notifications.services.mail_deliver`). Queued
-    after every transaction that wrote an outbox message; safe to run any number of times, in
+    after every transaction that wrote an outbox message, and by a worker's tick when it puts back
+    a message whose worker was killed while sending it; safe to run any number of times, in
     parallel too. When a message failed and waits for its next try, the job queues itself for
     that moment (on backends that can defer a job) — once, from the run that saw it fail, so that
     retries do not pile up in the queue."""

@@ -1,4 +1,4 @@
-"""Delivering the outbox: a worker killed mid-job, a mail server that fails, retries.
+"""Delivering the outbox: a worker killed mid-job, a mail server that fails, retries, leases.
 
 The notifications are raised with ``notify`` and the delivery job is run by hand
 (``mail_deliver``), as the worker would, with a mail backend standing in for the server.
@@ -11,7 +11,8 @@ from django.core import mail
 from django.utils import timezone
 
 from kexie.notifications.models import MailMessage, MailStatus, Notification
-from kexie.notifications.services import mail_deliver, message_id_for, notify
+from kexie.core.leases import leases_expire
+from kexie.notifications.services import mail_deliver, mail_leases_expire, message_id_for, notify
 from tests.personas import make_user
 
 from .mailbackends import DyingBackend, RefusingBackend, WorkerKilled
@@ -60,40 +61,97 @@ def test_a_notification_and_its_mail_are_written_once_whatever_the_number_of_cal
     assert len({m.message_id for m in MailMessage.objects.all()}) == 5
 
 
-def test_a_worker_killed_between_two_messages_loses_none_and_repeats_none(five_people, backend):
+def _lease(settings) -> dt.timedelta:
+    return dt.timedelta(seconds=settings.KEXIE_TASK_LEASE_SECONDS)
+
+
+def test_a_worker_killed_before_handing_a_message_over_loses_none_and_repeats_none(five_people, backend, settings):
     tell(five_people)
     backend(DYING, survive=2)
+    now = timezone.now()
     with pytest.raises(WorkerKilled):
-        mail_deliver()
-    # Two went out and were recorded; the third was never handed to the server.
+        mail_deliver(now=now)
+    # Two went out and were recorded; the third was claimed (recorded as being sent, its attempt
+    # counted) and the worker died before handing it over; two were never touched.
     assert len(mail.outbox) == 2
     assert MailMessage.objects.filter(status=MailStatus.SENT).count() == 2
-    assert MailMessage.objects.filter(status=MailStatus.PENDING, attempts=0).count() == 3
-    # The worker comes back: the remaining three go, exactly once each.
+    third = MailMessage.objects.get(status=MailStatus.SENDING)
+    assert third.attempts == 1 and third.next_attempt_at == now + _lease(settings)
+    assert MailMessage.objects.filter(status=MailStatus.PENDING, attempts=0).count() == 2
+    # The worker comes back at once: the untouched two go; the third waits for its lease.
     backend(DYING, survive=100)
-    assert mail_deliver().sent == 3
+    assert mail_deliver(now=now + dt.timedelta(seconds=1)).sent == 2
+    assert MailMessage.objects.get(pk=third.pk).status == MailStatus.SENDING
+    # Past its lease it goes too, once.
+    assert mail_deliver(now=now + _lease(settings)).sent == 1
     assert sorted(m.to[0] for m in mail.outbox) == [f"person{n}@example.cn" for n in range(5)]
     assert not MailMessage.objects.exclude(status=MailStatus.SENT).exists()
-    assert mail_deliver().sent == 0 and len(mail.outbox) == 5
+    assert MailMessage.objects.get(pk=third.pk).attempts == 2
+    assert mail_deliver(now=now + 2 * _lease(settings)).sent == 0 and len(mail.outbox) == 5
 
 
 def test_a_worker_killed_after_the_server_took_a_message_sends_it_again_with_the_same_message_id(
-        five_people, backend):
+        five_people, backend, settings):
     tell(five_people)
     backend(DYING, survive=2, after_handing_over=True)
+    now = timezone.now()
     with pytest.raises(WorkerKilled):
-        mail_deliver()
-    # The server has three messages, the database records two: the third's transaction rolled back.
+        mail_deliver(now=now)
+    # The server has three messages, the database records two sent and the third being sent.
     assert len(mail.outbox) == 3
     assert MailMessage.objects.filter(status=MailStatus.SENT).count() == 2
+    in_flight = MailMessage.objects.get(status=MailStatus.SENDING)
+    assert in_flight.message_id == mail.outbox[2].extra_headers["Message-ID"]
     backend(DYING, survive=100)
-    assert mail_deliver().sent == 3
-    # The one message in the window between the server's acceptance and the commit is sent twice,
-    # with one Message-ID, so the receiving side can drop the copy; nothing else repeats.
+    assert mail_deliver(now=now + dt.timedelta(seconds=1)).sent == 2
+    assert mail_deliver(now=now + _lease(settings)).sent == 1
+    # The one message in the window between the server's acceptance and the record of it is sent
+    # twice, with one Message-ID, so the receiving side can drop the copy; nothing else repeats.
     ids = [m.extra_headers["Message-ID"] for m in mail.outbox]
     assert len(ids) == 6 and len(set(ids)) == 5
+    assert ids.count(in_flight.message_id) == 2
     assert set(ids) == set(MailMessage.objects.values_list("message_id", flat=True))
     assert Notification.objects.count() == 5
+
+
+def test_a_message_whose_worker_dies_every_time_is_given_up_after_the_last_attempt(five_people, backend, settings):
+    settings.KEXIE_EMAIL_MAX_ATTEMPTS = 2
+    tell(five_people[:1])
+    now = timezone.now()
+    for attempt in range(2):
+        backend(DYING, survive=attempt, after_handing_over=True)
+        with pytest.raises(WorkerKilled):
+            mail_deliver(now=now + attempt * _lease(settings))
+    backend(DYING, survive=100)
+    result = mail_deliver(now=now + 2 * _lease(settings))
+    message = MailMessage.objects.get()
+    assert result.sent == 0 and len(mail.outbox) == 2
+    assert (message.status, message.attempts) == (MailStatus.FAILED, 2)
+    assert "Interrupted while being sent" in message.last_error
+
+
+def test_the_worker_tick_puts_back_what_a_killed_worker_left_being_sent_once_and_queues_the_delivery(
+        db, backend, settings, django_capture_on_commit_callbacks):
+    # Written as ``notify`` would, without the delivery it queues: what is queued below is the tick's.
+    keys = [f"tick-test|m:person{n}@example.cn" for n in range(2)]
+    MailMessage.objects.bulk_create([
+        MailMessage(dedupe_key=key, to=f"person{n}@example.cn", subject="催办", body="请立即报送。",
+                    message_id=message_id_for(key)) for n, key in enumerate(keys)])
+    backend(DYING, survive=0, after_handing_over=True)
+    now = timezone.now()
+    with pytest.raises(WorkerKilled):
+        mail_deliver(now=now)
+    backend(DYING, survive=100)
+    assert mail_leases_expire(now + dt.timedelta(seconds=1)) == 0  # not yet past the lease
+    # Two workers ticking after the lease: the message is put back once, the delivery queued once,
+    # and it goes (the test backend runs a job as soon as it is queued).
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assert leases_expire(now + _lease(settings)) is not None
+        assert mail_leases_expire(now + _lease(settings)) == 0
+    assert len(callbacks) == 1
+    ids = [m.extra_headers["Message-ID"] for m in mail.outbox]
+    assert len(ids) == 3 and len(set(ids)) == 2
+    assert not MailMessage.objects.exclude(status=MailStatus.SENT).exists()
 
 
 def test_a_mail_server_that_is_down_is_tried_again_later_and_each_failure_recorded(five_people, backend, settings):
