@@ -127,6 +127,19 @@ def test_the_worker_runs_the_purge_task(fresh_env):
     assert outcome.stdout.strip().startswith("SUCCESSFUL {'deleted': 0"), outcome.stdout + outcome.stderr
 
 
+def test_the_worker_checkpoints_the_audit_chain_for_verify(fresh_env, tmp_path):
+    env = fresh_env()
+    write = "from kexie.audit.services import audit_record\naudit_record(action='update', username='p')\n"
+    assert run_kexie("shell", "-v", "0", "-c", write, env=env).returncode == 0
+
+    worker = run_kexie("worker", "--batch", "--no-startup-delay", env=env)
+
+    assert worker.returncode == 0, worker.stderr
+    assert len((tmp_path / "audit-checkpoints.log").read_text().splitlines()) == 1
+    verify = run_kexie("audit", "verify", env=env)
+    assert verify.returncode == 0 and "matches" in verify.stdout, verify.stdout + verify.stderr
+
+
 def _job_row(database: Path, result_id: str) -> tuple[str, dt.datetime | None, list, object]:
     """The job's row, read from the database file directly: status, start, workers, return value."""
     with sqlite3.connect(database) as db:

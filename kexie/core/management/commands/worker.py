@@ -4,7 +4,8 @@ Django's database worker (django-tasks-db's ``db_worker``, every option of which
 thread that ticks every ``--tick`` seconds. Each tick expires the leases run out
 (:mod:`kexie.core.leases`: a job left running by a worker that was killed is queued again, or
 given up after its last attempt; an e-mail left half-sent is sent again) and, unless
-``--no-schedule``, fires the daily jobs due (:mod:`kexie.core.schedule`). A worker also expires
+``--no-schedule``, fires the daily jobs due (:mod:`kexie.core.schedule`) and checkpoints the audit
+chain when due (:mod:`kexie.audit.checkpoints`). A worker also expires
 leases once when it starts, before it takes its first job. Several workers may run side by side:
 each scheduled job still fires once a day, and each dead job is taken back once.
 """
@@ -17,6 +18,7 @@ from django.db import close_old_connections, connection
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django_tasks_db.management.commands.db_worker import Command as DatabaseWorker
 
+from kexie.audit.checkpoints import checkpoint_if_due
 from kexie.core.leases import leases_expire
 from kexie.core.schedule import schedule_tick
 
@@ -35,6 +37,10 @@ def _tick(schedule: bool) -> None:
             schedule_tick()
         except Exception:
             logger.exception("the schedule tick failed")
+        try:
+            checkpoint_if_due()  # the audit chain's length and head, outside the database
+        except Exception:
+            logger.exception("the audit checkpoint failed")
 
 
 def _tick_forever(interval: float, stop: threading.Event, schedule: bool) -> None:
