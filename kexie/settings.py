@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "kexie.audit.refusals.RefusalAuditMiddleware",
     "kexie.core.middleware.RequestContextMiddleware",
     "kexie.accounts.middleware.AccountSecurityMiddleware",
+    "kexie.accounts.middleware.ExternalAccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "kexie.core.errors.MethodNotAllowedPageMiddleware",
@@ -271,6 +272,33 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
+
+# The cache: per process (local memory) unless KEXIE_REDIS_URL names a Redis server, which every
+# gunicorn worker then shares. The rate limits count in it (kexie.core.ratelimit), so production
+# needs the shared one: with a per-process cache each worker counts apart and a limit of N lets
+# N per worker through (`kexie check --deploy` warns).
+KEXIE_REDIS_URL = env_str("KEXIE_REDIS_URL", "")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": KEXIE_REDIS_URL,
+                "KEY_PREFIX": env_str("KEXIE_CACHE_PREFIX", "kexie")}
+    if KEXIE_REDIS_URL else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+
+# Public users (external accounts: S&T workers, enterprise contacts). Self sign-up with a verified
+# e-mail address or mobile number: on in development and the demo, off in production unless an
+# installation opens it (invitations work either way).
+KEXIE_PUBLIC_SIGNUP = env_bool("KEXIE_PUBLIC_SIGNUP", not PRODUCTION)
+# Text messages go through a gateway class (dotted path): none by default, so the mobile option is
+# not offered. kexie.accounts.sms.ConsoleBackend prints them (development);
+# kexie.accounts.sms.HttpGatewayBackend posts them to KEXIE_SMS_URL with KEXIE_SMS_KEY.
+KEXIE_SMS_BACKEND = env_str("KEXIE_SMS_BACKEND", "")
+KEXIE_SMS_URL = env_str("KEXIE_SMS_URL", "")
+KEXIE_SMS_KEY = env_str("KEXIE_SMS_KEY", "")
+KEXIE_SMS_TIMEOUT = env_int("KEXIE_SMS_TIMEOUT", 10)
+# An invitation link works this many days, once.
+KEXIE_INVITATION_DAYS = env_int("KEXIE_INVITATION_DAYS", 7)
+# django-ratelimit counts by the address kexie.core.middleware.client_ip gives (trusted proxies only).
+RATELIMIT_IP_META_KEY = "kexie.core.middleware.client_ip"
 
 # The OpenAPI schema and its docs page: open in development, for signed-in users in production.
 API_DOCS_PUBLIC = env_bool("KEXIE_API_DOCS_PUBLIC", not PRODUCTION)

@@ -32,6 +32,19 @@ def make_user(username: str, organization, role_codes=(), *, password: str = PAS
     return user
 
 
+def make_external(address: str = "zhang.wei@example.cn", *, full_name: str = "张伟", password: str = PASSWORD,
+                  **fields) -> User:
+    """The external persona: an S&T worker who signed up with a verified e-mail address (or mobile
+    number): signs in with it, holds no role, no organisation, sees only their own records."""
+    email, mobile = (address, "") if "@" in address else ("", address)
+    user = User(username=address, kind="external", full_name=full_name, email=email, mobile=mobile,
+                must_change_password=False, password_changed_at=timezone.now(), **fields)
+    user.set_password(password)
+    user.save()
+    PasswordHistory.objects.create(user=user, encoded=user.password)
+    return user
+
+
 def sign_in(client, user) -> None:
     """Log a test client in as ``user`` with the second factor already given."""
     client.force_login(user)

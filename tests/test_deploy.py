@@ -20,6 +20,7 @@ def production_env(tmp_path, **overrides) -> dict:
         "KEXIE_CSRF_TRUSTED_ORIGINS": "https://kexie.example.cn",
         "KEXIE_DATA_DIR": str(tmp_path),
         "KEXIE_STATIC_ROOT": str(tmp_path / "static"),
+        "KEXIE_REDIS_URL": "redis://127.0.0.1:6379/0",
     }
     env.update(overrides)
     return {k: v for k, v in env.items() if v is not None}
@@ -30,6 +31,13 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_check_deploy_warns_when_the_rate_limits_would_count_per_worker(tmp_path):
+    result = run_kexie("check", "--deploy", "--fail-level", "WARNING",
+                       env=production_env(tmp_path, KEXIE_REDIS_URL=None))
+
+    assert result.returncode != 0 and "kexie.W001" in result.stderr and "KEXIE_REDIS_URL" in result.stderr
 
 
 def test_check_deploy_would_catch_an_insecure_setting(tmp_path):

@@ -9,6 +9,11 @@ it, and the status the persona should get. From it every URL is checked four way
     the persona, object in scope    -> the entry's ``ok`` status
     the persona, object outside     -> 404
 
+Two more callers are checked against every entry: the external persona (a public user: an S&T
+worker or enterprise contact with an external account), who reaches only its own pages
+(``EXTERNAL_REACHES``) and gets 404 everywhere else, API included; and the anonymous visitor, who
+reaches only ``PUBLIC``.
+
 The suite fails when a URL pattern exists without an entry here (a new page or endpoint must
 say who may use it) and when an entry names a URL that no longer exists. Public URLs are listed
 in ``PUBLIC`` with the status an anonymous visitor gets.
@@ -41,7 +46,7 @@ from tests.evaluation.matrix import (
 )
 from tests.evaluation.matrix import evidence_of as evaluation_evidence_of
 from tests.notifications.matrix import notification_of
-from tests.personas import World, make_user
+from tests.personas import World, make_external, make_user
 from tests.plans.alignment_matrix import (
     aligned_item,
     aligned_plan,
@@ -123,6 +128,7 @@ class Public:
     method: str = "get"
     status: int = 200
     data: dict | None = None
+    kwargs: dict | None = None
 
 
 def pk(attr: str) -> Build:
@@ -243,6 +249,14 @@ PUBLIC: dict[str, Public] = {
     "api:docs": Public(),
     "api:token": Public("post", 400, {}),  # no credentials: a 400 naming the fields
     "favicon": Public(),
+    # Public users: self sign-up, password reset by code, invitations. The steps after the first
+    # send a visitor without a code in their session back to the first.
+    "accounts:signup": Public(),
+    "accounts:signup_verify": Public(status=302),
+    "accounts:signup_complete": Public(status=302),
+    "accounts:password_reset": Public(),
+    "accounts:password_reset_confirm": Public(status=302),
+    "accounts:invitation_accept": Public(status=404, kwargs={"token": "no-such-invitation"}),
 }
 
 ORG_IN, ORG_OUT = pk("city_a"), pk("city_b")
@@ -333,6 +347,11 @@ REGISTRY: dict[str, list[Expect]] = {
     "accounts:profile": [page(None)],
     "accounts:password_change": [page(None)],
     "accounts:otp": [page(None)],
+    # An external account's own page; staff are sent to their profile.
+    "accounts:me": [page(None, ok=302)],
+    "accounts:invitations": [page("external.invite"),
+                             page("external.invite", method="post", ok=302,
+                                  data=lambda w: {"address": "matrix.invitee@example.cn"})],
     "accounts:user_list": [page("user.view", user=provincial_sysadmin)],
     "accounts:user_detail": [page("user.view", user=provincial_sysadmin, kwargs=pk("county_clerk"),
                                   outside=pk("other_provincial_clerk"))],
@@ -845,9 +864,59 @@ def test_an_object_outside_the_scope_is_not_found(world, signed_in, name, expect
 def test_public_urls_answer_anonymous_callers(db, client, name):
     _available(name)
     public = PUBLIC[name]
-    url = reverse(name)
+    url = reverse(name, kwargs=public.kwargs)
     if public.method == "get":
         response = client.get(url)
     else:
         response = getattr(client, public.method)(url, public.data or {})
     assert response.status_code == public.status, (name, response.status_code)
+
+
+# --- the external persona and the anonymous visitor ----------------------------------------------
+
+# What an external account reaches: its page, password, second factor, notifications, sign-out, and
+# the home page (which sends it to its page). A notification of someone else's is not found.
+EXTERNAL_REACHES = {
+    "home": 302, "accounts:me": 200, "accounts:logout": 302, "accounts:password_change": 200, "accounts:otp": 200,
+    "notifications:inbox": 200, "notifications:read_all": 302,
+}
+
+
+def test_the_external_persona_reaches_only_its_own_pages():
+    assert set(EXTERNAL_REACHES) <= set(REGISTRY)
+
+
+@pytest.mark.parametrize(("name", "expect"), CASES, ids=IDS)
+def test_an_external_account_is_refused_everything_staff_use(world, signed_in, name, expect):
+    """Every staff page, form and API call answers 404 to the external persona (as an object outside
+    a scope does), whatever the arguments; only its own pages answer."""
+    _available(name)
+    external = make_external()
+    response = _call(signed_in(external), world, name, expect, expect.kwargs)
+    assert response.status_code == EXTERNAL_REACHES.get(name, 404), (name, response.status_code)
+    if name == "home":
+        assert response["Location"] == reverse("accounts:me")
+
+
+@pytest.mark.parametrize("name", sorted(PUBLIC))
+def test_public_pages_stay_open_to_an_external_account_but_not_the_api(db, client, name):
+    """Signed in, an external person still reaches the public pages (sign-up and reset pages send
+    a signed-in visitor home); the API's public addresses (docs, schema, token) are closed to them."""
+    from tests.personas import sign_in
+
+    _available(name)
+    public = PUBLIC[name]
+    sign_in(client, make_external())
+    url = reverse(name, kwargs=public.kwargs)
+    response = client.get(url) if public.method == "get" else getattr(client, public.method)(url, public.data or {})
+    if name.startswith("api:"):
+        assert response.status_code == 404, (name, response.status_code)
+    else:
+        assert response.status_code in (200, 302), (name, response.status_code)
+
+
+def test_an_anonymous_visitor_reaches_nothing_but_the_public_urls():
+    """The anonymous visitor's side of the matrix: every served URL is either public or checked
+    above to send an anonymous caller to sign in (HTML) or answer 401 (API)."""
+    assert set(served_urls()) == set(PUBLIC) | set(REGISTRY)
+    assert not {name for name in REGISTRY if name.startswith("accounts:signup") or "password_reset" in name}

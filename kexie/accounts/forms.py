@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from kexie.core.forms import keep_masked
+from kexie.core.forms import AnonymousForm, keep_masked
 from kexie.core.masking import mask_email, mask_phone
 from kexie.organizations.forms import OrgChoiceField, OrgMultipleChoiceField
 from kexie.organizations.models import Organization
@@ -13,11 +13,81 @@ from .models import DataScope, LoginLog, Role
 from .permissions import PERMISSIONS, AdminKind
 
 
-class LoginForm(forms.Form):
+class LoginForm(AnonymousForm):
     username = forms.CharField(label=_("Username"), max_length=150,
+                               help_text=_("External users: your e-mail address or mobile number."),
                                widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}))
     password = forms.CharField(label=_("Password"), strip=False,
                                widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+
+    def clean_username(self):
+        # External accounts sign in with their e-mail address, stored in lower case.
+        value = self.cleaned_data["username"].strip()
+        return value.lower() if "@" in value else value
+
+
+# --- public users: sign-up, codes, password reset, invitations ---------------------------------
+
+PASSWORD_HELP = _("At least 8 characters with three of: lower-case letters, upper-case letters, digits and "
+                  "symbols; not one of your recent passwords.")
+
+
+class AddressForm(AnonymousForm):
+    """An e-mail address or a mobile number to send a code to."""
+
+    address = forms.CharField(label=_("E-mail or mobile number"), max_length=254,
+                              widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "email"}))
+
+    def __init__(self, *args, sms_enabled=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not sms_enabled:
+            self.fields["address"].label = _("E-mail")
+            self.fields["address"].help_text = _("Text messages are not available on this installation: use an "
+                                                 "e-mail address.")
+
+    def clean_address(self):
+        from .public import parse_address
+
+        return parse_address(self.cleaned_data["address"])[1]
+
+
+class CodeForm(AnonymousForm):
+    code = forms.CharField(label=_("Verification code"), max_length=8,
+                           widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "one-time-code",
+                                                         "inputmode": "numeric"}))
+
+
+class NewPasswordMixin:
+    def clean(self):
+        data = super().clean()
+        one, two = data.get("password1"), data.get("password2")
+        if one and two and one != two:
+            self.add_error("password2", _("The two passwords do not match."))
+        return data
+
+
+class AccountDetailsForm(NewPasswordMixin, AnonymousForm):
+    """What a new external account chooses: the name shown to staff, and the password."""
+
+    full_name = forms.CharField(label=_("Full name"), max_length=50,
+                                widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "name"}))
+    password1 = forms.CharField(label=_("Password"), strip=False, help_text=PASSWORD_HELP,
+                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password2 = forms.CharField(label=_("Password again"), strip=False,
+                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+
+class ResetConfirmForm(NewPasswordMixin, AnonymousForm):
+    code = CodeForm.base_fields["code"]
+    password1 = forms.CharField(label=_("New password"), strip=False, help_text=PASSWORD_HELP,
+                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password2 = forms.CharField(label=_("New password again"), strip=False,
+                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+
+class InvitationForm(forms.Form):
+    address = forms.CharField(label=_("E-mail or mobile number"), max_length=254)
+    full_name = forms.CharField(label=_("Full name"), max_length=50, required=False)
 
 
 class PasswordChangeForm(forms.Form):

@@ -11,7 +11,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.messages.storage import default_storage
-from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
@@ -105,3 +105,43 @@ class AccountSecurityMiddleware:
             response["HX-Redirect"] = url
             return response
         return HttpResponseRedirect(url)
+
+
+# What an external account may open: its own page, its password, its notifications, signing out,
+# and the pages anyone may open. Everything else is for staff.
+EXTERNAL_URL_NAMES = frozenset({
+    "accounts:me", "accounts:password_change", "accounts:otp", "accounts:logout", "accounts:login",
+    "accounts:signup", "accounts:signup_verify", "accounts:signup_complete", "accounts:password_reset",
+    "accounts:password_reset_confirm", "accounts:invitation_accept",
+    "notifications:inbox", "notifications:read", "notifications:read_all", "set_language", "favicon",
+})
+
+
+class ExternalAccountMiddleware:
+    """External accounts (S&T workers, enterprise contacts) are confined to ``EXTERNAL_URL_NAMES``.
+
+    Any other page answers 404 for them, as an object outside a data scope does: staff pages,
+    forms and the API through the browser session alike (their API tokens are refused by
+    kexie.api.authentication, and the token endpoint issues none). The home page (the staff
+    workbench) sends them to their own page instead. Runs after the session checks above, so an
+    idle or revoked session is still signed out first."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or not getattr(user, "is_external", False):
+            return None
+        match = request.resolver_match
+        name = match.view_name if match is not None else ""
+        if name in EXTERNAL_URL_NAMES:
+            return None
+        if name == "home":
+            return HttpResponseRedirect(reverse("accounts:me"))
+        if request.path_info.startswith(API_PREFIX):
+            return JsonResponse({"detail": _("Not found.")}, status=404)
+        raise Http404

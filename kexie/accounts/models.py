@@ -1,9 +1,12 @@
 """People, roles with data scope, positions, the security policy and the login log."""
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import m2m_changed
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -64,9 +67,21 @@ class UserQuerySet(ScopedQuerySet):
     pass
 
 
-class User(AbstractUser):
-    """A person who signs in. Belongs to one organisation; may hold positions in others."""
+class UserKind(models.TextChoices):
+    """Staff of the associations work in the platform; external accounts (S&T workers, enterprise
+    contacts) sign up themselves or by invitation and see only their own records."""
 
+    STAFF = "staff", _("Staff")
+    EXTERNAL = "external", _("External user")
+
+
+class User(AbstractUser):
+    """A person who signs in. Staff belong to one organisation and may hold positions in others;
+    an external account has no organisation, no role and no staff flag (a database constraint and
+    the roles' m2m guard below), so no data scope reaches beyond its own records."""
+
+    kind = models.CharField(_("kind of account"), max_length=16, choices=UserKind.choices, default=UserKind.STAFF,
+                            db_index=True)
     full_name = models.CharField(_("full name"), max_length=50, blank=True)
     organization = models.ForeignKey("organizations.Organization", verbose_name=_("organisation"),
                                      null=True, blank=True, on_delete=models.PROTECT, related_name="users")
@@ -94,9 +109,19 @@ class User(AbstractUser):
         ordering = ["username"]
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="staff") | Q(kind="external", organization__isnull=True, is_staff=False,
+                                               is_superuser=False),
+                name="user_external_no_staff_rights"),
+        ]
 
     def __str__(self):
         return self.full_name or self.username
+
+    @property
+    def is_external(self) -> bool:
+        return self.kind == UserKind.EXTERNAL
 
     # --- personal data: stored encrypted or shown masked -------------------------------
     @property
@@ -127,7 +152,7 @@ class User(AbstractUser):
     # --- permissions ------------------------------------------------------------------------
     def permission_codes(self) -> set[str]:
         """Union of the codes of every role. Cached on the instance for the request."""
-        if not self.is_active:
+        if not self.is_active or self.is_external:
             return set()
         if not hasattr(self, "_kexie_codes"):
             codes = set()
@@ -137,7 +162,7 @@ class User(AbstractUser):
         return self._kexie_codes
 
     def cached_roles(self) -> list[Role]:
-        if self.pk is None:
+        if self.pk is None or self.is_external:
             return []
         if not hasattr(self, "_kexie_roles"):
             self._kexie_roles = list(self.roles.all())
@@ -259,3 +284,94 @@ class TokenUse(models.Model):
     token = models.OneToOneField("authtoken.Token", primary_key=True, on_delete=models.CASCADE,
                                  related_name="use")
     last_used_at = models.DateTimeField()
+
+
+EXTERNAL_NO_ROLES = _("An external account cannot hold roles: roles and data scopes are for staff only.")
+
+
+@receiver(m2m_changed, sender=User.roles.through)
+def _external_accounts_hold_no_roles(sender, instance, action, reverse, pk_set, **kwargs):
+    """Whatever the code path (a service, a form, a shell), no role reaches an external account."""
+    if action != "pre_add" or not pk_set:
+        return
+    if not reverse:
+        external = isinstance(instance, User) and instance.is_external
+    else:
+        external = User.objects.filter(pk__in=pk_set, kind=UserKind.EXTERNAL).exists()
+    if external:
+        raise ValidationError({"roles": EXTERNAL_NO_ROLES})
+
+
+class Invitation(models.Model):
+    """A staff member's invitation to an external person: a single-use link that expires. Only the
+    token's digest is stored; the link itself is in the message sent to the address."""
+
+    email = models.EmailField(_("e-mail"), blank=True)
+    mobile = models.CharField(_("mobile"), max_length=11, blank=True, validators=[validate_mobile])
+    full_name = models.CharField(_("full name"), max_length=50, blank=True)
+    token_digest = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("invited by"))
+    created_at = models.DateTimeField(_("invited at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    account = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                verbose_name=_("account"))
+
+    objects = ScopedQuerySet.as_manager()
+
+    scope_org_field = "created_by__organization"
+    scope_owner_field = "created_by"
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        constraints = [
+            models.CheckConstraint(condition=~Q(email="") | ~Q(mobile=""), name="invitation_has_address"),
+        ]
+
+    def __str__(self):
+        return mask_email(self.email) if self.email else mask_phone(self.mobile)
+
+    @property
+    def masked_address(self) -> str:
+        return str(self)
+
+    @property
+    def status(self) -> str:
+        if self.accepted_at:
+            return "accepted"
+        return "expired" if self.expires_at <= timezone.now() else "pending"
+
+
+class VerificationCode(models.Model):
+    """A six-digit code sent to an e-mail address or a mobile number, to prove it belongs to whoever
+    signs up or resets a password with it. The code and the address are stored as keyed digests
+    (the address also encrypted, to create the account with); a code expires, allows a few wrong
+    tries, and is verified once and used once."""
+
+    class Purpose(models.TextChoices):
+        SIGNUP = "signup", _("Sign-up")
+        RESET = "reset", _("Password reset")
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("E-mail")
+        SMS = "sms", _("Text message")
+
+    purpose = models.CharField(max_length=16, choices=Purpose.choices)
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    address_digest = models.CharField(max_length=64, db_index=True)
+    address_encrypted = models.TextField()
+    code_digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    @property
+    def address(self) -> str:
+        return crypto.decrypt(self.address_encrypted)

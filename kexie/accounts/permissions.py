@@ -37,6 +37,8 @@ PERMISSIONS: dict[str, str] = {
     "user.manage": _("Manage users"),
     "role.manage": _("Manage roles"),
     "pii.unmask": _("View unmasked personal data"),
+    # public users
+    "external.invite": _("Invite external users"),
     # security administrator
     "security.manage": _("Manage security policy"),
     "user.unlock": _("Unlock accounts and reset second factors"),

@@ -42,10 +42,12 @@ BUILTIN_ROLES = [
     # code, name (Chinese, shown to users), scope, admin kind, codes
     # The national reform office verifies people across the network, so it may see unmasked
     # personal data (each viewing is audited); lower levels see masked values only.
+    # The national and provincial offices work with S&T workers and enterprises outside the
+    # network: they invite them as external accounts (external.invite).
     ("national_clerk", "中国科协改革办工作人员", DataScope.ORG_AND_BELOW, AdminKind.NONE,
-     [*_ORG_REGISTER_CODES, *_ISSUER_CODES, *_SOCIETY_OFFICE_CODES, "user.view", "pii.unmask"]),
+     [*_ORG_REGISTER_CODES, *_ISSUER_CODES, *_SOCIETY_OFFICE_CODES, "user.view", "pii.unmask", "external.invite"]),
     ("provincial_clerk", "省级科协工作人员", DataScope.ORG_AND_BELOW, AdminKind.NONE,
-     [*_ORG_REGISTER_CODES, *_ISSUER_CODES, *_SOCIETY_OFFICE_CODES]),
+     [*_ORG_REGISTER_CODES, *_ISSUER_CODES, *_SOCIETY_OFFICE_CODES, "external.invite"]),
     ("city_clerk", "市级科协工作人员", DataScope.ORG_AND_BELOW, AdminKind.NONE,
      ["org.view", "org.export", *_ISSUER_CODES]),
     ("county_clerk", "县级科协工作人员", DataScope.ORG_AND_BELOW, AdminKind.NONE, ["org.view", *_FILER_CODES]),

@@ -30,7 +30,7 @@ from kexie.core.validators import validate_id_number
 from kexie.organizations.models import Organization
 
 from . import selectors
-from .models import DataScope, LoginLog, PasswordHistory, Position, Role, SecurityPolicy, User
+from .models import EXTERNAL_NO_ROLES, DataScope, LoginLog, PasswordHistory, Position, Role, SecurityPolicy, User
 from .permissions import PERMISSIONS, AdminKind, codes_allowed_for
 from .scope import scope_q
 from .sessionkeys import LAST_SEEN, OTP_VERIFIED, SIGNED_IN_AT
@@ -379,6 +379,8 @@ def user_update(*, by, user: User, full_name: str, organization: Organization | 
                 email: str = "", id_number: str = "") -> User:
     """Change a user's details. A blank ID number keeps the stored one."""
     _require(by, "user.manage")
+    if user.is_external and organization is not None:
+        raise ValidationError({"organization": _("An external account belongs to no organisation.")})
     if organization != user.organization:
         _check_organization_in_scope(by, organization)
     old = user_snapshot(user)
@@ -400,6 +402,8 @@ def user_set_roles(*, by, user: User, roles) -> None:
     """Replace a user's roles; audited as a permission change with the old and new role codes."""
     _require(by, "user.manage")
     roles = list(roles)
+    if user.is_external and roles:
+        raise ValidationError({"roles": EXTERNAL_NO_ROLES})
     old_codes = sorted(user.roles.values_list("code", flat=True))
     new_codes = sorted(role.code for role in roles)
     if old_codes == new_codes:
@@ -448,6 +452,8 @@ def position_add(*, by, user: User, organization: Organization, title: str, star
     """Record a post the user holds in another organisation; ``is_head`` marks the unit's head
     (单位负责人), who receives escalated urging notices."""
     _require(by, "user.manage")
+    if user.is_external:
+        raise ValidationError(_("An external account holds no positions: positions are for staff only."))
     _check_organization_in_scope(by, organization)
     position = Position(user=user, organization=organization, title=(title or "").strip(),
                         started_on=started_on, ended_on=ended_on, is_head=bool(is_head))

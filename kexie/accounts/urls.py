@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_public
 
 app_name = "accounts"
 
@@ -10,6 +10,15 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("password/", views.password_change, name="password_change"),
     path("otp/", views.otp, name="otp"),
+    # public users
+    path("me/", views_public.me, name="me"),
+    path("signup/", views_public.signup, name="signup"),
+    path("signup/verify/", views_public.signup_verify, name="signup_verify"),
+    path("signup/complete/", views_public.signup_complete, name="signup_complete"),
+    path("password-reset/", views_public.password_reset, name="password_reset"),
+    path("password-reset/confirm/", views_public.password_reset_confirm, name="password_reset_confirm"),
+    path("invitation/<str:token>/", views_public.invitation_accept, name="invitation_accept"),
+    path("invitations/", views_public.invitations, name="invitations"),
     path("users/", views.user_list, name="user_list"),
     path("users/new/", views.user_create, name="user_create"),
     path("users/<int:pk>/", views.user_detail, name="user_detail"),

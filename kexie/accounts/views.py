@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from rest_framework.authtoken.models import Token
 
 from kexie.core.paging import paginate
+from kexie.core.ratelimit import post_field, rate_limited, signed_in_user
 
 from . import selectors, services
 from .forms import (
@@ -72,6 +73,7 @@ def _page(request, queryset):
 # --- sign-in ------------------------------------------------------------------------------------
 
 @require_http_methods(["GET", "POST"])
+@rate_limited("login", account=post_field("username"))
 def login_view(request):
     next_url = _safe_next(request)
     if request.user.is_authenticated:
@@ -86,9 +88,11 @@ def login_view(request):
             if days is not None and days <= PASSWORD_WARNING_DAYS and not result.user.must_change_password:
                 messages.warning(request, _("Your password expires in %(days)d day(s); please change it soon.")
                                  % {"days": days})
-            return redirect(next_url or settings.LOGIN_REDIRECT_URL)
+            landing = "accounts:me" if result.user.is_external else settings.LOGIN_REDIRECT_URL
+            return redirect(next_url or landing)
         error = result.error
-    return render(request, "accounts/login.html", {"form": form, "error": error, "next": next_url},
+    return render(request, "accounts/login.html", {"form": form, "error": error, "next": next_url,
+                                                   "signup_open": settings.KEXIE_PUBLIC_SIGNUP},
                   status=400 if request.method == "POST" and form.errors else 200)
 
 
@@ -114,7 +118,7 @@ def password_change(request):
         else:
             update_session_auth_hash(request, user)
             messages.success(request, _("Your password has been changed."))
-            return redirect(_safe_next(request) or "accounts:profile")
+            return redirect(_safe_next(request) or ("accounts:me" if user.is_external else "accounts:profile"))
     reason = ""
     if user.must_change_password:
         reason = _("This is your first sign-in (or your password was reset): choose a new password.")
@@ -132,6 +136,7 @@ def _qr_svg(uri: str) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@rate_limited("totp", account=signed_in_user)
 def otp(request):
     user = request.user
     if not user.totp_secret_encrypted:

@@ -34,6 +34,9 @@ class TokenAuthentication(authentication.TokenAuthentication):
 
     def authenticate_credentials(self, key):
         user, token = super().authenticate_credentials(key)
+        # External accounts (public users) have no API: a token of theirs is no token.
+        if getattr(user, "is_external", False):
+            raise exceptions.AuthenticationFailed(_("Invalid token."))
         now = timezone.now()
         if token.created < now - token_lifetime():
             raise exceptions.AuthenticationFailed(_("The token has expired; request a new one."))

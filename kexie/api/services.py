@@ -63,6 +63,8 @@ def api_authenticate(*, request, username: str, password: str, otp: str = "") ->
         _log(request=request, username=username, user=user, event=LoginLog.Event.INACTIVE,
              detail="account disabled (API)")
         raise LoginRefused(_("This account is disabled."), status=403)
+    if user.is_external:
+        raise LoginRefused(_("External accounts cannot use the API."), status=403)
     # As on the sign-in page: a second factor once enrolled is always asked for, required or not.
     if user.needs_totp or user.totp_confirmed:
         if not user.totp_confirmed:

@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from kexie.accounts.models import LoginLog, Role, User
 from kexie.accounts.services import user_unmask
 from kexie.audit.models import AuditLog
+from kexie.core import ratelimit
 from kexie.organizations.models import Organization
 from kexie.organizations.services import (
     organization_create,
@@ -196,8 +197,15 @@ class TokenView(APIView):
     @extend_schema(summary=_("Obtain an API token"), request=serializers.TokenRequestSerializer,
                    responses={200: serializers.TokenSerializer,
                               400: OpenApiResponse(description=_("Wrong credentials or second-factor code")),
-                              403: OpenApiResponse(description=_("Locked, disabled or password expired"))})
+                              403: OpenApiResponse(description=_("Locked, disabled or password expired")),
+                              429: OpenApiResponse(description=_("Too many attempts from this address or for this "
+                                                                 "account: try again later"))})
     def post(self, request):
+        # The sign-in page's limits, per address and per username (kexie.core.ratelimit).
+        username = request.data.get("username", "") if hasattr(request.data, "get") else ""
+        limited = ratelimit.hit(request, "login", account=username if isinstance(username, str) else "")
+        if limited is not None:
+            return ratelimit.too_many(request, limited)
         form = serializers.TokenRequestSerializer(data=request.data)
         validated(form)
         try:

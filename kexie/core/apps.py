@@ -6,3 +6,6 @@ class CoreConfig(AppConfig):
     name = "kexie.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self):
+        from . import checks  # noqa: F401 - registers the platform's system checks

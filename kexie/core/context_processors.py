@@ -37,6 +37,10 @@ MENU = [
         (_("Organisation list"), "organizations:list", "org.view"),
         (_("API documentation"), "api:docs", None),
     ]),
+    # People outside the network (S&T workers, enterprise contacts) who get external accounts.
+    (pgettext_lazy("menu section", "Public users"), [
+        (_("Invite external users"), "accounts:invitations", "external.invite"),
+    ]),
     (pgettext_lazy("menu section", "System administration"), [
         (_("Users"), "accounts:user_list", "user.view"),
         (_("Roles"), "accounts:role_list", "role.manage"),
@@ -47,12 +51,22 @@ MENU = [
 ]
 
 
+# An external account's whole menu: its own pages, nothing of the staff's.
+EXTERNAL_MENU = [
+    (pgettext_lazy("menu section", "Mine"), [
+        (_("My page"), "accounts:me", None),
+        (_("Notifications"), "notifications:inbox", None),
+        (_("Change password"), "accounts:password_change", None),
+    ]),
+]
+
+
 def menu_for(user, path: str = "") -> list[dict]:
     """The sections of the menu ``user`` sees, each {"title", "items"}; the entry whose address is
     the longest prefix of ``path`` is marked active (so a list under /organizations/list/ does not
     also light up the tree at /organizations/)."""
     sections, active = [], None
-    for title, entries in MENU:
+    for title, entries in (EXTERNAL_MENU if getattr(user, "is_external", False) else MENU):
         items = []
         for label, url_name, code in entries:
             if code is not None and not user.has_code(code):

@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 
@@ -19,3 +20,50 @@ def keep_masked(form, stored: dict[str, str], masks: dict[str, Callable[[str], s
             if not getattr(form.data, "_mutable", True):
                 form.data = form.data.copy()
             form.data[form.add_prefix(name)] = value
+
+
+class AnonymousForm(forms.Form):
+    """A form that anyone may send without signing in: sign-up, password reset, and the anonymous
+    forms to come (survey answers by code, check-in codes).
+
+    It takes exactly the fields it declares. A submission carrying any other field — a name, a
+    phone number, an e-mail address or an ID number the form did not ask for — is refused as a
+    whole (the form is invalid), so nothing identifying reaches storage beyond what the form asks.
+    What a view may store is :meth:`answer`: the declared fields' cleaned values, never the
+    client's address, browser or session (an anonymous answer's audit row is written with
+    :func:`audit_anonymous`, which records neither address nor user). Views that take such a form
+    are rate-limited (:func:`kexie.core.ratelimit.rate_limited`).
+    """
+
+    # Sent by the page itself, not by the person: the CSRF token and the page to return to.
+    TRANSPORT_FIELDS = frozenset({"csrfmiddlewaretoken", "next"})
+
+    def clean(self):
+        data = super().clean()
+        declared = {self.add_prefix(name) for name in self.fields} | self.TRANSPORT_FIELDS
+        if (set(self.data) | set(self.files)) - declared:
+            raise forms.ValidationError(
+                _("The submission carried fields this form does not ask for; nothing was saved."),
+                code="undeclared_fields")
+        return data
+
+    def answer(self) -> dict:
+        """The declared fields' cleaned values: all that may be stored."""
+        return {name: self.cleaned_data[name] for name in self.fields if name in self.cleaned_data}
+
+
+class _NoClient:
+    """Stands for the request in an anonymous answer's audit row: no address, no browser."""
+
+    META: dict = {}
+    user = None
+
+
+def audit_anonymous(*, action: str, obj=None, object_type: str = "", object_repr: str = "", new=None,
+                    detail: str = ""):
+    """The audit row of an anonymous submission: what was stored, without the client's address or
+    any user (call it inside the transaction that stores the answer)."""
+    from kexie.audit.services import audit_record
+
+    return audit_record(action=action, obj=obj, object_type=object_type, object_repr=object_repr, new=new,
+                        detail=detail, username="", request=_NoClient())

@@ -124,7 +124,7 @@ def _applications_to_score(user) -> Todo:
 def _users_without_role(user) -> Todo:
     from kexie.accounts.models import User
 
-    count = User.objects.restrict(user, "user.view").filter(is_active=True, roles__isnull=True).count()
+    count = User.objects.restrict(user, "user.view").filter(is_active=True, roles__isnull=True, kind="staff").count()
     return Todo("users_without_role", _("Accounts without a role"), count, reverse("accounts:user_list"))
 
 
