@@ -11,7 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from kexie.core.env import env_bool, env_int, env_list, env_str, parse_database_url, sqlite_database
+from kexie.core.env import MissingSetting, env_bool, env_int, env_list, env_str, parse_database_url, sqlite_database
 
 BASE_DIR = Path(__file__).resolve().parent
 KEXIE_ENV = env_str("KEXIE_ENV", "development")
@@ -24,6 +24,7 @@ if PRODUCTION:
     if not ALLOWED_HOSTS:
         env_str("KEXIE_ALLOWED_HOSTS")  # raises with the variable's name
     FIELD_ENCRYPTION_KEY = env_str("KEXIE_FIELD_KEY")
+    AUDIT_KEY = env_str("KEXIE_AUDIT_KEY")
     DATABASES = {"default": parse_database_url(env_str("KEXIE_DATABASE_URL"))}
     DEBUG = False
 else:
@@ -31,6 +32,7 @@ else:
     SECRET_KEY = env_str("KEXIE_SECRET_KEY", "dev-only-secret-key-not-for-production-use-0123456789abcdef")
     ALLOWED_HOSTS = env_list("KEXIE_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
     FIELD_ENCRYPTION_KEY = env_str("KEXIE_FIELD_KEY", "00112233445566778899aabbccddeeff")
+    AUDIT_KEY = env_str("KEXIE_AUDIT_KEY", "dev-only-audit-key-not-for-production-use")
     _db_url = env_str("KEXIE_DATABASE_URL", "")
     DATABASES = {
         "default": parse_database_url(_db_url) if _db_url else sqlite_database(str(DATA_DIR / "kexie.sqlite3"))
@@ -272,6 +274,15 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
+
+# The audit chain is keyed (HMAC) with a key kept apart from the database, so whoever can write to
+# the database cannot recompute it; keys it was keyed with before stay readable for verification.
+# Checkpoints of its length and head go to an append-only file outside the database (and the log).
+AUDIT_PREVIOUS_KEYS = env_list("KEXIE_AUDIT_PREVIOUS_KEYS", [])
+if len(AUDIT_KEY) < 16:
+    raise MissingSetting("Environment variable KEXIE_AUDIT_KEY must be at least 16 characters long.")
+AUDIT_CHECKPOINT_FILE = Path(env_str("KEXIE_AUDIT_CHECKPOINT_FILE", str(DATA_DIR / "audit-checkpoints.log")))
+AUDIT_CHECKPOINT_MINUTES = env_int("KEXIE_AUDIT_CHECKPOINT_MINUTES", 10)
 
 # The cache: per process (local memory) unless KEXIE_REDIS_URL names a Redis server, which every
 # gunicorn worker then shares. The rate limits count in it (kexie.core.ratelimit), so production

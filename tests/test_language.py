@@ -20,3 +20,16 @@ def test_the_language_switch_turns_pages_english(client, db):
 def test_api_clients_may_ask_for_english(client, db):
     response = client.get("/api/v1/organizations/", HTTP_ACCEPT_LANGUAGE="en")
     assert response["Content-Language"] == "en"
+
+
+def test_every_permission_has_a_chinese_name():
+    """The role form lists every permission by name: none may show in English on a Chinese page."""
+    import re
+
+    from django.utils import translation
+
+    from kexie.accounts.permissions import PERMISSIONS
+
+    with translation.override("zh-hans"):
+        untranslated = [code for code, label in PERMISSIONS.items() if not re.search(r"[\u4e00-\u9fff]", str(label))]
+    assert untranslated == []
