@@ -198,6 +198,8 @@ def invitations(request):
     if not request.user.has_code("external.invite"):
         raise PermissionDenied
     form = InvitationForm(request.POST or None)
+    if not sms.sms_enabled():
+        form.fields["address"].label = _("E-mail")
     if request.method == "POST" and form.is_valid():
         try:
             public.invitation_create(by=request.user, address=form.cleaned_data["address"],
