@@ -4,12 +4,14 @@ review, task snapshots and colour counts over an organisation subtree.
 Every viewset goes through the choke point of :mod:`kexie.api.viewsets` (an action needs its
 permission code; rows outside the code's data scope are 404). Writes go through
 :mod:`kexie.tracking.services`, which check the reporting unit and the issuer. Evidence files
-are sent as multipart/form-data and pass the same upload checks as everywhere else.
+are sent as multipart/form-data and pass the same upload checks as everywhere else. Filing a
+report may be sent again: the same filing is answered 200 with the saved report, and writes
+nothing twice (see ``ReportViewSet.create``).
 """
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -141,8 +143,19 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGene
         return (ProgressReport.objects.select_related("item", "organization", "cycle")
                 .prefetch_related("actuals", "evidence"))
 
-    @extend_schema(summary=_("File a progress report (or file a returned one again)"),
-                   request=ReportCreateSerializer, responses={201: ReportSerializer})
+    @extend_schema(
+        summary=_("File a progress report (or file a returned one again)"),
+        description=_(
+            "Safe to send again. A report is unique per task, reporting unit and cycle, so the request itself "
+            "names what it files and no Idempotency-Key header is needed: the same filing sent again by the same "
+            "user (same values, the same files) — after a lost answer, a timeout or an error page, whatever became "
+            "of the first answer — is answered 200 with the saved report, the body a GET of it returns, and "
+            "writes nothing: no second report, audit record or notification. A different filing of a report "
+            "already filed (and not returned) is refused with 400."),
+        request=ReportCreateSerializer,
+        responses={201: OpenApiResponse(ReportSerializer, description=_("Filed: the report as saved.")),
+                   200: OpenApiResponse(ReportSerializer, description=_(
+                       "This filing had already been saved (the request was sent again): the saved report."))})
     def create(self, request):
         data = validated(ReportCreateSerializer(data=request.data, context={"request": request}))
         report = ProgressReport.objects.filter(item=data["item"], organization=data["organization"],
@@ -151,7 +164,10 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGene
         report.progress, report.percent, report.narrative = data["progress"], data["percent"], data["narrative"]
         report = services.report_submit(by=request.user, report=report, actuals=data["actuals"],
                                         evidence=data["evidence"])
-        return Response(ReportSerializer(report).data, status=status.HTTP_201_CREATED)
+        # The answer is what was saved, read again after the commit — the same body as a GET.
+        saved = self.base_queryset().get(pk=report.pk)
+        return Response(ReportSerializer(saved).data,
+                        status=status.HTTP_200_OK if report.replayed else status.HTTP_201_CREATED)
 
     @extend_schema(summary=_("Accept a report (the issuer's review)"), request=None, responses=ReportSerializer)
     @action(detail=True, methods=["post"], filter_backends=[])

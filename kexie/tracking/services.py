@@ -15,6 +15,7 @@ Who may do what, beyond the permission code:
 """
 
 import datetime as dt
+from collections import Counter
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -698,6 +699,30 @@ def _parse_percent(value) -> int:
     return int(number)
 
 
+def _same_filing(saved: ProgressReport, *, by, report: ProgressReport, actuals, evidence) -> bool:
+    """Whether a filing of ``saved``'s task, unit and cycle is one ``saved`` already holds — the
+    same request sent again: by the user who filed it, with the same progress, percent, narrative
+    and indicator values (as parsed), each file already attached (same name and size). A report
+    returned since is filed again, not repeated."""
+    if saved.status == ReportStatus.RETURNED or saved.submitted_by_id != getattr(by, "pk", None):
+        return False
+    try:
+        percent = _parse_percent(report.percent)
+    except ValidationError:
+        return False
+    if (saved.progress, saved.percent, saved.narrative) != (report.progress, percent, report.narrative or ""):
+        return False
+    errors: list[str] = []
+    values = {}
+    for target, value in (actuals or {}).items():
+        if value is not None and str(value).strip() != "":
+            values[_key(target)] = _decimal_or_error(value, errors, "%(value)s", {"target": target})
+    if errors or values != dict(saved.actuals.values_list("target_id", "value")):
+        return False
+    attached = Counter(saved.evidence.values_list("name", "size"))
+    return not Counter((upload.name[:255], getattr(upload, "size", 0) or 0) for upload in evidence) - attached
+
+
 @transaction.atomic
 def report_submit(*, by, report: ProgressReport, actuals=None, evidence=(), now: dt.datetime | None = None
                   ) -> ProgressReport:
@@ -708,6 +733,12 @@ def report_submit(*, by, report: ProgressReport, actuals=None, evidence=(), now:
     ``evidence`` is a list of uploaded files, each checked by ``check_upload``. A report
     claiming completion needs 100% and at least one evidence file. Filing after the cycle's due
     date marks the report late.
+
+    Idempotent: a filing the report already holds — the same request sent again by a client that
+    lost the answer, or sent twice at once — changes nothing and writes no audit row or
+    notification; the saved report is returned as it is, with ``replayed`` True (False on a
+    filing that saved). A report is unique per task, unit and cycle, so the request itself names
+    what it would create; a different filing of a report already filed is refused as ever.
     """
     _require(by, "report.submit")
     now = now or timezone.now()
@@ -732,6 +763,9 @@ def report_submit(*, by, report: ProgressReport, actuals=None, evidence=(), now:
     existing = (ProgressReport.objects.select_for_update()
                 .filter(item=item, organization=organization, cycle=cycle).first())
     if existing is not None and existing.status != ReportStatus.RETURNED:
+        if _same_filing(existing, by=by, report=report, actuals=actuals, evidence=evidence):
+            existing.replayed = True
+            return existing
         raise ValidationError({"cycle": _("%(org)s has already filed a report on this task for %(cycle)s.")
                                % {"org": organization.name, "cycle": cycle.label}})
     percent = _parse_percent(report.percent)
@@ -770,7 +804,12 @@ def report_submit(*, by, report: ProgressReport, actuals=None, evidence=(), now:
         with transaction.atomic():
             saved.save()
     except IntegrityError:
-        # The same unit filed the same task and cycle a moment ago, in another request.
+        # The same unit filed the same task and cycle a moment ago, in another request — this very
+        # filing, perhaps, sent twice at once: then that one is the answer.
+        other = ProgressReport.objects.filter(item=item, organization=organization, cycle=cycle).first()
+        if other is not None and _same_filing(other, by=by, report=report, actuals=actuals, evidence=evidence):
+            other.replayed = True
+            return other
         raise ValidationError({"cycle": _("%(org)s has already filed a report on this task for %(cycle)s.")
                                % {"org": organization.name, "cycle": cycle.label}}) from None
     if existing is not None:  # filed again: the new values replace the returned report's
@@ -784,6 +823,7 @@ def report_submit(*, by, report: ProgressReport, actuals=None, evidence=(), now:
         "actuals": {str(t): str(v) for t, v in values.items()}, "evidence": len(evidence),
         "refiled": existing is not None})
     notification_events.report_submitted(by=by, report=saved, refiled=existing is not None)
+    saved.replayed = False
     return saved
 
 

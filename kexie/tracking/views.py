@@ -272,6 +272,10 @@ def report_file(request, item_pk):
             except ValidationError as error:
                 apply_report_errors(form, error)
             else:
+                # Told from what was saved, read again. A form sent again after its answer was lost
+                # (the report saved, the page an error) comes here too: the service hands back the
+                # report it holds, and the user lands on it instead of an "already filed" error.
+                report = ProgressReport.objects.select_related("organization", "cycle").get(pk=report.pk)
                 messages.success(request, _("The report of %(unit)s on “%(task)s” for %(cycle)s was filed.")
                                  % {"unit": report.organization.name, "task": item.title,
                                     "cycle": report.cycle.label})

@@ -143,8 +143,11 @@ def test_accepting_a_completion_is_the_issuers_sign_off(world, national, cascade
 
 def test_a_report_is_filed_once_per_cycle_and_reviewed_once(world, national, cascaded):
     report = report_submit(by=world.provincial_clerk, report=jia_report(national, cascaded, world), now=NOW)
+    # The same filing sent again (its answer lost) is answered with the saved report; another is refused.
+    again = report_submit(by=world.provincial_clerk, report=jia_report(national, cascaded, world), now=NOW)
+    assert (again.pk, again.replayed, report.replayed) == (report.pk, True, False)
     with pytest.raises(ValidationError) as error:
-        report_submit(by=world.provincial_clerk, report=jia_report(national, cascaded, world), now=NOW)
+        report_submit(by=world.provincial_clerk, report=jia_report(national, cascaded, world, percent=50), now=NOW)
     assert "已填报" in error.value.message_dict["cycle"][0]
     report_accept(by=world.national_clerk, report=report, today=dt.date(2026, 5, 10))
     with pytest.raises(ValidationError):
