@@ -1,6 +1,7 @@
 import os
 
 import pytest
+from _pytest.nodeid import NodeId
 
 from tests.personas import build_world, sign_in
 
@@ -48,10 +49,22 @@ def signed_in(client):
     return _sign_in
 
 
-@pytest.hookimpl(tryfirst=True)
+@pytest.hookimpl(wrapper=True)
 def pytest_collection_modifyitems(config, items):
     """Browser tests share one Chromium per worker: under pytest-xdist (--dist loadgroup) they
-    all go to the same worker instead of each worker starting its own browser."""
+    all go to the same worker instead of each worker starting its own browser.
+
+    pytest-xdist puts a test in its group by appending ``@group`` to the test's id, which it
+    writes to an attribute pytest 9.2 no longer reads the id from: the group is appended here
+    where pytest reads it, or every group's tests would be spread over the workers."""
     for item in items:
         if item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.xdist_group("browser"))
+    result = yield
+    if getattr(config.option, "loadgroup", False):  # set in the workers of --dist loadgroup
+        for item in items:
+            groups = sorted({str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+                             for mark in item.iter_markers("xdist_group")})
+            if groups and "@" not in item.nodeid and hasattr(item, "_id"):
+                item._id = NodeId.parse(f"{item.nodeid}@{'_'.join(groups)}")
+    return result
