@@ -24,6 +24,8 @@ urlpatterns = [
     path("api/", include("kexie.api.urls")),
 ]
 
+handler404 = errors.page_not_found
+
 if settings.DEBUG:
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 

@@ -74,7 +74,7 @@ def test_lists_are_paginated(world, signed_in):
     assert body["next"]
 
 
-def test_contact_phone_is_masked_in_lists_only(world, signed_in):
+def test_contact_phone_is_masked_in_lists(world, signed_in):
     world.city_a.contact_phone = "13912345678"
     world.city_a.save()
     client = signed_in(world.provincial_clerk)

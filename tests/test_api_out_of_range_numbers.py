@@ -1,5 +1,6 @@
 """Numbers no database integer can hold never reach the database: SQLite answers them with a
-server error. An id in a path is no id (404); a filter says which field is wrong (400)."""
+server error. An id in a path is no id (404); a filter or a query parameter says which field is
+wrong (400)."""
 
 import pytest
 
@@ -18,6 +19,11 @@ def test_an_id_too_large_for_the_database_is_not_found(world, signed_in, url):
     (f"/api/v1/plans/?organization={HUGE}", "organization"),
     (f"/api/v1/progress-reports/?under={HUGE}", "under"),
     ("/api/v1/audit-logs/?user=-99999999999999999999", "user"),
+    (f"/api/v1/ledger/?unit={HUGE}", "unit"),
+    (f"/api/v1/ledger/?plan={HUGE}", "plan"),
+    (f"/api/v1/dashboard/?overdue_offset={HUGE}", "overdue_offset"),
+    (f"/api/v1/dashboard/?org={HUGE}", "org"),
+    (f"/api/v1/task-snapshots/counts/?under={HUGE}", "under"),
 ])
 def test_a_filter_out_of_range_is_refused_naming_the_field(world, signed_in, url, field):
     client = signed_in(world.audit_admin if "audit" in url else world.national_clerk)

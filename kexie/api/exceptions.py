@@ -2,8 +2,9 @@
 
 Services validate with ``full_clean()`` and raise Django's ValidationError keyed by field name;
 here it takes DRF's shape ``{"field": ["message"]}`` (errors that concern no single field,
-Django's ``__all__``, go under ``non_field_errors``). Every 400 also carries ``detail``: one
-sentence a client can show as it is, with each field called by its label (统一社会信用代码：…).
+Django's ``__all__`` and messages raised as a bare list, go under ``non_field_errors``). Every
+400 also carries ``detail``: one sentence a client can show as it is, with each field called by
+its label (统一社会信用代码：…).
 """
 
 from django.core.exceptions import FieldDoesNotExist, NON_FIELD_ERRORS
@@ -74,6 +75,10 @@ def exception_handler(exc, context):
         exc = exceptions.ValidationError(detail)
     labels = {**_model_labels(view), **_filter_labels(view), **getattr(exc, "labels", {})}
     response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(exc, exceptions.ValidationError) and isinstance(response.data, list):
+        # Raised with bare messages (the search filter's refusal of a null character, for one):
+        # they concern the request as a whole, and every 400 has the same shape.
+        response.data = {api_settings.NON_FIELD_ERRORS_KEY: response.data}
     if (response is not None and isinstance(exc, exceptions.ValidationError)
             and isinstance(response.data, dict) and "detail" not in response.data):
         response.data = {"detail": summary(response.data, labels), **response.data}

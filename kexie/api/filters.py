@@ -11,7 +11,7 @@ from kexie.audit.models import AuditLog
 from kexie.organizations.models import Organization, OrganizationClosure, OrgKind, OrgStatus
 
 # The range of the databases' 64-bit integers (ids, years, counts).
-_BIGINT = 2**63 - 1
+BIGINT = 2**63 - 1
 
 
 class IntegerFilter(django_filters.NumberFilter):
@@ -21,8 +21,8 @@ class IntegerFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("min_value", -_BIGINT)
-        kwargs.setdefault("max_value", _BIGINT)
+        kwargs.setdefault("min_value", -BIGINT)
+        kwargs.setdefault("max_value", BIGINT)
         super().__init__(*args, **kwargs)
 
 

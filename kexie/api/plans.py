@@ -36,7 +36,7 @@ from kexie.tracking.selectors import UNTRACKED, task_lights
 
 from .exceptions import validated
 from .pagination import KexiePagination
-from .serializers import ScopedOrganizationField, ScopedPrimaryKeyField
+from .serializers import DatabaseIntegerField, ScopedOrganizationField, ScopedPrimaryKeyField
 from .viewsets import ScopedGenericViewSet
 
 # --- plans ----------------------------------------------------------------------------------------
@@ -259,8 +259,8 @@ class PlanImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
 LEDGER_KINDS = [(k.value, k.label) for k in TRACKED_KINDS]
 
 class LedgerQuerySerializer(serializers.Serializer):
-    plan = serializers.IntegerField(required=False, label=_("plan id"))
-    unit = serializers.IntegerField(required=False, label=_("unit (organisation id; its subtree included)"))
+    plan = DatabaseIntegerField(required=False, label=_("plan id"))
+    unit = DatabaseIntegerField(required=False, label=_("unit (organisation id; its subtree included)"))
     kind = serializers.ChoiceField(required=False, choices=LEDGER_KINDS,
                                    label=_("kind"))
     status = serializers.ChoiceField(required=False, choices=ItemStatus.choices, label=_("status"))

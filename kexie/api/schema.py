@@ -7,6 +7,7 @@ class is named in settings (REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"]).
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.authentication import SessionScheme, TokenScheme
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import is_serializer
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 
@@ -30,8 +31,10 @@ class ValidationErrorSerializer(serializers.Serializer):
 
 
 class KexieAutoSchema(AutoSchema):
-    """Adds the error answers: 400 for bad input, 401 without credentials, 403 without the
-    permission code, 404 for an object that does not exist or lies outside the data scope."""
+    """Adds the error answers: 400 for bad input (a body, a list's filters, a query a serializer
+    validates), 401 without credentials, 403 without the permission code, 404 for an object that
+    does not exist or lies outside the data scope, and for a page of a list that does not exist
+    (the paginator's answer to ``page=0`` or past the end)."""
 
     def get_tags(self):
         # /api/v1/<resource>/...: one tag per resource instead of one for the whole version.
@@ -40,16 +43,23 @@ class KexieAutoSchema(AutoSchema):
             return [parts[2]]
         return super().get_tags()
 
+    def _validates_query(self) -> bool:
+        """A query described by a serializer is validated by it: bad values are a 400."""
+        return any(is_serializer(parameter) for parameter in self.get_override_parameters())
+
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         errors = {}
-        if self.method in ("POST", "PUT", "PATCH") or (self.method == "GET" and self._is_list_view()):
+        if self.method in ("POST", "PUT", "PATCH") or (self.method == "GET" and (
+                self._is_list_view() or self._validates_query())):
             errors["400"] = (ValidationErrorSerializer, _("Bad input; nothing was saved."))
         if not any(isinstance(p, AllowAny) for p in self.view.get_permissions()):
             errors["401"] = (ErrorSerializer, _("No credentials, or an expired token."))
             errors["403"] = (ErrorSerializer, _("The permission code this action needs is missing."))
         if "{" in self.path:
             errors["404"] = (ErrorSerializer, _("Not found, or outside your data scope."))
+        elif self.method == "GET" and self._is_list_view() and self._get_paginator() is not None:
+            errors["404"] = (ErrorSerializer, _("No such page of the list."))
         for code, (serializer, description) in errors.items():
             if code not in responses:
                 response = self._get_response_for_code(serializer, code, direction=direction)

@@ -13,6 +13,18 @@ from kexie.core.masking import mask_email, mask_phone, mask_text
 from kexie.organizations.models import Organization, OrgStatus
 from kexie.organizations.services import EDITABLE_FIELDS
 
+from .filters import BIGINT
+
+
+class DatabaseIntegerField(serializers.IntegerField):
+    """A whole number the database can hold (an id, an offset): beyond 64 bits it is a 400 naming
+    the field, never a query (SQLite refuses such a number with a server error)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", -BIGINT)
+        kwargs.setdefault("max_value", BIGINT)
+        super().__init__(**kwargs)
+
 
 @extend_schema_field(OpenApiTypes.INT)
 class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
@@ -40,10 +52,19 @@ class ScopedOrganizationField(ScopedPrimaryKeyField):
 
 # --- organisations ------------------------------------------------------------------------------
 
+# The contact's phone and e-mail are often a person's own: the API shows them masked, as the
+# organisation page does, so the schema calls them strings (a masked address is no e-mail address).
+ORGANIZATION_MASKS = {"contact_phone": mask_phone, "contact_email": mask_email}
+
+
 class OrganizationSerializer(serializers.ModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     aliases = serializers.ListField(child=serializers.CharField(), read_only=True)
+    contact_phone = serializers.SerializerMethodField(label=_("contact phone"), help_text=_(
+        "Masked (139****5678); empty when none is recorded."))
+    contact_email = serializers.SerializerMethodField(label=_("contact e-mail"), help_text=_(
+        "Masked (o***@example.cn), so not an address to write to; empty when none is recorded."))
 
     class Meta:
         model = Organization
@@ -53,18 +74,15 @@ class OrganizationSerializer(serializers.ModelSerializer):
                   "updated_at"]
         read_only_fields = fields
 
-
-class OrganizationListSerializer(OrganizationSerializer):
-    """In lists the contact's phone and e-mail are masked (they are often a person's own)."""
-
-    contact_phone = serializers.SerializerMethodField()
-    contact_email = serializers.SerializerMethodField()
-
     def get_contact_phone(self, org) -> str:
         return mask_phone(org.contact_phone)
 
     def get_contact_email(self, org) -> str:
         return mask_email(org.contact_email)
+
+
+class OrganizationListSerializer(OrganizationSerializer):
+    """An organisation in a list (the same fields, under their own name in the schema)."""
 
 
 class OrganizationWriteSerializer(serializers.ModelSerializer):
@@ -78,6 +96,19 @@ class OrganizationWriteSerializer(serializers.ModelSerializer):
         model = Organization
         fields = list(EDITABLE_FIELDS)
         validators = []  # uniqueness is the model's job (full_clean in the service)
+        extra_kwargs = {name: {"help_text": _("Sent back as shown (masked), it keeps the stored value.")}
+                        for name in ORGANIZATION_MASKS}
+
+    def to_internal_value(self, data):
+        # A client that reads an organisation and sends it back sends its contact masked: that keeps
+        # the stored value instead of storing the mask (as the organisation form does).
+        if self.instance is not None and hasattr(data, "copy"):
+            data = data.copy()  # a dict, or a form's QueryDict (where setting a key replaces its values)
+            for name, mask in ORGANIZATION_MASKS.items():
+                stored = getattr(self.instance, name)
+                if stored and data.get(name) == mask(stored):
+                    data[name] = stored
+        return super().to_internal_value(data)
 
     def validate(self, attrs):
         # A field that cannot be written here is refused rather than silently dropped, so that
@@ -96,6 +127,7 @@ class OrganizationCreateSerializer(OrganizationWriteSerializer):
 
     class Meta(OrganizationWriteSerializer.Meta):
         fields = ["parent", *EDITABLE_FIELDS]
+        extra_kwargs = {}  # nothing is stored yet, so nothing is shown masked
 
     def validate_parent(self, parent):
         if parent is None:

@@ -2,17 +2,20 @@
 
 Django renders 400.html, 403.html, 404.html and 500.html itself; these cover the cases it leaves
 blank or English: a refused method (405, an empty body from ``require_GET`` and its kind), a
-failed CSRF check (Django's own English page) and the icon browsers ask for at /favicon.ico.
+failed CSRF check (Django's own English page), an address under /api/ that matches no endpoint
+(JSON, as the API's own 404 answers) and the icon browsers ask for at /favicon.ico.
 """
 
 from pathlib import Path
 
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
+from rest_framework.exceptions import NotFound
 
 FAVICON = Path(settings.BASE_DIR) / "static" / "kexie" / "favicon.ico"
 
@@ -35,6 +38,16 @@ class MethodNotAllowedPageMiddleware:
         if response.has_header("Allow"):
             page["Allow"] = response["Allow"]
         return page
+
+
+def page_not_found(request, exception=None):
+    """The 404 of an address no view takes. Under /api/ it is the API's JSON answer (``detail``, as
+    the schema documents every 404), so that a client sending an id that is no number, or a path
+    that does not exist, is not handed a web page."""
+    if request.path_info.startswith("/api/"):
+        return JsonResponse({"detail": str(NotFound.default_detail)}, status=404,
+                            json_dumps_params={"ensure_ascii": False})
+    return defaults.page_not_found(request, exception)
 
 
 def csrf_failure(request, reason: str = ""):

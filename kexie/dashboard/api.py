@@ -3,13 +3,15 @@ organisation or plan outside the user's scope is 404). The serializers mirror th
 :mod:`kexie.dashboard.data`, so the API carries the numbers of the page."""
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from kexie.api.exceptions import validated
 from kexie.api.permissions import HasActionCode
+from kexie.api.schema import ErrorSerializer
+from kexie.api.serializers import DatabaseIntegerField
 
 from . import selectors
 
@@ -105,14 +107,14 @@ class DashboardSerializer(serializers.Serializer):
 
 
 class DashboardQuery(serializers.Serializer):
-    org = serializers.IntegerField(required=False, label=_("organisation"),
+    org = DatabaseIntegerField(required=False, label=_("organisation"),
                                    help_text=_("The subtree's root; the user's own organisation by default."))
-    plan = serializers.IntegerField(required=False, label=_("plan"),
+    plan = DatabaseIntegerField(required=False, label=_("plan"),
                                     help_text=_("Only the tasks of this plan and of the plans cascaded from it."))
     rows = serializers.IntegerField(required=False, default=50, min_value=0, max_value=MAX_ROWS,
                                     label=_("rows per list"), help_text=_("Rows of the overdue and late lists."))
-    overdue_offset = serializers.IntegerField(required=False, default=0, min_value=0, label=_("overdue list offset"))
-    late_offset = serializers.IntegerField(required=False, default=0, min_value=0, label=_("late list offset"))
+    overdue_offset = DatabaseIntegerField(required=False, default=0, min_value=0, label=_("overdue list offset"))
+    late_offset = DatabaseIntegerField(required=False, default=0, min_value=0, label=_("late list offset"))
 
 
 class DashboardView(APIView):
@@ -125,7 +127,8 @@ class DashboardView(APIView):
         return selectors.CODE
 
     @extend_schema(summary=_("The dashboard of an organisation subtree"), parameters=[DashboardQuery],
-                   responses=DashboardSerializer)
+                   responses={200: DashboardSerializer, 404: OpenApiResponse(ErrorSerializer, description=_(
+                       "No such organisation or plan, or outside your data scope."))})
     def get(self, request):
         query = validated(DashboardQuery(data=request.query_params))
         data = selectors.dashboard_for(

@@ -18,7 +18,8 @@ from rest_framework.response import Response
 
 from kexie.api.exceptions import validated
 from kexie.api.filters import IntegerFilter
-from kexie.api.serializers import ScopedOrganizationField
+from kexie.api.schema import ErrorSerializer
+from kexie.api.serializers import DatabaseIntegerField, ScopedOrganizationField
 from kexie.api.viewsets import ScopedGenericViewSet
 from kexie.organizations.models import Organization, OrganizationClosure
 from kexie.plans.models import ItemStatus, PlanItem
@@ -49,6 +50,28 @@ class CycleSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class FilingUnitSerializer(serializers.Serializer):
+    organization_id = serializers.IntegerField()
+    organization = serializers.CharField()
+    expected = serializers.IntegerField(help_text=_("Reports expected: its tasks times the cycles."))
+    filed = serializers.IntegerField()
+    late = serializers.IntegerField()
+    on_time = serializers.IntegerField()
+    rate = serializers.FloatField(allow_null=True, help_text=_(
+        "Reports filed in percent of those expected (one decimal); null when none were expected."))
+
+
+class FilingSerializer(serializers.Serializer):
+    """The filing of one reporting cycle: per reporting unit within the user's scope, and in total."""
+
+    units = FilingUnitSerializer(many=True)
+    expected = serializers.IntegerField()
+    filed = serializers.IntegerField()
+    late = serializers.IntegerField()
+    rate = serializers.FloatField(allow_null=True, help_text=_(
+        "Reports filed in percent of those expected (one decimal); null when none were expected."))
+
+
 @extend_schema_view(list=extend_schema(summary=_("List reporting cycles")),
                     retrieve=extend_schema(summary=_("A reporting cycle")))
 class CycleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGenericViewSet):
@@ -60,11 +83,12 @@ class CycleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGener
     filterset_class = CycleFilter
     ordering = ["plan_id", "sequence"]
 
-    @extend_schema(summary=_("Filing rate per reporting unit in this cycle"), filters=False)
-    @action(detail=True, methods=["get"], filter_backends=[])
+    @extend_schema(summary=_("Filing rate per reporting unit in this cycle"), filters=False,
+                   responses=FilingSerializer)
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def filing(self, request, pk=None):
         cycle = self.get_object()
-        return Response(selectors.filing_rates(cycles=cycle, user=request.user))
+        return Response(FilingSerializer(selectors.filing_rates(cycles=cycle, user=request.user)).data)
 
 
 # --- reports --------------------------------------------------------------------------------------
@@ -216,9 +240,18 @@ class SnapshotSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class CountsSerializer(serializers.Serializer):
+    green = serializers.IntegerField()
+    amber = serializers.IntegerField()
+    red = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+    completed = serializers.IntegerField()
+    total = serializers.IntegerField()
+
+
 class CountsQuery(serializers.Serializer):
-    under = serializers.IntegerField(label=_("organisation"), required=False,
-                                     help_text=_("The subtree's root; the user's own organisation by default."))
+    under = DatabaseIntegerField(label=_("organisation"), required=False,
+                                 help_text=_("The subtree's root; the user's own organisation by default."))
     by = serializers.ChoiceField(choices=[("organization", _("ledger owner")), ("lead_organization", _("lead unit"))],
                                  default="organization", label=_("count by"))
 
@@ -237,14 +270,17 @@ class SnapshotViewSet(mixins.ListModelMixin, ScopedGenericViewSet):
         return TaskSnapshot.objects.select_related("item")
 
     @extend_schema(summary=_("Tasks by colour, overdue and completed over an organisation subtree"),
-                   parameters=[CountsQuery], filters=False)
-    @action(detail=False, methods=["get"], filter_backends=[])
+                   parameters=[CountsQuery], filters=False, responses={
+                       200: CountsSerializer,
+                       404: OpenApiResponse(ErrorSerializer, description=_("No such organisation."))})
+    @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
     def counts(self, request):
         query = validated(CountsQuery(data=request.query_params))
         organization = Organization.objects.filter(pk=query.get("under", request.user.organization_id)).first()
         if organization is None:
             raise exceptions.NotFound()
-        return Response(selectors.colour_counts(user=request.user, organization=organization, by=query["by"]))
+        return Response(CountsSerializer(selectors.colour_counts(user=request.user, organization=organization,
+                                                                  by=query["by"])).data)
 
 
 # --- deferrals ------------------------------------------------------------------------------------
