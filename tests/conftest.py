@@ -2,6 +2,7 @@ import os
 
 import pytest
 from _pytest.nodeid import NodeId
+from django.db.models.signals import post_migrate
 
 from tests.personas import build_world, sign_in
 
@@ -24,6 +25,23 @@ def _empty_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+def _reseed_after_a_flush(sender, **kwargs):
+    """A transactional test (browser tests, real concurrency) empties every table when it ends,
+    and Django's flush then signals post_migrate: put back the rows the migrations seed — the
+    built-in roles and the default four-batch rules — so a test that runs after it on the same
+    worker finds the database as migrated."""
+    if sender.label != "selection":  # once per flush, with every app's tables there
+        return
+    from kexie.accounts.roles import ensure_builtin_roles
+    from kexie.selection.rules import ensure_default_rules
+
+    ensure_builtin_roles()
+    ensure_default_rules()
+
+
+post_migrate.connect(_reseed_after_a_flush, dispatch_uid="tests-reseed-after-flush")
 
 
 @pytest.fixture(autouse=True)
@@ -49,17 +67,23 @@ def signed_in(client):
     return _sign_in
 
 
+BROWSER_GROUPS = 2
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_collection_modifyitems(config, items):
-    """Browser tests share one Chromium per worker: under pytest-xdist (--dist loadgroup) they
-    all go to the same worker instead of each worker starting its own browser.
+    """Browser tests share one Chromium per worker: under pytest-xdist (--dist loadgroup) a
+    module's tests stay in one of ``BROWSER_GROUPS`` groups (modules dealt out in turn), so each
+    worker starts one browser and the browser tests still run side by side on the two cores.
 
     pytest-xdist puts a test in its group by appending ``@group`` to the test's id, which it
     writes to an attribute pytest 9.2 no longer reads the id from: the group is appended here
     where pytest reads it, or every group's tests would be spread over the workers."""
+    modules: dict[str, int] = {}
     for item in items:
         if item.get_closest_marker("browser"):
-            item.add_marker(pytest.mark.xdist_group("browser"))
+            group = modules.setdefault(item.module.__name__, len(modules) % BROWSER_GROUPS)
+            item.add_marker(pytest.mark.xdist_group(f"browser{group}"))
     result = yield
     if getattr(config.option, "loadgroup", False):  # set in the workers of --dist loadgroup
         for item in items:
