@@ -22,9 +22,7 @@ calls :func:`hit`.
 import datetime as dt
 import functools
 import hashlib
-import logging
 import math
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -37,7 +35,6 @@ from django_ratelimit.core import get_usage
 
 from kexie.core.middleware import client_ip
 
-log = logging.getLogger(__name__)
 
 # group -> {"ip": rate, "account": rate}. A rate is django-ratelimit's "count/period" ("5/10m").
 RATES: dict[str, dict[str, str]] = {
@@ -115,29 +112,17 @@ def _audit(request, limited: Limited, value: str, account: str) -> None:
                       max(limited.time_left, 1))
     if not first:
         return
-    minute_key = f"kexie:rl-audit-minute:{client_ip(request)}:{int(time.time() // 60)}"
-    cache.add(minute_key, 0, 120)
-    try:
-        if cache.incr(minute_key) > AUDIT_PER_MINUTE:
-            return
-    except ValueError:  # evicted between add and incr
-        pass
-    from kexie.audit.services import audit_record
+    from kexie.audit.refusals import record_refusal
     from kexie.core.masking import mask_email, mask_phone
 
-    user = getattr(request, "user", None)
     if "@" in account:
         who = mask_email(account)
     elif account.isdigit():
         who = mask_phone(account)
     else:
         who = "" if account.startswith("user:") else account
-    try:
-        audit_record(action="rate_limited", by=user, username=who, object_repr=request.path[:300],
-                     success=False, request=request,
-                     detail=f"{limited.group}: {limited.scope} over {limited.rate} ({request.method} {request.path})")
-    except Exception:  # noqa: BLE001 - the trace must never turn a 429 into a 500
-        log.exception("could not record a rate-limited request")
+    record_refusal(request, action="rate_limited", username=who, limit=AUDIT_PER_MINUTE,
+                   detail=f"{limited.group}: {limited.scope} over {limited.rate} ({request.method} {request.path})")
 
 
 def too_many(request, limited: Limited) -> HttpResponse:
