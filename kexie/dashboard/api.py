@@ -12,6 +12,7 @@ from kexie.api.exceptions import validated
 from kexie.api.permissions import HasActionCode
 from kexie.api.schema import ErrorSerializer
 from kexie.api.serializers import DatabaseIntegerField
+from kexie.tracking.api import ColourCountsSerializer
 
 from . import selectors
 
@@ -24,15 +25,6 @@ def _percent():
 
 def _decimal():
     return serializers.DecimalField(max_digits=None, decimal_places=None, allow_null=True)
-
-
-class ColourCountsSerializer(serializers.Serializer):
-    green = serializers.IntegerField()
-    amber = serializers.IntegerField()
-    red = serializers.IntegerField()
-    completed = serializers.IntegerField()
-    overdue = serializers.IntegerField()
-    total = serializers.IntegerField()
 
 
 class _ProgressSerializer(serializers.Serializer):

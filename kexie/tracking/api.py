@@ -240,12 +240,14 @@ class SnapshotSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CountsSerializer(serializers.Serializer):
+class ColourCountsSerializer(serializers.Serializer):
+    """The colour counts of tasks (``selectors.colour_counts``): here and in the dashboard's answers."""
+
     green = serializers.IntegerField()
     amber = serializers.IntegerField()
     red = serializers.IntegerField()
-    overdue = serializers.IntegerField()
     completed = serializers.IntegerField()
+    overdue = serializers.IntegerField()
     total = serializers.IntegerField()
 
 
@@ -271,7 +273,7 @@ class SnapshotViewSet(mixins.ListModelMixin, ScopedGenericViewSet):
 
     @extend_schema(summary=_("Tasks by colour, overdue and completed over an organisation subtree"),
                    parameters=[CountsQuery], filters=False, responses={
-                       200: CountsSerializer,
+                       200: ColourCountsSerializer,
                        404: OpenApiResponse(ErrorSerializer, description=_("No such organisation."))})
     @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
     def counts(self, request):
@@ -279,8 +281,8 @@ class SnapshotViewSet(mixins.ListModelMixin, ScopedGenericViewSet):
         organization = Organization.objects.filter(pk=query.get("under", request.user.organization_id)).first()
         if organization is None:
             raise exceptions.NotFound()
-        return Response(CountsSerializer(selectors.colour_counts(user=request.user, organization=organization,
-                                                                  by=query["by"])).data)
+        counts = selectors.colour_counts(user=request.user, organization=organization, by=query["by"])
+        return Response(ColourCountsSerializer(counts).data)
 
 
 # --- deferrals ------------------------------------------------------------------------------------
