@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from kexie.docparse.tradsimp import TRAD_TO_SIMP
+from kexie.docparse.tradsimp import simplified_map
 
 
 @dataclass
@@ -59,7 +59,6 @@ _CHAR_MAP.update({
     "\u2014": "—", "\u2015": "—", "\u2500": "—",  # horizontal bar / box line used as dashes
     "\u201f": "“", "\u301d": "“", "\u301e": "”", "﹝": "〔", "﹞": "〕",
 })
-_CHAR_MAP.update(TRAD_TO_SIMP)
 _DROP = {"\r", "\u200b", "\u200c", "\u200d", "\ufeff", "\u2060", "\x0c"}
 
 _CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’《》—…]")
@@ -81,13 +80,37 @@ MARKER_START = re.compile(
 _TERMINAL = set("。！？；：:;!?）)】]》”\"")
 
 
+# Noise that web copies carry inside sentences, deleted before anything else reads the text:
+# - pinyin a scraper put after characters: 协(xié), 科學(xué) (a tone mark tells it from a word);
+# - page furniture of a PDF run into the text: 第 1 页 共 3 页, --第2页 with the running
+#   header before it at a line start, —3— between two words.
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+NOISE = re.compile(
+    rf"(?<=[\u3400-\u9fff])[(（](?=[a-zü{_TONED}]*[{_TONED}])[a-zü{_TONED}]{{1,7}}[)）]"
+    r"|第[ \t]*\d{1,4}[ \t]*页[ \t]*[,，/]?[ \t]*共[ \t]*\d{1,4}[ \t]*页"
+    r"|(?:(?<=\n)|^)[^\n。！？]{0,40}?-{2}[ \t]*第[ \t]*\d{1,4}[ \t]*页|-{2}[ \t]*第[ \t]*\d{1,4}[ \t]*页"
+    r"|(?<=[\u4e00-\u9fff，。；])[ \t]*[—－][ \t]*\d{1,3}[ \t]*[—－][ \t]*(?=[\u4e00-\u9fff])"
+    r"|[(（]略[)）]"
+)
+
+
+def _noise(text: str) -> set[int]:
+    """Offsets of the characters NOISE deletes."""
+    gone: set[int] = set()
+    for m in NOISE.finditer(text):
+        gone.update(range(m.start(), m.end()))
+    return gone
+
+
 def map_chars(text: str) -> Line:
     """Apply the one-to-one substitutions and deletions to the whole text."""
     out: list[str] = []
     offs: list[int] = []
-    get = _CHAR_MAP.get
+    table = {**simplified_map(text), **_CHAR_MAP}
+    get = table.get
+    gone = _noise(text)
     for i, ch in enumerate(text):
-        if ch in _DROP:
+        if ch in _DROP or i in gone:
             continue
         out.append(get(ch, ch))
         offs.append(i)
@@ -259,6 +282,68 @@ def _should_join(prev: Line, last: str, nxt: Line, width: float | None) -> bool:
     return ("，" in prev.text or "," in prev.text) and w >= 30
 
 
+# A numbering marker that opens a heading inside a run-on line, after a space: " 二、活动时间",
+# " (一)基础服务", " 1.常态化…" (a digit or numeral right after it is a count, not a heading).
+_RUN_MARKER = re.compile(
+    r"(?<=[ \t])(?:(?P<cn>[一二三四五六七八九十]{1,3})、|\((?P<pcn>[一二三四五六七八九十]{1,3})\)"
+    r"|(?P<n>\d{1,2})[.、．](?!\d))\s*(?=[\u4e00-\u9fff“《])"
+)
+_CN_VALUE = {c: i + 1 for i, c in enumerate("一二三四五六七八九十")}
+# A heading followed by its body after a mere space: "一、2024年度总结 广州市…".
+_SPACED_HEAD = re.compile(r"^\s*([^\s。，,；;：:！？!?()（）]{4,25}) (?=[\u4e00-\u9fff“《])")
+
+
+def _run_value(text: str) -> int:
+    if "十" not in text:
+        return _CN_VALUE.get(text, 0)
+    tens, _, ones = text.partition("十")
+    return (_CN_VALUE.get(tens, 1) if tens else 1) * 10 + (_CN_VALUE.get(ones, 0) if ones else 0)
+
+
+def split_runs(line: Line, min_len: int = 120) -> list[Line]:
+    """Split a long line that holds a whole document (text copied from a page that lost its
+    line breaks) where a heading marker follows a space. A marker counts when it continues
+    its sequence in the line (二、 after 一、) or opens one (一、, (一), 1.); a deeper level
+    starts again at 1 under each new higher heading."""
+    text = line.text
+    if len(text) < min_len or " " not in text:
+        return [line]
+    last: dict[str, int] = {}
+    order = ("cn", "pcn", "n")
+    cuts: list[int] = []
+    for m in _RUN_MARKER.finditer(text):
+        style = next(k for k in order if m[k])
+        value = int(m[style]) if style == "n" else _run_value(m[style])
+        if value != last.get(style, 0) + 1 and not (value == 1 and style != "cn"):
+            continue
+        last[style] = value
+        for deeper in order[order.index(style) + 1:]:
+            last.pop(deeper, None)
+        cuts.append(m.start())
+    if not cuts:
+        return [line]
+    pieces, prev = [], 0
+    for c in cuts:
+        if c > prev:
+            pieces.append(line.slice(prev, c))
+        prev = c
+    pieces.append(line.slice(prev, len(text)))
+    return [_cut_spaced_head(p.strip()) for p in pieces]
+
+
+def _cut_spaced_head(piece: Line) -> Line:
+    """'1.常态化科普服务 围绕…': the heading ends at the space, as a reader sees it; the
+    space becomes a full stop (one character for one, so offsets stay exact)."""
+    m = MARKER_START.match(piece.text)
+    if not m:
+        return piece
+    h = _SPACED_HEAD.match(piece.text, m.end())
+    if not h or len(piece.text) - h.end() < 10:
+        return piece
+    at = h.end() - 1
+    return Line(piece.text[:at] + "。" + piece.text[at + 1:], piece.offs, piece.indented)
+
+
 def normalise(text: str) -> list[Line]:
     """Normalise decoded text into paragraphs with original offsets.
 
@@ -267,5 +352,6 @@ def normalise(text: str) -> list[Line]:
     whole = map_chars(text)
     lines = [l for l in split_lines(whole)]
     lines = [l if not PAGE_MARKER.match(l.text) else Line("", []) for l in lines]
+    lines = [piece for l in lines for piece in split_runs(l)]
     lines = [squeeze_spaces(l) for l in lines]
     return join_wraps(lines)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from kexie.docparse import genre
 from kexie.docparse.deadlines import latest_deadline
-from kexie.docparse.meta import TITLE_WORD, find_meta
+from kexie.docparse.meta import find_meta
 from kexie.docparse.normalise import normalise
 from kexie.docparse.structure import Builder, Node, assign_kinds
 from kexie.docparse.targets import find_targets
@@ -39,8 +40,8 @@ def parse_text(text: str, *, source: str | None = None) -> dict[str, Any]:
     title = meta.title
     # A news report about a plan (no plan or notice word outside its 《》) reads differently:
     # its enumerations may describe past work.
-    plan_doc = bool(title and TITLE_WORD.search(re.sub(r"《[^》]*》", "", title)))
-    assign_kinds(builder.root, plan_doc=plan_doc)
+    body = "".join(line.text for line in lines[meta.body_start:meta.body_end])
+    assign_kinds(builder.root, genre=genre.decide(title, body))
 
     year = _plan_year(meta.period, meta.issued_on)
     period_end = meta.period["end"] if meta.period else None

@@ -47,6 +47,8 @@ HEAD_PHRASES = re.compile(
     r"重点工作|主要措施|工作措施|保障措施|组织保障|组织领导|组织实施|实施步骤|进度安排|时间安排|工作要求|"
     r"背景形势|工作背景|督促检查|考核评估|总体思路)"
 )
+# An unnumbered label line that introduces a list: 基本原则： / 总体目标:
+_LABEL = re.compile(r"^([\u4e00-\u9fff、和与及]{2,12})[:：]$")
 _TITLE_END = re.compile(r"[。；;：:！？!?]")
 # A topic sentence is a short heading: no comma inside (a sentence with one is body text).
 _FIRST_SENTENCE = re.compile(r"^([^。！？!?，,；;]{2,30})。")
@@ -75,6 +77,8 @@ class Node:
     intro: str = ""  # the unnumbered paragraph just before it (for past/future judgement)
     unit_text: str = ""  # where its responsibility bracket is looked for
     kind: str = ""
+    label_kind: str | None = None  # the kind of an unnumbered label it is listed under (基本原则：)
+    label: str | None = None  # an unnumbered label (基本原则：) its next children are listed under
 
     def own_text(self) -> str:
         return "".join(p.text for p in self.own)
@@ -273,6 +277,10 @@ class Builder:
         self.last_plain = para.text
         if top is self.root:
             return  # preface before the first item: nobody's text
+        label = _LABEL.match(para.text)
+        if label:
+            # 基本原则： — the items listed next are principles, whatever their parent is.
+            top.label = keyword_kind(label[1]) or ""
         top.own.append(para)
         top.has_text = True
         top.unit_text += para.text
@@ -299,6 +307,8 @@ class Builder:
             self.stack.pop()
         parent = self.stack[-1]
         node.parent = parent
+        if parent.label:
+            node.label_kind = parent.label
         parent.children.append(node)
         self.stack.append(node)
 
@@ -446,23 +456,53 @@ def _inline_circles(text: str, mlen: int) -> list[tuple[int, int, int, str]]:
     return found if len(found) >= 2 else []
 
 
+# Headings that state facts of an activity or a call (名称、主题、时间、对象、条件…): context,
+# except a time heading that sets a deadline (申报时间：…7月21日前), which is a request.
+INFO_HEAD = re.compile(r"^[\u4e00-\u9fff]{0,6}?(?:名称|宗旨|主题|时间|时间安排|日期|地点|对象|条件|目的|意义|"
+                       r"目的意义|背景|范围|依据|简介|概况|说明)(?:(?:及|和|与|、)[\u4e00-\u9fff]{0,4}?"
+                       r"(?:名称|宗旨|主题|时间|地点|对象|条件|目的|意义|范围|内容))*$")
+DEADLINE_WORDS = re.compile(r"前|截止|截至|逾期|为止|以前")
+# Combined headings: 指导思想、基本原则和主要目标 stands for 总体要求 (context); 总体目标与基本原则 is
+# a goal.
+_COMBINED_CONTEXT = re.compile(r"指导思想|总体要求|总体思路")
+_GOAL_WORD = re.compile(r"目标")
+
+
 def keyword_kind(title: str) -> str | None:
     """The kind a heading's own words give it (主要目标 → goal…), or None."""
     bare = re.sub(r"[\s“”\"，,、：:。]", "", title)
+    if len(bare) > 16:
+        return None
+    if len(bare) > 8 and re.search(r"[和与及、]", title):
+        if _COMBINED_CONTEXT.search(bare):
+            return "context"
+        if _GOAL_WORD.search(bare):
+            return "goal"
     if len(bare) > 12:
         return None
     for kind, rx in KIND_WORDS:
         if rx.search(bare):
             return kind
+    if bare.endswith("目标"):
+        return "goal"
+    if INFO_HEAD.match(bare):
+        return "info"
     return None
 
 
-def assign_kinds(root: Node, *, plan_doc: bool) -> None:
+def assign_kinds(root: Node, *, genre: str) -> None:
     """Mechanical kinds: heading words first, then the parent's context/goal/safeguard, then
-    section (children and no text of its own) or task. In a report that is not a plan, a run of
-    items not introduced as future work (下一步, 今后, 将…) describes past work: context."""
+    section (children and no text of its own) or task. In a summary or a report, a run of
+    items not introduced as future work (下一步, 今后, 将…) describes past work: context; a
+    part whose heading announces future work (2025年工作计划) is read as a plan."""
+    from kexie.docparse.genre import FUTURE_HEAD, MIXED, PAST_HEAD, PLAN, SUMMARY
+
     def visit(node: Node, parent_kind: str, past: bool) -> None:
         kw = keyword_kind(node.title) if not node.inline else None
+        if kw == "info":
+            deadline = DEADLINE_WORDS.search(node.own_text()) and re.search(r"\d", node.own_text())
+            kw = "task" if deadline and genre != SUMMARY and not past else "context"
+        kw = kw or node.label_kind
         if kw:
             node.kind = kw
         elif parent_kind in ("context", "goal", "safeguard"):
@@ -474,10 +514,32 @@ def assign_kinds(root: Node, *, plan_doc: bool) -> None:
         else:
             node.kind = "task"
         for child in node.children:
-            visit(child, node.kind, False)
+            visit(child, node.kind, past and node.kind == "context")
 
     run_past = False
     for child in root.children:
-        if not plan_doc and child.value in (0, 1):
+        if genre == PLAN or genre not in (SUMMARY, MIXED):
+            visit(child, "", False)
+            continue
+        if FUTURE_HEAD.search(child.title) and len(child.title) <= 20:
+            run_past = False
+        elif genre == MIXED and PAST_HEAD.search(child.title):
+            run_past = True
+        elif child.value in (0, 1):
             run_past = not FUTURE.search(child.intro)
-        visit(child, "", run_past and not plan_doc)
+        visit(child, "", run_past)
+    _cut_off_heading(root)
+
+
+def _cut_off_heading(root: Node) -> None:
+    """The document's last item, a heading with nothing after it where the headings before it
+    had children, is a heading the copy cut off before its text (三、运行与): it only groups
+    what is missing."""
+    node = root
+    while node.children:
+        node = node.children[-1]
+    siblings = node.parent.children if node.parent is not None else []
+    before = siblings[-2] if len(siblings) >= 2 else None
+    if node is not root and node.rank <= 3 and not node.has_text and not node.inline \
+            and node.kind == "task" and before is not None and before.children:
+        node.kind = "section"

@@ -349,7 +349,7 @@ def test_a_notice_that_is_itself_the_document():
     assert plan["title"] == "某省科学技术协会关于开展2023年全国科普日活动的通知"
     assert (plan["issuer"], plan["issued_on"]) == ("某省科学技术协会", "2023-08-01")
     assert outline(plan) == [
-        ("1", "一、", "task", "活动主题"),
+        ("1", "一、", "context", "活动主题"),  # a fact of the activity: read, not owed
         ("2", "二、", "section", "重点活动"),
         ("2.1", "1.", "task", "举办科普日主场活动"),
         ("2.2", "2.", "task", "开展科普进社区活动"),
