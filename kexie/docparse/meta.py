@@ -166,7 +166,7 @@ def find_meta(lines: list[Line]) -> Meta:
         body_start = idx + 1
     else:
         idx = next((i for i, t in enumerate(texts[:first_marker])
-                    if len(t) >= 6 and "。" not in t and not CHROME.search(t)
+                    if len(t) >= 6 and "。" not in t and not CHROME.search(t) and t[-1] not in ":："
                     and not re.search(r"\d{4}-\d{1,2}-\d{1,2}", t)), None)
         title = _clean_title(texts[idx]) if idx is not None else None
         body_start = idx + 1 if idx is not None else 0

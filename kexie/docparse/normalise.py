@@ -286,11 +286,11 @@ def _should_join(prev: Line, last: str, nxt: Line, width: float | None) -> bool:
 # " (一)基础服务", " 1.常态化…" (a digit or numeral right after it is a count, not a heading).
 _RUN_MARKER = re.compile(
     r"(?<=[ \t])(?:(?P<cn>[一二三四五六七八九十]{1,3})、|\((?P<pcn>[一二三四五六七八九十]{1,3})\)"
-    r"|(?P<n>\d{1,2})[.、．](?!\d))\s*(?=[\u4e00-\u9fff“《])"
+    r"|(?P<n>\d{1,2})[.、．](?!\d))\s*(?=[\u4e00-\u9fff“《]|\d{4}\s*年)"
 )
 _CN_VALUE = {c: i + 1 for i, c in enumerate("一二三四五六七八九十")}
 # A heading followed by its body after a mere space: "一、2024年度总结 广州市…".
-_SPACED_HEAD = re.compile(r"^\s*([^\s。，,；;：:！？!?()（）]{4,25}) (?=[\u4e00-\u9fff“《])")
+_SPACED_HEAD = re.compile(r"\s*([^\s。，,；;：:！？!?()（）]{4,25}) (?=[\u4e00-\u9fff“《]|[a-z][.、])")
 
 
 def _run_value(text: str) -> int:
@@ -300,25 +300,26 @@ def _run_value(text: str) -> int:
     return (_CN_VALUE.get(tens, 1) if tens else 1) * 10 + (_CN_VALUE.get(ones, 0) if ones else 0)
 
 
-def split_runs(line: Line, min_len: int = 120) -> list[Line]:
+def split_runs(line: Line, last: dict[str, int] | None = None, min_len: int = 120) -> list[Line]:
     """Split a long line that holds a whole document (text copied from a page that lost its
     line breaks) where a heading marker follows a space. A marker counts when it continues
-    its sequence in the line (二、 after 一、) or opens one (一、, (一), 1.); a deeper level
-    starts again at 1 under each new higher heading."""
+    its sequence (二、 after 一、) or opens one (一、, (一), 1.); a deeper level starts again at
+    1 under each new higher heading. ``last`` carries the sequences from line to line."""
     text = line.text
+    last = {} if last is None else last
+    order = ("cn", "pcn", "n")
+    head = _RUN_MARKER.match(" " + text, 1)
+    if head:
+        _track(last, order, head)
     if len(text) < min_len or " " not in text:
         return [line]
-    last: dict[str, int] = {}
-    order = ("cn", "pcn", "n")
     cuts: list[int] = []
     for m in _RUN_MARKER.finditer(text):
         style = next(k for k in order if m[k])
         value = int(m[style]) if style == "n" else _run_value(m[style])
         if value != last.get(style, 0) + 1 and not (value == 1 and style != "cn"):
             continue
-        last[style] = value
-        for deeper in order[order.index(style) + 1:]:
-            last.pop(deeper, None)
+        _track(last, order, m)
         cuts.append(m.start())
     if not cuts:
         return [line]
@@ -331,6 +332,13 @@ def split_runs(line: Line, min_len: int = 120) -> list[Line]:
     return [_cut_spaced_head(p.strip()) for p in pieces]
 
 
+def _track(last: dict[str, int], order: tuple[str, ...], m: re.Match) -> None:
+    style = next(k for k in order if m[k])
+    last[style] = int(m[style]) if style == "n" else _run_value(m[style])
+    for deeper in order[order.index(style) + 1:]:
+        last.pop(deeper, None)
+
+
 def _cut_spaced_head(piece: Line) -> Line:
     """'1.常态化科普服务 围绕…': the heading ends at the space, as a reader sees it; the
     space becomes a full stop (one character for one, so offsets stay exact)."""
@@ -338,7 +346,7 @@ def _cut_spaced_head(piece: Line) -> Line:
     if not m:
         return piece
     h = _SPACED_HEAD.match(piece.text, m.end())
-    if not h or len(piece.text) - h.end() < 10:
+    if not h or len(piece.text) - h.end() < 6:
         return piece
     at = h.end() - 1
     return Line(piece.text[:at] + "。" + piece.text[at + 1:], piece.offs, piece.indented)
@@ -352,6 +360,7 @@ def normalise(text: str) -> list[Line]:
     whole = map_chars(text)
     lines = [l for l in split_lines(whole)]
     lines = [l if not PAGE_MARKER.match(l.text) else Line("", []) for l in lines]
-    lines = [piece for l in lines for piece in split_runs(l)]
+    sequences: dict[str, int] = {}
+    lines = [piece for l in lines for piece in split_runs(l, sequences)]
     lines = [squeeze_spaces(l) for l in lines]
     return join_wraps(lines)

@@ -9,7 +9,8 @@ from kexie.docparse import genre
 from kexie.docparse.deadlines import latest_deadline
 from kexie.docparse.meta import find_meta
 from kexie.docparse.normalise import normalise
-from kexie.docparse.structure import Builder, Node, assign_kinds
+from kexie.docparse.structure import Builder, Node, assign_kinds, drop_before_restart
+from kexie.docparse.tables import Table, merge_tables
 from kexie.docparse.targets import find_targets
 from kexie.docparse.units import find_units
 
@@ -27,10 +28,12 @@ def _plan_year(meta_period: dict | None, issued_on: str | None) -> int | None:
     return None
 
 
-def parse_text(text: str, *, source: str | None = None) -> dict[str, Any]:
+def parse_text(text: str, *, source: str | None = None, tables: list[Table] | None = None) -> dict[str, Any]:
     """Parse a plan document's text into the kexie.plan/1 dict (see the format spec).
 
-    ``span`` of each item gives [start, end) offsets into ``text`` itself."""
+    ``span`` of each item gives [start, end) offsets into ``text`` itself. ``tables`` are the
+    tables a file reader found (``readers.read_document``); task-division tables among them, and
+    those written into the text, are merged into the items (``tables.merge_tables``)."""
     lines = normalise(text)
     meta = find_meta(lines)
     builder = Builder()
@@ -40,6 +43,7 @@ def parse_text(text: str, *, source: str | None = None) -> dict[str, Any]:
     title = meta.title
     # A news report about a plan (no plan or notice word outside its 《》) reads differently:
     # its enumerations may describe past work.
+    drop_before_restart(builder.root)
     body = "".join(line.text for line in lines[meta.body_start:meta.body_end])
     assign_kinds(builder.root, genre=genre.decide(title, body))
 
@@ -81,7 +85,7 @@ def parse_text(text: str, *, source: str | None = None) -> dict[str, Any]:
     for i, child in enumerate(builder.root.children, 1):
         visit(child, str(i), period_end, ([], []))
 
-    return {
+    plan = {
         "format": FORMAT,
         "source": source,
         "title": title,
@@ -91,3 +95,5 @@ def parse_text(text: str, *, source: str | None = None) -> dict[str, Any]:
         "period": meta.period,
         "items": items,
     }
+    return merge_tables(plan, text=text, tables=tables, plan_year=year,
+                        reparse=lambda body, found: parse_text(body, source=source, tables=found))

@@ -31,6 +31,12 @@ MARKERS: list[tuple[str, int, re.Pattern[str]]] = [
 ]
 PARA_RANK = 7
 ROW_RANK = 4  # a table row sits where a 1. item would
+_STYLE_RANK = {style: (style, rank, rx) for style, rank, rx in MARKERS}
+# A paragraph this long is a run-on: a whole document whose line breaks were lost.
+RUN_ON = 300
+# Where a glued marker can begin: anywhere a numeral, a bracket or a digit starts.
+_GLUED = re.compile(r"(?<=[^\d(（一二三四五六七八九十第])(?=[一二三四五六七八九十(]|\d)")
+_STOP = re.compile(r"[。；;！？!?：:，,]")
 
 # Heading words that decide an item's kind (the heading words of the genre).
 KIND_WORDS: list[tuple[str, re.Pattern[str]]] = [
@@ -39,7 +45,7 @@ KIND_WORDS: list[tuple[str, re.Pattern[str]]] = [
     # context: what is read, not tracked, including reviews of past work (工作回顾).
     ("context", re.compile(r"背景|形势|总体要求|指导思想|基本原则|工作原则|总体思路|重要意义|基本情况|现状|"
                            r"过去|工作回顾|工作总结|主要成效|工作成效|取得成效|主要成绩|总体考虑|工作思路|"
-                           r"发展基础|工作基础|现实基础|面临形势|发展环境")),
+                           r"发展基础|工作基础|现实基础|面临形势|发展环境|前言|引言|序言")),
 ]
 # Heading phrases a heading line can run into its body without punctuation: 指导思想坚持以…
 HEAD_PHRASES = re.compile(
@@ -50,6 +56,14 @@ HEAD_PHRASES = re.compile(
 # An unnumbered label line that introduces a list: 基本原则： / 总体目标:
 _LABEL = re.compile(r"^([\u4e00-\u9fff、和与及]{2,12})[:：]$")
 _TITLE_END = re.compile(r"[。；;：:！？!?]")
+# A short heading glued to its body ends with a heading word: 目的意义开展…, 队伍组建科技志愿者…
+_HEAD_FINAL = re.compile(r"^[\u4e00-\u9fff]{2,4}?(?:意义|背景|目标|原则|思想|要求|内容|时间|安排|步骤|措施|保障|对象|"
+                         r"范围|方式|职责|分工|组建|机构|条件|程序|流程|主题|名称|宗旨|地点)(?=[\u4e00-\u9fff“《])")
+# Words that open a body sentence: a heading run into its body ends before them.
+_BODY_OPENER = re.compile(r"(?<=[\u4e00-\u9fff”》])(?:根据|按照|依据|为了|为深入|为进一步|为全面|近年来|长期以来|随着|"
+                          r"目前|今年以来|本着|我们|我市|我县|我区|我省)")
+# A trailing remark in brackets is not part of a title: (见附件一), (一式两份,见附件二), (即会员大会).
+_REMARK = re.compile(r"[(（](?:[^()（）]*(?:附件|详见|参照|参见|一式)[^()（）]*|即[^()（）]{1,12})[)）]$")
 # A topic sentence is a short heading: no comma inside (a sentence with one is body text).
 _FIRST_SENTENCE = re.compile(r"^([^。！？!?，,；;]{2,30})。")
 FUTURE = re.compile(r"下一步|今后|接下来|下阶段|下一阶段|将(?:继续|进一步|深入|着力|全力|加快|推动|积极|坚持|持续|重点|大力|以)")
@@ -94,6 +108,12 @@ class Node:
         return node
 
 
+def _is_topic(sentence: str, after: str) -> bool:
+    """A topic paragraph opens with a short heading and goes on with its body; a lone
+    sentence or a date is not a heading."""
+    return len(after.strip()) >= 10 and bool(re.match(r"[\u4e00-\u9fff“《]", sentence))
+
+
 def match_marker(text: str) -> tuple[str, int, int, str, int] | None:
     """(style, rank, value, normalised marker, length) for a paragraph starting with a marker."""
     for style, rank, rx in MARKERS:
@@ -104,6 +124,8 @@ def match_marker(text: str) -> tuple[str, int, int, str, int] | None:
         if style in ("n", "pn") and rest[:1] in ("年", "月", "日", "%", "号", "个", "万", "亿"):
             return None
         if style == "part":
+            if not rest.strip(" 】]"):
+                return None  # 第一篇 alone: a compilation page's header, not a part
             return style, rank, _cn_value(m["v"]), m.group(0).strip(), m.end()
         if style == "cn":
             return style, rank, _cn_value(m["v"]), m["v"] + "、", m.end()
@@ -143,9 +165,12 @@ def cut_title(rest: str) -> tuple[int, int]:
     else:
         end = start = len(rest)
     if end > 20:
-        h = HEAD_PHRASES.match(rest)
+        h = HEAD_PHRASES.match(rest) or _HEAD_FINAL.match(rest)
         if h and not _TITLE_END.match(rest[h.end():h.end() + 1] or "。"):
             return h.end(), h.end()
+        b = _BODY_OPENER.search(rest, 6, min(end, 60))
+        if b:
+            return b.start(), b.start()
     return end, start
 
 
@@ -221,25 +246,56 @@ class Builder:
         self._push(node)
 
     def _split_glued(self, para: Line) -> list[Line]:
-        """Split where a scraper glued the next heading onto a paragraph: '…转变。二、着力…'.
-        Only a marker that continues an open sequence counts."""
+        """Split where a copy lost the line breaks and glued the next heading onto a paragraph:
+        '…转变。二、着力…', '…如下:一、目的意义…', or a heading run straight into its first
+        sub-heading, '一、科普服务职能稳步提升1、巩固…'. A marker counts when it continues an
+        open sequence, or opens one: a first top-level heading after a full stop or colon, a
+        first sub-heading right after its heading, and in a run-on paragraph (a whole document
+        on one line) a first numbered item after a full stop."""
         text = para.text
         cuts: list[int] = []
         last = {n.style: n.value for n in self.stack}
         own = match_marker(text)
         if own:
             last[own[0]] = own[2]
-        glued = rf"[。；;]\s*(?=[{CN_NUM}]{{1,3}}、|\([{CN_NUM}]{{1,3}}\))|。\s*(?=\d{{1,2}}[.、](?!\d))"
-        for m in re.finditer(glued, text):
-            hit = match_marker(text[m.end():])
-            if not hit:
+        run_on = len(text) >= RUN_ON
+        seg_start, seg_rank = (0, own[1]) if own else (None, None)
+        for m in _GLUED.finditer(text):
+            at = m.end()
+            if at == 0 or at <= (cuts[-1] if cuts else 0):
                 continue
-            style, _, value, _, _ = hit
-            if style == "n" and re.search(r"[:：]\s*\(?1[.、)]", text[:m.end()]):
+            hit = match_marker(text[at:])
+            if not hit or hit[0] not in ("cn", "pcn", "n"):
+                continue
+            style, rank, value, _, length = hit
+            nxt = text[at + length:at + length + 1]
+            if not nxt or nxt in CN_NUM or nxt.isdigit() or nxt in "、，,。":
+                continue
+            before = text[at - 1]
+            after_stop = before in "。；;！？!?"
+            after_colon = before in ":："
+            if style == "n" and re.search(r"[:：]\s*\(?1[.、)]", text[max(0, at - 200):at]) \
+                    and not run_on:
                 continue  # "…：1.…。2.…" is an inline list, not a glued sibling
-            if style in last and last[style] + 1 == value:
-                cuts.append(m.end())
-                last[style] = value
+            continuing = style in last and last[style] + 1 == value
+            opening = value == 1 and style not in last
+            heading_run = (opening and seg_start is not None and seg_rank is not None and rank > seg_rank
+                           and at - seg_start <= 40 and not _STOP.search(text[seg_start:at]))
+            if continuing and (after_stop or style != "n" and (after_colon or run_on)):
+                pass
+            elif opening and style == "cn" and (after_stop or after_colon):
+                pass
+            elif opening and style == "n" and after_stop and run_on:
+                pass
+            elif heading_run:
+                pass
+            else:
+                continue
+            cuts.append(at)
+            last[style] = value
+            for deeper in [k for k, (_, r, _) in _STYLE_RANK.items() if r > rank]:
+                last.pop(deeper, None)
+            seg_start, seg_rank = at, rank
         if not cuts:
             return [para]
         pieces, prev = [], 0
@@ -265,6 +321,8 @@ class Builder:
     def _add_plain(self, para: Line) -> None:
         parent_head = self.stack[-1].heading_ancestor() if len(self.stack) > 1 else None
         m = _FIRST_SENTENCE.match(para.text)
+        if m and not _is_topic(m[1], para.text[m.end():]):
+            m = None
         if parent_head is not None and parent_head is not self.root and m:
             node = Node("topic", PARA_RANK, 0, "")
             node.intro = self.last_plain
@@ -276,7 +334,14 @@ class Builder:
         top = self.stack[-1]
         self.last_plain = para.text
         if top is self.root:
-            return  # preface before the first item: nobody's text
+            # Preface before the first item is nobody's text, but a list in it is the
+            # document's own: 一年来开展的主要工作有：1、…；2、…
+            starts = _inline_numbers(para.text, 0)
+            if starts and not self.root.children:
+                for i, (pos, _, _, _) in enumerate(starts):
+                    end = starts[i + 1][0] if i + 1 < len(starts) else len(para.text)
+                    self._add_one(para.slice(pos, end))
+            return
         label = _LABEL.match(para.text)
         if label:
             # 基本原则： — the items listed next are principles, whatever their parent is.
@@ -293,7 +358,7 @@ class Builder:
         rest = para.text[mlen:]
         lead = len(rest) - len(rest.lstrip(" "))
         title_end, text_start = cut_title(rest[lead:])
-        node.title = strip_unit_bracket(rest[lead:lead + title_end].strip().rstrip("。；;：:，, "))
+        node.title = _REMARK.sub("", strip_unit_bracket(rest[lead:lead + title_end].strip().rstrip("。；;：:，, ")))
         body = rest[lead + text_start:]
         node.has_text = bool(body.strip(" 。；;：:"))
         node.body_at = mlen + lead + text_start
@@ -461,7 +526,7 @@ def _inline_circles(text: str, mlen: int) -> list[tuple[int, int, int, str]]:
 INFO_HEAD = re.compile(r"^[\u4e00-\u9fff]{0,6}?(?:名称|宗旨|主题|时间|时间安排|日期|地点|对象|条件|目的|意义|"
                        r"目的意义|背景|范围|依据|简介|概况|说明)(?:(?:及|和|与|、)[\u4e00-\u9fff]{0,4}?"
                        r"(?:名称|宗旨|主题|时间|地点|对象|条件|目的|意义|范围|内容))*$")
-DEADLINE_WORDS = re.compile(r"前|截止|截至|逾期|为止|以前")
+DEADLINE_WORDS = re.compile(r"[日月]前|[日月]底前|之前|以前|前(?:完成|报送|提交|上报|报)|截止|截至|逾期|为止")
 # Combined headings: 指导思想、基本原则和主要目标 stands for 总体要求 (context); 总体目标与基本原则 is
 # a goal.
 _COMBINED_CONTEXT = re.compile(r"指导思想|总体要求|总体思路")
@@ -488,6 +553,19 @@ def keyword_kind(title: str) -> str | None:
     if INFO_HEAD.match(bare):
         return "info"
     return None
+
+
+def drop_before_restart(root: Node) -> None:
+    """When the top-level numbering starts again at 一、 after other top-level items (a form's
+    own headings and instructions above the document pasted into it), the document is what
+    follows the restart."""
+    kids = root.children
+    restart = None
+    for i, node in enumerate(kids):
+        if i and node.style == "cn" and node.value == 1 and any(k.style == "cn" for k in kids[:i]):
+            restart = i
+    if restart is not None:
+        del kids[:restart]
 
 
 def assign_kinds(root: Node, *, genre: str) -> None:
