@@ -33,13 +33,15 @@ VERBS = re.compile(
     r"增长|增加|突破|超过|不少于|至少|实现|编制|形成|培养|征集|转化|孵化|招募|创办|承办|主办|支持|命名|"
     r"授牌|挂牌|吸引|带动|惠及|开设|上线|入驻|落地|签约|对接|攻关|解决|申报|立项|选派|派出|走访|慰问|"
     r"撰写|报送|提交|编写|录制|制作|创作|推送|开发|研发|评定|评估|改造|新设|聘请|聘任|吸收|发展会员|"
-    r"托举|择优|资助|奖励|评出|选拔|认证|备案|推广|示范|服务|促成|帮助|引导|举行"
+    r"托举|择优|资助|奖励|评出|选拔|认证|备案|推广|示范|服务|促成|帮助|引导|举行|产生|颁发|授予|扩大|增至"
 )
 # Words that introduce a reference to things that exist, not a commitment: "围绕16个产业".
 _REFERENCE = re.compile(r"围绕|聚焦|针对|紧盯|紧扣|对标|涉及|按照|根据|依据|对照|立足|面向|瞄准|依托|"
                         r"包括|其中|分为|涵盖|覆盖全省|共有|现有|已有|已经|已|累计|先后|曾|连续")
 _PLAN_COUNT = re.compile(r"^(?:个|项|条)?(?:改革|重点|主要|具体)?(?:任务|方面|举措|措施|工作|条款|要求|原则|环节|领域)")
 _MEASURE = re.compile(r"(?:人数|数量|总数|总量|规模|比例|比重|覆盖率|率)(?:达到|达|超过|不少于|不低于|提高到|提升到|保持在|稳定在)?$")
+_STAFFING = re.compile(r"设(?:副)?(?:主任|主席|会长|队长|组长|秘书长|副秘书长|理事长|委员|成员|干事|联络员)$|"
+                       r"[，,；;](?:副)?(?:秘书长|队长|组长|委员)$")
 _CLAUSE_SPLIT = re.compile(r"[，,。；;：:！？!?]")
 _QUOTED = re.compile(r"“[^“”]{0,40}”|\"[^\"]{0,40}\"|《[^《》]{0,80}》|「[^「」]{0,40}」|〔[^〔〕]{0,10}〕|\[[^\]]{0,20}\]")
 _METRIC_STOP = re.compile(r"[，,。；;：:、！？!?()（）]|以上|左右|及|和|等|的|作为|为")
@@ -93,8 +95,10 @@ def find_targets(text: str, *, goal: bool, due: str | None, plan_year: int | Non
         before = text[max(0, m.start() - 2):m.start()]
         if before.endswith("第") or (m.start() and (text[m.start() - 1].isascii() and text[m.start() - 1].isalnum())):
             continue
-        if before.endswith(("每", "以上", "上述", "前述")) or text[max(0, m.start() - 1):m.start()] in ("每", "近"):
-            continue
+        if before.endswith(("每", "以上", "上述", "前述", "一式")) or text[max(0, m.start() - 1):m.start()] in ("每", "近"):
+            continue  # 每月1次, 一式两份: frequencies and copies
+        if _STAFFING.search(text[max(0, m.start() - 8):m.start()]):
+            continue  # 设队长1名: the make-up of a body, not a result to reach
         if not a[0].isdigit() and (a in ("一", "十") or len(a) > 1 and a[0] == "一" and a[1] != "十"):
             continue  # 一批, 一个, 一次: vague or generic, never counted
         after = text[m.end():m.end() + 8]
@@ -108,7 +112,8 @@ def find_targets(text: str, *, goal: bool, due: str | None, plan_year: int | Non
         prefix = text[cstart:m.start()]
         ref = None
         for r in _REFERENCE.finditer(prefix):
-            ref = r
+            if not (goal and r.group(0) == "其中"):  # a goal's breakdown (其中论坛20场) is its targets
+                ref = r
         # 覆盖率, 完成率: a verb followed by 率 is part of the measure's name, not the action.
         verbs: list = [v for v in VERBS.finditer(prefix) if not prefix.startswith("率", v.end())]
         # "乡镇科协组织覆盖率达到90%": everything before the measure names what is measured, so
