@@ -348,7 +348,7 @@ class Builder:
             top.label = keyword_kind(label[1]) or ""
         top.own.append(para)
         top.has_text = True
-        top.unit_text += para.text
+        top.unit_text += "\n" + para.text
         top.span[1] = max(top.span[1], para.orig_span()[1])
         # The item's list may come in this paragraph: "1.加强…。" then "具体包括：(1)…；(2)…".
         if not any(c.inline for c in top.children) and top.style != "row":

@@ -12,13 +12,14 @@ import re
 
 _SPLIT = re.compile(r"[、，,；;/]|以及")  # not 和/及: 省工业和信息化厅 is one unit
 _BRACKET = re.compile(r"[(（]([^()（）]{2,80})[)）]")
-_LABEL = re.compile(r"(牵头单位|牵头部门|主责单位|责任单位|责任部门|配合单位|配合部门|参与单位|协办单位|协同单位)"
-                    r"\s*[:：]\s*([^；;。()（）\n]+)")
+# 牵头科室（单位）：… in a task table flattened to lines: the bracket qualifies the label.
+_LABEL = re.compile(r"((?:牵头|主责|责任|配合|参与|协办|协同)(?:单位|部门|科室|处室))"
+                    r"\s*(?:[(（〈][^()（）〈〉]{1,6}[)）〉])?\s*[:：]\s*([^；;。()（）\n]+)")
 _LEAD_IN_BRACKET = re.compile(r"^(.{2,60}?)(?:牵头|负责|主责)(?:[，,、；;]|$)")
 _CO_IN_BRACKET = re.compile(r"(?:^|[，,；;])(.{2,60}?)(?:配合|参与|协同|参加|协办)$")
 _BY_LEAD = re.compile(r"由([^，,。；;：:“”()（）]{2,30}?)牵头")
 _WITH = re.compile(r"会同([\u4e00-\u9fff、]{1,30}?(?:部门|单位|部|厅|局|委|办|中心|协会|学会|科协|院|所))")
-_LEAD_LABELS = ("牵头单位", "牵头部门", "主责单位")
+_LEAD_LABELS = ("牵头单位", "牵头部门", "牵头科室", "牵头处室", "主责单位", "主责部门")
 # Generic phrases that name no unit in particular: kept out of free-text 会同 matches.
 _GENERIC = {"相关部门", "有关部门", "有关单位", "相关单位", "各有关单位", "各相关单位"}
 
