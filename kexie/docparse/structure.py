@@ -61,7 +61,7 @@ _HEAD_FINAL = re.compile(r"^[\u4e00-\u9fff]{2,4}?(?:意义|背景|目标|原则|
                          r"范围|方式|职责|分工|组建|机构|条件|程序|流程|主题|名称|宗旨|地点)(?=[\u4e00-\u9fff“《])")
 # Words that open a body sentence: a heading run into its body ends before them.
 _BODY_OPENER = re.compile(r"(?<=[\u4e00-\u9fff”》])(?:根据|按照|依据|为了|为深入|为进一步|为全面|近年来|长期以来|随着|"
-                          r"目前|今年以来|本着|我们|我市|我县|我区|我省)")
+                          r"目前|今年以来|本着)")
 # A trailing remark in brackets is not part of a title: (见附件一), (一式两份,见附件二), (即会员大会).
 _REMARK = re.compile(r"[(（](?:[^()（）]*(?:附件|详见|参照|参见|一式)[^()（）]*|即[^()（）]{1,12})[)）]$")
 # A topic sentence is a short heading: no comma inside (a sentence with one is body text).
@@ -168,7 +168,7 @@ def cut_title(rest: str) -> tuple[int, int]:
         h = HEAD_PHRASES.match(rest) or _HEAD_FINAL.match(rest)
         if h and not _TITLE_END.match(rest[h.end():h.end() + 1] or "。"):
             return h.end(), h.end()
-        b = _BODY_OPENER.search(rest, 6, min(end, 60))
+        b = _BODY_OPENER.search(rest, 6, min(end, 60)) if end > 40 else None
         if b:
             return b.start(), b.start()
     return end, start
