@@ -1,7 +1,7 @@
 """Chinese policy-document parser: plans (方案、要点、规划…) → the ``kexie.plan/1`` item tree.
 
 Plain Python, no Django. ``parse_text(text)`` for decoded text, ``parse_file(path)`` for
-.txt/.docx/.pdf/.html/.md files; ``python -m kexie.docparse FILE [--json]`` on the command line.
+.txt/.docx/.pdf/.xlsx/.html/.md files; ``python -m kexie.docparse FILE [--json]`` on the command line.
 """
 
 from __future__ import annotations
@@ -10,11 +10,13 @@ import os
 from typing import Any
 
 from kexie.docparse.parser import FORMAT, parse_text
-from kexie.docparse.readers import DocParseError, read_file
+from kexie.docparse.readers import DocParseError, read_document, read_file
 
-__all__ = ["FORMAT", "DocParseError", "parse_file", "parse_text"]
+__all__ = ["FORMAT", "DocParseError", "parse_file", "parse_text", "read_document", "read_file"]
 
 
 def parse_file(path: str) -> dict[str, Any]:
-    """Read and parse a document file. Spans point into the text the reader extracted."""
-    return parse_text(read_file(path), source=os.path.basename(path))
+    """Read and parse a document file. Spans point into the text the reader extracted; the
+    file's tables (task-division tables in an attachment, an .xlsx sheet) are merged in."""
+    text, tables = read_document(path)
+    return parse_text(text, source=os.path.basename(path), tables=tables)

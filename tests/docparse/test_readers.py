@@ -257,7 +257,11 @@ def test_unknown_extension_goes_by_content(tmp_path):
     path = tmp_path / "book.xlsx"
     with zipfile.ZipFile(path, "w") as zf:
         zf.writestr("xl/workbook.xml", "<workbook/>")
-    _expect_error(path, "unsupported", "unsupported")
+    _expect_error(path, "bad_xlsx", "not a valid .xlsx")
+    archive = tmp_path / "bundle.bin"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("readme.txt", "x")
+    _expect_error(archive, "unsupported", "unsupported")
     plain = tmp_path / "plan.dat"
     plain.write_bytes((DOCS / "02_dunhao.txt").read_bytes())
     assert parse_file(str(plain))["title"] == "某市科协2023年科普工作计划"
