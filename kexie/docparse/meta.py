@@ -105,7 +105,9 @@ def period_from(title: str | None) -> dict | None:
         n = _CN_DIGIT[m[1]] + 10  # 十四五 is the 14th five-year plan: 2021–2025
         start = 2021 + (n - 14) * 5
         return {"start": f"{start}-01-01", "end": f"{start + 4}-12-31"}
-    m = re.search(r"(\d{4})\s*年", title)
+    # "2024年工作总结和2025年工作计划": the year of the plan, not of the summary.
+    m = re.search(r"(\d{4})\s*年度?[^\d，,]{0,8}?(?:计划|打算|要点|安排|方案|思路)", title) \
+        or re.search(r"(\d{4})\s*年", title)
     if m:
         return {"start": f"{m[1]}-01-01", "end": f"{m[1]}-12-31"}
     return None

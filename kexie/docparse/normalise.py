@@ -293,6 +293,11 @@ _CN_VALUE = {c: i + 1 for i, c in enumerate("一二三四五六七八九十")}
 _SPACED_HEAD = re.compile(r"\s*([^\s。，,；;：:！？!?()（）]{4,25}) (?=[\u4e00-\u9fff“《]|[a-z][.、])")
 
 
+# A one-line copy that starts with the document's title: "某市科协2025年科普工作要点 为深入…".
+_TITLE_RUN = re.compile(r"^[^\s。，,；;：:]{4,60}?(?:方案|要点|规划|计划|通知|总结|意见|办法|细则|纲要|汇报|报告|讲话|安排|打算)"
+                        r"(?:\([^()]{1,20}\))?(?= )")
+
+
 def _run_value(text: str) -> int:
     if "十" not in text:
         return _CN_VALUE.get(text, 0)
@@ -300,7 +305,7 @@ def _run_value(text: str) -> int:
     return (_CN_VALUE.get(tens, 1) if tens else 1) * 10 + (_CN_VALUE.get(ones, 0) if ones else 0)
 
 
-def split_runs(line: Line, last: dict[str, int] | None = None, min_len: int = 120) -> list[Line]:
+def split_runs(line: Line, last: dict[str, int] | None = None, min_len: int = 40) -> list[Line]:
     """Split a long line that holds a whole document (text copied from a page that lost its
     line breaks) where a heading marker follows a space. A marker counts when it continues
     its sequence (二、 after 一、) or opens one (一、, (一), 1.); a deeper level starts again at
@@ -312,17 +317,24 @@ def split_runs(line: Line, last: dict[str, int] | None = None, min_len: int = 12
     if head:
         _track(last, order, head)
     if len(text) < min_len or " " not in text:
-        return [line]
+        return [_cut_spaced_head(line)]
     cuts: list[int] = []
+    title = _TITLE_RUN.match(text)
+    if title and not MARKER_START.match(text):
+        cuts.append(title.end())
+    prev_cut = cuts[-1] if cuts else 0
     for m in _RUN_MARKER.finditer(text):
         style = next(k for k in order if m[k])
         value = int(m[style]) if style == "n" else _run_value(m[style])
         if value != last.get(style, 0) + 1 and not (value == 1 and style != "cn"):
             continue
+        if not text[prev_cut:m.start()].strip(" -•·*>"):
+            continue  # "- 1、…": a bulleted line of page chrome, not a run-on heading
         _track(last, order, m)
         cuts.append(m.start())
+        prev_cut = m.start()
     if not cuts:
-        return [line]
+        return [_cut_spaced_head(line)]
     pieces, prev = [], 0
     for c in cuts:
         if c > prev:

@@ -45,10 +45,16 @@ def parse_text(text: str, *, source: str | None = None, tables: list[Table] | No
     # its enumerations may describe past work.
     drop_before_restart(builder.root)
     body = "".join(line.text for line in lines[meta.body_start:meta.body_end])
-    assign_kinds(builder.root, genre=genre.decide(title, body))
+    kind_of_document = genre.decide(title, body)
+    assign_kinds(builder.root, genre=kind_of_document)
 
     year = _plan_year(meta.period, meta.issued_on)
-    period_end = meta.period["end"] if meta.period else None
+    period = meta.period
+    if kind_of_document == genre.SUMMARY:
+        # A summary covers past work: no plan period; its next steps are for the year after.
+        period = None
+        year = year + 1 if year and meta.period else year
+    period_end = period["end"] if period else None
     items: list[dict[str, Any]] = []
 
     def visit(node: Node, key: str, inherited_due: str | None,
@@ -92,7 +98,7 @@ def parse_text(text: str, *, source: str | None = None, tables: list[Table] | No
         "issuer": meta.issuer,
         "doc_number": meta.doc_number,
         "issued_on": meta.issued_on,
-        "period": meta.period,
+        "period": period,
         "items": items,
     }
     return merge_tables(plan, text=text, tables=tables, plan_year=year,
