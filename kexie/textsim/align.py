@@ -31,7 +31,18 @@ import numpy as np
 from kexie.textsim.index import Index
 from kexie.textsim.tokenize import tokenize
 
-__all__ = ["DEFAULT_THRESHOLD", "Coverage", "Match", "Suggestion", "WEIGHTS", "align", "coverage"]
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "STRONG_THRESHOLD",
+    "Coverage",
+    "Match",
+    "Suggestion",
+    "WEIGHTS",
+    "align",
+    "coverage",
+    "is_strong",
+    "strong_threshold",
+]
 
 WEIGHTS = {"own": 0.7, "context": 0.1, "inherit": 0.2}
 # A relative-depth difference of 1 (leaf vs top) costs this share of the score.
@@ -40,6 +51,13 @@ DEPTH_PENALTY = 0.15
 # Below this score a suggestion is not taken as a counterpart in the coverage report; chosen on
 # the seed plans (docs/alignment.md): unrelated pairs stay under it, clear pairs are above.
 DEFAULT_THRESHOLD = 0.28
+
+# A first suggestion at or above this score is a strong one: it counts as a counterpart in the
+# coverage report before anybody confirms it, and "accept all strong suggestions" takes it.
+# Calibrated on the seeds' labelled first suggestions (python -m kexie.textsim.evaluate): the
+# lowest score from which at least 90 % of them were right. Between DEFAULT_THRESHOLD and this
+# line a suggestion is weak: the upper task is only "partly answered, to be confirmed".
+STRONG_THRESHOLD = 0.32
 
 # Kinds that can be matched to each other: tasks with tasks (a section is a group of tasks),
 # principles and goals with their like, safeguards with safeguards.
@@ -58,12 +76,17 @@ class Match:
 
 @dataclass(frozen=True)
 class Suggestion:
-    """The suggestions for one lower item, best first (possibly empty)."""
+    """The suggestions for one lower item, best first (possibly empty).
+
+    ``decided``: a person has settled the item; ``matches`` are then the counterparts they chose
+    (none: the item has no counterpart), which count whatever their score.
+    """
 
     lower_key: str
     lower_title: str
     lower_kind: str
     matches: tuple[Match, ...] = field(default_factory=tuple)
+    decided: bool = False
 
     @property
     def best(self) -> Match | None:
@@ -72,12 +95,21 @@ class Suggestion:
 
 @dataclass(frozen=True)
 class Coverage:
-    """The coverage report: upper tasks no lower item answers ("任务不少" is not met for
-    them) and lower tasks that answer no upper task, both as lists of keys in plan order."""
+    """The coverage report ("任务不少"), lists of keys in plan order.
+
+    Every upper task (and section) is in one of three lists: ``covered_upper`` (a decision or a
+    strong suggestion answers it), ``partial_upper`` (only weak suggestions do: to be confirmed)
+    and ``uncovered_upper`` (nothing does). ``confirmed_upper`` is the part of ``covered_upper``
+    answered by decisions. ``unaligned_lower``: lower tasks that answer no upper task.
+    """
 
     uncovered_upper: list[str]
     unaligned_lower: list[str]
     threshold: float
+    strong: float = STRONG_THRESHOLD
+    covered_upper: list[str] = field(default_factory=list)
+    partial_upper: list[str] = field(default_factory=list)
+    confirmed_upper: list[str] = field(default_factory=list)
 
 
 def _parent_key(key: str) -> str | None:
@@ -168,36 +200,75 @@ def align(
     return out
 
 
+def _with_ancestors(key: str | None):
+    while key is not None:
+        yield key
+        key = _parent_key(key)
+
+
+def strong_threshold(threshold: float = DEFAULT_THRESHOLD) -> float:
+    """The strong line for an alignment whose base threshold is ``threshold``: never below it."""
+    return max(STRONG_THRESHOLD, threshold)
+
+
+def is_strong(suggestion: Suggestion, threshold: float = DEFAULT_THRESHOLD) -> bool:
+    """Whether an undecided item's first suggestion is strong (counts as covering, and is taken by
+    "accept all strong suggestions")."""
+    best = suggestion.best
+    return not suggestion.decided and best is not None and best.score >= strong_threshold(threshold)
+
+
 def coverage(
     suggestions: list[Suggestion],
     upper_items: list[dict[str, Any]],
     threshold: float = DEFAULT_THRESHOLD,
+    strong: float = STRONG_THRESHOLD,
 ) -> Coverage:
-    """Which upper tasks no lower item matches at ``threshold`` or better, and which lower
-    tasks match nothing at that level.
+    """Which upper tasks the lower items answer: covered, partly (to be confirmed) or not at all.
 
-    Any of a lower item's suggestions counts, not only the best. A match on an upper sub-task
-    also covers its parent tasks (answering "打造世界一流期刊" answers part of "改革学会治理");
-    a match on a parent does not cover its sub-tasks, which stay on the list to be checked.
-    In the same way a lower section counts as aligned when any task inside it is.
+    * A decided item covers the counterparts it was given, whatever their score.
+    * An undecided item counts through its *first* suggestion, which is what accepting it takes:
+      at or above ``strong`` it covers, between ``threshold`` and ``strong`` it is weak and the
+      upper task is partial. Its other suggestions only make an upper task partial, and only
+      when they reach ``strong``: the second and third suggestions are alternatives for a
+      person to look at, and weak ones among them are mostly shared words of the genre.
+
+    A match on an upper sub-task also counts for its parent tasks (answering "打造世界一流期刊"
+    answers part of "改革学会治理"); a match on a parent does not count for its sub-tasks. A lower
+    section counts as aligned when any task inside it is (its own heading is short); a lower item
+    is aligned by a decision or a first suggestion at or above ``threshold``.
     """
+    strong = max(strong, threshold)
+    confirmed: set[str] = set()
     covered: set[str] = set()
+    partial: set[str] = set()
     aligned: set[str] = set()
     for s in suggestions:
-        hits = [m for m in s.matches if m.score >= threshold]
-        if hits:
-            # A lower section is answered when one of its tasks is (its own heading is short).
-            key: str | None = s.lower_key
-            while key is not None:
-                aligned.add(key)
-                key = _parent_key(key)
+        if s.decided:
+            hits, weak = list(s.matches), []
+        elif s.best is None:
+            hits, weak = [], []
+        else:
+            first, rest = s.matches[0], s.matches[1:]
+            hits = [first] if first.score >= strong else []
+            weak = [first] if threshold <= first.score < strong else []
+            weak += [m for m in rest if m.score >= strong]
+        if s.matches if s.decided else (s.best is not None and s.best.score >= threshold):
+            aligned.update(_with_ancestors(s.lower_key))
         for m in hits:
-            key = m.upper_key
-            while key is not None:
-                covered.add(key)
-                key = _parent_key(key)
+            covered.update(_with_ancestors(m.upper_key))
+            if s.decided:
+                confirmed.update(_with_ancestors(m.upper_key))
+        for m in weak:
+            partial.update(_with_ancestors(m.upper_key))
+    tasks = [it["key"] for it in upper_items if (it.get("kind") or "task") in TASK_KINDS]
     unaligned = [s.lower_key for s in suggestions if s.lower_kind in TASK_KINDS and s.lower_key not in aligned]
-    uncovered = [
-        it["key"] for it in upper_items if (it.get("kind") or "task") in TASK_KINDS and it["key"] not in covered
-    ]
-    return Coverage(uncovered_upper=uncovered, unaligned_lower=unaligned, threshold=threshold)
+    return Coverage(
+        uncovered_upper=[k for k in tasks if k not in covered and k not in partial],
+        unaligned_lower=unaligned,
+        threshold=threshold,
+        strong=strong,
+        covered_upper=[k for k in tasks if k in covered],
+        partial_upper=[k for k in tasks if k in partial and k not in covered],
+        confirmed_upper=[k for k in tasks if k in confirmed],
+    )
