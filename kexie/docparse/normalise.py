@@ -102,19 +102,21 @@ def _noise(text: str) -> set[int]:
     return gone
 
 
+_TRANSLATE = {ord(k): v for k, v in _CHAR_MAP.items()}
+_DROP_RX = re.compile("[" + "".join(sorted(_DROP)) + "]")
+
+
 def map_chars(text: str) -> Line:
     """Apply the one-to-one substitutions and deletions to the whole text."""
-    out: list[str] = []
-    offs: list[int] = []
-    table = {**simplified_map(text), **_CHAR_MAP}
-    get = table.get
+    simplified = simplified_map(text)
+    table = {**_TRANSLATE, **{ord(k): v for k, v in simplified.items()}} if simplified else _TRANSLATE
+    mapped = text.translate(table)  # one character for one: offsets unchanged
     gone = _noise(text)
-    for i, ch in enumerate(text):
-        if ch in _DROP or i in gone:
-            continue
-        out.append(get(ch, ch))
-        offs.append(i)
-    return Line("".join(out), offs)
+    gone.update(m.start() for m in _DROP_RX.finditer(text))
+    if not gone:
+        return Line(mapped, list(range(len(text))))
+    keep = [i for i in range(len(text)) if i not in gone]
+    return Line("".join(mapped[i] for i in keep), keep)
 
 
 def split_lines(whole: Line) -> list[Line]:
@@ -162,7 +164,7 @@ def squeeze_spaces(line: Line) -> Line:
 
 def _width(text: str) -> float:
     """Printed width in Chinese-character units: ASCII counts half."""
-    return sum(0.5 if ord(c) < 128 else 1.0 for c in text)
+    return len(text) - 0.5 * len(text.encode("ascii", "ignore"))
 
 
 def _wrap_width(lines: list[Line]) -> float | None:
