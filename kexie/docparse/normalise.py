@@ -66,7 +66,7 @@ _CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’《》�
 # Whole lines that are page furniture from print/PDF layouts: —1—, - 2 -, 第 3 页, 3/10, a lone 7.
 PAGE_MARKER = re.compile(
     r"^(?:[-—–－~]+\s*\d{1,4}\s*[-—–－~]+|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
-    r"|\d{1,4}\s*/\s*\d{1,4}|\d{1,3}|[-—–]?\s*[ivxIVX]{1,5}\s*[-—–]?)$"
+    r"|\d{1,4}\s*/\s*\d{1,4}|\d{1,3}[、.．]?|[-—–]?\s*[ivxIVX]{1,5}\s*[-—–]?)$"
 )
 
 # A line that starts with a numbering marker: never glued onto the line above it.
@@ -366,6 +366,24 @@ def _cut_spaced_head(piece: Line) -> Line:
     return Line(piece.text[:at] + "。" + piece.text[at + 1:], piece.offs, piece.indented)
 
 
+# A table of contents: "目录", dotted leaders to a page number, or a run of short numbered
+# headings on one line ("1.总体要求 2.重点任务 3.…", a flattened contents page).
+_CONTENTS_WORD = re.compile(r"^(?:目\s*录|contents)$", re.I)
+_LEADER = re.compile(r"^.{2,60}?(?:[.…·．\-—_]\s*){3,}\s*\d{1,3}$")
+_TOC_ENTRY = re.compile(r"(?:^|(?<=\s)|(?<=\d)|(?<=[\u4e00-\u9fff]))(?:\d{1,2}[.、．]|[一二三四五六七八九十]{1,3}、|第[一二三四五六七八九十]{1,3}[章节部分篇]+)(?!\d)")
+
+
+def is_contents(text: str) -> bool:
+    """True for a line of a table of contents."""
+    if _CONTENTS_WORD.match(text) or _LEADER.match(text):
+        return True
+    entries = list(_TOC_ENTRY.finditer(text))
+    if len(entries) < 4 or any(ch in text for ch in "。，,；;"):
+        return False
+    gaps = [entries[i + 1].start() - entries[i].end() for i in range(len(entries) - 1)]
+    return max(gaps) <= 30 and len(text) <= 40 * len(entries)
+
+
 def normalise(text: str) -> list[Line]:
     """Normalise decoded text into paragraphs with original offsets.
 
@@ -373,7 +391,7 @@ def normalise(text: str) -> list[Line]:
     wrap joining, space squeezing."""
     whole = map_chars(text)
     lines = [l for l in split_lines(whole)]
-    lines = [l if not PAGE_MARKER.match(l.text) else Line("", []) for l in lines]
+    lines = [l if not PAGE_MARKER.match(l.text) and not is_contents(l.text) else Line("", []) for l in lines]
     sequences: dict[str, int] = {}
     lines = [piece for l in lines for piece in split_runs(l, sequences)]
     lines = [squeeze_spaces(l) for l in lines]

@@ -108,10 +108,16 @@ class Node:
         return node
 
 
-def _is_topic(sentence: str, after: str) -> bool:
-    """A topic paragraph opens with a short heading and goes on with its body; a lone
-    sentence or a date is not a heading."""
-    return len(after.strip()) >= 10 and bool(re.match(r"[\u4e00-\u9fff“《]", sentence))
+def _is_topic(sentence: str, after: str, parent_title: str) -> bool:
+    """A topic paragraph opens with a short heading, normally followed by its body (a layout
+    may break the paragraph right after the heading). A date is not a heading, nor is the
+    one sentence under a heading of facts (申报对象：符合…的社会力量。)."""
+    if not re.match(r"[\u4e00-\u9fff“《]", sentence):
+        return False
+    if len(after.strip()) >= 10:
+        return True
+    # Alone, it must read as a heading: not a request or a statement (请各单位…, 凡…).
+    return keyword_kind(parent_title) not in ("info", "context") and not re.match(r"[请各本该此凡对在由经如若]", sentence)
 
 
 def match_marker(text: str) -> tuple[str, int, int, str, int] | None:
@@ -190,6 +196,11 @@ class Builder:
         self.columns = None
         for piece in self._split_glued(para):
             self._add_one(piece)
+        self.open_sentence = len(para.text) >= 20 and "。" in para.text \
+            and para.text[-1] not in "。；;！？!?：:)）”】」"
+
+    open_sentence = False  # the last paragraph stopped in mid-sentence (a page broke it)
+    last_n = 0  # the last 1. / 1、 number seen: such lists may run on across sections
 
     # -- tables flattened to lines (cells separated by tabs) -------------------------------
     columns: dict[str, int] | None = None
@@ -311,6 +322,19 @@ class Builder:
             self._add_plain(para)
             return
         style, rank, value, marker, length = hit
+        if style == "n" and self.open_sentence and len(self.stack) > 1:
+            if value not in (1, self.last_n + 1):
+                # A document site's page number where a page broke a sentence ("…加强科普
+                # / 2、基础设施建设…"): the sentence goes on, the number is furniture.
+                rest = para.slice(length, len(para.text))
+                top = self.stack[-1]
+                top.own.append(rest)
+                top.has_text = True
+                top.unit_text += rest.text
+                top.span[1] = max(top.span[1], rest.orig_span()[1])
+                return
+        if style == "n":
+            self.last_n = value
         node = Node(style, rank, value, marker)
         node.intro = self.last_plain
         self.last_plain = ""
@@ -321,7 +345,7 @@ class Builder:
     def _add_plain(self, para: Line) -> None:
         parent_head = self.stack[-1].heading_ancestor() if len(self.stack) > 1 else None
         m = _FIRST_SENTENCE.match(para.text)
-        if m and not _is_topic(m[1], para.text[m.end():]):
+        if m and not _is_topic(m[1], para.text[m.end():], self.stack[-1].title):
             m = None
         if parent_head is not None and parent_head is not self.root and m:
             node = Node("topic", PARA_RANK, 0, "")
@@ -492,13 +516,16 @@ def _inline_numbers(text: str, mlen: int) -> list[tuple[int, int, int, str]]:
 
 
 def _inline_shi(text: str, mlen: int) -> list[tuple[int, int, int, str]]:
-    """Positions of an inline 一是…二是… enumeration inside one paragraph."""
+    """Positions of an inline 一是…二是… enumeration inside one paragraph. The first needs a
+    punctuation mark before it; a later one continues the list even where a copy lost the mark
+    before it ("…学术带头人二是重视…")."""
     found: list[tuple[int, int, int, str]] = []
     pos = mlen
     expect = 1
     while expect <= 10:
         word = CN_NUM[expect - 1] + "是"
-        m = re.compile(r"(?<=[。；;：:，,])\s*" + word).search(text, pos)
+        before = r"(?<=[。；;：:，,])\s*" if expect == 1 else r"(?:(?<=[。；;：:，,])\s*|(?<=[\u4e00-\u9fff”》)])(?<![一二三四五六七八九十第]))"
+        m = re.compile(before + word + r"(?![否的])").search(text, pos)
         if not m:
             break
         at = m.end() - len(word)

@@ -121,3 +121,17 @@ def test_a_task_table_flattened_to_field_lines_gives_units_and_deadlines():
     assert (items["2"]["lead_units"], items["2"]["co_units"]) == (["农村科技科"], ["办公室"])
     assert "王某某" not in items["1"]["lead_units"]  # 责任领导 names a person
     assert targets(items["2"]) == [(100, None, "名")]
+
+
+def test_contents_page_numbers_and_lost_marks_do_not_make_items():
+    plan = parse("41_contents_and_page_numbers.txt")
+    assert outline(plan) == [
+        ("1", "1.", "task", "加强学术交流"),
+        ("2", "2.", "task", "提升期刊质量"),
+        ("2.1", "一是", "task", "实施科技期刊提升计划，培养学术带头人"),
+        ("2.2", "二是", "task", "重视期刊数字化转型"),  # its mark before it was lost in the copy
+        ("2.3", "三是", "task", "推进期刊集群建设"),
+        ("3", "3.", "task", "推进学会改革"),
+    ]
+    # "3、" where a page broke the sentence is the site's page number: the sentence goes on.
+    assert by_key(plan)["1"]["text"].endswith("推动青年科技工作者参与学术交流活动。")
