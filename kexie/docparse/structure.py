@@ -23,7 +23,7 @@ MARKERS: list[tuple[str, int, re.Pattern[str]]] = [
     ("cn", 2, re.compile(rf"^(?P<v>[{CN_NUM}]{{1,3}})(?P<p>[、．.])")),
     ("pcn", 3, re.compile(rf"^\(\s*(?P<v>[{CN_NUM}]{{1,3}})\s*\)[、.．]?")),
     ("n", 4, re.compile(r"^(?P<v>\d{1,2})\s*(?P<p>[.．、](?!\d))")),
-    ("pn", 5, re.compile(r"^(?:\(\s*(?P<v>\d{1,2})\s*\)|(?P<w>\d{1,2})\))[、.．]?")),
+    ("pn", 5, re.compile(r"^(?:\(\s*(?P<v>\d{1,2})\s*\)|(?P<w>\d{1,2})\)|(?P<x>[?？\ufffd]{1,2}[。.]?[?？\ufffd]{1,2}\)))[、.．]?")),
     ("circ", 6, re.compile(r"^(?P<c>[①-⑳])")),
     ("shi", 7, re.compile(rf"^(?P<v>[{CN_NUM}]{{1,3}})是(?![否的])")),
     ("dash", 7, re.compile(r"^(?:——|—(?=[\u4e00-\u9fff“])|--)")),
@@ -141,6 +141,10 @@ def match_marker(text: str) -> tuple[str, int, int, str, int] | None:
             p = "." if m["p"] in ".．" else "、"
             return style, rank, int(m["v"]), m["v"] + p, m.end()
         if style == "pn":
+            if m["x"]:
+                # "?。?)": a bracketed number an encoding error made unreadable; its place in
+                # the list is all that is left of it.
+                return style, rank, 0, "(?)", m.end()
             if m["v"]:
                 return style, rank, int(m["v"]), f"({m['v']})", m.end()
             return style, rank, int(m["w"]), f"{m['w']})", m.end()
@@ -340,6 +344,10 @@ class Builder:
         self.last_plain = ""
         self._fill(node, para, length)
         self._push(node)
+        if marker == "(?)":  # an unreadable number takes its place in the list
+            before = [c for c in node.parent.children[:-1] if c.style == style]
+            node.value = (before[-1].value if before else 0) + 1
+            node.marker = f"({node.value})"
         self._inline(node, para, length)
 
     def _add_plain(self, para: Line) -> None:

@@ -135,3 +135,13 @@ def test_contents_page_numbers_and_lost_marks_do_not_make_items():
     ]
     # "3、" where a page broke the sentence is the site's page number: the sentence goes on.
     assert by_key(plan)["1"]["text"].endswith("推动青年科技工作者参与学术交流活动。")
+
+
+def test_numbers_an_encoding_error_made_unreadable_keep_their_place():
+    text = ("关于召开2025年学术年会的通知\n一、会议注册\n注：\n"
+            "?。?)本次会议只接受网上注册，现场不再受理报名。\n?。?)差旅和住宿费用自理。\n")
+    assert outline(parse_text(text)) == [
+        ("1", "一、", "task", "会议注册"),
+        ("1.1", "(1)", "task", "本次会议只接受网上注册，现场不再受理报名"),
+        ("1.2", "(2)", "task", "差旅和住宿费用自理"),
+    ]
