@@ -15,7 +15,7 @@ import zipfile
 from html.parser import HTMLParser
 from typing import Any
 
-from kexie.docparse.tables import Cell, Table, caption_before, clean_header, flat, join_lines, task_columns
+from kexie.docparse.tables import Cell, Table, caption_before, clean_header, join_lines, task_columns
 
 MAX_BYTES = 20 * 1024 * 1024
 # A .docx expands to a few times its size; anything far beyond is a zip bomb.
@@ -316,7 +316,8 @@ def _pdf_layout(pages: list) -> tuple[str, list[Table]]:  # a list of pdfplumber
     the table starts, and a table that continues on the next page (with its header repeated, or
     with no header and as many columns) is one table; a row cut by the page break is one row."""
     from kexie.docparse.normalise import MARKER_START, PAGE_MARKER
-    out: list[str] = []
+
+    out: list[Any] = []  # paragraphs (str) and tables, in reading order
     table_rows: list[tuple[Table, int, int]] = []
     tables: list[Table] = []
     open_table: Table | None = None  # the table that ended the previous page, if one did
@@ -350,9 +351,11 @@ def _pdf_layout(pages: list) -> tuple[str, list[Table]]:  # a list of pdfplumber
                     out[-1] += text
                 prev_short = obj["x1"] < right - 1.5 * em
                 continue
-            number = len(tables) + 1
+            # The first block of a page, after a table that ended the page before: perhaps its continuation.
+            go_on = open_table is not None and at == 0
+            number = open_table.number if go_on else len(tables) + 1
             rows = _pdf_cells(obj, page_no, number)
-            if open_table is not None and at == 0 and rows:
+            if go_on and rows:
                 width = max(len(r) for r in open_table.rows)
                 if _same_header(rows[0], open_table.rows[0]) or (
                         len(rows[0]) == width and task_columns([c.text for c in rows[0]]) is None):
@@ -364,7 +367,10 @@ def _pdf_layout(pages: list) -> tuple[str, list[Table]]:  # a list of pdfplumber
                     open_table.rows.extend(rows)
                     open_table = open_table if at == len(blocks) - 1 else None
                     continue
-            table = Table("pdf", number, rows, caption=caption_before(texts := [e for e in out if isinstance(e, str)], len(texts)),
+                number = len(tables) + 1  # not a continuation: a table of its own
+                rows = _pdf_cells(obj, page_no, number)
+            paragraphs = [e for e in out if isinstance(e, str)]
+            table = Table("pdf", number, rows, caption=caption_before(paragraphs, len(paragraphs)),
                           where=f"第{page_no}页 表{number}")
             tables.append(table)
             out.append(table)  # written out once complete, below
@@ -376,7 +382,7 @@ def _pdf_layout(pages: list) -> tuple[str, list[Table]]:  # a list of pdfplumber
             for r, row in enumerate(entry.rows):
                 values: list[str] = []
                 for cell in row:
-                    value = flat(cell.text)
+                    value = join_lines(cell.text)
                     if not values or value != values[-1]:
                         values.append(value)
                 table_rows.append((entry, r, len(lines)))

@@ -55,6 +55,8 @@ class Table:
     where: str = ""  # "表1", "Sheet1", "第2页 表1"
     span: list[int] | None = None
     row_spans: list[list[int] | None] = field(default_factory=list)
+    # What recognise() found, kept so that parsing the text again does not read the rows again.
+    recognised: Any = field(default=None, repr=False, compare=False)
 
 
 # --- recognising the header ---------------------------------------------------------------------
@@ -291,12 +293,20 @@ def row_number(text: str) -> int | None:
 
 
 def _same_as_header(texts: list[str], headers: list[str]) -> bool:
+    if any(len(t) > 3 * _MAX_HEADER for t in texts):
+        return False  # a sentence: no header cell is that long
     cleaned = [clean_header(t) for t in texts]
     return [c for c in cleaned if c] == [h for h in headers if h]
 
 
 def recognise(table: Table) -> TaskTable | None:
     """The table as a task-division table (header found in its first rows), or None."""
+    if table.recognised is None:
+        table.recognised = [_recognise(table)]
+    return table.recognised[0]
+
+
+def _recognise(table: Table) -> TaskTable | None:
     for at, row in enumerate(table.rows[:6]):
         texts = [c.text for c in row]
         columns = task_columns(texts)
@@ -338,11 +348,11 @@ def _collect_rows(found: TaskTable, start: int) -> None:
         if _same_as_header(texts, found.headers):
             continue  # the header repeated on the next page
         nonempty = [c for c in cells if c.text.strip()]
-        values = {flat(c.text) for c in nonempty}
+        values = {c.text.strip() for c in nonempty}
         task_text = cells[task_col].text.strip() if task_col < len(cells) else ""
         if len(values) == 1 and (len(nonempty) > 1 or not task_text):
             # A row merged across the table, or one holding only a group's name: a group heading.
-            name = values.pop()
+            name = flat(values.pop())
             if row_number(name) is None and not PAGE_MARKER.match(name) and len(name) <= 40:
                 category, category_cell = name, nonempty[0]
             continue
@@ -548,6 +558,9 @@ def norm_title(text: str) -> str:
     return _PUNCT.sub("", map_chars(text or "").text)
 
 
+_DIGITS = re.compile(r"\d+")
+
+
 def _bigrams(text: str) -> set[str]:
     return {text[i:i + 2] for i in range(len(text) - 1)}
 
@@ -573,7 +586,10 @@ def _similarity(a: str, b: str, full: str, x: set[str], y: set[str], shared: int
         return 0.85
     if shared is None:
         shared = len(x & y)
-    return 2 * shared / (len(x) + len(y)) if x and y else 0.0
+    dice = 2 * shared / (len(x) + len(y)) if x and y else 0.0
+    # Alike but for their numbers (第14项 / 第1014项, 3场 / 5场): not the same task by wording.
+    numbers_a, numbers_b = _DIGITS.findall(a), _DIGITS.findall(b)
+    return min(dice, LINK_AT - 0.01) if numbers_a and numbers_b and numbers_a != numbers_b else dice
 
 
 LINK_AT = 0.6
@@ -676,7 +692,9 @@ def _marker_value(marker: str) -> int | None:
 
 def _wording_pairs(rows: list[_RowItem], items: list[dict[str, Any]], candidates: list[int]) -> list[tuple]:
     """(score, row, item) for every row and body item alike enough to be linked. Items are
-    looked up through their title bigrams, so a long table against a long plan stays fast."""
+    looked up through their title bigrams, and only those sharing enough of them (for the
+    overlap, or for one title to start or contain the other) are scored, so a long table
+    against a long plan stays fast."""
     index: dict[str, list[int]] = {}
     prepared: dict[int, tuple[str, str, set[str]]] = {}
     for i in candidates:
@@ -693,8 +711,10 @@ def _wording_pairs(rows: list[_RowItem], items: list[dict[str, Any]], candidates
         for g in x:
             for i in index.get(g, ()):
                 shared[i] = shared.get(i, 0) + 1
-        # Containment in an item's text needs no shared title bigram: those are checked directly.
-        look = set(shared) | ({i for i in candidates if a in prepared[i][1]} if len(a) >= 8 else set())
+        look = {i for i, k in shared.items()
+                if 2 * k >= LINK_AT * (len(x) + len(prepared[i][2])) or k >= min(len(x), len(prepared[i][2])) - 1}
+        if len(a) >= 8:  # the row's task written out in an item's text
+            look |= {i for i in candidates if i not in look and a in prepared[i][1]}
         for i in look:
             b, full, y = prepared[i]
             score = _similarity(a, b, full, x, y, shared.get(i, 0))
