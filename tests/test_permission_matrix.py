@@ -307,6 +307,8 @@ REGISTRY: dict[str, list[Expect]] = {
     "api:planalignment-coverage": [api("plan.view", kwargs=alignment_of("city_a"), outside=alignment_of("city_b"))],
     "api:planalignment-accept-above": [api("plan.change", method="post", kwargs=alignment_of("city_a"),
                                            outside=alignment_of("city_b"))],
+    "api:planalignment-accept-strong": [api("plan.change", method="post", kwargs=alignment_of("city_a"),
+                                            outside=alignment_of("city_b"))],
     "api:itemalignment-decide": [api("plan.change", method="post", kwargs=item_alignment_of("city_a"),
                                      outside=item_alignment_of("city_b"), data=decision_for)],
     "api:reportingcycle-list": [api("plan.view")],

@@ -23,7 +23,10 @@ MIXED = "mixed"
 
 _QUOTED = re.compile(r"《[^》]*》|“[^”]*”")
 SUMMARY_WORDS = re.compile(r"总结|汇报|讲话|发言|经验做法|经验材料|述职|工作报告|情况报告|工作回顾|年鉴")
-PLAN_WORDS = re.compile(r"方案|要点|规划|计划|意见|任务|纲要|安排|办法|细则|措施|清单|台账|思路|打算")
+PLAN_WORDS = re.compile(r"方案|要点|规划|计划|意见|任务|纲要|安排|办法|细则|措施|清单|台账|思路|打算|"
+                        r"重点工作|工作重点|行动|工程|举措|指南|部署")
+# A news headline reports an event (召开、举行、出席…), whatever work it mentions.
+NEWS_WORDS = re.compile(r"召开|举行|出席|调研|走访|座谈|揭牌|开幕|闭幕|隆重|顺利|圆满|获评|荣获|喜获")
 NOTICE_WORDS = re.compile(r"通知|公告|启事|征集|申报指南|邀请函|倡议书|报名")
 
 # Body language: what a notice asks, what a summary reports.
@@ -42,6 +45,8 @@ def by_title(title: str | None) -> str | None:
         return None
     bare = _QUOTED.sub("", title)
     summary, plan = SUMMARY_WORDS.search(bare), PLAN_WORDS.search(bare)
+    if NEWS_WORDS.search(bare) and not NOTICE_WORDS.search(bare):
+        return None
     if summary and plan:
         return MIXED
     if summary:

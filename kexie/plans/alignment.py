@@ -5,8 +5,10 @@ upper items most similar to it, with a score in [0, 1]. They are computed when t
 started and stored, so the screen reads rows instead of recomputing. A person then accepts the
 first suggestion, picks another item of the upper plan, or marks the item as having no
 counterpart (无对应). The coverage report ("任务不少") feeds the stored state back to
-``textsim.coverage``: a person's decision counts whatever its score, an undecided item counts
-through its suggestions at or above the alignment's threshold.
+``textsim.coverage``: a person's decision counts whatever its score; an undecided item counts
+through its first suggestion — a strong one (at or above ``textsim.strong_threshold``) covers the
+upper task, a weak one (from the alignment's threshold) only makes it "partly answered, to be
+confirmed". :func:`alignment_accept_strong` confirms the strong ones in one step.
 
 Which upper plans a user may align to: the plans in force of the organisations above the lower
 plan's organisation (and of its own), and of their departments — the plans handed down to that
@@ -16,6 +18,7 @@ may change it, by plan.change on the lower plan.
 """
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -27,7 +30,7 @@ from kexie.accounts.scope import access_object
 from kexie.audit.services import audit_record
 from kexie.core.excel import escape_cell, write_workbook
 from kexie.organizations.models import Organization, OrganizationClosure
-from kexie.textsim import DEFAULT_THRESHOLD, Match, Suggestion, align, coverage
+from kexie.textsim import DEFAULT_THRESHOLD, Match, Suggestion, align, coverage, strong_threshold
 from kexie.textsim.align import TASK_KINDS
 from kexie.accounts.scope import require_code as _require
 
@@ -235,9 +238,16 @@ def alignment_accept_all_above(*, by, alignment: PlanAlignment, threshold=None) 
     return len(rows)
 
 
+def alignment_accept_strong(*, by, alignment: PlanAlignment) -> int:
+    """Accept every undecided item's strong first suggestion — those the coverage report already
+    counts as covering — in one transaction with one audit row. Returns how many were accepted;
+    the weak ones stay for a person to decide one by one (the 待确认 list)."""
+    return alignment_accept_all_above(by=by, alignment=alignment, threshold=strong_threshold(alignment.threshold))
+
+
 # --- reading ------------------------------------------------------------------------------------
 
-FILTERS = ("undecided", "below")
+FILTERS = ("undecided", "review", "below")
 
 
 def alignments_of(user, plan: Plan):
@@ -249,14 +259,17 @@ def alignments_of(user, plan: Plan):
 def alignment_rows(alignment: PlanAlignment, *, show: str = ""):
     """The lower items with their counterpart and suggestions, in the lower plan's order.
 
-    ``show``: "undecided" (no decision yet) or "below" (first suggestion under the threshold,
-    or none at all).
+    ``show``: "undecided" (no decision yet), "review" (no decision yet and no strong first
+    suggestion: what a person must look at once the strong ones are accepted) or "below" (first
+    suggestion under the threshold, or none at all).
     """
     rows = ItemAlignment.objects.filter(alignment=alignment).select_related(
         "item", "upper_item", "decided_by").prefetch_related(
         Prefetch("suggestions", queryset=AlignmentSuggestion.objects.select_related("upper_item").order_by("rank")))
-    if show == "undecided":
+    if show in ("undecided", "review"):
         rows = rows.filter(status=AlignmentStatus.SUGGESTED)
+    if show == "review":
+        rows = rows.exclude(rank=1, score__gte=strong_threshold(alignment.threshold))
     elif show == "below":
         best = AlignmentSuggestion.objects.filter(rank=1, score__gte=alignment.threshold).values("item_alignment_id")
         rows = rows.exclude(pk__in=best)
@@ -272,90 +285,169 @@ def upper_items_matching(alignment: PlanAlignment, text: str, limit: int = 20):
     return items[:limit]
 
 
+COVERED, PARTIAL, UNCOVERED = "covered", "partial", "uncovered"
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A lower item pointing to an upper task: by a decision, or by a strong or weak suggestion."""
+
+    item: PlanItem
+    how: str  # "confirmed", "strong" or "weak"
+    score: float | None
+
+    @property
+    def percent(self) -> int | None:
+        return None if self.score is None else round(self.score * 100)
+
+
 @dataclass(frozen=True)
 class AlignmentCoverage:
-    """The 任务不少 check of one alignment: which upper tasks have a lower counterpart."""
+    """The 任务不少 check of one alignment: every upper task is covered (a decision or a strong
+    suggestion answers it), partial (only weak suggestions do: to be confirmed) or uncovered.
+
+    The one selector of these figures: the coverage page, its export and the API read them here.
+    """
 
     threshold: float
+    strong: float
     upper_tasks: list          # upper items of the task kinds (tasks and sections), plan order
-    uncovered: list            # those with no counterpart
+    covered: list              # 已覆盖
+    partial: list              # 部分对应，待确认
+    uncovered: list            # 未覆盖
+    tentative: list            # covered only by strong suggestions nobody has confirmed yet
     unaligned: list            # lower tasks and sections that answer nothing
-    tentative: list            # upper tasks covered only through undecided suggestions
     undecided: int             # lower items still without a decision
+    strong_undecided: int      # of those, the ones with a strong first suggestion
+    answers: dict              # upper item pk -> [Answer], lower plan order
 
     @property
     def covered_count(self) -> int:
-        return len(self.upper_tasks) - len(self.uncovered)
+        return len(self.covered)
+
+    @property
+    def partial_count(self) -> int:
+        return len(self.partial)
+
+    @property
+    def uncovered_count(self) -> int:
+        return len(self.uncovered)
 
     @property
     def rate(self) -> float:
         return self.covered_count / len(self.upper_tasks) if self.upper_tasks else 0.0
 
+    def state(self, item) -> str:
+        """COVERED, PARTIAL or UNCOVERED for an upper task of this report."""
+        return self._states[item.pk]
+
+    @property
+    def covered_with_answers(self) -> list:
+        """(upper task, the lower items answering it) for the covered tasks."""
+        return [(it, self.answers.get(it.pk, [])) for it in self.covered]
+
+    @property
+    def partial_with_answers(self) -> list:
+        return [(it, self.answers.get(it.pk, [])) for it in self.partial]
+
+    @cached_property
+    def _states(self) -> dict:
+        return {**{it.pk: COVERED for it in self.covered}, **{it.pk: PARTIAL for it in self.partial},
+                **{it.pk: UNCOVERED for it in self.uncovered}}
+
     def summary(self) -> str:
-        """The sentence of the 任务不少 check: upper tasks N, matched M, unmatched: …"""
+        """The sentence of the 任务不少 check: upper tasks N — covered, partial, uncovered: …"""
         names = "、".join(f"{it.key} {it.title}" for it in self.uncovered) or _("none")
-        return _("Upper tasks: %(total)d; with a counterpart: %(covered)d; without: %(names)s") % {
-            "total": len(self.upper_tasks), "covered": self.covered_count, "names": names}
+        return _("Upper tasks: %(total)d; covered: %(covered)d; partly, to be confirmed: %(partial)d; "
+                 "not covered: %(uncovered)d: %(names)s") % {
+            "total": len(self.upper_tasks), "covered": self.covered_count, "partial": self.partial_count,
+            "uncovered": self.uncovered_count, "names": names}
 
 
-def _stored_suggestions(alignment: PlanAlignment, *, decided_only: bool) -> list[Suggestion]:
-    """The stored state as textsim suggestions: a decision is a certain match, 无对应 no match,
-    an undecided item its suggestions with their scores (left out when ``decided_only``)."""
+def state_label(state: str) -> str:
+    """The words for a coverage state, the same on the page and in the export."""
+    return {COVERED: _("Covered"), PARTIAL: _("Partly, to be confirmed"), UNCOVERED: _("Not covered")}[state]
+
+
+def _stored_suggestions(rows) -> list[Suggestion]:
+    """The stored state as textsim suggestions: a decision is a decided match (无对应: none), an
+    undecided item its stored suggestions with their scores."""
     out = []
-    for row in alignment_rows(alignment):
+    for row in rows:
         if row.status in (AlignmentStatus.ACCEPTED, AlignmentStatus.CHANGED):
-            matches = (Match(row.upper_item.key, 1.0),)
-        elif row.status == AlignmentStatus.SUGGESTED and not decided_only:
-            matches = tuple(Match(s.upper_item.key, s.score) for s in row.suggestions.all())
+            matches, decided = (Match(row.upper_item.key, 1.0),), True
+        elif row.status == AlignmentStatus.NONE:
+            matches, decided = (), True
         else:
-            matches = ()
-        out.append(Suggestion(row.item.key, row.item.title, row.item.kind, matches))
+            matches, decided = tuple(Match(s.upper_item.key, s.score) for s in row.suggestions.all()), False
+        out.append(Suggestion(row.item.key, row.item.title, row.item.kind, matches, decided=decided))
     return out
 
 
+def _answers(rows, strong: float, threshold: float) -> dict:
+    """For each upper item, the lower items pointing to it and how (what the page and export list)."""
+    answers: dict[int, list[Answer]] = {}
+    for row in rows:
+        if row.status in (AlignmentStatus.ACCEPTED, AlignmentStatus.CHANGED):
+            answers.setdefault(row.upper_item_id, []).append(Answer(row.item, "confirmed", row.score))
+        elif row.status == AlignmentStatus.SUGGESTED:
+            for s in row.suggestions.all():
+                if s.score >= strong and s.rank == 1:
+                    answers.setdefault(s.upper_item_id, []).append(Answer(row.item, "strong", s.score))
+                elif s.score >= strong or (s.rank == 1 and s.score >= threshold):
+                    answers.setdefault(s.upper_item_id, []).append(Answer(row.item, "weak", s.score))
+    return answers
+
+
 def alignment_coverage(alignment: PlanAlignment) -> AlignmentCoverage:
-    """Upper tasks with no lower counterpart and lower tasks aligned to nothing, from the stored
-    decisions and (for undecided items) the suggestions at or above the threshold."""
+    """Every upper task's coverage state, and the lower tasks aligned to nothing, from the stored
+    decisions and (for undecided items) the stored suggestions — see :func:`textsim.coverage`."""
+    rows = list(alignment_rows(alignment))
+    strong = strong_threshold(alignment.threshold)
     upper = list(alignment.upper_plan.items.order_by("position"))
-    upper_dicts = [{"key": it.key, "kind": it.kind, "title": it.title} for it in upper]
-    report = coverage(_stored_suggestions(alignment, decided_only=False), upper_dicts, alignment.threshold)
-    sure = coverage(_stored_suggestions(alignment, decided_only=True), upper_dicts, alignment.threshold)
-    lower = {it.key: it for it in alignment.plan.items.all()}
-    uncovered, unsure = set(report.uncovered_upper), set(sure.uncovered_upper) - set(report.uncovered_upper)
+    report = coverage(_stored_suggestions(rows), [{"key": it.key, "kind": it.kind, "title": it.title} for it in upper],
+                      alignment.threshold, strong)
+    lower = {row.item.key: row.item for row in rows}
+    covered, partial = set(report.covered_upper), set(report.partial_upper)
+    uncovered, confirmed = set(report.uncovered_upper), set(report.confirmed_upper)
     tasks = [it for it in upper if it.kind in TASK_KINDS]
+    undecided = [row for row in rows if row.status == AlignmentStatus.SUGGESTED]
     return AlignmentCoverage(
-        threshold=alignment.threshold, upper_tasks=tasks,
+        threshold=alignment.threshold, strong=strong, upper_tasks=tasks,
+        covered=[it for it in tasks if it.key in covered],
+        partial=[it for it in tasks if it.key in partial],
         uncovered=[it for it in tasks if it.key in uncovered],
+        tentative=[it for it in tasks if it.key in covered and it.key not in confirmed],
         unaligned=[lower[key] for key in report.unaligned_lower],
-        tentative=[it for it in tasks if it.key in unsure],
-        undecided=alignment.items.filter(status=AlignmentStatus.SUGGESTED).count(),
+        undecided=len(undecided),
+        strong_undecided=sum(1 for row in undecided if row.rank == 1 and row.score is not None and row.score >= strong),
+        answers=_answers(rows, strong, alignment.threshold),
     )
 
 
 def alignment_coverage_export(*, by, alignment: PlanAlignment):
-    """The coverage report as a workbook: the upper tasks with their counterparts, then the lower
-    tasks that answer nothing. The export is audited."""
+    """The coverage report as a workbook: every upper task with its state and the lower items that
+    answer it (decided, or suggested with their score), the counts, then the lower tasks that
+    answer nothing. The export is audited."""
     _require(by, "plan.export")
     alignment = access_object(PlanAlignment.objects.select_related("plan", "upper_plan"), by, "plan.export",
                               pk=alignment.pk)
     report = alignment_coverage(alignment)
-    answered: dict[int, list[str]] = {}
-    for row in alignment_rows(alignment):
-        if row.status in (AlignmentStatus.ACCEPTED, AlignmentStatus.CHANGED):
-            answered.setdefault(row.upper_item_id, []).append(f"{row.item.key} {row.item.title}")
-    uncovered = {it.pk for it in report.uncovered}
-    tentative = {it.pk for it in report.tentative}
 
-    def state(item) -> str:
-        if item.pk in uncovered:
-            return _("Without a counterpart")
-        return _("Suggested only") if item.pk in tentative else _("Has a counterpart")
+    def listed(item, *hows) -> str:
+        return "；".join(f"{a.item.key} {a.item.title}" + (f"（{a.score:.0%}）" if a.how != "confirmed" else "")
+                        for a in report.answers.get(item.pk, []) if a.how in hows)
 
     workbook = write_workbook(
         title=f"{alignment.plan.title} — {alignment.upper_plan.title}", sheet_name=_("Upper tasks"),
-        headers=[_("Upper no."), _("Upper task"), _("Coverage"), _("Lower items decided")],
-        rows=[[it.key, it.title, state(it), "；".join(answered.get(it.pk, []))] for it in report.upper_tasks]
-        + [[], [report.summary()], [_("Coverage rate"), f"{report.rate:.0%}"]],
+        headers=[_("Upper no."), _("Upper task"), _("Coverage"), _("Lower items decided"),
+                 _("Lower items suggested")],
+        rows=[[it.key, it.title, state_label(report.state(it)), listed(it, "confirmed"), listed(it, "strong", "weak")]
+              for it in report.upper_tasks]
+        + [[], [report.summary()]]
+        + [[state_label(state), count] for state, count in (
+            (COVERED, report.covered_count), (PARTIAL, report.partial_count), (UNCOVERED, report.uncovered_count))]
+        + [[_("Coverage rate"), f"{report.rate:.0%}"], [_("Strong suggestion from"), f"{report.strong:.2f}"]],
     )
     sheet = workbook.create_sheet(_("Lower tasks without counterpart")[:31])
     sheet.append([escape_cell(h) for h in (_("No."), _("Task"))])
@@ -364,5 +456,6 @@ def alignment_coverage_export(*, by, alignment: PlanAlignment):
     sheet.column_dimensions["B"].width = 60
     with transaction.atomic():
         audit_record(action="export", by=by, obj=alignment, new={
-            "report": "coverage", "uncovered": len(report.uncovered), "unaligned": len(report.unaligned)})
+            "report": "coverage", "covered": report.covered_count, "partial": report.partial_count,
+            "uncovered": report.uncovered_count, "unaligned": len(report.unaligned)})
     return workbook

@@ -108,17 +108,26 @@ class CoverageItemSerializer(serializers.Serializer):
 
 
 class CoverageSerializer(serializers.Serializer):
-    threshold = serializers.FloatField()
+    threshold = serializers.FloatField(help_text=_("Score from which a suggestion counts at all."))
+    strong_threshold = serializers.FloatField(source="strong", help_text=_(
+        "Score from which an undecided first suggestion counts as covering (a strong suggestion)."))
     upper_task_count = serializers.SerializerMethodField()
-    covered_count = serializers.IntegerField()
-    rate = serializers.FloatField(help_text=_("Share of the upper tasks with a counterpart, 0 to 1."))
+    covered_count = serializers.IntegerField(help_text=_("Upper tasks covered: by a decision or a strong suggestion."))
+    partial_count = serializers.IntegerField(help_text=_("Upper tasks answered only by weak suggestions."))
+    uncovered_count = serializers.IntegerField(help_text=_("Upper tasks nothing answers."))
+    rate = serializers.FloatField(help_text=_("Share of the upper tasks covered, 0 to 1."))
+    covered_upper = CoverageItemSerializer(source="covered", many=True, help_text=_("Upper tasks covered."))
+    partial_upper = CoverageItemSerializer(source="partial", many=True, help_text=_(
+        "Upper tasks answered only by weak suggestions: partly, to be confirmed."))
     uncovered_upper = CoverageItemSerializer(source="uncovered", many=True,
                                              help_text=_("Upper tasks with no counterpart (任务不少)."))
-    tentative_upper = CoverageItemSerializer(source="tentative", many=True,
-                                             help_text=_("Upper tasks covered only by undecided suggestions."))
+    tentative_upper = CoverageItemSerializer(source="tentative", many=True, help_text=_(
+        "Covered upper tasks that only strong suggestions nobody has confirmed yet answer."))
     unaligned_lower = CoverageItemSerializer(source="unaligned", many=True,
                                              help_text=_("Tasks of the lower plan aligned to nothing."))
     undecided = serializers.IntegerField(help_text=_("Lower items without a decision."))
+    strong_undecided = serializers.IntegerField(help_text=_(
+        "Lower items without a decision whose first suggestion is strong (what accept-strong accepts)."))
     summary = serializers.SerializerMethodField()
 
     def get_upper_task_count(self, report) -> int:
@@ -137,7 +146,7 @@ class PlanAlignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Sco
 
     model = PlanAlignment
     action_codes = {"list": "plan.view", "retrieve": "plan.view", "create": "plan.change",
-                    "coverage": "plan.view", "accept_above": "plan.change"}
+                    "coverage": "plan.view", "accept_above": "plan.change", "accept_strong": "plan.change"}
     filterset_fields = ["plan", "upper_plan"]
     ordering = ["-updated_at", "-id"]
 
@@ -177,6 +186,14 @@ class PlanAlignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Sco
         alignment = self.get_object()
         data = validated(AcceptAboveSerializer(data=request.data))
         services.alignment_accept_all_above(by=request.user, alignment=alignment, threshold=data["threshold"])
+        return self._read(alignment)
+
+    @extend_schema(summary=_("Accept every undecided strong first suggestion (接受全部强对应)"),
+                   request=None, responses=PlanAlignmentDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="accept-strong", filter_backends=[])
+    def accept_strong(self, request, pk=None):
+        alignment = self.get_object()
+        services.alignment_accept_strong(by=request.user, alignment=alignment)
         return self._read(alignment)
 
 

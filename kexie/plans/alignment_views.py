@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kexie.accounts.scope import access_object
 from kexie.core.excel import xlsx_response
 from kexie.accounts.scope import require_page_code as _require
+from kexie.textsim import strong_threshold
 
 from . import alignment as services
 from .models import AlignmentStatus, ItemAlignment, Plan
@@ -60,6 +61,7 @@ def _row_context(row: ItemAlignment, threshold: float) -> dict:
     return {
         "row": row, "suggestions": [{"s": s, "percent": round(s.score * 100)} for s in suggestions],
         "below": best is None or best < threshold, "decided": row.decided,
+        "strong": not row.decided and best is not None and best >= strong_threshold(threshold),
         "top": suggestions[0].upper_item if suggestions else None,
     }
 
@@ -99,8 +101,12 @@ def alignment_screen(request, pk):
 
 
 def _counts(alignment) -> dict:
-    statuses = list(alignment.items.values_list("status", flat=True))
-    return {"total": len(statuses), "undecided": statuses.count(AlignmentStatus.SUGGESTED)}
+    rows = list(alignment.items.values_list("status", "rank", "score"))
+    strong = strong_threshold(alignment.threshold)
+    undecided = [(rank, score) for status, rank, score in rows if status == AlignmentStatus.SUGGESTED]
+    strong_undecided = sum(1 for rank, score in undecided if rank == 1 and score is not None and score >= strong)
+    return {"total": len(rows), "undecided": len(undecided), "strong": strong_undecided,
+            "review": len(undecided) - strong_undecided, "strong_threshold": strong}
 
 
 def _get_row(request, pk, item_pk, code: str) -> tuple[Plan, ItemAlignment]:
@@ -149,20 +155,16 @@ def alignment_search(request, pk, item_pk):
 @login_required
 @require_POST
 def alignment_accept(request, pk):
-    """Accept every undecided first suggestion at or above the threshold."""
+    """接受全部强对应: accept every undecided strong first suggestion, then show what is left to
+    confirm one by one."""
     plan = _get_plan(request, pk, "plan.change")
     alignment, _alignments = _chosen(request, plan)
     if alignment is None:
         raise Http404
-    try:
-        count = services.alignment_accept_all_above(by=request.user, alignment=alignment,
-                                                    threshold=request.POST.get("threshold") or None)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("%(count)d suggestions accepted.") % {"count": count})
-    return redirect(_screen_url(plan, alignment))
+    count = services.alignment_accept_strong(by=request.user, alignment=alignment)
+    messages.success(request, _("%(count)d strong suggestions accepted; the rest are listed to be confirmed.")
+                     % {"count": count})
+    return redirect(_screen_url(plan, alignment, show="review"))
 
 
 @login_required

@@ -160,7 +160,8 @@ def test_coverage_follows_the_decisions(plans, world):
     report = alignment_coverage(alignment)
     uncovered = [it.title for it in report.uncovered]
     assert "拓展国际科技组织合作" in uncovered and "推进学会综合评估" not in uncovered
-    assert report.undecided == len(_rows(alignment)) and report.tentative
+    # Nothing is decided: what is covered is covered by strong suggestions only.
+    assert report.undecided == len(_rows(alignment)) and report.tentative == report.covered
     # Decide every item: only 整治休眠学会 and 建设科普基地 answer an upper task.
     for key, row in _rows(alignment).items():
         chosen = {"2.2": "清理整顿休眠学会", "3.1": "加强科普基地建设"}.get(key)
@@ -171,8 +172,9 @@ def test_coverage_follows_the_decisions(plans, world):
     assert "开展学会评估" in [it.title for it in report.unaligned]
     assert "建设科普基地" not in [it.title for it in report.unaligned]
     assert (report.undecided, report.tentative, report.covered_count) == (0, [], len(report.upper_tasks) - 3)
-    assert report.summary().startswith(f"上级任务{len(report.upper_tasks)}项，已对应{report.covered_count}项，未对应：")
-    assert report.summary().endswith("未对应：1.1 推进学会综合评估、3 深化国际交流、3.1 拓展国际科技组织合作")
+    assert (report.partial, report.uncovered_count) == ([], 3)
+    assert report.summary() == (f"上级任务{len(report.upper_tasks)}项：已覆盖{report.covered_count}项，部分对应待确认0项，"
+                                "未覆盖3项：1.1 推进学会综合评估、3 深化国际交流、3.1 拓展国际科技组织合作")
 
 
 # --- pages ----------------------------------------------------------------------------------------
@@ -263,14 +265,14 @@ def test_the_coverage_page_and_its_export(plans, world, signed_in):
     alignment = alignment_start(by=world.provincial_clerk, plan=lower, upper_plan=upper)
     client = signed_in(world.provincial_clerk)
     page = client.get(reverse("plans:alignment_coverage", args=[lower.pk])).content.decode()
-    assert "上级任务" in page and "未对应：" in page and "拓展国际科技组织合作" in page and "%" in page
+    assert "上级任务" in page and "未覆盖" in page and "拓展国际科技组织合作" in page and "%" in page
     response = client.get(reverse("plans:alignment_coverage_export", args=[lower.pk]))
     assert response.status_code == 200
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content) if response.streaming
                                         else response.content))
     sheet = list(workbook.worksheets[0].iter_rows(values_only=True))
-    assert ("3.1", "拓展国际科技组织合作", "未对应", None) in sheet
-    assert (alignment_coverage(alignment).summary(), None, None, None) in sheet
+    assert ("3.1", "拓展国际科技组织合作", "未覆盖", None, None) in sheet
+    assert (alignment_coverage(alignment).summary(), None, None, None, None) in sheet
     assert len(workbook.worksheets) == 2
     assert AuditLog.objects.filter(action="export", object_type="plans.planalignment",
                                    object_id=str(alignment.pk)).exists()

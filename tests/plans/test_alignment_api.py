@@ -91,8 +91,9 @@ def test_accept_above_and_coverage(plans, world, signed_in):
     assert all(i["status"] == "accepted" for i in with_suggestion) and data["undecided_count"] == (
         len(data["items"]) - len(with_suggestion))
     report = client.get(reverse("api:planalignment-coverage", args=[pk])).json()
-    assert report["upper_task_count"] == report["covered_count"] + len(report["uncovered_upper"])
-    assert report["summary"].startswith(f"上级任务{report['upper_task_count']}项，已对应{report['covered_count']}项")
+    assert report["upper_task_count"] == report["covered_count"] + report["partial_count"] + report["uncovered_count"]
+    assert report["uncovered_count"] == len(report["uncovered_upper"]) and report["partial_count"] == 0
+    assert report["summary"].startswith(f"上级任务{report['upper_task_count']}项：已覆盖{report['covered_count']}项")
     assert 0 <= report["rate"] <= 1
     bad = _post(client, reverse("api:planalignment-accept-above", args=[pk]), {"threshold": 3})
     assert bad.status_code == 400 and "threshold" in bad.json()
