@@ -10,17 +10,18 @@ from django.utils.translation import gettext as _
 from kexie.core.uploads import check_upload
 from kexie.docparse import DocParseError, parse_text
 from kexie.docparse.readers import _err as parser_error
-from kexie.docparse.readers import read_file
+from kexie.docparse.readers import read_document
 
-DOCUMENT_FORMATS = {"txt", "docx", "pdf", "html", "htm", "md"}
+# .xlsx: a task-division table (任务分工表) kept as a workbook, each sheet read as a table.
+DOCUMENT_FORMATS = {"txt", "docx", "xlsx", "pdf", "html", "htm", "md"}
 
 
 def _message(error: DocParseError) -> str:
     return error.zh if translation.get_language().startswith("zh") else error.en
 
 
-def _parse(text: str, source: str) -> dict:
-    parsed = parse_text(text, source=source)
+def _parse(text: str, source: str, tables=None) -> dict:
+    parsed = parse_text(text, source=source, tables=tables)
     if not parsed["items"]:
         raise parser_error("no_structure")
     return parsed
@@ -43,8 +44,8 @@ def parse_uploaded_document(uploaded_file, *, field: str = "file") -> tuple[str,
                 out.write(chunk)
         uploaded_file.seek(0)
         try:
-            text = read_file(path)
-            return text, _parse(text, name)
+            text, tables = read_document(path)
+            return text, _parse(text, name, tables)
         except DocParseError as error:
             raise ValidationError({field: _message(error)}) from None
 

@@ -30,8 +30,9 @@ class DocumentForm(forms.Form):
     """
 
     file = forms.FileField(label=_("Document file"), required=False,
-                           help_text=_(".txt, .docx, .pdf (with a text layer), .html or .md; at most 20 MB."),
-                           widget=forms.ClearableFileInput(attrs={"accept": ".txt,.docx,.pdf,.html,.htm,.md"}))
+                           help_text=_(".txt, .docx, .xlsx, .pdf (with a text layer), .html or .md; at most 20 MB. "
+                                       "Task-division tables in the document or its attachment are read too."),
+                           widget=forms.ClearableFileInput(attrs={"accept": ".txt,.docx,.xlsx,.pdf,.html,.htm,.md"}))
     text = forms.CharField(label=_("Or paste the text"), required=False, max_length=2_000_000,
                            widget=forms.Textarea(attrs={"rows": 12}))
     organization = OrgChoiceField(label=_("Owning organisation"), queryset=Organization.objects.none(),

@@ -214,6 +214,8 @@ def _tree_rows(plan_import: PlanImport, mapping_labels: dict) -> list[dict]:
             "co": [(u, mapping_labels.get(u)) for u in item.get("co_units", [])],
             "lead_text": "、".join(item.get("lead_units", [])), "co_text": "、".join(item.get("co_units", [])),
             "split_points": _split_points(item.get("text") or ""),
+            # The table cells (任务分工表) an item was made or completed from: column, text, where.
+            "source_cells": [cell for cell in item.get("source_cells") or () if isinstance(cell, dict)],
         })
     return rows
 
