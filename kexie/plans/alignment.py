@@ -22,7 +22,7 @@ from functools import cached_property
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -250,6 +250,28 @@ def alignment_accept_strong(*, by, alignment: PlanAlignment) -> int:
 FILTERS = ("undecided", "review", "below")
 
 
+def _strong_rows(alignment: PlanAlignment) -> Q:
+    """Undecided items whose first suggestion (the row mirrors it) reaches the strong line: what
+    the coverage report counts as covering and 接受全部强对应 accepts."""
+    return Q(status=AlignmentStatus.SUGGESTED, rank=1, score__gte=strong_threshold(alignment.threshold))
+
+
+def is_strong_row(row: ItemAlignment, strong: float) -> bool:
+    """:func:`_strong_rows` for one row in memory (``strong``: the alignment's strong line)."""
+    return (row.status == AlignmentStatus.SUGGESTED and row.rank == 1 and row.score is not None
+            and row.score >= strong)
+
+
+def alignment_counts(alignment: PlanAlignment) -> dict:
+    """How many lower items, how many not confirmed yet, and of those how many have a strong
+    first suggestion (the button) and how many are left to confirm one by one (the 待确认 list)."""
+    counts = alignment.items.aggregate(
+        total=Count("pk"), undecided=Count("pk", filter=Q(status=AlignmentStatus.SUGGESTED)),
+        strong=Count("pk", filter=_strong_rows(alignment)))
+    return {**counts, "review": counts["undecided"] - counts["strong"],
+            "strong_threshold": strong_threshold(alignment.threshold)}
+
+
 def alignments_of(user, plan: Plan):
     """The alignments of ``plan`` the user may see, latest first."""
     return (PlanAlignment.objects.restrict(user, "plan.view").filter(plan=plan)
@@ -269,7 +291,7 @@ def alignment_rows(alignment: PlanAlignment, *, show: str = ""):
     if show in ("undecided", "review"):
         rows = rows.filter(status=AlignmentStatus.SUGGESTED)
     if show == "review":
-        rows = rows.exclude(rank=1, score__gte=strong_threshold(alignment.threshold))
+        rows = rows.exclude(_strong_rows(alignment))
     elif show == "below":
         best = AlignmentSuggestion.objects.filter(rank=1, score__gte=alignment.threshold).values("item_alignment_id")
         rows = rows.exclude(pk__in=best)
@@ -385,14 +407,16 @@ def _stored_suggestions(rows) -> list[Suggestion]:
 
 
 def _answers(rows, strong: float, threshold: float) -> dict:
-    """For each upper item, the lower items pointing to it and how (what the page and export list)."""
+    """For each upper item, the lower items pointing to it and how (what the page and export
+    list), by the rule of :func:`textsim.coverage`: a decision, a strong first suggestion, or a
+    weak one (a first suggestion from the threshold, or a later one from the strong line)."""
     answers: dict[int, list[Answer]] = {}
     for row in rows:
         if row.status in (AlignmentStatus.ACCEPTED, AlignmentStatus.CHANGED):
             answers.setdefault(row.upper_item_id, []).append(Answer(row.item, "confirmed", row.score))
         elif row.status == AlignmentStatus.SUGGESTED:
             for s in row.suggestions.all():
-                if s.score >= strong and s.rank == 1:
+                if s.rank == 1 and is_strong_row(row, strong):
                     answers.setdefault(s.upper_item_id, []).append(Answer(row.item, "strong", s.score))
                 elif s.score >= strong or (s.rank == 1 and s.score >= threshold):
                     answers.setdefault(s.upper_item_id, []).append(Answer(row.item, "weak", s.score))
@@ -411,7 +435,7 @@ def alignment_coverage(alignment: PlanAlignment) -> AlignmentCoverage:
     covered, partial = set(report.covered_upper), set(report.partial_upper)
     uncovered, confirmed = set(report.uncovered_upper), set(report.confirmed_upper)
     tasks = [it for it in upper if it.kind in TASK_KINDS]
-    undecided = [row for row in rows if row.status == AlignmentStatus.SUGGESTED]
+    counts = alignment_counts(alignment)
     return AlignmentCoverage(
         threshold=alignment.threshold, strong=strong, upper_tasks=tasks,
         covered=[it for it in tasks if it.key in covered],
@@ -419,8 +443,8 @@ def alignment_coverage(alignment: PlanAlignment) -> AlignmentCoverage:
         uncovered=[it for it in tasks if it.key in uncovered],
         tentative=[it for it in tasks if it.key in covered and it.key not in confirmed],
         unaligned=[lower[key] for key in report.unaligned_lower],
-        undecided=len(undecided),
-        strong_undecided=sum(1 for row in undecided if row.rank == 1 and row.score is not None and row.score >= strong),
+        undecided=counts["undecided"],
+        strong_undecided=counts["strong"],
         answers=_answers(rows, strong, alignment.threshold),
     )
 

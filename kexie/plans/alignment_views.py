@@ -24,7 +24,7 @@ from kexie.accounts.scope import require_page_code as _require
 from kexie.textsim import strong_threshold
 
 from . import alignment as services
-from .models import AlignmentStatus, ItemAlignment, Plan
+from .models import ItemAlignment, Plan
 
 
 def _get_plan(request, pk, code: str) -> Plan:
@@ -61,7 +61,7 @@ def _row_context(row: ItemAlignment, threshold: float) -> dict:
     return {
         "row": row, "suggestions": [{"s": s, "percent": round(s.score * 100)} for s in suggestions],
         "below": best is None or best < threshold, "decided": row.decided,
-        "strong": not row.decided and best is not None and best >= strong_threshold(threshold),
+        "strong": services.is_strong_row(row, strong_threshold(threshold)),
         "top": suggestions[0].upper_item if suggestions else None,
     }
 
@@ -96,17 +96,8 @@ def alignment_screen(request, pk):
         "plan": plan, "alignment": alignment, "alignments": alignments, "rows": rows, "show": show,
         "choices": services.upper_plan_choices(request.user, plan) if can_change else [],
         "can": {"change": can_change, "export": request.user.has_code("plan.export")},
-        "counts": _counts(alignment) if alignment else None,
+        "counts": services.alignment_counts(alignment) if alignment else None,
     })
-
-
-def _counts(alignment) -> dict:
-    rows = list(alignment.items.values_list("status", "rank", "score"))
-    strong = strong_threshold(alignment.threshold)
-    undecided = [(rank, score) for status, rank, score in rows if status == AlignmentStatus.SUGGESTED]
-    strong_undecided = sum(1 for rank, score in undecided if rank == 1 and score is not None and score >= strong)
-    return {"total": len(rows), "undecided": len(undecided), "strong": strong_undecided,
-            "review": len(undecided) - strong_undecided, "strong_threshold": strong}
 
 
 def _get_row(request, pk, item_pk, code: str) -> tuple[Plan, ItemAlignment]:
