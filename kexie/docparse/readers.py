@@ -439,9 +439,12 @@ def html_to_text(html: str) -> str:
     parser = _HTMLText()
     parser.feed(html)
     parser.close()
-    lines = [re.sub(r"[ \t]+", lambda m: "\t" if "\t" in m.group(0) else " ", l).strip(" \t")
-             for l in "".join(parser.parts).split("\n")]
-    return "\n".join(l for l in lines if l)
+    lines = []
+    for line in "".join(parser.parts).split("\n"):
+        # Each cell opened a tab: an empty cell keeps its tab, so the columns stay in place.
+        line = re.sub(r"[ \t]+", lambda m: "\t" * m.group(0).count("\t") or " ", line).strip(" ")
+        lines.append(line[1:].rstrip("\t ") if line.startswith("\t") else line.rstrip("\t "))
+    return "\n".join(l for l in lines if l.strip())
 
 
 def markdown_to_text(text: str) -> str:

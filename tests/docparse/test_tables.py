@@ -259,3 +259,14 @@ def test_a_bad_workbook_or_an_old_office_file_is_refused_in_both_languages(tmp_p
         parse_file(str(path))
     assert info.value.code == code and words in info.value.zh + info.value.en
     assert info.value.zh and info.value.en and info.value.zh != info.value.en
+
+
+def test_an_html_table_with_an_empty_cell_keeps_its_columns(tmp_path):
+    path = tmp_path / "分工.html"
+    path.write_text("<html><body><p>重点任务分工表</p><table>"
+                    "<tr><th>序号</th><th>重点任务</th><th>牵头单位</th><th>配合单位</th><th>完成时限</th></tr>"
+                    "<tr><td>1</td><td>举办科普讲解大赛</td><td>科普部</td><td></td><td>2026年6月底前</td></tr>"
+                    "<tr><td>2</td><td>开展学会评估</td><td>学会部</td><td>办公室</td><td>2026年10月</td></tr>"
+                    "</table></body></html>", encoding="utf-8")
+    rows = [(i["title"], i["lead_units"], i["co_units"], i["due"]) for i in parse_file(str(path))["items"][1:]]
+    assert rows == [("举办科普讲解大赛", ["科普部"], [], "2026-06-30"), ("开展学会评估", ["学会部"], ["办公室"], "2026-10-31")]
