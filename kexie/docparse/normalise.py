@@ -288,7 +288,7 @@ def _should_join(prev: Line, last: str, nxt: Line, width: float | None) -> bool:
 # " (一)基础服务", " 1.常态化…" (a digit or numeral right after it is a count, not a heading).
 _RUN_MARKER = re.compile(
     r"(?<=[ \t])(?:(?P<cn>[一二三四五六七八九十]{1,3})、|\((?P<pcn>[一二三四五六七八九十]{1,3})\)"
-    r"|(?P<n>\d{1,2})[.、．](?!\d))\s*(?=[\u4e00-\u9fff“《]|\d{4}\s*年)"
+    r"|(?P<n>\d{1,2})[.、．](?!\d)|(?P<shi>[一二三四五六七八九十]{1,2})是(?![否的]))\s*(?=[\u4e00-\u9fff“《]|\d{4}\s*年)"
 )
 _CN_VALUE = {c: i + 1 for i, c in enumerate("一二三四五六七八九十")}
 # A heading followed by its body after a mere space: "一、2024年度总结 广州市…".
@@ -314,7 +314,7 @@ def split_runs(line: Line, last: dict[str, int] | None = None, min_len: int = 40
     1 under each new higher heading. ``last`` carries the sequences from line to line."""
     text = line.text
     last = {} if last is None else last
-    order = ("cn", "pcn", "n")
+    order = ("cn", "pcn", "n", "shi")
     head = _RUN_MARKER.match(" " + text, 1)
     if head:
         _track(last, order, head)

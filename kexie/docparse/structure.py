@@ -35,8 +35,10 @@ _STYLE_RANK = {style: (style, rank, rx) for style, rank, rx in MARKERS}
 # A paragraph this long is a run-on: a whole document whose line breaks were lost.
 RUN_ON = 300
 # Where a glued marker can begin: anywhere a numeral, a bracket or a digit starts.
-_GLUED = re.compile(r"(?<=[^\d(（一二三四五六七八九十第])(?=[一二三四五六七八九十(]|\d)")
+_GLUED = re.compile(r"(?<=[^\d(（一二三四五六七八九十第—])(?=[一二三四五六七八九十(—]|\d)")
 _STOP = re.compile(r"[。；;！？!?：:，,]")
+_UNIT_CLOSE = re.compile(r"(?:牵头|负责|配合|参与|协办)[)）]$")
+_HEAD_STOP = re.compile(r"[。；;！？!?：:]")
 
 # Heading words that decide an item's kind (the heading words of the genre).
 KIND_WORDS: list[tuple[str, re.Pattern[str]]] = [
@@ -275,32 +277,48 @@ class Builder:
             last[own[0]] = own[2]
         run_on = len(text) >= RUN_ON
         seg_start, seg_rank = (0, own[1]) if own else (None, None)
+        seen = {"n": self.last_n, **({own[0]: own[2]} if own else {})}
         for m in _GLUED.finditer(text):
             at = m.end()
             if at == 0 or at <= (cuts[-1] if cuts else 0):
                 continue
             hit = match_marker(text[at:])
-            if not hit or hit[0] not in ("cn", "pcn", "n"):
+            if not hit or hit[0] not in ("cn", "pcn", "n", "shi", "dash"):
                 continue
+            if hit[0] == "shi" and not run_on:
+                continue  # 一是… inside a paragraph is an inline list (see _inline)
             style, rank, value, _, length = hit
             nxt = text[at + length:at + length + 1]
             if not nxt or nxt in CN_NUM or nxt.isdigit() or nxt in "、，,。":
                 continue
             before = text[at - 1]
-            after_stop = before in "。；;！？!?"
+            # A responsibility bracket closes its item as a full stop would: …（调宣部牵头）2.加强…
+            after_stop = before in "。；;！？!?" or (before in ")）" and bool(_UNIT_CLOSE.search(text, 0, at)))
             after_colon = before in ":："
             if style == "n" and re.search(r"[:：]\s*\(?1[.、)]", text[max(0, at - 200):at]) \
                     and not run_on:
                 continue  # "…：1.…。2.…" is an inline list, not a glued sibling
             continuing = style in last and last[style] + 1 == value
-            opening = value == 1 and style not in last
+            # 1.–16. numbered straight through the chapters: a number goes on after a heading.
+            running = style == "n" and value > 1 and seen.get("n", 0) + 1 == value
+            opening = (value == 1 and style not in last) or running
             heading_run = (opening and seg_start is not None and seg_rank is not None and rank > seg_rank
-                           and at - seg_start <= 40 and not _STOP.search(text[seg_start:at]))
-            if continuing and (after_stop or style != "n" and (after_colon or run_on)):
+                           and at - seg_start <= 40 and not _HEAD_STOP.search(text[seg_start:at]))
+            if style == "dash":
+                # ——加强党的领导。…——聚焦主责主业。: bullets after their heading, or going on
+                # after a full stop once a run-on paragraph has begun them.
+                dash_head = (seg_start is not None and seg_rank is not None and rank > seg_rank
+                             and at - seg_start <= 40 and not _HEAD_STOP.search(text[seg_start:at])
+                             and "。——" in text[at:])  # a list of bullets, not a dash of apposition
+                if not (dash_head or (run_on and before == "。" and "dash" in last)):
+                    continue
+            elif continuing and (after_stop or style != "n" and (after_colon or run_on)):
                 pass
-            elif opening and style == "cn" and (after_stop or after_colon):
+            elif opening and style in ("cn", "pcn") and (after_stop or after_colon):
                 pass
-            elif opening and style == "n" and after_stop and run_on:
+            elif opening and style in ("n", "shi") and after_stop and run_on:
+                pass
+            elif style == "shi" and continuing and before == "。":
                 pass
             elif heading_run:
                 pass
@@ -308,6 +326,7 @@ class Builder:
                 continue
             cuts.append(at)
             last[style] = value
+            seen[style] = value
             for deeper in [k for k, (_, r, _) in _STYLE_RANK.items() if r > rank]:
                 last.pop(deeper, None)
             seg_start, seg_rank = at, rank
