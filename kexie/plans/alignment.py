@@ -220,29 +220,39 @@ def alignment_decide(*, by, item_alignment: ItemAlignment, upper_item: PlanItem 
     return row
 
 
+def _accept_first_suggestions(*, by, alignment: PlanAlignment, which: Q, record: dict) -> int:
+    """Accept the first suggestion of the undecided items ``which`` selects, in one transaction
+    with one audit row on the alignment."""
+    with transaction.atomic():
+        rows = list(ItemAlignment.objects.select_for_update(of=("self",)).filter(
+            which, alignment=alignment, status=AlignmentStatus.SUGGESTED, rank=1))
+        now = timezone.now()
+        for row in rows:
+            row.status, row.decided_by, row.decided_at = AlignmentStatus.ACCEPTED, by, now
+        ItemAlignment.objects.bulk_update(rows, ["status", "decided_by", "decided_at"])
+        audit_record(action="update", by=by, obj=alignment,
+                     new={"accepted": len(rows), **record, "items": [r.item_id for r in rows]})
+    return len(rows)
+
+
 def alignment_accept_all_above(*, by, alignment: PlanAlignment, threshold=None) -> int:
     """Accept the first suggestion of every undecided item whose score is at least ``threshold``
     (the alignment's own when not given). Returns how many were accepted."""
     _require(by, "plan.change")
     alignment = access_object(PlanAlignment, by, "plan.change", pk=alignment.pk)
     threshold = alignment.threshold if threshold is None or threshold == "" else _threshold(threshold)
-    with transaction.atomic():
-        rows = list(ItemAlignment.objects.select_for_update().filter(
-            alignment=alignment, status=AlignmentStatus.SUGGESTED, rank=1, score__gte=threshold))
-        now = timezone.now()
-        for row in rows:
-            row.status, row.decided_by, row.decided_at = AlignmentStatus.ACCEPTED, by, now
-        ItemAlignment.objects.bulk_update(rows, ["status", "decided_by", "decided_at"])
-        audit_record(action="update", by=by, obj=alignment,
-                     new={"accepted": len(rows), "threshold": threshold, "items": [r.item_id for r in rows]})
-    return len(rows)
+    return _accept_first_suggestions(by=by, alignment=alignment, which=Q(score__gte=threshold),
+                                     record={"threshold": threshold})
 
 
 def alignment_accept_strong(*, by, alignment: PlanAlignment) -> int:
-    """Accept every undecided item's strong first suggestion — those the coverage report already
-    counts as covering — in one transaction with one audit row. Returns how many were accepted;
-    the weak ones stay for a person to decide one by one (the 待确认 list)."""
-    return alignment_accept_all_above(by=by, alignment=alignment, threshold=strong_threshold(alignment.threshold))
+    """接受全部强对应: accept every undecided task's strong first suggestion — those the coverage
+    report already counts as covering — in one transaction with one audit row. Returns how many
+    were accepted; the rest stay for a person to decide one by one (the 待确认 list)."""
+    _require(by, "plan.change")
+    alignment = access_object(PlanAlignment, by, "plan.change", pk=alignment.pk)
+    return _accept_first_suggestions(by=by, alignment=alignment, which=_strong_rows(alignment), record={
+        "threshold": strong_threshold(alignment.threshold), "strong": True})
 
 
 # --- reading ------------------------------------------------------------------------------------
@@ -251,15 +261,17 @@ FILTERS = ("undecided", "review", "below")
 
 
 def _strong_rows(alignment: PlanAlignment) -> Q:
-    """Undecided items whose first suggestion (the row mirrors it) reaches the strong line: what
-    the coverage report counts as covering and 接受全部强对应 accepts."""
-    return Q(status=AlignmentStatus.SUGGESTED, rank=1, score__gte=strong_threshold(alignment.threshold))
+    """Undecided tasks (and sections) whose first suggestion (the row mirrors it) reaches the
+    strong line: what the coverage report counts as covering and 接受全部强对应 accepts. The line
+    was calibrated on tasks; principles, goals and safeguards are left to a person."""
+    return Q(status=AlignmentStatus.SUGGESTED, rank=1, score__gte=strong_threshold(alignment.threshold),
+             item__kind__in=TASK_KINDS)
 
 
 def is_strong_row(row: ItemAlignment, strong: float) -> bool:
     """:func:`_strong_rows` for one row in memory (``strong``: the alignment's strong line)."""
     return (row.status == AlignmentStatus.SUGGESTED and row.rank == 1 and row.score is not None
-            and row.score >= strong)
+            and row.score >= strong and row.item.kind in TASK_KINDS)
 
 
 def alignment_counts(alignment: PlanAlignment) -> dict:

@@ -212,10 +212,11 @@ def strong_threshold(threshold: float = DEFAULT_THRESHOLD) -> float:
 
 
 def is_strong(suggestion: Suggestion, threshold: float = DEFAULT_THRESHOLD) -> bool:
-    """Whether an undecided item's first suggestion is strong (counts as covering, and is taken by
-    "accept all strong suggestions")."""
+    """Whether an undecided task's first suggestion is strong (counts as covering, and is taken by
+    "accept all strong suggestions"). Only tasks and sections: the line was calibrated on them."""
     best = suggestion.best
-    return not suggestion.decided and best is not None and best.score >= strong_threshold(threshold)
+    return (not suggestion.decided and suggestion.lower_kind in TASK_KINDS and best is not None
+            and best.score >= strong_threshold(threshold))
 
 
 def coverage(
