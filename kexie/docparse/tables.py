@@ -326,11 +326,9 @@ def _recognise(table: Table) -> TaskTable | None:
                     columns, headers, start = better, merged, start + 1
         found = TaskTable(table, at, columns, headers)
         if not table.caption and at:
-            # Rows above the header of a sheet hold its title.
-            for row_above in table.rows[:at]:
-                title = next((flat(c.text) for c in row_above if flat(c.text)), "")
-                if title:
-                    table.caption = title
+            # Rows above the header of a sheet hold its title: the first of them.
+            titles = (flat(c.text) for row_above in table.rows[:at] for c in row_above)
+            table.caption = next((t for t in titles if t), "")
         _collect_rows(found, start)
         return found
     return None

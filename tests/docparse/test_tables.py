@@ -270,3 +270,21 @@ def test_an_html_table_with_an_empty_cell_keeps_its_columns(tmp_path):
                     "</table></body></html>", encoding="utf-8")
     rows = [(i["title"], i["lead_units"], i["co_units"], i["due"]) for i in parse_file(str(path))["items"][1:]]
     assert rows == [("举办科普讲解大赛", ["科普部"], [], "2026-06-30"), ("开展学会评估", ["学会部"], ["办公室"], "2026-10-31")]
+
+
+def test_a_two_row_header_with_a_group_cell_over_lead_and_co_columns(tmp_path):
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["序号", "工作任务", "责任单位", None, "完成时限"])
+    sheet.append([None, None, "牵头单位", "配合单位", None])
+    sheet.append([1, "推进企业科协组织建设", "组织人事部", "各县区科协", "2026年11月"])
+    for cells in ("A1:A2", "B1:B2", "C1:D1", "E1:E2"):
+        sheet.merge_cells(cells)
+    path = tmp_path / "双行表头.xlsx"
+    workbook.save(path)
+    item = parse_file(str(path))["items"][-1]
+    assert (item["title"], item["lead_units"], item["co_units"], item["due"]) == (
+        "推进企业科协组织建设", ["组织人事部"], ["各县区科协"], "2026-11-30")
+    assert [c["column"] for c in item["source_cells"]] == ["序号", "工作任务", "牵头单位", "配合单位", "完成时限"]
