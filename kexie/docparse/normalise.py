@@ -89,9 +89,15 @@ NOISE = re.compile(
     rf"(?<=[\u3400-\u9fff])[(（](?=[a-zü{_TONED}]*[{_TONED}])[a-zü{_TONED}]{{1,7}}[)）]"
     r"|第[ \t]*\d{1,4}[ \t]*页[ \t]*[,，/]?[ \t]*共[ \t]*\d{1,4}[ \t]*页"
     r"|(?:(?<=\n)|^)[^\n。！？]{0,40}?-{2}[ \t]*第[ \t]*\d{1,4}[ \t]*页|-{2}[ \t]*第[ \t]*\d{1,4}[ \t]*页"
-    r"|(?<=[\u4e00-\u9fff，。；])[ \t]*[—－][ \t]*\d{1,3}[ \t]*[—－][ \t]*(?=[\u4e00-\u9fff])"
+    r"|(?:(?<=[\u4e00-\u9fff，。；])|(?<=\n)|^)[ \t]*[—－][ \t]*\d{1,3}[ \t]*[—－][ \t]*"
+    r"(?=[\u4e00-\u9fff“《(（]|\n(?!\s*\n))"
     r"|[(（]略[)）]"
 )
+
+
+# Toneless pinyin (着(zhe), 的(de)) is taken for noise only in a text that has toned pinyin too.
+_TONELESS = re.compile(r"(?<=[\u3400-\u9fff])[(（](?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?[aeiouüv]{1,3}(?:ng|n|r)?[)）]")
+_TONED_RX = re.compile(rf"[(（][a-zü{_TONED}]*[{_TONED}]")
 
 
 def _noise(text: str) -> set[int]:
@@ -99,6 +105,11 @@ def _noise(text: str) -> set[int]:
     gone: set[int] = set()
     for m in NOISE.finditer(text):
         gone.update(range(m.start(), m.end()))
+    if "(" in text or "（" in text:
+        toned = _TONED_RX.findall(text)
+        if len(toned) >= 2:
+            for m in _TONELESS.finditer(text):
+                gone.update(range(m.start(), m.end()))
     return gone
 
 

@@ -164,3 +164,30 @@ def test_seeds_copied_onto_one_line_keep_their_numbered_structure(joiner):
                              parse_text(joiner.join(line for line in lines if line)))
         low = {k: score[k] for k, bar in BAR.items() if score[k] < bar}
         assert not low, f"{name} on one line (joined by {joiner!r}): below the bar: {low}"
+
+
+def test_seeds_scraped_with_pinyin_and_page_marks_in_traditional_script_parse_as_their_gold():
+    """A scraped traditional-script copy: pinyin after one character in twenty (toned, and
+    toneless for neutral tones: 着(zhe)), and a printed page's mark (—3—) every 700 characters,
+    wherever it falls: in a word, before a heading, at a line's end."""
+    import random
+
+    import opencc
+    from pypinyin import Style, pinyin
+
+    seeds, gold_dir = require_shared("seeds"), require_shared("gold")
+    scorer = _scorer()
+    to_trad = opencc.OpenCC("s2t")
+    for name in _seed_names():
+        rng = random.Random(1)
+        out = []
+        for ch in to_trad.convert(open(os.path.join(seeds, name + ".txt"), encoding="utf-8").read()):
+            out.append(ch)
+            if "\u4e00" <= ch <= "\u9fff" and rng.random() < 0.05:
+                out.append("(" + pinyin(ch, style=Style.TONE)[0][0] + ")")
+        noisy = "".join(out)
+        noisy = "".join(noisy[i:i + 700] + f"—{i // 700 + 1}—" for i in range(0, len(noisy), 700))
+        score = scorer.score(json.load(open(os.path.join(gold_dir, name + ".json"), encoding="utf-8")),
+                             parse_text(noisy))
+        low = {k: score[k] for k in BAR if score[k] < 1.0}
+        assert not low, f"{name} scraped: below 1.00: {low}"
