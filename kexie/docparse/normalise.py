@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from kexie.docparse.tradsimp import simplified_map
+from kexie.docparse.tradsimp import simplified_map, simplified_only
 
 
 @dataclass
@@ -100,11 +100,42 @@ _TONELESS = re.compile(r"(?<=[\u3400-\u9fff])[(（](?:zh|ch|sh|[bpmfdtnlgkhjqxrz
 _TONED_RX = re.compile(rf"[(（][a-zü{_TONED}]*[{_TONED}]")
 
 
+# Two characters slipped in before a punctuation mark, as pages that defeat copying do
+# ("一贼酵、", "時間模庐。").
+_BEFORE_MARK = re.compile(r"[\u4e00-\u9fff]{2}(?=[、，,。：:；;])")
+
+
+def _injected(text: str) -> set[int]:
+    """Characters injected into a traditional-script text. Its author wrote no character that
+    exists only in simplified script, so two characters before a punctuation mark of which one
+    is simplified-only were put there by the page. Judged line by line: a line in traditional
+    script whose every simplified-only character sits in such a place (a page may carry
+    simplified chrome around the document, where they are everywhere)."""
+    traditional = set(simplified_map(text))
+    if len(traditional) < 30:
+        return set()
+    simple = simplified_only(set(text))
+    if not simple:
+        return set()
+    gone: set[int] = set()
+    at = 0
+    for line in text.split("\n"):
+        if any(c in traditional for c in line):
+            slots = [m for m in _BEFORE_MARK.finditer(line) if simple.intersection(m.group(0))]
+            in_slots = sum(1 for m in slots for c in m.group(0) if c in simple)
+            if slots and in_slots == sum(1 for c in line if c in simple):
+                for m in slots:
+                    gone.update(range(at + m.start(), at + m.end()))
+        at += len(line) + 1
+    return gone
+
+
 def _noise(text: str) -> set[int]:
     """Offsets of the characters NOISE deletes."""
     gone: set[int] = set()
     for m in NOISE.finditer(text):
         gone.update(range(m.start(), m.end()))
+    gone |= _injected(text)
     if "(" in text or "（" in text:
         toned = _TONED_RX.findall(text)
         if len(toned) >= 2:
@@ -274,12 +305,20 @@ def _continues_inline_list(prev: str, nxt: str) -> bool:
     return False
 
 
+# A line that stands on its own: a document's title (关于…的通知, …工作要点) or a page's
+# source and date line.
+_STANDS_ALONE = re.compile(
+    r"^(?:[^。，,；;：:]{4,60}(?:通知|方案|要点|规划|计划|意见|总结|汇报|办法|细则|纲要|决定|讲话)(?:\([^()]{1,20}\))?$"
+    r"|(?:来源|发布时间|发布日期|时间)[:：])"
+)
+
+
 def _should_join(prev: Line, last: str, nxt: Line, width: float | None) -> bool:
     if "\t" in prev.text or "\t" in nxt.text:
         return False
     if _continues_inline_list(prev.text, nxt.text):
         return True
-    if MARKER_START.match(nxt.text):
+    if MARKER_START.match(nxt.text) or _STANDS_ALONE.match(nxt.text):
         return False
     # A full-width line of a wrapped layout continues unless it closes a sentence; a closing
     # quote or bracket at the margin is only where the wrap fell.

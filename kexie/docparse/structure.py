@@ -579,7 +579,7 @@ def _inline_circles(text: str, mlen: int) -> list[tuple[int, int, int, str]]:
 # except a time heading that sets a deadline (申报时间：…7月21日前), which is a request.
 INFO_HEAD = re.compile(r"^[\u4e00-\u9fff]{0,6}?(?:名称|宗旨|主题|时间|时间安排|日期|地点|对象|条件|目的|意义|"
                        r"目的意义|背景|范围|依据|简介|概况|说明|(?:作品|参赛|申报|报名|选题|项目|材料|格式)要求)(?:(?:及|和|与|、)[\u4e00-\u9fff]{0,4}?"
-                       r"(?:名称|宗旨|主题|时间|地点|对象|条件|目的|意义|范围|内容))*$")
+                       r"(?:名称|宗旨|主题|时间|地点|对象|条件|目的|意义|范围))*$")
 DEADLINE_WORDS = re.compile(r"[日月]前|[日月]底前|之前|以前|前(?:完成|报送|提交|上报|报)|截止|截至|逾期|为止")
 # Combined headings: 指导思想、基本原则和主要目标 stands for 总体要求 (context); 总体目标与基本原则 is
 # a goal.

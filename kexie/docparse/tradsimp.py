@@ -35,3 +35,20 @@ def to_simplified(text: str) -> str:
     """``text`` with each traditional character replaced by its simplified form; same length."""
     table = simplified_map(text)
     return "".join(table.get(c, c) for c in text) if table else text
+
+
+_TO_TRADITIONAL = opencc.OpenCC("s2t")
+_SIMPLIFIED_ONLY: dict[str, bool] = {}
+
+
+def simplified_only(chars: set[str]) -> set[str]:
+    """Those of ``chars`` that exist only in simplified script (价, 门, 办): in a traditional
+    text they were not written by its author."""
+    todo = [c for c in chars if ord(c) >= _FIRST_HAN and c not in _SIMPLIFIED_ONLY]
+    if todo:
+        out = _TO_TRADITIONAL.convert("\n".join(todo)).split("\n")
+        if len(out) != len(todo):
+            out = [_TO_TRADITIONAL.convert(c) for c in todo]
+        for c, t in zip(todo, out):
+            _SIMPLIFIED_ONLY[c] = t != c
+    return {c for c in chars if _SIMPLIFIED_ONLY.get(c)}

@@ -145,3 +145,21 @@ def test_numbers_an_encoding_error_made_unreadable_keep_their_place():
         ("1.1", "(1)", "task", "本次会议只接受网上注册，现场不再受理报名"),
         ("1.2", "(2)", "task", "差旅和住宿费用自理"),
     ]
+
+
+def test_characters_a_page_injected_into_a_traditional_text_are_removed():
+    """Pages that defeat copying slip two characters in before punctuation marks (一贼酵、,
+    時間模庐。). In a traditional-script text, a character that exists only in simplified script
+    gives them away; the simplified chrome around the document is left alone."""
+    plan = parse("42_injected.txt")
+    assert plan["title"] == "某省科学技术协会关于举办2025年科技工作者日活动的通知"
+    assert outline(plan) == [
+        ("1", "一、", "context", "活动时间和主题"),
+        ("1.1", "(一)", "context", "时间"),
+        ("1.2", "(二)", "context", "主题"),
+        ("2", "二、", "section", "活动内容"),
+        ("2.1", "1.", "task", "组织科技工作者座谈会"),
+        ("2.2", "2.", "task", "开展典型宣传"),
+    ]
+    items = by_key(plan)
+    assert "门痕" not in items["2.1"]["text"] and items["2.1"]["due"] == "2025-05-31"
