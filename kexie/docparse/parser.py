@@ -40,8 +40,6 @@ def parse_text(text: str, *, source: str | None = None, tables: list[Table] | No
         builder.add_paragraph(line)
 
     title = meta.title
-    # A news report about a plan (no plan or notice word outside its 《》) reads differently:
-    # its enumerations may describe past work.
     drop_before_restart(builder.root)
     body = "".join(line.text for line in lines[meta.body_start:meta.body_end])
     kind_of_document = genre.decide(title, body)
