@@ -463,7 +463,7 @@ BENCHMARKS = [
     Benchmark("parse_docx_table", "3. Read and parse a 60-page .docx with a 200-row task table",
               bench_parse_docx_table, needs_data=False),
     Benchmark("similarity", "4. Top-10 search over 1M texts vs rank-bm25 (50k sample)", bench_similarity),
-    Benchmark("alignment", "4. Align 300 items against 2,000", bench_alignment),
+    Benchmark("alignment", "4. Align 300 items against 2,000", bench_alignment, needs_data=False),
     Benchmark("export", "5. Excel export of the whole ledger vs bare openpyxl writer", bench_export),
     Benchmark("report", "6. Submit + accept a report vs bare insert", bench_report),
     Benchmark("http", "7. HTTP under 8 clients (gunicorn, wrk) vs minimal JSON view", bench_http),
