@@ -389,13 +389,21 @@ class AlignmentCoverage:
         return {**{it.pk: COVERED for it in self.covered}, **{it.pk: PARTIAL for it in self.partial},
                 **{it.pk: UNCOVERED for it in self.uncovered}}
 
-    def summary(self) -> str:
-        """The sentence of the 任务不少 check: upper tasks N — covered, partial, uncovered: …"""
-        names = "、".join(f"{it.key} {it.title}" for it in self.uncovered) or _("none")
+    def summary(self, *, names: bool = True) -> str:
+        """The sentence of the 任务不少 check: upper tasks N — covered, partial, uncovered: …
+        (the export names the uncovered tasks; the page lists them below the sentence)."""
+        counts = {"total": len(self.upper_tasks), "covered": self.covered_count,
+                  "partial": self.partial_count, "uncovered": self.uncovered_count}
+        if not names:
+            return _("Upper tasks: %(total)d; covered: %(covered)d; partly, to be confirmed: %(partial)d; "
+                     "not covered: %(uncovered)d.") % counts
+        listed = "、".join(f"{it.key} {it.title}" for it in self.uncovered) or _("none")
         return _("Upper tasks: %(total)d; covered: %(covered)d; partly, to be confirmed: %(partial)d; "
-                 "not covered: %(uncovered)d: %(names)s") % {
-            "total": len(self.upper_tasks), "covered": self.covered_count, "partial": self.partial_count,
-            "uncovered": self.uncovered_count, "names": names}
+                 "not covered: %(uncovered)d: %(names)s") % {**counts, "names": listed}
+
+    @property
+    def headline(self) -> str:
+        return self.summary(names=False)
 
 
 def state_label(state: str) -> str:
