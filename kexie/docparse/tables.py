@@ -121,6 +121,10 @@ def task_columns(texts: list[str]) -> dict[str, int] | None:
             role = "detail"
         if role not in roles:
             roles[role] = i
+    # 目标和进度计划: one column holds the target and the schedule ("新建8个，12月完成").
+    target_label = next((label for i, role, label in raw if role == "target" and roles.get("target") == i), "")
+    if "due" not in roles and re.search(r"进度|时限|时间|节点|计划", target_label):
+        roles["due"] = roles["target"]
     if "task" not in roles or not ({"lead", "co", "due", "leader"} & set(roles)):
         return None
     if filled < 2 or len(roles) < 2:
@@ -450,6 +454,31 @@ def _tab_table(lines: list[str], i: int, offsets: list[int], number: int) -> tup
 _AFTER_TABLE = re.compile(r"^(?:附件|抄送|印发|主送|联系人)")
 
 
+def _chunked_table(lines: list[str], i: int, j: int, labels: list[str], offsets: list[int],
+                   number: int) -> tuple[Table, int] | None:
+    """One cell per line with the number not first (项目类别 / 序号 / 项目名称 / …): each row is
+    as many lines as the header has labels, and its number cell counts 1, 2, 3…"""
+    width = len(labels)
+    at = [_role(x) for x in labels].index("num")
+    rows: list[list[Cell]] = [[Cell(lines[k].strip(), f"表{number} 第1行") for k in range(i, j)]]
+    spans: list[list[int] | None] = [[offsets[i], offsets[j - 1] + len(lines[j - 1])]]
+    k, expect = j, 1
+    while k + width <= len(lines):
+        chunk = [lines[m].strip() for m in range(k, k + width)]
+        if chunk[at] != str(expect) or any(not c for c in chunk):
+            break
+        where = f"表{number} 第{len(rows) + 1}行"
+        rows.append([Cell(c, where) for c in chunk])
+        spans.append([offsets[k], offsets[k + width - 1] + len(lines[k + width - 1])])
+        k += width
+        expect += 1
+    if len(rows) < 2:
+        return None
+    table = Table("text", number, rows, caption=caption_before(lines, i), where=f"表{number}",
+                  span=[spans[0][0], spans[-1][1]], row_spans=spans)
+    return table, k
+
+
 def _column_table(lines: list[str], i: int, offsets: list[int], number: int) -> tuple[Table, int] | None:
     """One cell per line: header labels first (序号 first), then rows opened by 1, 2, 3…"""
     labels: list[str] = []
@@ -460,9 +489,11 @@ def _column_table(lines: list[str], i: int, offsets: list[int], number: int) -> 
             break
         labels.append(label)
         j += 1
-    if len(labels) < 3 or _role(labels[0]) != "num" or task_columns(labels) is None:
+    if len(labels) < 3 or task_columns(labels) is None or "num" not in [_role(x) for x in labels]:
         return None
     width = len(labels)
+    if _role(labels[0]) != "num":
+        return _chunked_table(lines, i, j, labels, offsets, number)
 
     def header_at(k: int) -> bool:
         return [clean_header(lines[m]) for m in range(k, min(k + width, len(lines)))] == labels
@@ -756,6 +787,8 @@ def _link(rows: list[_RowItem], items: list[dict[str, Any]]) -> dict[int, int]:
         if len(named) != 1:
             return links
         group = named[0]
+        if len(groups[group]) != len(numbers):
+            return links  # without a wording to agree, only a list the table numbers one for one
     by_position = {position(i): i for i in groups.get(group, []) if i not in used}
     for r, row in enumerate(rows):
         i = by_position.get(row.row.number) if r not in links and row.row.number is not None else None

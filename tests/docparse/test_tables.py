@@ -288,3 +288,26 @@ def test_a_two_row_header_with_a_group_cell_over_lead_and_co_columns(tmp_path):
     assert (item["title"], item["lead_units"], item["co_units"], item["due"]) == (
         "推进企业科协组织建设", ["组织人事部"], ["各县区科协"], "2026-11-30")
     assert [c["column"] for c in item["source_cells"]] == ["序号", "工作任务", "牵头单位", "配合单位", "完成时限"]
+
+
+def test_a_table_flattened_one_cell_per_line_with_the_number_second_and_a_schedule_column():
+    """项目类别 / 序号 / 项目名称 / 目标和进度计划, each cell on its own line: the number is not the
+    first cell, and one column holds both the target and the month it is due."""
+    from kexie.docparse import parse_text
+
+    rows = [("科普阵地", "1", "建设乡镇科普e站", "新建科普e站8个，12月完成"),
+            ("科普阵地", "2", "改造村级科普活动室", "改造活动室15个，5月底前完成"),
+            ("学会建设", "3", "指导县级学会换届", "完成换届学会3家，9月完成")]
+    text = "\n".join(["某县科协2025年重点工作计划", "一、重点任务", "（一）加强学会治理。", "附件",
+                      "2025年重点工作任务表", "项目类别", "序号", "项目名称", "目标和进度计划"]
+                     + [cell for row in rows for cell in row]) + "\n"
+    plan = parse_text(text)
+    items = {i["title"]: i for i in plan["items"]}
+    assert items["改造村级科普活动室"]["due"] == "2025-05-31"
+    assert [(t["min"], t["unit"]) for t in items["改造村级科普活动室"]["targets"]] == [(15, "个")]
+    assert items["指导县级学会换届"]["due"] == "2025-09-30"
+    assert items["建设乡镇科普e站"]["due"] == "2025-12-31"
+    groups = [i["title"] for i in plan["items"] if i["kind"] == "section"]
+    assert "科普阵地" in groups and "学会建设" in groups
+    cells = {c["column"]: c["text"] for c in items["改造村级科普活动室"]["source_cells"]}
+    assert cells["目标和进度计划"] == "改造活动室15个，5月底前完成"
