@@ -327,6 +327,41 @@ def bench_alignment(ctx):
             "target": "none set", "met": None}
 
 
+# --- 4b. expert engines (kexie.experts_engine) ---------------------------------------------------
+
+def bench_experts_rank(ctx):
+    from kexie.experts_engine.bench import bench_rank
+
+    n, queries = (5_000, 20) if ctx.quick else (100_000, 200)
+    r = bench_rank(n, queries=queries)
+    return {"status": "ok", "experts": n, "build_s": r["build_s"],
+            "hot": {"n": queries, "p50_ms": r["p50_ms"], "p95_ms": r["p95_ms"]},
+            "baseline": {"n": queries, "p50_ms": r["keywords_p50_ms"], "p95_ms": r["keywords_p95_ms"]},
+            "ratio_p95": round(r["p95_ms"] / r["keywords_p95_ms"], 2) if r["keywords_p95_ms"] else None,
+            "same_field_at_10": r["same_field_at_10"],
+            "target": "p95 ≤ 100 ms per query (index built once)", "met": _meets(r["p95_ms"], 100)}
+
+
+def bench_experts_assign(ctx):
+    from kexie.experts_engine.bench import bench_assign
+
+    r = bench_assign(n=2000, items=60, k=5, cap=3)
+    ms = r["total_s"] * 1000
+    return {"status": "ok", **r, "hot": {"n": 1, "p50_ms": round(ms, 1), "p95_ms": round(ms, 1)},
+            "target": "60 items × 5 from 2,000 ≤ 5 s, load spread ≤ 1, no conflicted seat",
+            "met": r["total_s"] <= 5 and r["spread"] <= 1 and r["conflicted"] == 0}
+
+
+def bench_experts_draws(ctx):
+    from kexie.experts_engine.bench import bench_draws
+
+    r = bench_draws(50 if ctx.quick else 1000)
+    return {"status": "ok", **r, "hot": {"n": r["rounds"], "p50_ms": r["p50_ms"], "p95_ms": r["p95_ms"]},
+            "target": "0 conflicted seats, every planted conflict reported, every draw re-runs identically",
+            "met": r["missing"] == 0 and r["drawn_conflicted"] == 0 and r["assigned_conflicted"] == 0
+            and r["reruns_identical"] == r["rounds"]}
+
+
 # --- 5. Excel export ----------------------------------------------------------------------------
 
 def bench_export(ctx):
@@ -464,6 +499,12 @@ BENCHMARKS = [
               bench_parse_docx_table, needs_data=False),
     Benchmark("similarity", "4. Top-10 search over 1M texts vs rank-bm25 (50k sample)", bench_similarity),
     Benchmark("alignment", "4. Align 300 items against 2,000", bench_alignment, needs_data=False),
+    Benchmark("experts_rank", "4b. Rank 100,000 experts for a demand (top 10 with reasons) vs keyword-only",
+              bench_experts_rank, needs_data=False),
+    Benchmark("experts_assign", "4b. Assign 60 items × 5 reviewers from 2,000 experts (HiGHS)",
+              bench_experts_assign, needs_data=False),
+    Benchmark("experts_draws", "4b. 1,000 seeded draws + assignments with planted conflicts",
+              bench_experts_draws, needs_data=False),
     Benchmark("export", "5. Excel export of the whole ledger vs bare openpyxl writer", bench_export),
     Benchmark("report", "6. Submit + accept a report vs bare insert", bench_report),
     Benchmark("http", "7. HTTP under 8 clients (gunicorn, wrk) vs minimal JSON view", bench_http),
