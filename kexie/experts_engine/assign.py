@@ -11,15 +11,19 @@ Solved as one mixed-integer programme by HiGHS through :func:`scipy.optimize.mil
   so equal scores always give the same answer).
 
 What is guaranteed: every item gets exactly ``k`` distinct reviewers, none conflicted, none over
-its cap; when ``even=True`` and a solution exists, the loads of the reviewers used differ by at
-most 1 (max − min ≤ 1) and the total relevance is the best possible *under that rule*; when no
-even solution exists but an uneven one does, the result says ``even=False`` and holds the best
-uneven one. Nothing is promised about reviewers not used (load 0).
+its cap. When ``even=True`` and an even solution exists, the loads of the reviewers used differ by
+at most 1 (max − min ≤ 1); when none exists but an uneven one does, the result says
+``even=False`` and holds the best uneven one. Nothing is promised about reviewers not used (load
+0): the rule may make the solver use fewer reviewers rather than a better one whose load would
+stand 2 below the others'. The relevance is optimal among each item's candidates (below) to
+HiGHS's relative gap of 1e-6, unless ``time_limit`` (per solve) runs out, in which case the best
+solution found so far is returned.
 
 To stay fast on large libraries each item only considers its ``candidates`` best reviewers
 (by relevance, conflicted ones excluded); if that restriction makes the problem infeasible it is
-solved again over all pairs, so pruning never turns a feasible problem into a refusal. An
-infeasible problem raises :class:`Infeasible` naming the items that lack reviewers.
+solved again over all pairs, so pruning never turns a feasible problem into a refusal (it may cost
+a little relevance). An infeasible problem raises :class:`Infeasible` naming the items that lack
+reviewers, or the lack of capacity, or that only the combination fails.
 """
 
 from __future__ import annotations
@@ -85,7 +89,8 @@ class Assignment:
 
 
 def _solve(rows, cols, gains, n_items, n_rev, k, caps, even, time_limit):
-    """The MILP over the allowed pairs (rows[p], cols[p]); returns the chosen pair mask or None."""
+    """The MILP over the allowed pairs (rows[p], cols[p]): the chosen pair mask, None when
+    infeasible, "timeout" when the time limit ran out before any solution was found."""
     n_pairs = len(rows)
     used = np.unique(cols)
     y_of = {j: n for n, j in enumerate(used)}
@@ -126,7 +131,8 @@ def _solve(rows, cols, gains, n_items, n_rev, k, caps, even, time_limit):
     res = milp(c, constraints=constraint, integrality=integrality, bounds=Bounds(np.zeros(n_var), upper),
                options={"time_limit": time_limit, "mip_rel_gap": 1e-6})
     if res.x is None or res.status not in (0, 1):
-        return None
+        # status 1 without a solution: the time limit ran out before any was found
+        return "timeout" if res.status == 1 else None
     return res.x[:n_pairs] > 0.5
 
 
@@ -178,13 +184,16 @@ def assign(items: Sequence[Hashable], reviewers: Sequence[Hashable], relevance, 
     attempts = [(pruned, even), (allowed, even)] if per_item < n_rev else [(allowed, even)]
     if even:
         attempts += [(pruned, False), (allowed, False)] if per_item < n_rev else [(allowed, False)]
+    timed_out = False
     for mask, want_even in attempts:
         rows, cols = np.nonzero(mask)
         chosen = _solve(rows, cols, rel[rows, cols], n_items, n_rev, k, caps, want_even, time_limit)
-        if chosen is not None:
+        if isinstance(chosen, str):
+            timed_out = True
+        elif chosen is not None:
             break
     else:
-        raise Infeasible([])
+        raise Infeasible([Shortage("timeout")] if timed_out else [])
     out: dict = {i: [] for i in items}
     loads: dict = {}
     total = 0.0

@@ -88,7 +88,7 @@ def draws_round(lib: Library, index: ExpertIndex, rng: random.Random, *, k: int 
     """One round: plant, check, draw (and re-run), assign; what went wrong, counted."""
     experts, targets, planted = planted_case(lib, rng, n_targets=n_targets, today=today)
     conflicts = check(experts, targets, today=today)
-    reported = {(c.expert_id, c.target_id, c.code) for c in conflicts}
+    reported = {(c.expert_id, c.target_id, c.reason_code) for c in conflicts}
     pairs = conflicted_pairs(conflicts)
     truth = {(e, t) for e, t, _ in planted}
     barred = {e for e, _t in pairs | truth}

@@ -2,7 +2,7 @@
 
 ``check(experts, targets, today=..., coauthor_years=5)`` returns one :class:`Conflict` per
 (expert, target, reason): a pair with three reasons gives three conflicts, so a review record can
-show all of them. The rules, each with its stable ``code``:
+show all of them. The rules, each with its stable ``reason_code``:
 
 ``self``               the expert is one of the people reviewed (nominee, applicant, author);
 ``same_unit``          the expert's ``org_path`` equals the target's;
@@ -46,16 +46,16 @@ class Conflict:
 
     expert_id: Hashable
     target_id: Hashable
-    code: str
+    reason_code: str
     detail: dict = field(default_factory=dict, hash=False, compare=False)
 
     def message(self) -> str:
         """The default Chinese sentence for this conflict."""
         values = {"unit": "", "person": "", "kind": "", "years": "", "title": "", **self.detail}
-        return CONFLICTS[self.code].format(**values)
+        return CONFLICTS[self.reason_code].format(**values)
 
     def to_dict(self) -> dict:
-        return {"expert_id": self.expert_id, "target_id": self.target_id, "code": self.code,
+        return {"expert_id": self.expert_id, "target_id": self.target_id, "reason_code": self.reason_code,
                 "detail": dict(self.detail), "message": self.message()}
 
 

@@ -74,7 +74,7 @@ class Draw:
     panels: tuple[Panel, ...]
     pool_size: int
     pool_hash: str
-    excluded: int = 0  # experts left out of the pool for a conflict
+    excluded: int = 0  # active experts left out of the pool: a conflict or exclude_ids
 
     @property
     def members(self) -> list:

@@ -292,6 +292,10 @@ class ExpertIndex:
             titles = [w.title for w in e.works if tokens & set(words(w.title))]
             if titles:
                 out.append(Reason("works", titles[:2]))
+            elif e.profile:
+                shared = [w for w in dict.fromkeys(words(e.profile)) if w in tokens]
+                if shared:
+                    out.append(Reason("profile", shared[:3]))
         for key, codes, mine in (("discipline", target.disciplines, e.disciplines),
                                  ("industry", target.industries, e.industries)):
             if parts[key] >= 1:

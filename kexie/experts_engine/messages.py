@@ -38,6 +38,7 @@ INFEASIBLE = {
     "short": "{item}无回避的可选专家{available}人，少于所需{needed}人",
     "capacity": "专家总评审容量{capacity}份，少于所需{needed}份",
     "solver": "在回避和工作量上限约束下无可行分配",
+    "timeout": "求解超时，未找到可行分配",
 }
 
 DRAW_SHORT = "第{condition}组条件可抽专家{available}人，少于所需{needed}人"

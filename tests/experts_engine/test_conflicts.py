@@ -11,7 +11,7 @@ NOMINATION = Target("n1", "提名", org_path=("R", "41", "U1", "D1"), units=("�
 
 
 def codes(expert, target=NOMINATION, **kwargs):
-    return [c.code for c in check([expert], [target], today=TODAY, **kwargs)]
+    return [c.reason_code for c in check([expert], [target], today=TODAY, **kwargs)]
 
 
 def test_the_nominee_cannot_review_themself():
@@ -38,7 +38,7 @@ def test_the_applicant_may_ask_to_avoid_an_expert_or_a_unit():
 
 def test_a_declared_relation_to_the_nominee():
     conflicts = check([Expert("a", relations=(Relation("P1", "师生"),))], [NOMINATION], today=TODAY)
-    assert [c.code for c in conflicts] == ["relation"]
+    assert [c.reason_code for c in conflicts] == ["relation"]
     assert conflicts[0].message() == "专家与P1存在师生关系"
 
 
@@ -53,7 +53,7 @@ def test_coauthorship_within_the_window_from_either_side():
 
 def test_the_recommender_of_the_nominee():
     conflicts = check([Expert("rec")], [NOMINATION], today=TODAY)
-    assert [c.code for c in conflicts] == ["recommender"]
+    assert [c.reason_code for c in conflicts] == ["recommender"]
     assert conflicts[0].message() == "专家是P1的推荐人"
 
 
@@ -61,7 +61,7 @@ def test_every_reason_of_a_pair_is_reported_once():
     e = Expert("rec", org_path=("R", "41", "U1"), avoid_units=("郑州第1研究所",),
                relations=(Relation("P1", "亲属"), Relation("P1", "师生")), works=(Work("论文", 2025, ("P1",)),))
     conflicts = check([e], [NOMINATION, Target("other")], today=TODAY)
-    assert [c.code for c in conflicts] == ["parent_unit", "declared_avoidance", "relation", "coauthor", "recommender"]
+    assert [c.reason_code for c in conflicts] == ["parent_unit", "declared_avoidance", "relation", "coauthor", "recommender"]
     assert {c.target_id for c in conflicts} == {"n1"}
     assert conflicted_pairs(conflicts) == {("rec", "n1")}
     assert all(c.to_dict()["message"] for c in conflicts)

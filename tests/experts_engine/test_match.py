@@ -92,3 +92,10 @@ def test_relevance_matrix_has_a_row_per_target_and_a_column_per_expert():
     m = idx.relevance([DEMAND, Target("d2", "机器学习算法")], ["ai", "battery"])
     assert m.shape == (2, 2)
     assert m[0, 1] > m[0, 0] and m[1, 0] > m[1, 1]
+
+
+def test_a_profile_that_matches_is_given_as_a_reason_when_no_work_title_does():
+    e = Expert("p", keywords=("材料",), profile="长期从事储能电站安全研究")
+    top = ExpertIndex([e], today=TODAY).rank(DEMAND, k=1)[0]
+    assert Reason("profile", ["储能", "电站"]) in top.reasons
+    assert "简介相关：储能、电站" in top.sentence()

@@ -15,7 +15,7 @@ ROUNDS = 100
 def test_every_planted_conflict_is_reported_with_its_reason():
     lib = generate(300, seed=7, today=TODAY, units_per_province=2)
     experts, targets, planted = planted_case(lib, random.Random(1))
-    reported = {(c.expert_id, c.target_id, c.code) for c in check(experts, targets, today=TODAY)}
+    reported = {(c.expert_id, c.target_id, c.reason_code) for c in check(experts, targets, today=TODAY)}
     assert {code for _e, _t, code in planted} == set(PLANTED)
     assert planted <= reported
 
