@@ -473,17 +473,6 @@ class Builder:
             node.unit_text = node.unit_text.replace(text[first:last_end], "")
 
 
-_HEADER_WORDS: list[tuple[str, re.Pattern[str]]] = [
-    ("num", re.compile(r"^(?:序号|编号|序|No\.?)$")),
-    ("lead", re.compile(r"牵头|主责")),
-    ("co", re.compile(r"配合|协同|参与|协办|责任单位|责任部门")),
-    ("due", re.compile(r"时限|时间|完成期限|进度安排|截止")),
-    ("target", re.compile(r"指标|目标值|预期成果|预期目标")),
-    ("detail", re.compile(r"具体|措施|举措|内容|要求")),
-    ("task", re.compile(r"任务|事项|工作|项目|名称")),
-]
-
-
 def _cells(para: Line) -> list[Line]:
     cells, start = [], 0
     text = para.text
@@ -495,16 +484,11 @@ def _cells(para: Line) -> list[Line]:
 
 
 def _header_columns(texts: list[str]) -> dict[str, int] | None:
-    """Column roles of a header row, or None when the row is not a header."""
-    roles: dict[str, int] = {}
-    for i, t in enumerate(texts):
-        if len(t) > 12:
-            return None
-        for role, rx in _HEADER_WORDS:
-            if rx.search(t) and role not in roles:
-                roles[role] = i
-                break
-    return roles if "task" in roles and len(roles) >= 2 else None
+    """Column roles of a header row, or None when the row is not a header: the task tables'
+    header words (:func:`kexie.docparse.tables.task_columns`), any second column accepted."""
+    from kexie.docparse.tables import task_columns  # tables builds on this module
+
+    return task_columns(texts, loose=True)
 
 
 def _inline_numbers(text: str, mlen: int) -> list[tuple[int, int, int, str]]:

@@ -92,11 +92,12 @@ def _role(text: str) -> str | None:
     return None
 
 
-def task_columns(texts: list[str]) -> dict[str, int] | None:
+def task_columns(texts: list[str], *, loose: bool = False) -> dict[str, int] | None:
     """Column roles of a task-division table's header row, or None when the row is no such header.
 
     Roles: num, task, lead, co, due, target, detail, category, leader (a person), remark. A header
-    needs a task column and one that says who or when (lead, co, leader or due)."""
+    needs a task column and one that says who or when (lead, co, leader or due); ``loose``, any
+    second column (a table of tasks and measures written into the body)."""
     roles: dict[str, int] = {}
     raw: list[tuple[int, str, str]] = []
     filled = 0
@@ -125,7 +126,7 @@ def task_columns(texts: list[str]) -> dict[str, int] | None:
     target_label = next((label for i, role, label in raw if role == "target" and roles.get("target") == i), "")
     if "due" not in roles and re.search(r"进度|时限|时间|节点|计划", target_label):
         roles["due"] = roles["target"]
-    if "task" not in roles or not ({"lead", "co", "due", "leader"} & set(roles)):
+    if "task" not in roles or not (loose or {"lead", "co", "due", "leader"} & set(roles)):
         return None
     if filled < 2 or len(roles) < 2:
         return None
