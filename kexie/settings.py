@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "kexie.societies",
     "kexie.evaluation",
     "kexie.selection",
+    "kexie.people",
     "kexie.notifications",
     "kexie.dashboard",
     "kexie.workbench",
@@ -198,6 +199,7 @@ SPECTACULAR_SETTINGS = {
         "SocietyFlagStatusEnum": "kexie.selection.models.FlagStatus",
         "SocietyFlagKindEnum": "kexie.selection.models.FlagKind",
         "FlagDecisionActionEnum": "kexie.selection.models.DecisionAction",
+        "ExpertEntryStatusEnum": "kexie.people.models.EntryStatus",
     },
 }
 

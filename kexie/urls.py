@@ -21,6 +21,7 @@ urlpatterns = [
     path("societies/", include("kexie.societies.urls")),
     path("evaluation/", include("kexie.evaluation.urls")),
     path("selection/", include("kexie.selection.urls")),
+    path("people/", include("kexie.people.urls")),
     path("api/", include("kexie.api.urls")),
 ]
 

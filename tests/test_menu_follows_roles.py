@@ -57,6 +57,7 @@ WORKBENCH = ("工作台", ["首页", "仪表盘"])
 REFERENCE = ("基础信息", ["组织机构", "组织列表", "接口文档"])
 SUPERVISION = ("督查督办", ["督查督办", "延期申请"])
 PUBLIC_USERS = ("公众用户", ["邀请外部用户"])
+PEOPLE = ("人员与专家", ["人员库", "专家库"])
 
 
 def test_a_county_clerk_sees_filing_supervision_and_the_directory(world, signed_in):
@@ -73,13 +74,13 @@ def test_a_city_clerk_also_reviews_and_hands_down_but_keeps_no_society_registry(
 def test_a_provincial_clerk_sees_plans_review_supervision_and_its_societies_but_not_the_users(world, signed_in):
     assert menu_of(signed_in(world.provincial_clerk)) == [
         WORKBENCH, ("规划与任务", ["规划", "任务台账", "进度填报", "填报审核"]), SUPERVISION,
-        ("学会", ["学会", "学会评价", "一流学会/四个一批"]), REFERENCE, PUBLIC_USERS]
+        ("学会", ["学会", "学会评价", "一流学会/四个一批"]), PEOPLE, REFERENCE, PUBLIC_USERS]
 
 
 def test_the_national_clerk_also_sees_the_users_it_verifies(world, signed_in):
     assert menu_of(signed_in(world.national_clerk)) == [
         WORKBENCH, ("规划与任务", ["规划", "任务台账", "进度填报", "填报审核"]), SUPERVISION,
-        ("学会", ["学会", "学会评价", "一流学会/四个一批"]), REFERENCE, PUBLIC_USERS, ("系统管理", ["用户管理"])]
+        ("学会", ["学会", "学会评价", "一流学会/四个一批"]), PEOPLE, REFERENCE, PUBLIC_USERS, ("系统管理", ["用户管理"])]
 
 
 def test_a_society_secretary_files_and_reports_but_sees_neither_review_nor_users(world, signed_in):
@@ -196,6 +197,7 @@ def test_the_pages_of_codes_a_role_no_longer_holds_refuse_it(world, signed_in, p
 
 MIGRATION = importlib.import_module("kexie.accounts.migrations.0011_builtin_roles_least_privilege")
 INVITE = importlib.import_module("kexie.accounts.migrations.0015_external_accounts")
+PEOPLE_CODES = importlib.import_module("kexie.accounts.migrations.0016_builtin_roles_people_codes")
 
 
 def test_the_migration_narrows_the_built_in_roles_shipped_with_every_clerk_code(db):
@@ -203,6 +205,7 @@ def test_the_migration_narrows_the_built_in_roles_shipped_with_every_clerk_code(
         Role.objects.filter(code=code).update(permissions=codes)
     MIGRATION.narrow(apps, None)
     INVITE.grant_invite(apps, None)  # the later migration that gives the offices external.invite
+    PEOPLE_CODES.grant_people(apps, None)  # and the one that gives them the person records and libraries
     current = {code: set(codes) for code, _name, _scope, _kind, codes in BUILTIN_ROLES}
     for code in MIGRATION.SHIPPED:
         assert set(Role.objects.get(code=code).permissions) == current[code], code
@@ -230,6 +233,7 @@ def test_the_offices_built_in_roles_gain_the_invitation_code_unless_an_administr
     Role.objects.filter(code="provincial_clerk").update(permissions=edited)
 
     INVITE.grant_invite(apps, None)
+    PEOPLE_CODES.grant_people(apps, None)
 
     assert "external.invite" in Role.objects.get(code="national_clerk").permissions
     assert Role.objects.get(code="provincial_clerk").permissions == edited

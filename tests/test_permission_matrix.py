@@ -47,6 +47,7 @@ from tests.evaluation.matrix import (
 from tests.evaluation.matrix import evidence_of as evaluation_evidence_of
 from tests.notifications.matrix import notification_of
 from tests.personas import World, make_external, make_user
+from tests.people.matrix import entry_body, entry_of, library_of, merge_of, person_body, person_of
 from tests.plans.alignment_matrix import (
     aligned_item,
     aligned_plan,
@@ -686,6 +687,48 @@ REGISTRY: dict[str, list[Expect]] = {
     "api:societyflag-detail": [api("evaluation.manage", kwargs=flag_of("prov_a"), outside=flag_of("prov_b"))],
     "api:societyflag-decide": [api("evaluation.manage", method="post", kwargs=flag_of("prov_a"),
                                    outside=flag_of("prov_b"), data=lambda w: {"action": "keep", "note": "矩阵"})],
+    # --- person records and expert libraries (tests/people): 甲省's records in scope, 乙省's outside ----
+    "people:list": [page("person.view")],
+    "people:create": [page("person.manage"), page("person.manage", method="post", data=lambda w: {})],
+    "people:detail": [page("person.view", kwargs=person_of("prov_a"), outside=person_of("prov_b"))],
+    "people:edit": [page("person.manage", kwargs=person_of("prov_a"), outside=person_of("prov_b"))],
+    "people:unmask": [page("pii.unmask", method="post", user=pii_viewer, kwargs=person_of("prov_a"),
+                           outside=person_of("prov_b"), data=lambda w: {"field": "phone"})],
+    "people:relation_add": [page("person.manage", method="post", ok=302, kwargs=person_of("prov_a"),
+                                 outside=person_of("prov_b"), data=lambda w: {})],
+    "people:entry_add": [page("expert.manage", method="post", ok=302, kwargs=person_of("prov_a"),
+                              outside=person_of("prov_b"), data=lambda w: {})],
+    "people:import": [page("person.manage")],
+    "people:import_template": [page("person.manage")],
+    "people:import_confirm": [page("person.manage", method="post", ok=302, data=lambda w: {"token": "none"})],
+    "people:duplicates": [page("person.manage")],
+    "people:merge": [page("person.manage", ok=302)],
+    "people:merge_undo": [page("person.manage", method="post", ok=302, kwargs=merge_of("prov_a"),
+                               outside=merge_of("prov_b"))],
+    "people:libraries": [page("expert.view")],
+    "people:library": [page("expert.view", kwargs=library_of("prov_a"), outside=library_of("prov_b"))],
+    "people:library_export": [page("expert.view", kwargs=library_of("prov_a"), outside=library_of("prov_b"))],
+    "people:library_import": [page("expert.manage", method="post", ok=302, kwargs=library_of("prov_a"),
+                                   outside=library_of("prov_b"), data=lambda w: {})],
+    "people:entry": [page("expert.view", kwargs=entry_of("prov_a"), outside=entry_of("prov_b"))],
+    "people:entry_edit": [page("expert.manage", method="post", ok=302, kwargs=entry_of("prov_a"),
+                               outside=entry_of("prov_b"), data=lambda w: {})],
+    "people:entry_status": [page("expert.manage", method="post", ok=302, kwargs=entry_of("prov_a"),
+                                 outside=entry_of("prov_b"), data=lambda w: {})],
+    "people:works_import": [page("expert.manage", method="post", ok=302, kwargs=entry_of("prov_a"),
+                                 outside=entry_of("prov_b"), data=lambda w: {})],
+    "people:review_add": [page("expert.manage", method="post", ok=302, kwargs=entry_of("prov_a"),
+                               outside=entry_of("prov_b"), data=lambda w: {})],
+    "api:person-list": [api("person.view"), api("person.manage", method="post", ok=201, data=person_body)],
+    "api:person-detail": [
+        api("person.view", kwargs=person_of("prov_a"), outside=person_of("prov_b")),
+        api("person.manage", method="patch", kwargs=person_of("prov_a"), outside=person_of("prov_b"),
+            data=lambda w: {"title": "教授"})],
+    "api:expertentry-list": [api("expert.view"), api("expert.manage", method="post", ok=201, data=entry_body)],
+    "api:expertentry-detail": [
+        api("expert.view", kwargs=entry_of("prov_a"), outside=entry_of("prov_b")),
+        api("expert.manage", method="patch", kwargs=entry_of("prov_a"), outside=entry_of("prov_b"),
+            data=lambda w: {"keywords": ["矩阵"]})],
     # --- dashboards (an ?org= outside the scope is a 404: tests/dashboard) -----------------------------
     "dashboard:home": [page("plan.view")],
     "dashboard:export": [page("plan.view", kwargs=lambda w: {"part": "level"})],

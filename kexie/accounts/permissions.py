@@ -32,6 +32,11 @@ PERMISSIONS: dict[str, str] = {
     "annual_report.review": _("Review societies' annual reports"),
     "evaluation.manage": _("Manage rubrics, rankings, selection rounds and four-batch decisions"),
     "evaluation.score": _("Score societies as a reviewer or expert"),
+    # person records and the expert library
+    "person.view": _("View person records"),
+    "person.manage": _("Maintain, import and merge person records"),
+    "expert.view": _("View expert libraries"),
+    "expert.manage": _("Maintain expert libraries"),
     # people
     "user.view": _("View users"),
     "user.manage": _("Manage users"),

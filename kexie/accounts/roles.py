@@ -37,6 +37,8 @@ _ISSUER_CODES = ["plan.view", "plan.import", "plan.change", "plan.export", "repo
 _FILER_CODES = ["plan.view", "plan.export", "report.submit"]
 _SOCIETY_OFFICE_CODES = ["society.view", "society.manage", "annual_report.review", "evaluation.manage",
                          "evaluation.score"]
+# The person records and expert library an association keeps (kexie.people).
+_PEOPLE_CODES = ["person.view", "person.manage", "expert.view", "expert.manage"]
 
 BUILTIN_ROLES = [
     # code, name (Chinese, shown to users), scope, admin kind, codes
@@ -45,9 +47,10 @@ BUILTIN_ROLES = [
     # The national and provincial offices work with S&T workers and enterprises outside the
     # network: they invite them as external accounts (external.invite).
     ("national_clerk", "中国科协改革办工作人员", DataScope.ORG_AND_BELOW, AdminKind.NONE,
-     [*_ORG_REGISTER_CODES, *_ISSUER_CODES, *_SOCIETY_OFFICE_CODES, "user.view", "pii.unmask", "external.invite"]),
+     [*_ORG_REGISTER_CODES, *_ISSUER_CODES, *_SOCIETY_OFFICE_CODES, "user.view", "pii.unmask", "external.invite",
+      *_PEOPLE_CODES]),
     ("provincial_clerk", "省级科协工作人员", DataScope.ORG_AND_BELOW, AdminKind.NONE,
-     [*_ORG_REGISTER_CODES, *_ISSUER_CODES, *_SOCIETY_OFFICE_CODES, "external.invite"]),
+     [*_ORG_REGISTER_CODES, *_ISSUER_CODES, *_SOCIETY_OFFICE_CODES, "external.invite", *_PEOPLE_CODES]),
     ("city_clerk", "市级科协工作人员", DataScope.ORG_AND_BELOW, AdminKind.NONE,
      ["org.view", "org.export", *_ISSUER_CODES]),
     ("county_clerk", "县级科协工作人员", DataScope.ORG_AND_BELOW, AdminKind.NONE, ["org.view", *_FILER_CODES]),

@@ -8,6 +8,7 @@ from rest_framework.routers import SimpleRouter
 from kexie.dashboard import api as dashboard_api
 from kexie.evaluation import api as evaluation_api
 from kexie.notifications import api as notifications_api
+from kexie.people import api as people_api
 from kexie.plans import alignment_api
 from kexie.selection import api as selection_api
 from kexie.societies import api as societies_api
@@ -51,6 +52,8 @@ router.register("selection-rounds", selection_api.SelectionRoundViewSet, basenam
 router.register("society-flags", selection_api.SocietyFlagViewSet, basename="societyflag")
 router.register("societies", societies_api.SocietyViewSet, basename="society")
 router.register("annual-reports", societies_api.AnnualReportViewSet, basename="annualreport")
+router.register("persons", people_api.PersonViewSet, basename="person")
+router.register("expert-entries", people_api.ExpertEntryViewSet, basename="expertentry")
 
 class DocsPermission(BasePermission):
     """The schema and the docs page: public in development, for signed-in users in production

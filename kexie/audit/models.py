@@ -84,6 +84,9 @@ class AuditLog(models.Model):
         FLAGS_COMPUTE = "flags_compute", pgettext_lazy("audit action", "Compute the four-batch flags")
         FLAGS_REFRESH = "flags_refresh", pgettext_lazy("audit action", "Refresh the four-batch flags")
         DECIDE = "decide", pgettext_lazy("audit action", "Decide on a flag")
+        # People and the expert library.
+        MERGE = "merge", pgettext_lazy("audit action", "Merge person records")
+        UNMERGE = "unmerge", pgettext_lazy("audit action", "Undo a merge of person records")
 
     time = models.DateTimeField(_("time"), db_index=True)
     user_id = models.BigIntegerField(_("user id"), null=True, blank=True, db_index=True)

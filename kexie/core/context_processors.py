@@ -31,6 +31,11 @@ MENU = [
         (_("Society evaluation"), "evaluation:index", "society.view"),
         (_("First-class societies / four batches"), "selection:round_list", "society.view"),
     ]),
+    # One record per person, and the expert libraries built on it (kexie.people).
+    (pgettext_lazy("menu section", "People and experts"), [
+        (_("Person records"), "people:list", "person.view"),
+        (_("Expert libraries"), "people:libraries", "expert.view"),
+    ]),
     # Reference for everyone: the organisation directory (as far as the user's scope goes) and the API.
     (pgettext_lazy("menu section", "Reference"), [
         (_("Organisations"), "organizations:tree", "org.view"),
