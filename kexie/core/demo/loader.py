@@ -26,6 +26,7 @@ from kexie.organizations.services import organization_create
 from .calendar import DemoCalendar
 from .data import ACCOUNTS, DEMO_PASSWORD, NATIONAL, DemoAccount, Node
 from .evaluation import ensure_demo_evaluation
+from .people import ensure_demo_people
 from .plans import ensure_demo_alignment, ensure_demo_plans
 from .selection import ensure_demo_selection
 from .societies import ensure_demo_societies
@@ -44,6 +45,7 @@ class DemoResult:
     societies_created: int = 0
     evaluation_created: bool = False
     selection_created: bool = False
+    people_created: bool = False
     accounts: list[tuple[DemoAccount, User]] = field(default_factory=list)
 
 
@@ -135,6 +137,10 @@ def load_demo(*, today: dt.date | None = None) -> DemoResult:
             calendar=calendar)
         # The four-batch flags on those societies and a 一流学会 selection round on public notice.
         result.selection_created = ensure_demo_selection(
+            organization_at=_organization_at, user_named=lambda username: User.objects.get(username=username),
+            calendar=calendar)
+        # Person records and the national and Henan expert libraries.
+        result.people_created = ensure_demo_people(
             organization_at=_organization_at, user_named=lambda username: User.objects.get(username=username),
             calendar=calendar)
     return result
