@@ -86,3 +86,13 @@ def test_sixty_items_by_five_from_two_thousand_within_five_seconds():
     assert time.perf_counter() - started <= 5
     assert not a.pairs() & conflicts
     assert a.even and a.spread <= 1
+
+
+def test_the_smallest_least_load_that_works_is_used():
+    # a large pool: loads of 1 and 2 only, although the cap would allow 5
+    rng = np.random.default_rng(2)
+    a = assign(range(10), range(30), rng.random((10, 30)), k=3, cap=5)
+    assert set(a.loads.values()) <= {1, 2} and a.even
+    # a single reviewer for three items: loads of 1–2 are impossible, a load of 3 is even
+    b = assign([0, 1, 2], ["r1"], np.ones((3, 1)), k=1, cap=3)
+    assert b.loads == {"r1": 3} and b.even
