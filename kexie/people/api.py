@@ -7,6 +7,7 @@ value as it is.
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
 from rest_framework.response import Response
@@ -54,7 +55,7 @@ class PersonSerializer(serializers.ModelSerializer):
 
 
 class PersonWriteSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=50, label=_("name"))
+    name = serializers.CharField(max_length=50, label=pgettext_lazy("person", "name"))
     gender = serializers.ChoiceField(choices=Gender.choices, required=False, allow_blank=True, label=_("gender"))
     birth_date = serializers.DateField(required=False, allow_null=True, label=_("birth date"))
     id_number = serializers.CharField(required=False, allow_blank=True, max_length=18, label=_("ID card number"))
@@ -136,7 +137,7 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedGene
 
 class ExpertEntrySerializer(serializers.ModelSerializer):
     library_name = serializers.CharField(source="library.name", read_only=True, label=_("library name"))
-    person_name = serializers.CharField(source="person.name", read_only=True, label=_("name"))
+    person_name = serializers.CharField(source="person.name", read_only=True, label=pgettext_lazy("person", "name"))
     categories = serializers.ListField(child=serializers.CharField(), read_only=True, label=_("categories"))
     keywords = serializers.ListField(child=serializers.CharField(), read_only=True, label=_("keywords"))
     avoidances = serializers.ListField(child=serializers.CharField(), read_only=True, label=_("units to avoid"))

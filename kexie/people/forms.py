@@ -4,6 +4,7 @@ import re
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from . import codes
 from .models import EntryStatus, Gender, RelationKind
@@ -19,7 +20,7 @@ class PersonFilterForm(forms.Form):
 
 
 class PersonForm(forms.Form):
-    name = forms.CharField(label=_("name"), max_length=50)
+    name = forms.CharField(label=pgettext_lazy("person", "name"), max_length=50)
     gender = forms.ChoiceField(label=_("gender"), required=False, choices=[("", "—"), *Gender.choices])
     birth_date = forms.DateField(label=_("birth date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     id_number = forms.CharField(label=_("ID card number"), required=False, max_length=18,
@@ -71,6 +72,10 @@ class ImportForm(forms.Form):
     file = forms.FileField(label=_("Spreadsheet (.xlsx or .csv)"))
 
 
+class LibraryImportForm(forms.Form):
+    file = forms.FileField(label=_("Workbook exported from a library (.xlsx)"))
+
+
 class RelationForm(forms.Form):
     other = forms.IntegerField(label=_("related person (record number)"), min_value=1)
     kind = forms.ChoiceField(label=_("relation"), choices=RelationKind.choices)
@@ -108,7 +113,7 @@ class ReviewForm(forms.Form):
 
 
 class EntryFilterForm(forms.Form):
-    q = forms.CharField(label=_("Keywords"), required=False, widget=forms.TextInput(
+    q = forms.CharField(label=pgettext_lazy("person", "name"), required=False, widget=forms.TextInput(
         attrs={"placeholder": _("Name or pinyin initials")}))
     discipline = forms.ChoiceField(label=_("discipline"), required=False, choices=DISCIPLINE_CHOICES)
     region = forms.ChoiceField(label=_("province"), required=False, choices=[("", _("All provinces")),

@@ -44,7 +44,7 @@ class Person(models.Model):
 
     organization = models.ForeignKey("organizations.Organization", verbose_name=_("kept by"),
                                      on_delete=models.PROTECT, related_name="+")
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices, blank=True)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     id_number_encrypted = models.TextField(blank=True, editable=False)

@@ -31,6 +31,7 @@ from .forms import (
     EntryFilterForm,
     EntryForm,
     ImportForm,
+    LibraryImportForm,
     PersonFilterForm,
     PersonForm,
     RelationForm,
@@ -257,7 +258,7 @@ def duplicates(request):
 
 MERGE_ROWS = [("name", "masked_name"), ("gender", "get_gender_display"), ("birth_date", "birth_date"),
               ("id_number", "masked_id_number"), ("phone", "masked_phone"), ("email", "masked_email"),
-              ("title", "title"), ("disciplines", "disciplines"), ("industries", "industries"),
+              ("title", "title"), ("disciplines", "discipline_labels"), ("industries", "industry_labels"),
               ("region_code", "region_name"), ("city", "city")]
 
 
@@ -289,7 +290,7 @@ def merge(request):
         for person in (kept, absorbed):
             value = person.name if attr == "masked_name" else getattr(person, attr)
             value = value() if callable(value) else value
-            values.append(";".join(value) if isinstance(value, list) else (value or ""))
+            values.append("、".join(value) if isinstance(value, list) else (value or ""))
         rows.append({"field": field, "label": services_label(field), "kept": values[0], "absorbed": values[1],
                      "differs": values[0] != values[1]})
     return render(request, "people/merge.html", {"kept": kept, "absorbed": absorbed, "rows": rows})
@@ -343,7 +344,7 @@ def library_detail(request, pk):
         "library": library, "form": form, "page_obj": page, "entries": page.object_list,
         "can": {"manage": request.user.has_code("expert.manage") and request.user.has_code("person.manage"),
                 "unmask": request.user.has_code("pii.unmask")},
-        "import_form": ImportForm()})
+        "import_form": LibraryImportForm()})
 
 
 @login_required
@@ -365,7 +366,7 @@ def library_export(request, pk):
 def library_import(request, pk):
     library = _get_library(request, pk, "expert.manage")
     _require(request, "person.manage")
-    form = ImportForm(request.POST, request.FILES)
+    form = LibraryImportForm(request.POST, request.FILES)
     if form.is_valid():
         try:
             sheets = exchange.read_library_file(form.cleaned_data["file"])
