@@ -161,8 +161,21 @@ def _classify(results: list[RowResult], *, by) -> None:
                                   phone=person.phone, birth_date=person.birth_date,
                                   id_digest=person.id_number_digest))
     names = {("person", p.pk): (p.name, "、".join(p.unit_names())) for p in people}
-    for i, (result, candidate) in enumerate(zip(usable, candidates)):
-        found = find_matches(candidate, existing + candidates[:i])
+    # Only candidates sharing the pinyin or the ID digest can match: index them, rows added as they pass.
+    index: dict[str, list[Candidate]] = {}
+
+    def add(c: Candidate) -> None:
+        index.setdefault("p:" + c.pinyin, []).append(c)
+        if c.id_digest:
+            index.setdefault("i:" + c.id_digest, []).append(c)
+
+    for c in existing:
+        add(c)
+    for result, candidate in zip(usable, candidates):
+        near = {id(c): c for key in ("p:" + candidate.pinyin, "i:" + candidate.id_digest)
+                for c in index.get(key, [])}
+        found = find_matches(candidate, list(near.values()))
+        add(candidate)
         for other, kind, reasons in found:
             if other.key[0] == "person":
                 name, unit = names[other.key]
