@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "kexie.evaluation",
     "kexie.selection",
     "kexie.people",
+    "kexie.panels",
     "kexie.notifications",
     "kexie.dashboard",
     "kexie.workbench",

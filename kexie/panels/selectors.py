@@ -1,0 +1,55 @@
+"""Reads of review rounds: the one ranking that page, export, notice and API all use, the panel
+as a clerk may see it (sealed seats without names) and the conflicts with their reasons."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from kexie.rubric.panel import combine
+from kexie.rubric.panel import ranking as rank_items
+
+from .models import ConflictRecord, ItemScore, PanelSeat, ReviewRound
+
+
+def rounds_for(user, action: str = "expert.view"):
+    """The rounds ``user`` may see: those of the organisations in their scope."""
+    return ReviewRound.objects.restrict(user, action).select_related("organization")
+
+
+@dataclass(frozen=True)
+class RankedItem:
+    item: int
+    title: str
+    rank: int
+    score: Decimal
+    mean: Decimal
+    reviewers: int
+    dropped: int
+
+
+def ranking(round: ReviewRound) -> list[RankedItem]:
+    """The round's items in ranking order by its method (mean or z-score), extremes dropped when
+    the round says so; items without a score are left out."""
+    totals = {(item, entry): total for item, entry, total in
+              ItemScore.objects.filter(item__round=round).values_list("item_id", "entry_id", "total")}
+    if not totals:
+        return []
+    combined = {c.item: c for c in combine(totals, method=round.method, drop_extremes=round.drop_extremes)}
+    titles = dict(round.items.values_list("pk", "title"))
+    return [RankedItem(r.key, titles[r.key], r.rank, r.total, combined[r.key].mean, combined[r.key].reviewers,
+                       combined[r.key].dropped)
+            for r in rank_items(combined.values(), {k: titles[k] for k in combined})]
+
+
+def panel(round: ReviewRound) -> list[dict]:
+    """The panel's seats; a sealed seat shows no name (the draw is not opened yet)."""
+    rows = []
+    for seat in PanelSeat.objects.filter(round=round).select_related("entry__person"):
+        rows.append({"seat": seat.pk, "how": seat.get_how_display(), "state": seat.get_state_display(),
+                     "condition": seat.condition, "alternate_order": seat.alternate_order, "sealed": seat.sealed,
+                     "name": "" if seat.sealed else seat.entry.person.name})
+    return rows
+
+
+def conflicts(round: ReviewRound):
+    """The round's conflicts of interest with their reasons, by item then expert."""
+    return ConflictRecord.objects.filter(round=round).select_related("item", "entry__person")
