@@ -33,6 +33,9 @@ def test_bad_points_are_refused_naming_the_criterion_and_nothing_is_saved(world)
             services.score_submit(by=by, item=a, entry=e1, values=values)
         assert words in str(refused.value)
     assert not ItemScore.objects.exists()
+    with pytest.raises(ValidationError) as refused:
+        services.score_submit(by=by, item=a, entry=e1, values={"innovation": 61, "benefit": 30})
+    assert "“创新性”的得分必须是0至60之间的数。" in str(refused.value)
 
     row = services.score_submit(by=by, item=a, entry=e1, values={"innovation": "55.5", "benefit": 30})
     assert row.total == Decimal("85.50")
