@@ -22,6 +22,7 @@ urlpatterns = [
     path("evaluation/", include("kexie.evaluation.urls")),
     path("selection/", include("kexie.selection.urls")),
     path("people/", include("kexie.people.urls")),
+    path("panels/", include("kexie.panels.urls")),
     path("api/", include("kexie.api.urls")),
 ]
 

@@ -48,6 +48,7 @@ from tests.evaluation.matrix import evidence_of as evaluation_evidence_of
 from tests.notifications.matrix import notification_of
 from tests.personas import World, make_external, make_user
 from tests.people.matrix import entry_body, entry_of, library_of, merge_of, person_body, person_of
+from tests.panels.matrix import round_of as review_round_of
 from tests.plans.alignment_matrix import (
     aligned_item,
     aligned_plan,
@@ -719,6 +720,9 @@ REGISTRY: dict[str, list[Expect]] = {
                                  outside=entry_of("prov_b"), data=lambda w: {})],
     "people:review_add": [page("expert.manage", method="post", ok=302, kwargs=entry_of("prov_a"),
                                outside=entry_of("prov_b"), data=lambda w: {})],
+    # --- review panels (tests/panels): 甲省's rounds in scope, 乙省's outside ------------------------
+    "panels:list": [page("expert.view")],
+    "panels:detail": [page("expert.view", kwargs=review_round_of("prov_a"), outside=review_round_of("prov_b"))],
     "api:person-list": [api("person.view"), api("person.manage", method="post", ok=201, data=person_body)],
     "api:person-detail": [
         api("person.view", kwargs=person_of("prov_a"), outside=person_of("prov_b")),
