@@ -180,3 +180,12 @@ def test_a_token_unused_for_the_idle_time_is_refused_and_use_keeps_it_alive(worl
     TokenUse.objects.filter(token_id=key).update(last_used_at=timezone.now() - dt.timedelta(minutes=idle + 1))
     refused = _me(client, key)
     assert refused.status_code == 401 and f"令牌已{idle}分钟未使用" in refused.content.decode()
+
+
+def test_a_body_in_a_media_type_the_api_does_not_read_is_a_documented_415(client, db):
+    from tests.api_conformance import openapi
+
+    response = client.post(reverse("api:token"), "username=a&password=b", content_type="text/plain")
+    assert response.status_code == 415
+    assert "detail" in response.json()
+    assert "415" in openapi()["paths"]["/api/v1/auth/token/"]["post"]["responses"]

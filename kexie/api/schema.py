@@ -34,7 +34,8 @@ class KexieAutoSchema(AutoSchema):
     """Adds the error answers: 400 for bad input (a body, a list's filters, a query a serializer
     validates), 401 without credentials, 403 without the permission code, 404 for an object that
     does not exist or lies outside the data scope, and for a page of a list that does not exist
-    (the paginator's answer to ``page=0`` or past the end)."""
+    (the paginator's answer to ``page=0`` or past the end), and 415 for a request body in a media
+    type the operation does not read."""
 
     def get_tags(self):
         # /api/v1/<resource>/...: one tag per resource instead of one for the whole version.
@@ -53,6 +54,8 @@ class KexieAutoSchema(AutoSchema):
         if self.method in ("POST", "PUT", "PATCH") or (self.method == "GET" and (
                 self._is_list_view() or self._validates_query())):
             errors["400"] = (ValidationErrorSerializer, _("Bad input; nothing was saved."))
+            errors["415"] = (ErrorSerializer, _("The request body is in a media type this operation does not "
+                                                "read (it reads JSON, form data and multipart)."))
         if not any(isinstance(p, AllowAny) for p in self.view.get_permissions()):
             errors["401"] = (ErrorSerializer, _("No credentials, or an expired token."))
             errors["403"] = (ErrorSerializer, _("The permission code this action needs is missing."))
