@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "kexie.selection",
     "kexie.people",
     "kexie.panels",
+    "kexie.awards",
     "kexie.notifications",
     "kexie.dashboard",
     "kexie.workbench",

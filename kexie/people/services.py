@@ -277,8 +277,12 @@ def persons_import(*, by, organization: Organization, rows: list[dict], filename
 # Every reference to a person that a merge moves: (model, field). A later model that points at
 # Person adds a line here, and merge/undo move its rows too.
 def merge_references():
+    from django.apps import apps
+
+    nomination = apps.get_model("awards", "Nomination")
     return [(ExpertEntry, "person"), (PersonRelation, "person"), (PersonRelation, "other"),
-            (Work.coauthor_persons.through, "person")]
+            (Work.coauthor_persons.through, "person"), (nomination, "nominee"),
+            (nomination.recommenders.through, "person"), (apps.get_model("awards", "FollowUp"), "person")]
 
 
 def _raw_fields(person: Person) -> dict:
@@ -341,6 +345,8 @@ def person_merge(*, by, kept: Person, absorbed: Person, choose: dict | None = No
                 rows = rows.exclude(library__in=ExpertEntry.objects.filter(person=kept).values("library"))
             elif model is Work.coauthor_persons.through:
                 rows = rows.exclude(work__in=model.objects.filter(person=kept).values("work"))
+            elif model._meta.label_lower == "awards.nomination_recommenders":
+                rows = rows.exclude(nomination__in=model.objects.filter(person=kept).values("nomination"))
             elif model is PersonRelation:
                 rows = rows.exclude(**{("other" if field == "person" else "person"): kept})
             ids = list(rows.values_list("pk", flat=True))

@@ -1,0 +1,39 @@
+"""Reads of award calls: the calls a user sees (kept in scope, or with a channel in scope), the
+nominations (made through a channel in scope, or in a call kept in scope) and the panel ranking
+put against the nominations."""
+
+from django.db.models import Q
+
+from kexie.accounts.scope import scope_q
+from kexie.panels.selectors import ranking
+
+from .models import AwardCall, Nomination
+
+VIEW = "expert.view"
+
+
+def calls_for(user, action: str = VIEW):
+    kept = scope_q(user, action, org_field="organization", owner_field="created_by")
+    channel = scope_q(user, action, org_field="channels__organization", owner_field="created_by")
+    parts = [q for q in (kept, channel) if q is not None]
+    if not parts:
+        return AwardCall.objects.none()
+    q = Q()
+    for part in parts:
+        q |= part
+    return AwardCall.objects.filter(q).distinct().select_related("organization")
+
+
+def nominations_for(user, call=None, action: str = VIEW):
+    rows = Nomination.objects.restrict(user, action).select_related("nominee", "channel__organization", "call")
+    return rows.filter(call=call) if call is not None else rows
+
+
+def call_ranking(call: AwardCall) -> list[dict]:
+    """The panel's ranking of the call's round, each row with its nomination."""
+    if call.review_round_id is None:
+        return []
+    by_item = {n.review_item_id: n for n in call.nominations.filter(review_item__isnull=False)
+               .select_related("nominee", "channel__organization")}
+    return [{"rank": r.rank, "score": r.score, "reviewers": r.reviewers, "nomination": by_item.get(r.item)}
+            for r in ranking(call.review_round)]
