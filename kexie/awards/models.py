@@ -27,16 +27,16 @@ class CallStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     OPEN = "open", _("Open for nominations")
     FORMAL_CHECK = "formal_check", _("Formal check")
-    REVIEW = "review", _("Under review")
-    NOTICE = "notice", _("Public notice")
-    DECIDED = "decided", _("Decided")
+    REVIEW = "review", _("Being reviewed by the panel")
+    NOTICE = "notice", _("Ranking on public notice")
+    DECIDED = "decided", _("Winners decided")
 
 
 class AwardCall(models.Model):
     organization = models.ForeignKey("organizations.Organization", verbose_name=_("organisation"),
                                      on_delete=models.PROTECT, related_name="+")
-    kind = models.CharField(_("kind"), max_length=12, choices=CallKind.choices, default=CallKind.OTHER)
-    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("award kind"), max_length=12, choices=CallKind.choices, default=CallKind.OTHER)
+    title = models.CharField(_("call title"), max_length=200)
     year = models.PositiveSmallIntegerField(_("year"))
     opens_on = models.DateField(_("opens on"), null=True, blank=True)
     closes_on = models.DateField(_("closes on"), null=True, blank=True)
@@ -45,7 +45,7 @@ class AwardCall(models.Model):
     # [{"rule": "max_age", "age": 40, "on": "2025-12-31"}, {"rule": "disciplines", "prefixes": [...]}, ...]
     rules = models.JSONField(_("eligibility rules"), default=list, blank=True)
     review_round = models.OneToOneField("panels.ReviewRound", null=True, blank=True, on_delete=models.PROTECT,
-                                        related_name="award_call", verbose_name=_("review round"))
+                                        related_name="award_call", verbose_name=_("panel review round"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -85,9 +85,9 @@ class Channel(models.Model):
 
 
 class NominationStatus(models.TextChoices):
-    SUBMITTED = "submitted", _("Submitted")
+    SUBMITTED = "submitted", _("Nominated")
     REJECTED = "formally_rejected", _("Rejected at the formal check")
-    ACCEPTED = "accepted", _("Accepted")
+    ACCEPTED = "accepted", _("Passed the formal check")
     REVIEWED = "reviewed", _("Reviewed")
     WINNER = "winner", _("Winner")
     NOT_SELECTED = "not_selected", _("Not selected")
@@ -142,9 +142,9 @@ class Nomination(models.Model):
 
 class Material(models.Model):
     nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="materials")
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("material title"), max_length=200)
     file = models.FileField(_("file"), upload_to="awards/%Y/", blank=True)
-    text = models.TextField(_("text"), blank=True)
+    text = models.TextField(_("material text"), blank=True)
 
     class Meta:
         ordering = ["nomination_id", "pk"]
@@ -161,7 +161,7 @@ class FollowUp(models.Model):
     text = models.TextField(_("report"), blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     review_note = models.TextField(_("review"), blank=True)
-    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("report reviewed at"), null=True, blank=True)
 
     class Meta:
         ordering = ["nomination_id", "programme_year"]
