@@ -23,6 +23,7 @@ urlpatterns = [
     path("selection/", include("kexie.selection.urls")),
     path("people/", include("kexie.people.urls")),
     path("panels/", include("kexie.panels.urls")),
+    path("awards/", include("kexie.awards.urls")),
     path("api/", include("kexie.api.urls")),
 ]
 

@@ -35,6 +35,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, include, path, re
 
 from kexie.accounts.models import DataScope, Role
 from kexie.accounts.permissions import PERMISSIONS
+from tests.awards.matrix import call_of as award_call_of
 from tests.evaluation.matrix import (
     assigned_evaluation,
     assignment_body,
@@ -723,6 +724,10 @@ REGISTRY: dict[str, list[Expect]] = {
     # --- review panels (tests/panels): 甲省's rounds in scope, 乙省's outside ------------------------
     "panels:list": [page("expert.view")],
     "panels:detail": [page("expert.view", kwargs=review_round_of("prov_a"), outside=review_round_of("prov_b"))],
+    # --- awards (tests/awards): 甲省's calls in scope, 乙省's outside ----------------------------------
+    "awards:list": [page("expert.view")],
+    "awards:detail": [page("expert.view", kwargs=award_call_of("prov_a"), outside=award_call_of("prov_b"))],
+    "awards:export": [page("expert.view", kwargs=award_call_of("prov_a"), outside=award_call_of("prov_b"))],
     "api:person-list": [api("person.view"), api("person.manage", method="post", ok=201, data=person_body)],
     "api:person-detail": [
         api("person.view", kwargs=person_of("prov_a"), outside=person_of("prov_b")),
