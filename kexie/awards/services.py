@@ -12,6 +12,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kexie.accounts.scope import access_object
 from kexie.accounts.scope import require_code as _require
@@ -42,7 +43,7 @@ def _call(by, call, *, lock: bool = True) -> AwardCall:
 
 def _status(call: AwardCall, *allowed: str) -> None:
     if call.status not in allowed:
-        raise ValidationError(f"评选处于“{call.get_status_display()}”阶段，不能进行此操作。")
+        raise ValidationError(_("This cannot be done while the call is “%(status)s”.") % {"status": call.get_status_display()})
 
 
 def _move(by, call: AwardCall, status: str) -> None:
@@ -65,17 +66,17 @@ def call_create(*, by, organization: Organization, data: dict) -> AwardCall:
     organization = access_object(Organization, by, MANAGE, pk=getattr(organization, "pk", organization))
     title = str(data.get("title") or "").strip()
     if not title:
-        raise ValidationError({"title": "请填写评选名称。"})
+        raise ValidationError({"title": _("Enter the title of the call.")})
     kind = data.get("kind") or CallKind.OTHER
     if kind not in CallKind.values:
-        raise ValidationError({"kind": "请选择评选类别。"})
+        raise ValidationError({"kind": _("Choose the kind of award.")})
     try:
         year = int(data.get("year"))
     except (TypeError, ValueError):
-        raise ValidationError({"year": "请填写年度，如 2026。"}) from None
+        raise ValidationError({"year": _("Enter the year, e.g. 2026.")}) from None
     opens_on, closes_on = data.get("opens_on"), data.get("closes_on")
     if opens_on and closes_on and closes_on < opens_on:
-        raise ValidationError({"closes_on": "截止日期不能早于开始日期。"})
+        raise ValidationError({"closes_on": _("The closing date cannot be before the opening date.")})
     try:
         rules = rule_engine.clean_rules(data.get("rules"))
     except ValueError as error:
@@ -94,7 +95,7 @@ def channel_set(*, by, call: AwardCall, organization: Organization, quota: int, 
     except (TypeError, ValueError):
         quota = -1
     if not 1 <= quota <= 1000:
-        raise ValidationError({"quota": "名额须为1至1000之间的整数。"})
+        raise ValidationError({"quota": _("The quota is a whole number from 1 to 1000.")})
     with transaction.atomic():
         call = _call(by, call)
         _status(call, CallStatus.DRAFT, CallStatus.OPEN)
@@ -102,7 +103,7 @@ def channel_set(*, by, call: AwardCall, organization: Organization, quota: int, 
         channel = Channel.objects.filter(call=call, organization=organization).first()
         old = {"quota": channel.quota, "kind": channel.kind} if channel else None
         if channel and quota < channel.nominations.count():
-            raise ValidationError({"quota": f"“{organization}”已推荐{channel.nominations.count()}人，名额不能少于此数。"})
+            raise ValidationError({"quota": _("“%(org)s” has already nominated %(n)s; the quota cannot be lower.") % {"org": organization, "n": channel.nominations.count()}})
         channel, _created = Channel.objects.update_or_create(call=call, organization=organization, defaults={
             "quota": quota, "kind": str(kind or "")[:30]})
         audit_record(action="update" if old else "create", by=by, obj=channel, old=old,
@@ -111,11 +112,12 @@ def channel_set(*, by, call: AwardCall, organization: Organization, quota: int, 
 
 
 def call_open(*, by, call: AwardCall) -> AwardCall:
+    """Open a draft call for nominations; it needs at least one channel."""
     with transaction.atomic():
         call = _call(by, call)
         _status(call, CallStatus.DRAFT)
         if not call.channels.exists():
-            raise ValidationError("请先设置推荐渠道和名额。")
+            raise ValidationError(_("Set the nominating channels and their quotas first."))
         _move(by, call, CallStatus.OPEN)
     return call
 
@@ -151,26 +153,26 @@ def nominate(*, by, call: AwardCall, organization: Organization, nominee, recomm
         _status(call, CallStatus.OPEN)
         today = timezone.localdate()
         if (call.opens_on and today < call.opens_on) or (call.closes_on and today > call.closes_on):
-            raise ValidationError(f"“{call.title}”的推荐时间为{call.opens_on}至{call.closes_on}，现在不能推荐。")
+            raise ValidationError(_("Nominations for “%(call)s” are taken from %(start)s to %(end)s, not now.") % {"call": call.title, "start": call.opens_on or "", "end": call.closes_on or ""})
         channel = Channel.objects.select_for_update().filter(call=call, organization=organization).first()
         if channel is None:
-            raise ValidationError(f"“{organization}”不是“{call.title}”的推荐渠道，不能推荐。")
+            raise ValidationError(_("“%(org)s” is not a nominating channel of “%(call)s” and cannot nominate.") % {"org": organization, "call": call.title})
         used = channel.nominations.count()
         if used >= channel.quota:
-            raise ValidationError(f"推荐渠道“{organization}”的名额为{channel.quota}名，已全部用完，不能再推荐。")
+            raise ValidationError(_("The quota of the channel “%(org)s” is %(quota)s and is used up; no more nominations.") % {"org": organization, "quota": channel.quota})
         person = _find_or_create(by, organization, nominee)
         if Nomination.objects.filter(call=call, nominee=person).exists():
-            raise ValidationError(f"{person.name}已被推荐参加“{call.title}”。")
+            raise ValidationError(_("%(name)s is already nominated for “%(call)s”.") % {"name": person.name, "call": call.title})
         backers = [_find_or_create(by, organization, r) for r in recommenders or ()]
         if any(b.pk == person.pk for b in backers):
-            raise ValidationError("被推荐人不能同时是自己的推荐人。")
+            raise ValidationError(_("A nominee cannot be their own recommender."))
         nomination = Nomination.objects.create(call=call, channel=channel, nominee=person,
                                                summary=str(summary or ""), created_by=by)
         nomination.recommenders.set(backers)
         for m in materials or ():
             title = str(m.get("title") or "").strip()
             if not title:
-                raise ValidationError({"materials": "每份材料都要有名称。"})
+                raise ValidationError({"materials": _("Every material needs a title.")})
             Material.objects.create(nomination=nomination, title=title[:200], file=m.get("file") or "",
                                     text=str(m.get("text") or ""))
         audit_record(action="submit", by=by, obj=nomination, new={
@@ -223,11 +225,11 @@ def review_start(*, by, call: AwardCall, data: dict | None = None):
         call = _call(by, call)
         _status(call, CallStatus.FORMAL_CHECK)
         if call.nominations.filter(status=NominationStatus.SUBMITTED).exists():
-            raise ValidationError("还有推荐未经形式审查。")
+            raise ValidationError(_("Some nominations have not had their formal check yet."))
         accepted = list(call.nominations.filter(status=NominationStatus.ACCEPTED).select_related(
             "nominee", "channel__organization"))
         if not accepted:
-            raise ValidationError("没有通过形式审查的推荐，无法开始评审。")
+            raise ValidationError(_("No nomination passed the formal check; the review cannot start."))
         round = panels.round_create(by=by, organization=call.organization, data={
             "title": data.pop("title", f"{call.title}评审"), "kind": "award", **data})
         items = panels.items_add(by=by, round=round, items=[{
@@ -272,11 +274,11 @@ def winners_decide(*, by, call: AwardCall, top: int | None = None, winners=None,
                 chosen = {n.review_item_id for n in Nomination.objects.filter(
                     pk__in=[getattr(w, "pk", w) for w in winners], call=call)}
                 if len(chosen) != len(set(winners)):
-                    raise ValidationError({"winners": "所选获奖人不是本次评审的推荐人选。"})
+                    raise ValidationError({"winners": _("A chosen winner is not a nomination of this call.")})
             elif top is not None:
                 chosen = {r.item for r in ranking(round) if r.rank <= int(top)}
             else:
-                raise ValidationError("请给出获奖名额或所选人选。")
+                raise ValidationError(_("Give the number of winners or choose them."))
             panels.decisions_record(by=by, round=round, approved=list(chosen), notes=notes)
         for item_id, n in nominations.items():
             n.status = NominationStatus.WINNER if item_id in chosen else NominationStatus.NOT_SELECTED
@@ -295,7 +297,7 @@ def followups_plan(*, by, call: AwardCall, years: int = 3, first_due: dt.date | 
     with transaction.atomic():
         call = _call(by, call)
         if call.kind != CallKind.LIFT:
-            raise ValidationError("只有托举工程需要逐年跟踪报告。")
+            raise ValidationError(_("Only a lift programme has yearly follow-up reports."))
         _status(call, CallStatus.DECIDED)
         first_due = first_due or dt.date(call.year + 1, 12, 31)
         rows = []
@@ -314,13 +316,13 @@ def followup_submit(*, by, followup: FollowUp, text: str) -> FollowUp:
     """The year's report, submitted through the channel that nominated the person."""
     text = str(text or "").strip()
     if not text:
-        raise ValidationError({"text": "请填写年度报告内容。"})
+        raise ValidationError({"text": _("Write the year's report.")})
     _require(by, NOMINATE)
     with transaction.atomic():
         followup = FollowUp.objects.select_for_update().get(pk=getattr(followup, "pk", followup))
         access_object(Nomination, by, NOMINATE, pk=followup.nomination_id)
         if followup.reviewed_at:
-            raise ValidationError("该年度报告已审阅，不能再修改。")
+            raise ValidationError(_("This report has been reviewed and can no longer be changed."))
         followup.text, followup.submitted_at = text, timezone.now()
         followup.save(update_fields=["text", "submitted_at"])
         audit_record(action="submit", by=by, obj=followup, new={"programme_year": followup.programme_year,
@@ -329,12 +331,13 @@ def followup_submit(*, by, followup: FollowUp, text: str) -> FollowUp:
 
 
 def followup_review(*, by, followup: FollowUp, note: str) -> FollowUp:
+    """The call's organisation reviews a submitted report; it cannot be changed afterwards."""
     with transaction.atomic():
         followup = FollowUp.objects.select_for_update().select_related("nomination").get(
             pk=getattr(followup, "pk", followup))
         _call(by, followup.nomination.call_id)
         if not followup.submitted_at:
-            raise ValidationError("该年度报告尚未提交。")
+            raise ValidationError(_("This report has not been submitted yet."))
         followup.review_note, followup.reviewed_at = str(note or "").strip(), timezone.now()
         followup.save(update_fields=["review_note", "reviewed_at"])
         audit_record(action="review", by=by, obj=followup, new={"note": followup.review_note})
