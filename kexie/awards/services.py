@@ -11,6 +11,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -149,6 +150,10 @@ def nominate(*, by, call: AwardCall, organization: Organization, nominee, recomm
     _require(by, NOMINATE)
     organization = access_object(Organization, by, NOMINATE, pk=getattr(organization, "pk", organization))
     with transaction.atomic():
+        from .selectors import calls_for
+
+        if not calls_for(by, NOMINATE).filter(pk=getattr(call, "pk", call)).exists():
+            raise Http404
         call = AwardCall.objects.select_for_update().get(pk=getattr(call, "pk", call))
         _status(call, CallStatus.OPEN)
         today = timezone.localdate()

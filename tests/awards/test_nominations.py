@@ -4,6 +4,7 @@ and what each organisation sees."""
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.http import Http404
 
 from kexie.audit.models import AuditLog
 from kexie.awards import selectors, services
@@ -83,3 +84,13 @@ def test_a_province_sees_the_calls_it_nominates_in_and_its_own_nominations(world
     assert own not in selectors.calls_for(world.other_provincial_clerk)
     with pytest.raises(Exception):
         services.nominate(by=world.other_provincial_clerk, call=call, organization=world.prov_a, nominee={"name": "越权"})
+
+
+def test_a_call_out_of_sight_cannot_be_nominated_to(world):
+    own = services.call_create(by=world.provincial_clerk, organization=world.prov_a,
+                               data={"title": "甲省青年科技奖", "kind": "youth", "year": 2026})
+    services.channel_set(by=world.provincial_clerk, call=own, organization=world.city_a, quota=1)
+    services.call_open(by=world.provincial_clerk, call=own)
+    with pytest.raises(Http404):
+        services.nominate(by=world.other_provincial_clerk, call=own, organization=world.prov_b, nominee={"name": "越界"})
+    assert not Nomination.objects.exists()
