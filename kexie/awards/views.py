@@ -2,15 +2,15 @@
 formal check, the panel's ranking and the winners, and an Excel list of the nominations (read
 only; changes go through the services)."""
 
-import io
 
 import openpyxl
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from kexie.accounts.scope import require_page_code as _require
+from kexie.core.excel import xlsx_response
 from kexie.core.paging import paginate
 
 from . import selectors
@@ -58,9 +58,4 @@ def nominations_export(request, pk):
     for n in selectors.nominations_for(request.user, call, VIEW).prefetch_related("recommenders"):
         sheet.append([n.nominee.name, str(n.channel.organization), "、".join(p.name for p in n.recommenders.all()),
                       n.get_status_display(), "；".join(n.check_reasons)])
-    out = io.BytesIO()
-    book.save(out)
-    response = HttpResponse(out.getvalue(),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="awards-{call.pk}.xlsx"'
-    return response
+    return xlsx_response(book, f"{call.title}-推荐人选.xlsx")

@@ -22,7 +22,12 @@ def test_the_call_page_and_the_excel_list(world, signed_in):
     page = client.get(reverse("awards:detail", args=[call.pk])).content.decode()
     assert "推荐渠道与名额" in page and "甲省科学技术协会" in page and "欧年长" in page
     assert "超过40周岁" in page and "乙外省" not in page
-    book = openpyxl.load_workbook(io.BytesIO(client.get(reverse("awards:export", args=[call.pk])).content))
+    export = client.get(reverse("awards:export", args=[call.pk]))
+    from urllib.parse import unquote
+
+    offered = unquote(export["Content-Disposition"].split("filename*=UTF-8''", 1)[1])
+    assert offered == f"{call.title}-推荐人选.xlsx"  # the Chinese name, through the one download helper
+    book = openpyxl.load_workbook(io.BytesIO(export.content))
     rows = list(book.active.values)
     assert rows[0][0] == "被推荐人" and [r[0] for r in rows[1:]] == ["欧年长"]
 
