@@ -57,7 +57,7 @@ WORKBENCH = ("工作台", ["首页", "仪表盘"])
 REFERENCE = ("基础信息", ["组织机构", "组织列表", "接口文档"])
 SUPERVISION = ("督查督办", ["督查督办", "延期申请"])
 PUBLIC_USERS = ("公众用户", ["邀请外部用户"])
-PEOPLE = ("人员与专家", ["人员库", "专家库"])
+PEOPLE = ("人员与专家", ["人员库", "专家库", "评审批次", "人才举荐与奖项"])
 
 
 def test_a_county_clerk_sees_filing_supervision_and_the_directory(world, signed_in):

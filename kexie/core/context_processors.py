@@ -35,6 +35,8 @@ MENU = [
     (pgettext_lazy("menu section", "People and experts"), [
         (_("Person records"), "people:list", "person.view"),
         (_("Expert libraries"), "people:libraries", "expert.view"),
+        (_("Review rounds"), "panels:list", "expert.view"),
+        (_("Award calls"), "awards:list", "expert.view"),
     ]),
     # Reference for everyone: the organisation directory (as far as the user's scope goes) and the API.
     (pgettext_lazy("menu section", "Reference"), [
