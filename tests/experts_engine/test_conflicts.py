@@ -29,6 +29,7 @@ def test_same_unit_parent_and_child_units_in_the_tree():
 def test_declared_avoidance_and_outside_posts_match_names_across_widths():
     assert codes(Expert("a", avoid_units=("郑州第１研究所",))) == ["declared_avoidance"]
     assert codes(Expert("b", outside_units=(" 郑州第1研究所",))) == ["outside_unit"]
+    assert codes(Expert("t", avoid_units=("鄭州第1研究所",))) == ["declared_avoidance"]  # traditional script
 
 
 def test_the_applicant_may_ask_to_avoid_an_expert_or_a_unit():
