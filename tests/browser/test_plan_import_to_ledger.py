@@ -38,7 +38,11 @@ def unit_row(page, unit: str):
 
 
 def map_with(page, unit: str, action):
-    """Run ``action`` on the unit's row and wait for the htmx answer to replace the unit table."""
+    """Run ``action`` on the unit's row and wait for the htmx answer to replace the unit table.
+    The previous swap must have settled first: a button htmx has not yet taken over would submit
+    the form as a plain page request."""
+    page.wait_for_function("() => window.htmx && !document.querySelector("
+                           "'.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')")
     with page.expect_response(lambda r: "/units/" in r.url and r.request.method == "POST") as answer:
         action(unit_row(page, unit))
     assert answer.value.status == 200
