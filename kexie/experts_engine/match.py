@@ -147,8 +147,12 @@ class ExpertIndex:
     row sums over the library plus numpy arithmetic on arrays of its length.
     """
 
-    def __init__(self, experts: Sequence[Expert], *, today: dt.date, weights: Weights = Weights()):
+    def __init__(self, experts: Sequence[Expert], *, today: dt.date, weights: Weights = Weights(),
+                 discipline_level: int = 2, industry_level: int = 2):
         self.experts = list(experts)
+        # How many leading characters name a code's first level: 2 in a four-digit scheme such as
+        # 4801, 3 in GB/T 13745 (520 计算机科学技术, 52020 人工智能); GB/T 4754 major groups are 2.
+        self.widths = {"discipline": discipline_level, "industry": industry_level}
         self.weights = weights
         self.today = today
         self.ids = [e.id for e in self.experts]
@@ -156,9 +160,9 @@ class ExpertIndex:
         self.kw_index = Index([" ".join(e.keywords) for e in self.experts])
         self.works_index = Index([" ".join([w.title for w in e.works] + [e.profile]) for e in self.experts])
         self.disc, self.disc_vocab, self.disc2, self.disc2_vocab = _code_matrix(
-            [e.disciplines for e in self.experts], 2)
+            [e.disciplines for e in self.experts], discipline_level)
         self.ind, self.ind_vocab, self.ind2, self.ind2_vocab = _code_matrix(
-            [e.industries for e in self.experts], 2)
+            [e.industries for e in self.experts], industry_level)
         self.regions = np.array([e.region.strip() for e in self.experts], dtype=object)
         self.region_vocab: dict[str, int] = {}
         self.region_code = np.array([self.region_vocab.setdefault(r, len(self.region_vocab))
@@ -220,11 +224,11 @@ class ExpertIndex:
 
     # -- scores -----------------------------------------------------------------------------
 
-    def _codes(self, full, full_vocab, near, near_vocab, codes) -> np.ndarray:
+    def _codes(self, full, full_vocab, near, near_vocab, codes, width: int) -> np.ndarray:
         if not codes:
             return np.zeros(len(self), np.float32)
         exact = np.asarray(full @ _vector(codes, full_vocab)).ravel() > 0
-        same_first = np.asarray(near @ _vector(codes, near_vocab, lambda c: c[:2])).ravel() > 0
+        same_first = np.asarray(near @ _vector(codes, near_vocab, lambda c: c[:width])).ravel() > 0
         return np.where(exact, 1.0, np.where(same_first, 0.5, 0.0)).astype(np.float32)
 
     def parts(self, target: Target) -> dict[str, np.ndarray]:
@@ -241,8 +245,10 @@ class ExpertIndex:
         return {
             "keywords": self.kw_index.scores(target.text),
             "works": self.works_index.scores(target.text),
-            "discipline": self._codes(self.disc, self.disc_vocab, self.disc2, self.disc2_vocab, target.disciplines),
-            "industry": self._codes(self.ind, self.ind_vocab, self.ind2, self.ind2_vocab, target.industries),
+            "discipline": self._codes(self.disc, self.disc_vocab, self.disc2, self.disc2_vocab, target.disciplines,
+                                      self.widths["discipline"]),
+            "industry": self._codes(self.ind, self.ind_vocab, self.ind2, self.ind2_vocab, target.industries,
+                                    self.widths["industry"]),
             "region": region,
             "services": np.minimum(self.services, 3) / 3,
             "load": (self.recent > self.weights.busy_reviews).astype(np.float32),
@@ -301,7 +307,8 @@ class ExpertIndex:
             if parts[key] >= 1:
                 out.append(Reason(key, [c for c in mine if c in codes][0]))
             elif parts[key] > 0:
-                out.append(Reason(key + "_near", [c for c in mine if any(c[:2] == t[:2] for t in codes)][0]))
+                width = self.widths[key]
+                out.append(Reason(key + "_near", [c for c in mine if any(c[:width] == t[:width] for t in codes)][0]))
         if parts["region"] >= 1:
             out.append(Reason("region", e.region))
         elif parts["region"] > 0:

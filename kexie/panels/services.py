@@ -29,6 +29,7 @@ from kexie.experts_engine.match import ExpertIndex
 from kexie.notifications.models import Kind as NotificationKind
 from kexie.notifications.services import notify
 from kexie.organizations.models import Organization
+from kexie.people.codes import DISCIPLINE_FIRST_LEVEL, INDUSTRY_FIRST_LEVEL
 from kexie.people.models import ExpertLibrary, Person
 from kexie.people.services import library_of
 from kexie.rubric.scoring import score as rubric_score
@@ -416,7 +417,8 @@ def assignment_run(*, by, round: ReviewRound, today: dt.date | None = None) -> d
         _store_conflicts(round, found, entry_of, targets)
         experts = [e for e in library_experts(round)[0] if e.id in seats]
         reviewer_ids = [e.id for e in experts]
-        relevance = ExpertIndex(experts, today=today or timezone.localdate()).relevance(targets, reviewer_ids)
+        relevance = ExpertIndex(experts, today=today or timezone.localdate(), discipline_level=DISCIPLINE_FIRST_LEVEL,
+                                industry_level=INDUSTRY_FIRST_LEVEL).relevance(targets, reviewer_ids)
         try:
             result = assign_pairs([t.id for t in targets], reviewer_ids, relevance,
                                           k=round.reviewers_per_item, cap=round.load_cap,

@@ -57,6 +57,11 @@ INDUSTRY_DIVISIONS = {
     "97": ("T", "国际组织"),
 }
 
+# How many leading digits name a code's first level: GB/T 13745 disciplines 3 (520 → 52020 →
+# 5202010), GB/T 4754 industries 2 (the major group 38 of the class 3841).
+DISCIPLINE_FIRST_LEVEL = 3
+INDUSTRY_FIRST_LEVEL = 2
+
 # GB/T 13745-2009 学科分类与代码: the five groups (门类) and the 62 first-level disciplines (一级学科).
 DISCIPLINE_GROUPS = {"A": "自然科学", "B": "农业科学", "C": "医药科学", "D": "工程与技术科学", "E": "人文与社会科学"}
 DISCIPLINES_FIRST = {

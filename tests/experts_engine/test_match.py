@@ -99,3 +99,20 @@ def test_a_profile_that_matches_is_given_as_a_reason_when_no_work_title_does():
     top = ExpertIndex([e], today=TODAY).rank(DEMAND, k=1)[0]
     assert Reason("profile", ["储能", "电站"]) in top.reasons
     assert "简介相关：储能、电站" in top.sentence()
+
+
+def test_the_first_level_of_a_code_follows_the_scheme_in_use():
+    # GB/T 13745: 520 计算机科学技术 holds 52020 人工智能; 410 and 413 are different first levels
+    # although they share two digits.
+    experts = [Expert("ai", "甲", ("算法",), disciplines=("52020",)),
+               Expert("base", "乙", ("算法",), disciplines=("410",))]
+    gbt = ExpertIndex(experts, today=TODAY, discipline_level=3)
+    target = Target("t", "算法", disciplines=("52060",))
+    parts = gbt.parts(target)
+    assert list(parts["discipline"]) == [0.5, 0.0]
+    assert [r.value for r in gbt.rank(target, k=1)[0].reasons if r.kind == "discipline_near"] == ["52020"]
+    near_413 = gbt.parts(Target("u", "算法", disciplines=("413",)))["discipline"]
+    assert list(near_413) == [0.0, 0.0]
+    # With two-digit first levels (the default), 410 and 413 would count as near.
+    assert list(ExpertIndex(experts, today=TODAY).parts(Target("u", "算法", disciplines=("413",)))["discipline"]) \
+        == [0.0, 0.5]
