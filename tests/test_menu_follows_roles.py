@@ -58,6 +58,7 @@ REFERENCE = ("基础信息", ["组织机构", "组织列表", "接口文档"])
 SUPERVISION = ("督查督办", ["督查督办", "延期申请"])
 PUBLIC_USERS = ("公众用户", ["邀请外部用户"])
 PEOPLE = ("人员与专家", ["人员库", "专家库", "评审批次", "人才举荐与奖项"])
+AWARDS_ONLY = ("人员与专家", ["人才举荐与奖项"])  # nominating through the channels they are given
 
 
 def test_a_county_clerk_sees_filing_supervision_and_the_directory(world, signed_in):
@@ -68,7 +69,7 @@ def test_a_county_clerk_sees_filing_supervision_and_the_directory(world, signed_
 def test_a_city_clerk_also_reviews_and_hands_down_but_keeps_no_society_registry(world, signed_in):
     city_clerk = make_user("city_clerk", world.city_a, ["city_clerk"])
     assert menu_of(signed_in(city_clerk)) == [
-        WORKBENCH, ("规划与任务", ["规划", "任务台账", "进度填报", "填报审核"]), SUPERVISION, REFERENCE]
+        WORKBENCH, ("规划与任务", ["规划", "任务台账", "进度填报", "填报审核"]), SUPERVISION, AWARDS_ONLY, REFERENCE]
 
 
 def test_a_provincial_clerk_sees_plans_review_supervision_and_its_societies_but_not_the_users(world, signed_in):
@@ -86,7 +87,7 @@ def test_the_national_clerk_also_sees_the_users_it_verifies(world, signed_in):
 def test_a_society_secretary_files_and_reports_but_sees_neither_review_nor_users(world, signed_in):
     assert menu_of(signed_in(world.society_secretary)) == [
         WORKBENCH, ("规划与任务", ["规划", "任务台账", "进度填报"]), SUPERVISION,
-        ("学会", ["学会", "我的年报", "学会评价", "一流学会/四个一批"]), REFERENCE]
+        ("学会", ["学会", "我的年报", "学会评价", "一流学会/四个一批"]), AWARDS_ONLY, REFERENCE]
 
 
 def test_an_expert_sees_the_societies_to_score(world, signed_in):
@@ -198,6 +199,7 @@ def test_the_pages_of_codes_a_role_no_longer_holds_refuse_it(world, signed_in, p
 MIGRATION = importlib.import_module("kexie.accounts.migrations.0011_builtin_roles_least_privilege")
 INVITE = importlib.import_module("kexie.accounts.migrations.0015_external_accounts")
 PEOPLE_CODES = importlib.import_module("kexie.accounts.migrations.0016_builtin_roles_people_codes")
+AWARD_CODES = importlib.import_module("kexie.accounts.migrations.0017_builtin_roles_award_codes")
 
 
 def test_the_migration_narrows_the_built_in_roles_shipped_with_every_clerk_code(db):
@@ -206,6 +208,7 @@ def test_the_migration_narrows_the_built_in_roles_shipped_with_every_clerk_code(
     MIGRATION.narrow(apps, None)
     INVITE.grant_invite(apps, None)  # the later migration that gives the offices external.invite
     PEOPLE_CODES.grant_people(apps, None)  # and the one that gives them the person records and libraries
+    AWARD_CODES.grant_awards(apps, None)  # and the award call codes
     current = {code: set(codes) for code, _name, _scope, _kind, codes in BUILTIN_ROLES}
     for code in MIGRATION.SHIPPED:
         assert set(Role.objects.get(code=code).permissions) == current[code], code
@@ -234,6 +237,7 @@ def test_the_offices_built_in_roles_gain_the_invitation_code_unless_an_administr
 
     INVITE.grant_invite(apps, None)
     PEOPLE_CODES.grant_people(apps, None)
+    AWARD_CODES.grant_awards(apps, None)
 
     assert "external.invite" in Role.objects.get(code="national_clerk").permissions
     assert Role.objects.get(code="provincial_clerk").permissions == edited

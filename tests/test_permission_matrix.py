@@ -725,9 +725,9 @@ REGISTRY: dict[str, list[Expect]] = {
     "panels:list": [page("expert.view")],
     "panels:detail": [page("expert.view", kwargs=review_round_of("prov_a"), outside=review_round_of("prov_b"))],
     # --- awards (tests/awards): 甲省's calls in scope, 乙省's outside ----------------------------------
-    "awards:list": [page("expert.view")],
-    "awards:detail": [page("expert.view", kwargs=award_call_of("prov_a"), outside=award_call_of("prov_b"))],
-    "awards:export": [page("expert.view", kwargs=award_call_of("prov_a"), outside=award_call_of("prov_b"))],
+    "awards:list": [page("award.view")],
+    "awards:detail": [page("award.view", kwargs=award_call_of("prov_a"), outside=award_call_of("prov_b"))],
+    "awards:export": [page("award.view", kwargs=award_call_of("prov_a"), outside=award_call_of("prov_b"))],
     "api:person-list": [api("person.view"), api("person.manage", method="post", ok=201, data=person_body)],
     "api:person-detail": [
         api("person.view", kwargs=person_of("prov_a"), outside=person_of("prov_b")),

@@ -37,6 +37,10 @@ PERMISSIONS: dict[str, str] = {
     "person.manage": _("Maintain, import and merge person records"),
     "expert.view": _("View expert libraries"),
     "expert.manage": _("Maintain expert libraries"),
+    # talent nominations and awards (kexie.awards)
+    "award.view": _("View award calls and nominations"),
+    "award.manage": _("Run award calls: channels, formal check, review, notice, winners, follow-ups"),
+    "award.nominate": _("Nominate candidates through an award call's channel"),
     # people
     "user.view": _("View users"),
     "user.manage": _("Manage users"),

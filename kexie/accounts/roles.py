@@ -39,6 +39,10 @@ _SOCIETY_OFFICE_CODES = ["society.view", "society.manage", "annual_report.review
                          "evaluation.score"]
 # The person records and expert library an association keeps (kexie.people).
 _PEOPLE_CODES = ["person.view", "person.manage", "expert.view", "expert.manage"]
+# Award calls (kexie.awards): the national and provincial offices run calls and nominate; a city
+# association and a society nominate through the channels they are given.
+_AWARD_RUN_CODES = ["award.view", "award.manage", "award.nominate"]
+_AWARD_NOMINATE_CODES = ["award.view", "award.nominate"]
 
 BUILTIN_ROLES = [
     # code, name (Chinese, shown to users), scope, admin kind, codes
@@ -48,15 +52,17 @@ BUILTIN_ROLES = [
     # network: they invite them as external accounts (external.invite).
     ("national_clerk", "中国科协改革办工作人员", DataScope.ORG_AND_BELOW, AdminKind.NONE,
      [*_ORG_REGISTER_CODES, *_ISSUER_CODES, *_SOCIETY_OFFICE_CODES, "user.view", "pii.unmask", "external.invite",
-      *_PEOPLE_CODES]),
+      *_PEOPLE_CODES, *_AWARD_RUN_CODES]),
     ("provincial_clerk", "省级科协工作人员", DataScope.ORG_AND_BELOW, AdminKind.NONE,
-     [*_ORG_REGISTER_CODES, *_ISSUER_CODES, *_SOCIETY_OFFICE_CODES, "external.invite", *_PEOPLE_CODES]),
+     [*_ORG_REGISTER_CODES, *_ISSUER_CODES, *_SOCIETY_OFFICE_CODES, "external.invite", *_PEOPLE_CODES,
+      *_AWARD_RUN_CODES]),
     ("city_clerk", "市级科协工作人员", DataScope.ORG_AND_BELOW, AdminKind.NONE,
-     ["org.view", "org.export", *_ISSUER_CODES]),
+     ["org.view", "org.export", *_ISSUER_CODES, *_AWARD_NOMINATE_CODES]),
     ("county_clerk", "县级科协工作人员", DataScope.ORG_AND_BELOW, AdminKind.NONE, ["org.view", *_FILER_CODES]),
     ("department_clerk", "机关部门工作人员", DataScope.ORG_AND_BELOW, AdminKind.NONE, ["org.view", *_FILER_CODES]),
     ("society_secretary", "学会秘书处工作人员", DataScope.ORG_AND_BELOW, AdminKind.NONE,
-     ["org.view", *_FILER_CODES, "society.view", "society.manage", "annual_report.submit"]),
+     ["org.view", *_FILER_CODES, "society.view", "society.manage", "annual_report.submit",
+      *_AWARD_NOMINATE_CODES]),
     ("viewer", "只读用户", DataScope.ORG, AdminKind.NONE, ["org.view", "plan.view", "society.view"]),
     # An expert of a review panel (评审专家): sees the registry and scores what is assigned to them.
     ("evaluation_expert", "评审专家", DataScope.ORG_AND_BELOW, AdminKind.NONE, ["society.view", "evaluation.score"]),

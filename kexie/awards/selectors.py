@@ -1,4 +1,4 @@
-"""Reads of award calls: the calls a user sees (kept in scope, or with a channel in scope), the
+"""Reads of award calls: the calls a user sees (kept in scope, or open with a channel in scope), the
 nominations (made through a channel in scope, or in a call kept in scope) and the panel ranking
 put against the nominations."""
 
@@ -7,14 +7,18 @@ from django.db.models import Q
 from kexie.accounts.scope import scope_q
 from kexie.panels.selectors import ranking
 
-from .models import AwardCall, Nomination
+from .models import AwardCall, CallStatus, Nomination
 
-VIEW = "expert.view"
+VIEW = "award.view"
 
 
 def calls_for(user, action: str = VIEW):
+    """Calls kept in the user's scope, and calls with a channel in it once they are opened (a
+    draft is its keeper's business until then)."""
     kept = scope_q(user, action, org_field="organization", owner_field="created_by")
     channel = scope_q(user, action, org_field="channels__organization", owner_field="created_by")
+    if channel is not None:
+        channel &= ~Q(status=CallStatus.DRAFT)
     parts = [q for q in (kept, channel) if q is not None]
     if not parts:
         return AwardCall.objects.none()

@@ -1,9 +1,9 @@
 """Award calls, channels, nominations, the formal check, the review through the panels engine,
 winners and 托举 follow-up reports. Each state change is one transaction with its audit row.
 
-Running a call needs ``expert.manage`` in the call's organisation (the same code the review
-panels use); nominating needs ``person.manage`` in the channel's organisation, since the
-nominee's person record is kept there. The review itself — conflicts, panel, assignment,
+Running a call needs ``award.manage`` in the call's organisation; nominating needs
+``award.nominate`` in the channel's organisation, which keeps the nominee's person record (the
+nominate service creates it when needed, audited, without ``person.manage``). The review itself — conflicts, panel, assignment,
 scores, notice, objections — is done with :mod:`kexie.panels.services` on the call's round.
 """
 
@@ -30,8 +30,8 @@ from . import rules as rule_engine
 from .models import (AwardCall, CallKind, CallStatus, Channel, FollowUp, Material, Nomination,
                      NominationStatus)
 
-MANAGE = "expert.manage"
-NOMINATE = "person.manage"
+MANAGE = "award.manage"
+NOMINATE = "award.nominate"
 
 
 def _call(by, call, *, lock: bool = True) -> AwardCall:
@@ -125,20 +125,45 @@ def call_open(*, by, call: AwardCall) -> AwardCall:
 
 # --- nominations ----------------------------------------------------------------------------------
 
+def _persons_for(by):
+    """The person records a nominator may name: those kept in their nominating scope, and any
+    record they may see anyway."""
+    current = Person.objects.current()
+    return current.restrict(by, NOMINATE) | current.restrict(by, "person.view")
+
+
+def _nominee_create(by, organization, data: dict) -> Person:
+    """A person record kept by the nominating ``organisation``, created for a nomination: the
+    people module's field checks, its own audit row. ``award.nominate`` is enough here, since
+    the nominee is kept by the organisation that nominates them."""
+    positions = data.pop("positions", ())
+    clean = people.clean_person_data({"name": "", **data})
+    person = Person(organization=organization, created_by=by)
+    people._apply(person, clean)
+    person.save()
+    people._set_positions(person, positions)
+    audit_record(action="create", by=by, obj=person, detail="nomination", new={
+        **people.person_snapshot(person), "organization": organization.pk,
+        "positions": [str(p) for p in person.positions.all()]})
+    return person
+
+
 def _find_or_create(by, organization, value) -> Person:
     """A person given as a record (must be visible) or as data: an exact duplicate by ID number
-    among the records ``by`` may see is reused, otherwise a record is created by the people services."""
+    among the records ``by`` may name is reused, otherwise a record is created, kept by
+    ``organization``."""
     if isinstance(value, Person) or isinstance(value, int):
-        return access_object(Person.objects.current(), by, "person.view", pk=getattr(value, "pk", value))
+        person = _persons_for(by).filter(pk=getattr(value, "pk", value)).first()
+        if person is None:
+            raise Http404
+        return person
     data = dict(value or {})
     id_number = str(data.get("id_number") or "").strip().upper()
     if id_number:
-        found = Person.objects.current().restrict(by, "person.view").filter(
-            id_number_digest=crypto.digest(id_number)).first()
+        found = _persons_for(by).filter(id_number_digest=crypto.digest(id_number)).first()
         if found:
             return found
-    return people.person_create(by=by, organization=organization, data=data,
-                                positions=data.pop("positions", ()) if "positions" in data else ())
+    return _nominee_create(by, organization, data)
 
 
 def nominate(*, by, call: AwardCall, organization: Organization, nominee, recommenders=(), materials=(),

@@ -36,7 +36,7 @@ MENU = [
         (_("Person records"), "people:list", "person.view"),
         (_("Expert libraries"), "people:libraries", "expert.view"),
         (_("Review rounds"), "panels:list", "expert.view"),
-        (_("Award calls"), "awards:list", "expert.view"),
+        (_("Award calls"), "awards:list", "award.view"),
     ]),
     # Reference for everyone: the organisation directory (as far as the user's scope goes) and the API.
     (pgettext_lazy("menu section", "Reference"), [
