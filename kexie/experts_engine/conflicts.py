@@ -9,6 +9,8 @@ show all of them. The rules, each with its stable ``reason_code``:
 ``parent_unit``        the expert's unit is an ancestor of the target's in the organisation tree;
 ``child_unit``         the expert's unit is below the target's;
 ``outside_unit``       a unit where the expert holds another post is one of the target's units;
+``office_holder``      the expert's name is among those holding office in the unit under review
+                       (its current council), with the post;
 ``declared_avoidance`` the expert asked to avoid one of the target's units;
 ``target_avoidance``   the applicant asked to avoid this expert, or the expert's unit or one of
                        the expert's outside units;
@@ -84,6 +86,7 @@ def check(experts: Iterable[Expert], targets: Iterable[Target], *, today: dt.dat
     by_avoided_unit: dict = defaultdict(list)
     by_avoided_expert: dict = defaultdict(list)
     by_work_coauthor: dict = defaultdict(list)  # coauthor on a reviewed person's recent work
+    by_holder: dict = defaultdict(list)        # folded name of an office holder -> (target, post)
     for t in targets:
         for p in dict.fromkeys(t.person_ids):
             by_person[p].append(t)
@@ -100,6 +103,9 @@ def check(experts: Iterable[Expert], targets: Iterable[Target], *, today: dt.dat
             by_avoided_unit[fold_name(name)].append((t, name))
         for e in dict.fromkeys(t.avoid_expert_ids):
             by_avoided_expert[e].append(t)
+        for name, post in t.office_holders:
+            if fold_name(name):
+                by_holder[fold_name(name)].append((t, post))
         for w in t.works:
             if _recent(w, since):
                 for c in w.coauthor_ids:
@@ -128,6 +134,9 @@ def check(experts: Iterable[Expert], targets: Iterable[Target], *, today: dt.dat
         for name in e.outside_units:
             for t, unit in by_unit.get(fold_name(name), ()):
                 add(t, "outside_unit", unit=unit)
+        if e.name and fold_name(e.name):
+            for t, post in by_holder.get(fold_name(e.name), ()):
+                add(t, "office_holder", title=post)
         for name in e.avoid_units:
             for t, unit in by_unit.get(fold_name(name), ()):
                 add(t, "declared_avoidance", unit=unit)

@@ -27,6 +27,7 @@ CONFLICTS = {
     "parent_unit": "专家所在单位是被评对象单位的上级",
     "child_unit": "专家所在单位是被评对象单位的下级",
     "outside_unit": "专家在被评对象单位兼职：{unit}",
+    "office_holder": "专家是被评对象单位现任理事会成员（{title}）",
     "declared_avoidance": "专家申请回避该单位：{unit}",
     "target_avoidance": "被评对象申请回避：{unit}",
     "relation": "专家与{person}存在{kind}关系",

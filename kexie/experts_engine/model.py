@@ -92,6 +92,8 @@ class Target:
     ``units`` the names of the units involved (applicant, nominee's employer). ``works`` are the
     nominee's own works, whose co-authors count for conflicts as the expert's do.
     ``avoid_expert_ids`` and ``avoid_units`` are the avoidances the applicant declared.
+    ``office_holders`` are the (name, post) pairs of the people who hold office in the unit under
+    review (a society's current council), matched to experts by folded name.
     """
 
     id: Hashable
@@ -106,3 +108,4 @@ class Target:
     works: tuple[Work, ...] = ()
     avoid_expert_ids: tuple[Hashable, ...] = ()
     avoid_units: tuple[str, ...] = field(default=())
+    office_holders: tuple[tuple[str, str], ...] = ()

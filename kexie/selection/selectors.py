@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 
 from kexie.accounts.models import Position
 from kexie.evaluation.selectors import final_results
+from kexie.experts_engine.conflicts import check as conflict_check
+from kexie.experts_engine.model import Expert, Target
 from kexie.organizations.models import OrganizationClosure
 from kexie.societies.models import (
     AnnualInspection,
@@ -221,8 +223,13 @@ def society_conflicts(society_ids, experts, *, today: dt.date | None = None) -> 
     """Why each expert may not judge each society, as ``{(society id, expert id): [reason, …]}``
     (absent when there is no conflict): their own organisation is the society or one of its
     branches, they hold a current position in it, or their name is on its current council.
-    The one conflict-of-interest rule of the platform: selection scoring and evaluation review
-    both ask it. Four queries."""
+
+    Selection scoring and evaluation review both ask this, and it asks the platform's one
+    conflict check (:func:`kexie.experts_engine.conflicts.check`, which the review panels use
+    too): the society is the unit under review with its tree path, each expert's unit has its
+    own, current positions are units held outside, and the council's members are the unit's
+    office holders. Only rules about the society itself apply: a unit *above* the society (the
+    national association's own staff) is no conflict here. Five queries."""
     today = today or timezone.localdate()
     society_ids = set(society_ids)
     if not society_ids or not experts:
@@ -232,29 +239,52 @@ def society_conflicts(society_ids, experts, *, today: dt.date | None = None) -> 
     for ancestor, descendant in OrganizationClosure.objects.filter(ancestor_id__in=society_ids).values_list(
             "ancestor_id", "descendant_id"):
         subtree.setdefault(descendant, set()).add(ancestor)
-    positions: dict[int, list[tuple[int, str]]] = {}
+    positions: dict[int, dict[int, list[str]]] = {}  # expert -> organisation -> titles
     for user_id, org_id, title in (Position.objects.filter(user_id__in=expert_ids, organization_id__in=subtree)
                                    .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today))
                                    .values_list("user_id", "organization_id", "title")):
-        positions.setdefault(user_id, []).append((org_id, title))
+        positions.setdefault(user_id, {}).setdefault(org_id, []).append(title)
     council_names = _current_council_names(society_ids)
+    paths = _tree_paths(society_ids | {e.organization_id for e in experts if e.organization_id})
 
+    def unit(org_id) -> str:
+        return f"#{org_id}"
+
+    targets = [Target(id=society, org_path=paths.get(society, (society,)),
+                      units=tuple(unit(o) for o, societies in subtree.items() if society in societies),
+                      office_holders=tuple(council_names.get(society, {}).items()))
+               for society in sorted(society_ids)]
+    engine_experts = [Expert(id=e.pk, name=(e.full_name or "").strip(),
+                             org_path=paths.get(e.organization_id, ()) if e.organization_id else (),
+                             outside_units=tuple(unit(o) for o in positions.get(e.pk, {})))
+                      for e in experts]
     found: dict[tuple[int, int], list[str]] = {}
-    for society in society_ids:
-        for expert in experts:
-            reasons = []
-            if society in subtree.get(expert.organization_id, ()):
-                reasons.append(_("the expert works for the society or one of its branches"))
-            for org_id, title in positions.get(expert.pk, []):
-                if society in subtree.get(org_id, ()):
-                    reasons.append(_("the expert holds a position in the society (%(title)s)") % {"title": title})
-            name = (expert.full_name or "").strip()
-            if name and name in council_names.get(society, {}):
-                reasons.append(_("the expert is on the society's current council (%(post)s)")
-                               % {"post": council_names[society][name]})
-            if reasons:
-                found[(society, expert.pk)] = reasons
+    for conflict in conflict_check(engine_experts, targets, today=today):
+        code, key = conflict.reason_code, (conflict.target_id, conflict.expert_id)
+        if code in ("same_unit", "child_unit"):
+            reason = _("the expert works for the society or one of its branches")
+        elif code == "outside_unit":
+            titles = [t for o, ts in positions[conflict.expert_id].items()
+                      if conflict.target_id in subtree.get(o, ()) for t in ts]
+            reason = _("the expert holds a position in the society (%(title)s)") % {"title": "、".join(titles)}
+        elif code == "office_holder":
+            reason = _("the expert is on the society's current council (%(post)s)") % {
+                "post": conflict.detail["title"]}
+        else:
+            continue
+        reasons = found.setdefault(key, [])
+        if reason not in reasons:
+            reasons.append(reason)
     return found
+
+
+def _tree_paths(org_ids) -> dict[int, tuple[int, ...]]:
+    """Each organisation's path of ids from the root down to itself."""
+    paths: dict[int, list[int]] = {}
+    for descendant, ancestor in (OrganizationClosure.objects.filter(descendant_id__in=set(org_ids))
+                                 .order_by("descendant_id", "-depth").values_list("descendant_id", "ancestor_id")):
+        paths.setdefault(descendant, []).append(ancestor)
+    return {k: tuple(v) for k, v in paths.items()}
 
 
 def conflicts(applications: list[Application], experts: list, *, today: dt.date | None = None) -> dict:

@@ -66,3 +66,11 @@ def test_every_reason_of_a_pair_is_reported_once():
     assert {c.target_id for c in conflicts} == {"n1"}
     assert conflicted_pairs(conflicts) == {("rec", "n1")}
     assert all(c.to_dict()["message"] for c in conflicts)
+
+
+def test_an_office_holder_of_the_unit_under_review_is_named_with_the_post():
+    society = Target("s1", org_path=("R", "S"), office_holders=(("李 理事", "常务理事"), ("王芳", "理事")))
+    found = check([Expert("x", name="李理事"), Expert("y", name="李力"), Expert("z", name="王芳")], [society],
+                  today=TODAY)
+    assert [(c.expert_id, c.reason_code) for c in found] == [("x", "office_holder"), ("z", "office_holder")]
+    assert found[0].message() == "专家是被评对象单位现任理事会成员（常务理事）"
