@@ -36,6 +36,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, include, path, re
 from kexie.accounts.models import DataScope, Role
 from kexie.accounts.permissions import PERMISSIONS
 from tests.awards.matrix import call_of as award_call_of
+from tests.awards.matrix import followup_of as award_followup_of
+from tests.awards.matrix import nomination_of as award_nomination_of
 from tests.evaluation.matrix import (
     assigned_evaluation,
     assignment_body,
@@ -728,6 +730,31 @@ REGISTRY: dict[str, list[Expect]] = {
     "awards:list": [page("award.view")],
     "awards:detail": [page("award.view", kwargs=award_call_of("prov_a"), outside=award_call_of("prov_b"))],
     "awards:export": [page("award.view", kwargs=award_call_of("prov_a"), outside=award_call_of("prov_b"))],
+    "awards:create": [page("award.manage"), page("award.manage", method="post", data=lambda w: {})],
+    "awards:channel_set": [page("award.manage", method="post", data=lambda w: {}, kwargs=award_call_of("prov_a"),
+                                outside=award_call_of("prov_b"))],
+    "awards:open": [page("award.manage", method="post", ok=302, kwargs=award_call_of("prov_a"),
+                         outside=award_call_of("prov_b"))],
+    "awards:nominate": [page("award.nominate", kwargs=award_call_of("prov_a"), outside=award_call_of("prov_b")),
+                        page("award.nominate", method="post", data=lambda w: {}, kwargs=award_call_of("prov_a"),
+                             outside=award_call_of("prov_b"))],
+    "awards:formal_close": [page("award.manage", method="post", ok=302, kwargs=award_call_of("prov_a"),
+                                 outside=award_call_of("prov_b"))],
+    "awards:formal_check": [page("award.manage", method="post", ok=302, kwargs=award_nomination_of("prov_a"),
+                                 outside=award_nomination_of("prov_b"))],
+    "awards:review_start": [page("award.manage", kwargs=award_call_of("prov_a"), outside=award_call_of("prov_b")),
+                            page("award.manage", method="post", data=lambda w: {}, kwargs=award_call_of("prov_a"),
+                                 outside=award_call_of("prov_b"))],
+    "awards:notice": [page("award.manage", method="post", data=lambda w: {}, kwargs=award_call_of("prov_a"),
+                           outside=award_call_of("prov_b"))],
+    "awards:winners": [page("award.manage", method="post", data=lambda w: {}, kwargs=award_call_of("prov_a"),
+                            outside=award_call_of("prov_b"))],
+    "awards:followups_plan": [page("award.manage", method="post", data=lambda w: {}, kwargs=award_call_of("prov_a"),
+                                   outside=award_call_of("prov_b"))],
+    "awards:followup_submit": [page("award.nominate", method="post", ok=302, kwargs=award_followup_of("prov_a"),
+                                    outside=award_followup_of("prov_b"))],
+    "awards:followup_review": [page("award.manage", method="post", ok=302, kwargs=award_followup_of("prov_a"),
+                                    outside=award_followup_of("prov_b"))],
     "api:person-list": [api("person.view"), api("person.manage", method="post", ok=201, data=person_body)],
     "api:person-detail": [
         api("person.view", kwargs=person_of("prov_a"), outside=person_of("prov_b")),

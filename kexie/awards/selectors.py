@@ -2,12 +2,15 @@
 nominations (made through a channel in scope, or in a call kept in scope) and the panel ranking
 put against the nominations."""
 
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from kexie.accounts.scope import scope_q
+from kexie.organizations.models import Organization
 from kexie.panels.selectors import ranking
+from kexie.people.models import Person
 
-from .models import AwardCall, CallStatus, Nomination
+from . import rules as rule_engine
+from .models import AwardCall, CallStatus, Channel, Nomination
 
 VIEW = "award.view"
 
@@ -41,3 +44,26 @@ def call_ranking(call: AwardCall) -> list[dict]:
                .select_related("nominee", "channel__organization")}
     return [{"rank": r.rank, "score": r.score, "reviewers": r.reviewers, "nomination": by_item.get(r.item)}
             for r in ranking(call.review_round)]
+
+
+def eligibility_reasons(nomination: Nomination, rules=None) -> list[str]:
+    """What the call's eligibility rules say against the nomination (empty: eligible); the formal
+    check records these, and the call page shows them beside each nomination before it."""
+    person = nomination.nominee
+    return rule_engine.evaluate(nomination.call.rules if rules is None else rules, birth_date=person.birth_date,
+                                disciplines=person.disciplines, channel_kind=nomination.channel.kind,
+                                material_titles=[m.title for m in nomination.materials.all()])
+
+
+def nominating_channels(user, call: AwardCall, action: str = "award.nominate") -> list[Channel]:
+    """The call's channels whose organisation ``user`` may nominate for, each with ``used``: the
+    nominations made through it (every one counts against the quota, rejected ones included)."""
+    organizations = Organization.objects.restrict(user, action).values("pk")
+    return list(call.channels.filter(organization__in=organizations).select_related("organization")
+                .annotate(used=Count("nominations")))
+
+
+def nominee_choices(user, organizations, action: str = "award.nominate"):
+    """The person records a nominator may pick as nominee or recommender: those kept by the
+    nominating organisations."""
+    return Person.objects.current().restrict(user, action).filter(organization__in=organizations).order_by("name")

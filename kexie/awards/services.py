@@ -19,6 +19,7 @@ from kexie.accounts.scope import access_object
 from kexie.accounts.scope import require_code as _require
 from kexie.audit.services import audit_record
 from kexie.core import crypto
+from kexie.core.uploads import check_upload
 from kexie.organizations.models import Organization
 from kexie.panels import services as panels
 from kexie.panels.models import Decision, Outcome, RoundStatus
@@ -27,11 +28,13 @@ from kexie.people import services as people
 from kexie.people.models import Person
 
 from . import rules as rule_engine
+from .selectors import calls_for, eligibility_reasons
 from .models import (AwardCall, CallKind, CallStatus, Channel, FollowUp, Material, Nomination,
                      NominationStatus)
 
 MANAGE = "award.manage"
 NOMINATE = "award.nominate"
+MATERIAL_TYPES = {"pdf", "docx", "xlsx", "txt", "png", "jpg", "jpeg"}
 
 
 def _call(by, call, *, lock: bool = True) -> AwardCall:
@@ -175,8 +178,6 @@ def nominate(*, by, call: AwardCall, organization: Organization, nominee, recomm
     _require(by, NOMINATE)
     organization = access_object(Organization, by, NOMINATE, pk=getattr(organization, "pk", organization))
     with transaction.atomic():
-        from .selectors import calls_for
-
         if not calls_for(by, NOMINATE).filter(pk=getattr(call, "pk", call)).exists():
             raise Http404
         call = AwardCall.objects.select_for_update().get(pk=getattr(call, "pk", call))
@@ -203,6 +204,11 @@ def nominate(*, by, call: AwardCall, organization: Organization, nominee, recomm
             title = str(m.get("title") or "").strip()
             if not title:
                 raise ValidationError({"materials": _("Every material needs a title.")})
+            if m.get("file"):
+                try:
+                    check_upload(m["file"], allowed=MATERIAL_TYPES)
+                except ValidationError as error:
+                    raise ValidationError({"materials": error.messages}) from None
             Material.objects.create(nomination=nomination, title=title[:200], file=m.get("file") or "",
                                     text=str(m.get("text") or ""))
         audit_record(action="submit", by=by, obj=nomination, new={
@@ -229,10 +235,7 @@ def formal_check(*, by, nomination: Nomination, reject_reason: str = "") -> Nomi
             pk=getattr(nomination, "pk", nomination))
         call = _call(by, nomination.call_id)
         _status(call, CallStatus.FORMAL_CHECK)
-        person = nomination.nominee
-        reasons = rule_engine.evaluate(call.rules, birth_date=person.birth_date, disciplines=person.disciplines,
-                                       channel_kind=nomination.channel.kind,
-                                       material_titles=[m.title for m in nomination.materials.all()])
+        reasons = eligibility_reasons(nomination, call.rules)
         if str(reject_reason or "").strip():
             reasons.append(f"形式审查退回：{str(reject_reason).strip()}")
         old = {"status": nomination.status, "reasons": nomination.check_reasons}
@@ -247,9 +250,10 @@ def formal_check(*, by, nomination: Nomination, reject_reason: str = "") -> Nomi
 
 # --- the review ------------------------------------------------------------------------------------
 
-def review_start(*, by, call: AwardCall, data: dict | None = None):
-    """Open the call's review: a panels round of kind award, one item per accepted nomination
-    (its nominee, recommenders and channel organisation). The panels engine takes it from there."""
+def review_start(*, by, call: AwardCall, data: dict | None = None, library=None):
+    """Open the call's review: a panels round of kind award drawing on ``library`` (default: the
+    call organisation's), one item per accepted nomination (its nominee, recommenders and channel
+    organisation). The panels engine takes it from there."""
     data = dict(data or {})
     with transaction.atomic():
         call = _call(by, call)
@@ -261,7 +265,7 @@ def review_start(*, by, call: AwardCall, data: dict | None = None):
         if not accepted:
             raise ValidationError(_("No nomination passed the formal check; the review cannot start."))
         round = panels.round_create(by=by, organization=call.organization, data={
-            "title": data.pop("title", f"{call.title}评审"), "kind": "award", **data})
+            "title": data.pop("title", None) or f"{call.title}评审", "kind": "award", **data}, library=library)
         items = panels.items_add(by=by, round=round, items=[{
             "title": f"{n.nominee.name}（{n.channel.organization}推荐）", "text": n.summary,
             "disciplines": list(n.nominee.disciplines), "organization": n.channel.organization,
