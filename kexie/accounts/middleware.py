@@ -108,12 +108,14 @@ class AccountSecurityMiddleware:
 
 
 # What an external account may open: its own page, its password, its notifications, signing out,
-# and the pages anyone may open. Everything else is for staff.
+# its review pages as an expert, and the pages anyone may open. Everything else is for staff.
 EXTERNAL_URL_NAMES = frozenset({
     "accounts:me", "accounts:password_change", "accounts:otp", "accounts:logout", "accounts:login",
     "accounts:signup", "accounts:signup_verify", "accounts:signup_complete", "accounts:password_reset",
     "accounts:password_reset_confirm", "accounts:invitation_accept",
     "notifications:inbox", "notifications:read", "notifications:read_all", "set_language", "favicon",
+    # An expert's own review pages: they fetch everything through the account's own person record.
+    "panels:mine", "panels:my_seat_respond", "panels:my_score",
 })
 
 

@@ -30,6 +30,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import F
+from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -51,6 +52,11 @@ CODE_MAX_ATTEMPTS = 5
 VERIFIED_MINUTES = 30
 
 EMAIL, SMS = VerificationCode.Channel.EMAIL, VerificationCode.Channel.SMS
+
+# Sent inside the acceptance's transaction with ``invitation`` and ``account``: the app that asked
+# for the invitation (a person record waiting for its account) links the new account, and a
+# failure there undoes the acceptance.
+invitation_accepted = Signal()
 
 
 class CodeRefused(Exception):
@@ -322,4 +328,6 @@ def invitation_accept(*, token: str, full_name: str, password: str, request=None
                                 password=password, invited_by=invitation.created_by, request=request,
                                 how=f"invitation {invitation.pk} by {invitation.created_by.username}")
         Invitation.objects.filter(pk=invitation.pk).update(account=user)
+        invitation.account = user
+        invitation_accepted.send(sender=Invitation, invitation=invitation, account=user)
     return user

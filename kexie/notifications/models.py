@@ -29,6 +29,7 @@ class Kind(models.TextChoices):
     SUPERVISION_ISSUED = "supervision_issued", _("Supervision notice issued")
     SUPERVISION_REPLIED = "supervision_replied", _("Supervision notice answered")
     INSTRUCTION = "instruction", _("Leader's instruction")
+    REVIEW_INVITATION = "review_invitation", _("Review invitation")
 
 
 class Notification(models.Model):

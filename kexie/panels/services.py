@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -56,6 +57,18 @@ def _round(by, round, *, lock: bool = True) -> ReviewRound:
 def _item(by, item) -> ReviewItem:
     _require(by, MANAGE)
     return access_object(ReviewItem.objects.select_related("round"), by, MANAGE, pk=getattr(item, "pk", item))
+
+
+def _own_round(by, round_id) -> ReviewRound:
+    """The round of the expert's own seat, locked: the expert acts on it without ``expert.manage``."""
+    return ReviewRound.objects.select_related("organization", "library").select_for_update().get(pk=round_id)
+
+
+def _is_own_entry(by, entry_id) -> bool:
+    """Whether ``by`` is the platform account of the expert entry's person (the expert themself)."""
+    from kexie.people.models import ExpertEntry
+
+    return bool(getattr(by, "pk", None)) and ExpertEntry.objects.filter(pk=entry_id, person__account_id=by.pk).exists()
 
 
 def _status(round: ReviewRound, *allowed: str) -> None:
@@ -315,13 +328,19 @@ def draw_verify(*, by, round: ReviewRound) -> tuple[bool, dict]:
 def _invite(seat: PanelSeat) -> None:
     person = seat.entry.person
     round = seat.round
-    if person.email:
-        notify(recipients=[person.email], kind=NotificationKind.REMINDER,
+    # The expert's own account when the person has one (a notification on the platform, mailed to
+    # the account's address), else the person's address; the link opens their review page.
+    account = person.account if person.account_id and person.account.is_active else None
+    recipients = [account] if account else []
+    if person.email and not (account and account.email):
+        recipients.append(person.email)
+    if recipients:
+        notify(recipients=recipients, kind=NotificationKind.REVIEW_INVITATION,
                title=_("Invitation to review: %(round)s") % {"round": round.title},
                body=_("%(name)s, you are invited to the review panel of “%(round)s” (%(organization)s). "
-                      "Please tell the organiser whether you accept.")
+                      "Accept or decline on your review page (sign in to the platform), or tell the organiser.")
                % {"name": person.name, "round": round.title, "organization": round.organization.name},
-               key=f"panels.invite.{seat.pk}", obj=seat)
+               url=reverse("panels:mine"), key=f"panels.invite.{seat.pk}", obj=seat)
     seat.invited_at = timezone.now()
     seat.save(update_fields=["invited_at"])
 
@@ -353,10 +372,13 @@ def seat_add(*, by, round: ReviewRound, entry) -> PanelSeat:
 
 
 def seat_respond(*, by, seat: PanelSeat, accept: bool) -> PanelSeat | None:
-    """Record an expert's answer. A decline of a drawn seat calls the next alternate of its
+    """Record an expert's answer, given by the expert themself (their linked account) or by a
+    clerk with ``expert.manage``. A decline of a drawn seat calls the next alternate of its
     condition (invited at once) and returns that seat; None when there is none (or on accept)."""
     with transaction.atomic():
-        round = _round(by, seat.round_id)
+        seat = PanelSeat.objects.filter(pk=getattr(seat, "pk", seat)).first() or seat
+        own = _is_own_entry(by, seat.entry_id)
+        round = _own_round(by, seat.round_id) if own else _round(by, seat.round_id)
         seat = round.seats.select_for_update().select_related("entry__person").get(pk=seat.pk)
         if seat.state not in ACTIVE_SEAT_STATES:
             raise ValidationError(_("Only an invited or confirmed expert can answer."))
@@ -493,11 +515,16 @@ def _points(form: list[dict], values: dict) -> dict[str, Decimal]:
 
 
 def score_submit(*, by, item: ReviewItem, entry, values: dict, comment: str = "") -> ItemScore:
-    """Record (or correct, before the notice) an assigned expert's points for an item. Every
+    """Record (or correct, before the notice) an assigned expert's points for an item, given by
+    the expert themself (their linked account) or by a clerk with ``expert.manage``. Every
     criterion is checked against the form first; nothing is saved when one is wrong."""
     with transaction.atomic():
-        item = _item(by, item)
-        round = _round(by, item.round_id)
+        if _is_own_entry(by, getattr(entry, "pk", entry)):
+            item = ReviewItem.objects.select_related("round").get(pk=getattr(item, "pk", item))
+            round = _own_round(by, item.round_id)
+        else:
+            item = _item(by, item)
+            round = _round(by, item.round_id)
         _status(round, RoundStatus.REVIEWING, RoundStatus.SCORED)
         if not Assignment.objects.filter(item=item, seat__entry=entry, seat__state__in=ACTIVE_SEAT_STATES).exists():
             raise ValidationError(_("This expert is not assigned to this item."))

@@ -7,3 +7,11 @@ class PeopleConfig(AppConfig):
     label = "people"
     verbose_name = _("People and experts")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from kexie.accounts.public import invitation_accepted
+
+        from .services import _on_invitation_accepted
+
+        # A person invited to open an account is linked to it when the invitation is accepted.
+        invitation_accepted.connect(_on_invitation_accepted, dispatch_uid="people.link_invited_account")

@@ -121,3 +121,7 @@ class EntryFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("status"), required=False, choices=[("", _("All statuses")),
                                                                           *EntryStatus.choices])
     keyword = forms.CharField(label=_("keywords"), required=False)
+
+
+class AccountLinkForm(forms.Form):
+    address = forms.CharField(label=_("E-mail, mobile number or user name of the account"), max_length=254)

@@ -66,6 +66,13 @@ class Person(models.Model):
                                    related_name="+", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The person's own platform account (staff or external), through which they answer panel
+    # invitations and score the items assigned to them; at most one person per account.
+    account = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("platform account"), null=True,
+                                   blank=True, on_delete=models.SET_NULL, related_name="person", editable=False)
+    # The invitation sent to open that account: accepting it links the new account to this person.
+    account_invitation = models.ForeignKey("accounts.Invitation", null=True, blank=True, on_delete=models.SET_NULL,
+                                           related_name="+", editable=False)
 
     objects = PersonQuerySet.as_manager()
 

@@ -326,9 +326,16 @@ def person_merge(*, by, kept: Person, absorbed: Person, choose: dict | None = No
                 kept.birth_date = absorbed.birth_date
             else:
                 setattr(kept, field, source[field])
+        if kept.account_id and absorbed.account_id and kept.account_id != absorbed.account_id:
+            raise ValidationError(_("Both records are linked to platform accounts: unlink one before merging."))
         kept.refresh_keys()
         kept.save()
         moved: dict[str, list] = {"positions_copied": [], "honours_copied": []}
+        if absorbed.account_id and not kept.account_id:  # the account follows the human to the kept record
+            Person.objects.filter(pk=absorbed.pk).update(account=None)
+            Person.objects.filter(pk=kept.pk).update(account=absorbed.account_id)
+            moved["account"] = [absorbed.account_id]
+            absorbed.account_id = None
         have = {(fold(p.unit), fold(p.role)) for p in kept.positions.all()}
         for p in absorbed.positions.all():
             if (fold(p.unit), fold(p.role)) not in have:
@@ -387,6 +394,10 @@ def merge_undo(*, by, merge: PersonMerge) -> PersonMerge:
             setattr(kept, field, value)
         kept.refresh_keys()
         kept.save()
+        if merge.moved.get("account"):
+            Person.objects.filter(pk=kept.pk).update(account=None)
+            Person.objects.filter(pk=absorbed.pk).update(account=merge.moved["account"][0])
+            absorbed.account_id = merge.moved["account"][0]
         Position.objects.filter(pk__in=merge.moved.get("positions_copied", []), person=kept).delete()
         Honour.objects.filter(pk__in=merge.moved.get("honours_copied", []), person=kept).delete()
         for model, field in merge_references():
@@ -400,6 +411,121 @@ def merge_undo(*, by, merge: PersonMerge) -> PersonMerge:
         old, new = diff_values(old_view, person_snapshot(kept))
         audit_record(action="unmerge", by=by, obj=kept, old=old, new={**new, "absorbed": absorbed.pk})
     return merge
+
+
+# --- platform accounts ------------------------------------------------------------------------------
+
+def _account_by_address(address: str):
+    """The active account an e-mail address, mobile number or user name names, or None: an
+    external account by its address, any account by its user name."""
+    from django.contrib.auth import get_user_model
+
+    from kexie.accounts.public import external_account_for
+
+    address = "".join((address or "").split())
+    if not address:
+        return None
+    user_model = get_user_model()
+    account = external_account_for(address.lower() if "@" in address else address)
+    if account is None:
+        account = user_model.objects.filter(username__iexact=address).order_by("pk").first()
+    return account if account is not None and account.is_active else None
+
+
+def _current_person(person: Person) -> Person:
+    """The record a merged record now lives in (the end of its ``merged_into`` chain)."""
+    seen = set()
+    while person.merged_into_id and person.pk not in seen:
+        seen.add(person.pk)
+        person = Person.objects.get(pk=person.merged_into_id)
+    return person
+
+
+def person_link_account(*, by, person: Person, address: str) -> Person:
+    """Link the person to their existing platform account, found by its e-mail address, mobile
+    number or user name; refused when there is none or it belongs to another person already."""
+    with transaction.atomic():
+        person = _person(by, person, "person.manage")
+        person = Person.objects.select_for_update().get(pk=person.pk)
+        if person.account_id:
+            raise ValidationError({"address": _("This person is already linked to an account: unlink it first.")})
+        account = _account_by_address(address)
+        if account is None:
+            raise ValidationError({"address": _("No active account has this e-mail address, mobile number or "
+                                                "user name.")})
+        if Person.objects.filter(account=account).exists():
+            raise ValidationError({"address": _("This account is already linked to another person record.")})
+        person.account, person.account_invitation = account, None
+        person.save(update_fields=["account", "account_invitation", "updated_at"])
+        audit_record(action="update", by=by, obj=person, old={"account": None}, new={"account": account.pk},
+                     detail="account linked")
+    return person
+
+
+def person_unlink_account(*, by, person: Person) -> Person:
+    """Undo the link between the person and their account (the account itself stays)."""
+    with transaction.atomic():
+        person = _person(by, person, "person.manage")
+        person = Person.objects.select_for_update().get(pk=person.pk)
+        if not person.account_id and not person.account_invitation_id:
+            raise ValidationError(_("This person is not linked to an account."))
+        old = person.account_id
+        person.account, person.account_invitation = None, None
+        person.save(update_fields=["account", "account_invitation", "updated_at"])
+        audit_record(action="update", by=by, obj=person, old={"account": old}, new={"account": None},
+                     detail="account unlinked")
+    return person
+
+
+def person_invite_account(*, by, person: Person, request=None):
+    """Invite the person to open an external account (at their e-mail address, else their mobile
+    number); the account is linked to the person when the invitation is accepted. Needs
+    ``person.manage`` and ``external.invite``."""
+    from kexie.accounts.public import invitation_create
+
+    _require(by, "external.invite")
+    with transaction.atomic():
+        person = _person(by, person, "person.manage")
+        person = Person.objects.select_for_update().get(pk=person.pk)
+        if person.account_id:
+            raise ValidationError(_("This person is already linked to an account."))
+        address = person.email or person.phone
+        if not address:
+            raise ValidationError(_("The person record has no e-mail address or mobile number to send the "
+                                    "invitation to."))
+        try:
+            invited = invitation_create(by=by, address=address, full_name=person.name, request=request)
+        except ValidationError as error:
+            messages = error.message_dict.get("address", error.messages) if hasattr(error, "error_dict") \
+                else error.messages
+            raise ValidationError(_("The invitation cannot be sent: %(reason)s")
+                                  % {"reason": "；".join(messages)}) from None
+        person.account_invitation = invited.invitation
+        person.save(update_fields=["account_invitation", "updated_at"])
+        audit_record(action="update", by=by, obj=person, new={"account_invitation": invited.invitation.pk},
+                     detail="account invitation sent")
+    return invited
+
+
+def link_invited_account(*, invitation, account) -> Person | None:
+    """Link the account just opened from ``invitation`` to the person it was sent for (called
+    inside the acceptance's transaction, see :data:`kexie.accounts.public.invitation_accepted`);
+    the new account is the actor of the audit row. None when no person waits for it."""
+    person = Person.objects.select_for_update().filter(account_invitation=invitation, account__isnull=True).first()
+    if person is None:
+        return None
+    person = _current_person(person)
+    if person.account_id or Person.objects.filter(account=account).exists():
+        return None
+    person.account = account
+    person.save(update_fields=["account", "updated_at"])
+    audit_record(action="update", by=account, obj=person, old={"account": None}, new={"account": account.pk},
+                 detail=f"account linked on accepting invitation {invitation.pk}")
+    return person
+
+
+def _on_invitation_accepted(sender, *, invitation, account, **kwargs):
+    link_invited_account(invitation=invitation, account=account)
 
 
 # --- expert libraries -------------------------------------------------------------------------------

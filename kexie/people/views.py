@@ -27,6 +27,7 @@ from kexie.organizations.models import Organization
 
 from . import exchange, importers, selectors, services
 from .forms import (
+    AccountLinkForm,
     EntryAddForm,
     EntryFilterForm,
     EntryForm,
@@ -147,8 +148,61 @@ def person_detail(request, pk):
         "honours": person.honours.all(), "relations": person.relations.select_related("other"),
         "entries": entries, "relation_form": RelationForm(),
         "entry_form": EntryAddForm(organizations=_library_choices(request.user)) if can_expert else None,
+        "account_form": AccountLinkForm(),
         "can": {"manage": request.user.has_code("person.manage"), "unmask": request.user.has_code("pii.unmask"),
-                "expert": can_expert}})
+                "expert": can_expert, "invite": request.user.has_code("external.invite")}})
+
+
+# --- the person's platform account -------------------------------------------------------------------
+
+def _account_errors(request, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+@login_required
+@require_POST
+def account_link(request, pk):
+    person = _get_person(request, pk, "person.manage")
+    form = AccountLinkForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Account: enter the e-mail address, mobile number or user name of the account."))
+        return redirect("people:detail", pk=person.pk)
+    try:
+        services.person_link_account(by=request.user, person=person, address=form.cleaned_data["address"])
+    except ValidationError as error:
+        _account_errors(request, error)
+    else:
+        messages.success(request, _("The account was linked to this person."))
+    return redirect("people:detail", pk=person.pk)
+
+
+@login_required
+@require_POST
+def account_unlink(request, pk):
+    person = _get_person(request, pk, "person.manage")
+    try:
+        services.person_unlink_account(by=request.user, person=person)
+    except ValidationError as error:
+        _account_errors(request, error)
+    else:
+        messages.success(request, _("The account is no longer linked to this person."))
+    return redirect("people:detail", pk=person.pk)
+
+
+@login_required
+@require_POST
+def account_invite(request, pk):
+    _require(request, "external.invite")
+    person = _get_person(request, pk, "person.manage")
+    try:
+        services.person_invite_account(by=request.user, person=person, request=request)
+    except ValidationError as error:
+        _account_errors(request, error)
+    else:
+        messages.success(request, _("The invitation to open an account was sent; the account is linked to this "
+                                    "person when it is accepted."))
+    return redirect("people:detail", pk=person.pk)
 
 
 @login_required
