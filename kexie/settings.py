@@ -202,6 +202,11 @@ SPECTACULAR_SETTINGS = {
         "SocietyFlagKindEnum": "kexie.selection.models.FlagKind",
         "FlagDecisionActionEnum": "kexie.selection.models.DecisionAction",
         "ExpertEntryStatusEnum": "kexie.people.models.EntryStatus",
+        "AwardCallStatusEnum": "kexie.awards.models.CallStatus",
+        "AwardCallKindEnum": "kexie.awards.models.CallKind",
+        "NominationStatusEnum": "kexie.awards.models.NominationStatus",
+        "ReviewRoundStatusEnum": "kexie.panels.models.RoundStatus",
+        "ReviewRoundKindEnum": "kexie.panels.models.RoundKind",
     },
 }
 

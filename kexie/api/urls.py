@@ -15,7 +15,7 @@ from kexie.societies import api as societies_api
 from kexie.tracking import api as tracking_api
 from kexie.tracking import api_supervision
 
-from . import plans, views
+from . import awards, panels, plans, views
 
 app_name = "api"
 
@@ -54,6 +54,8 @@ router.register("societies", societies_api.SocietyViewSet, basename="society")
 router.register("annual-reports", societies_api.AnnualReportViewSet, basename="annualreport")
 router.register("persons", people_api.PersonViewSet, basename="person")
 router.register("expert-entries", people_api.ExpertEntryViewSet, basename="expertentry")
+router.register("review-rounds", panels.ReviewRoundViewSet, basename="reviewround")
+router.register("award-calls", awards.AwardCallViewSet, basename="awardcall")
 
 class DocsPermission(BasePermission):
     """The schema and the docs page: public in development, for signed-in users in production
