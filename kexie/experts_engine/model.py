@@ -12,19 +12,11 @@ import datetime as dt
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 
-from kexie.docparse.tradsimp import to_simplified
-from kexie.textsim.tokenize import fold
+from kexie.textsim.tokenize import fold_name
 
 __all__ = ["ACTIVE", "Expert", "Relation", "Target", "Work", "fold_name", "id_key"]
 
 ACTIVE = "active"
-
-
-def fold_name(name: str) -> str:
-    """A unit name as compared for avoidance: full/half width folded, case and spaces ignored,
-    Chinese and Latin brackets unified (（北京）科技有限公司 = (北京)科技有限公司), traditional
-    script folded to simplified (鄭州 = 郑州), as the person records' duplicate rules fold names."""
-    return "".join(to_simplified(fold(name)).split())
 
 
 def id_key(value: Hashable) -> tuple:

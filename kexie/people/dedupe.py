@@ -15,16 +15,15 @@ from dataclasses import dataclass, field
 
 from pypinyin import Style, lazy_pinyin
 
-from kexie.docparse.tradsimp import to_simplified
+from kexie.textsim.tokenize import fold_name
 
 EXACT, POSSIBLE = "exact", "possible"
 
 
 def fold(text: str) -> str:
-    """Text folded for comparison: NFKC (full width -> half width), simplified, no spaces or dots."""
-    text = unicodedata.normalize("NFKC", str(text or ""))
-    text = to_simplified(text)
-    return re.sub(r"[\s·•．.]+", "", text).lower()
+    """Text folded for comparison: the platform's one name folding (NFKC, simplified, no spaces
+    or dots, lower case)."""
+    return fold_name(text)
 
 
 def fold_phone(text: str) -> str:

@@ -14,7 +14,9 @@ import threading
 import unicodedata
 import warnings
 
-__all__ = ["STOP_WORDS", "fold", "tokenize", "words"]
+from kexie.docparse.tradsimp import to_simplified
+
+__all__ = ["STOP_WORDS", "fold", "fold_name", "tokenize", "words"]
 
 # Words that appear in nearly every sentence of a Chinese work plan and so say nothing about
 # which task a sentence is about: verbs of effort (加强、推进、深化), intensifiers (进一步、大力、
@@ -74,6 +76,18 @@ def fold(text: str) -> str:
     in plans mixes both widths freely, so without it "５Ｇ" and "5G" would be different words.
     """
     return unicodedata.normalize("NFKC", text or "").lower()
+
+
+_NAME_GAPS = re.compile(r"[\s·•．.]+")
+
+
+def fold_name(name: str) -> str:
+    """A name (of a person or a unit) as compared across records: :func:`fold` (full width to half
+    width, so Chinese and Latin brackets agree; Latin lower-cased), traditional script to
+    simplified (鄭州 = 郑州), spaces and the dots of transliterated names dropped
+    (阿依古丽·买买提 = 阿依古丽买买提). The one name folding of the platform: the person records'
+    duplicate rules and the conflict check both use it."""
+    return _NAME_GAPS.sub("", to_simplified(fold(str(name or ""))))
 
 
 def words(text: str) -> list[str]:
