@@ -31,6 +31,11 @@ def calls_for(user, action: str = VIEW):
     return AwardCall.objects.filter(q).distinct().select_related("organization")
 
 
+def calls_run_by(user, action: str = "award.manage"):
+    """Calls ``user`` may run: kept by an organisation in their scope (a channel gives no say)."""
+    return AwardCall.objects.restrict(user, action).select_related("organization")
+
+
 def nominations_for(user, call=None, action: str = VIEW):
     rows = Nomination.objects.restrict(user, action).select_related("nominee", "channel__organization", "call")
     return rows.filter(call=call) if call is not None else rows

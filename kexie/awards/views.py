@@ -31,7 +31,8 @@ NOMINATE = services.NOMINATE
 
 
 def _call_of(request, pk, action=VIEW):
-    call = selectors.calls_for(request.user, action).filter(pk=pk).first()
+    calls = selectors.calls_run_by(request.user) if action == MANAGE else selectors.calls_for(request.user, action)
+    call = calls.filter(pk=pk).first()
     if call is None:
         raise Http404
     return call
@@ -79,7 +80,7 @@ def _detail(request, call, status=200, **forms):
     """The call page; ``forms``: bound forms that failed, shown with their errors in place."""
     user = request.user
     nominations = selectors.nominations_for(user, call, VIEW).prefetch_related("materials", "recommenders")
-    manage = user.has_code(MANAGE) and selectors.calls_for(user, MANAGE).filter(pk=call.pk).exists()
+    manage = user.has_code(MANAGE) and selectors.calls_run_by(user).filter(pk=call.pk).exists()
     ranking = selectors.call_ranking(call)
     context = {
         "call": call, "channels": call.channels.select_related("organization"), "ranking": ranking,
@@ -168,7 +169,8 @@ def formal_close(request, pk):
 @require_POST
 def formal_check(request, pk):
     _require(request, MANAGE)
-    nomination = get_object_or_404(selectors.nominations_for(request.user, None, MANAGE), pk=pk)
+    nomination = get_object_or_404(Nomination.objects.select_related("nominee").filter(
+        call__in=selectors.calls_run_by(request.user)), pk=pk)
     reason = ""
     if request.POST.get("reject"):
         form = RejectForm(request.POST)
@@ -286,9 +288,9 @@ def followups_plan(request, pk):
 
 
 def _followup(request, pk, action):
-    followup = FollowUp.objects.filter(
-        pk=pk, nomination__in=selectors.nominations_for(request.user, None, action)).select_related(
-        "nomination", "person").first()
+    rows = FollowUp.objects.filter(nomination__call__in=selectors.calls_run_by(request.user)) if action == MANAGE \
+        else FollowUp.objects.filter(nomination__in=selectors.nominations_for(request.user, None, action))
+    followup = rows.filter(pk=pk).select_related("nomination", "person").first()
     if followup is None:
         raise Http404
     return followup
