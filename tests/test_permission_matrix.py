@@ -52,6 +52,9 @@ from tests.notifications.matrix import notification_of
 from tests.personas import World, make_external, make_user
 from tests.people.matrix import entry_body, entry_of, library_of, merge_of, person_body, person_of
 from tests.panels.matrix import round_of as review_round_of
+from tests.panels.matrix_mine import expert as linked_expert
+from tests.panels.matrix_mine import item_of as my_item_of
+from tests.panels.matrix_mine import seat_of as my_seat_of
 from tests.plans.alignment_matrix import (
     aligned_item,
     aligned_plan,
@@ -702,6 +705,12 @@ REGISTRY: dict[str, list[Expect]] = {
                                  outside=person_of("prov_b"), data=lambda w: {})],
     "people:entry_add": [page("expert.manage", method="post", ok=302, kwargs=person_of("prov_a"),
                               outside=person_of("prov_b"), data=lambda w: {})],
+    "people:account_link": [page("person.manage", method="post", ok=302, kwargs=person_of("prov_a"),
+                                 outside=person_of("prov_b"), data=lambda w: {"address": "nobody@example.cn"})],
+    "people:account_unlink": [page("person.manage", method="post", ok=302, kwargs=person_of("prov_a"),
+                                   outside=person_of("prov_b"))],
+    "people:account_invite": [page("external.invite", method="post", ok=302, kwargs=person_of("prov_a"),
+                                   outside=person_of("prov_b"))],
     "people:import": [page("person.manage")],
     "people:import_template": [page("person.manage")],
     "people:import_confirm": [page("person.manage", method="post", ok=302, data=lambda w: {"token": "none"})],
@@ -726,6 +735,11 @@ REGISTRY: dict[str, list[Expect]] = {
     # --- review panels (tests/panels): 甲省's rounds in scope, 乙省's outside ------------------------
     "panels:list": [page("expert.view")],
     "panels:detail": [page("expert.view", kwargs=review_round_of("prov_a"), outside=review_round_of("prov_b"))],
+    # An expert's own review pages: any signed-in account; another expert's seat or item is not found.
+    "panels:mine": [page(None)],
+    "panels:my_seat_respond": [page(None, method="post", ok=302, user=linked_expert, kwargs=my_seat_of("mine"),
+                                    outside=my_seat_of("other"), data=lambda w: {"answer": "accept"})],
+    "panels:my_score": [page(None, user=linked_expert, kwargs=my_item_of("mine"), outside=my_item_of("other"))],
     # --- awards (tests/awards): 甲省's calls in scope, 乙省's outside ----------------------------------
     "awards:list": [page("award.view")],
     "awards:detail": [page("award.view", kwargs=award_call_of("prov_a"), outside=award_call_of("prov_b"))],
@@ -959,7 +973,7 @@ def test_public_urls_answer_anonymous_callers(db, client, name):
 # the home page (which sends it to its page). A notification of someone else's is not found.
 EXTERNAL_REACHES = {
     "home": 302, "accounts:me": 200, "accounts:logout": 302, "accounts:password_change": 200, "accounts:otp": 200,
-    "notifications:inbox": 200, "notifications:read_all": 302,
+    "notifications:inbox": 200, "notifications:read_all": 302, "panels:mine": 200,
 }
 
 
