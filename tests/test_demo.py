@@ -437,3 +437,40 @@ def test_once_the_due_date_has_passed_a_late_report_waits_for_acceptance_with_it
     assert AnnualReport.objects.filter(late=True).count() == 1
     flag = SocietyFlag.objects.get(society=report.society, rule__code="no_activity", status="open")
     assert flag.facts == {str(year): "年报逾期报送，待审核"}
+
+
+def test_last_years_national_youth_award_is_decided_with_the_rankings_top_as_winners(demo_output, day):
+    from kexie.awards.models import AwardCall
+    from kexie.awards.selectors import call_ranking
+    from kexie.core.demo.awards import finished_title
+    from kexie.panels.models import ConflictRecord, Objection
+
+    call = AwardCall.objects.get(title=finished_title(day.year - 1), organization__parent=None)
+    assert (call.status, call.review_round.status) == ("decided", "decided")
+    assert {c.organization.name for c in call.channels.all()} == {"河南省科学技术协会", "中国电子学会"}
+    rejected = call.nominations.get(status="formally_rejected")
+    assert rejected.check_reasons and rejected.check_reasons[0].startswith("年龄上限")
+    ranked = call_ranking(call)
+    assert len(ranked) == call.nominations.exclude(status="formally_rejected").count() == 3
+    winners = {n.pk for n in call.nominations.filter(status="winner")}
+    assert winners == {r["nomination"].pk for r in ranked[:2]} and ranked[1]["rank"] < ranked[2]["rank"]
+    objection = Objection.objects.get(item__round=call.review_round)
+    assert objection.handled_at is not None and objection.upheld is False
+    conflict = ConflictRecord.objects.get(round=call.review_round, reason_code="recommender")
+    assert not conflict.item.assignments.filter(seat__entry=conflict.entry).exists()
+    assert call.opens_on.year == day.year - 1
+
+
+def test_this_years_henan_youth_award_is_under_review_with_scores_partly_in(demo_output, day):
+    from kexie.awards.models import AwardCall
+    from kexie.core.demo.awards import in_review_title
+    from kexie.panels.models import Assignment, ItemScore
+
+    call = AwardCall.objects.get(title=in_review_title(day.year), organization__name="河南省科学技术协会")
+    assert (call.status, call.review_round.status) == ("review", "reviewing")
+    assert {n.channel.organization.name for n in call.nominations.all()} == {"郑州市科学技术协会", "洛阳市科学技术协会"}
+    assert not call.nominations.filter(status="submitted").exists()
+    assigned = Assignment.objects.filter(item__round=call.review_round).count()
+    scored = ItemScore.objects.filter(item__round=call.review_round).count()
+    assert assigned == 3 * call.review_round.items.count() and 0 < scored < assigned
+    assert call.opens_on <= call.closes_on <= day

@@ -23,6 +23,7 @@ from kexie.core.validators import CREDIT_CODE_ALPHABET, credit_code_check_char
 from kexie.organizations.models import Organization
 from kexie.organizations.services import organization_create
 
+from .awards import ensure_demo_awards
 from .calendar import DemoCalendar
 from .data import ACCOUNTS, DEMO_PASSWORD, NATIONAL, DemoAccount, Node
 from .evaluation import ensure_demo_evaluation
@@ -46,6 +47,7 @@ class DemoResult:
     evaluation_created: bool = False
     selection_created: bool = False
     people_created: bool = False
+    awards_created: bool = False
     accounts: list[tuple[DemoAccount, User]] = field(default_factory=list)
 
 
@@ -141,6 +143,10 @@ def load_demo(*, today: dt.date | None = None) -> DemoResult:
             calendar=calendar)
         # Person records and the national and Henan expert libraries.
         result.people_created = ensure_demo_people(
+            organization_at=_organization_at, user_named=lambda username: User.objects.get(username=username),
+            calendar=calendar)
+        # Last year's national 青年科技奖, decided, and this year's Henan one under review.
+        result.awards_created = ensure_demo_awards(
             organization_at=_organization_at, user_named=lambda username: User.objects.get(username=username),
             calendar=calendar)
     return result
