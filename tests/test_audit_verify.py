@@ -170,3 +170,20 @@ def test_the_application_cannot_change_or_delete_rows(chain):
     with pytest.raises(AuditImmutable):
         AuditLog.objects.all().delete()
     assert verify_chain().ok
+
+
+def test_rows_written_together_chain_in_order_and_verify(chain, world):
+    from kexie.audit.services import audit_record_many
+
+    before = AuditLog.objects.count()
+    rows = audit_record_many([{"action": AuditLog.Action.CREATE, "obj": world.city_a, "new": {"n": n}}
+                              for n in range(5)], by=world.system_admin)
+    audit_record(action=AuditLog.Action.UPDATE, by=world.system_admin, obj=world.prov_a, new={"after": True})
+
+    stored = list(AuditLog.objects.order_by("id")[before:])
+    assert [r.new_values for r in stored] == [{"n": n} for n in range(5)] + [{"after": True}]
+    assert [r.prev_hash for r in stored[1:]] == [r.hash for r in stored[:-1]]
+    assert stored[0].prev_hash == chain[-1].hash
+    assert [r.pk for r in rows] == [r.pk for r in stored[:5]]
+    assert verify_chain().ok
+    assert AuditChainHead.objects.get(pk=1).last_hash == stored[-1].hash

@@ -362,6 +362,19 @@ def bench_experts_draws(ctx):
             and r["reruns_identical"] == r["rounds"]}
 
 
+def bench_people_import(ctx):
+    from .people import TARGET_S
+    from .people import bench_people_import as run
+
+    r = run(quick=ctx.quick)
+    s = r["total_s"]
+    found, planted = r["found"], r["planted"]
+    return {"status": "ok", **r, "hot": {"n": 1, "p50_ms": round(s * 1000, 1), "p95_ms": round(s * 1000, 1)},
+            "target": f"10,000 rows read, checked and saved with duplicate detection ≤ {TARGET_S} s",
+            "met": s <= TARGET_S and r["errors"] == 0 and found["exact"] == planted["exact"]
+            and found["possible"] >= planted["possible"] + planted["possible_within_file"]}
+
+
 # --- 5. Excel export ----------------------------------------------------------------------------
 
 def bench_export(ctx):
@@ -505,6 +518,8 @@ BENCHMARKS = [
               bench_experts_assign, needs_data=False),
     Benchmark("experts_draws", "4b. 1,000 seeded draws + assignments with planted conflicts",
               bench_experts_draws, needs_data=False),
+    Benchmark("people_import", "4c. Import 10,000 people from Excel with duplicate detection",
+              bench_people_import, needs_data=False),
     Benchmark("export", "5. Excel export of the whole ledger vs bare openpyxl writer", bench_export),
     Benchmark("report", "6. Submit + accept a report vs bare insert", bench_report),
     Benchmark("http", "7. HTTP under 8 clients (gunicorn, wrk) vs minimal JSON view", bench_http),

@@ -20,7 +20,7 @@ from . import services
 from .dedupe import EXACT, POSSIBLE, Candidate, find_matches, name_pinyin
 from .models import Person
 
-MAX_IMPORT_ROWS = 5000
+MAX_IMPORT_ROWS = 20_000
 
 # column key -> accepted headers (the first is the template's)
 COLUMNS = {

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from kexie.accounts.scope import access_object
 from kexie.accounts.scope import require_code as _require
-from kexie.audit.services import audit_record, diff_values
+from kexie.audit.services import audit_record, audit_record_many, diff_values
 from kexie.core.masking import mask_email, mask_id_number, mask_phone
 from kexie.core.validators import is_valid_id_number
 from kexie.organizations.models import Organization
@@ -259,13 +259,32 @@ def persons_import(*, by, organization: Organization, rows: list[dict], filename
     results = validate_rows(rows, by=by)
     if any(r.errors for r in results):
         raise ImportRejected(results)
-    created = []
+    kept = [r for r in results if r.kind != "exact"]
+    created_by = by if getattr(by, "pk", None) else None
+    # Written in bulk (thousands of rows in one file), each record with its own audit row as
+    # person_create writes it.
     with transaction.atomic():
-        for result in results:
-            if result.kind == "exact":
-                continue
-            created.append(person_create(by=by, organization=organization, data=result.data,
-                                         positions=result.positions, honours=result.honours))
+        created = []
+        for result in kept:
+            person = Person(organization=organization, created_by=created_by)
+            _apply(person, result.data)
+            created.append(person)
+        Person.objects.bulk_create(created, batch_size=500)
+        positions, honours = [], []
+        for person, result in zip(created, kept):
+            mine = [Position(person=person, organization=None, unit_name=item["unit_name"].strip()[:200],
+                             role=(item.get("role") or "").strip()[:100])
+                    for item in result.positions if (item.get("unit_name") or "").strip()]
+            theirs = [Honour(person=person, name=item["name"].strip()[:200], year=item.get("year") or None)
+                      for item in result.honours if (item.get("name") or "").strip()]
+            positions += mine
+            honours += theirs
+            person._import_audit = {**person_snapshot(person), "organization": organization.pk,
+                                    "positions": [str(p) for p in mine], "honours": [str(h) for h in theirs]}
+        Position.objects.bulk_create(positions, batch_size=500)
+        Honour.objects.bulk_create(honours, batch_size=500)
+        audit_record_many([{"action": "create", "obj": person, "new": person._import_audit} for person in created],
+                          by=by)
         audit_record(action="import", by=by, obj=organization, detail=filename[:200], new={
             "rows": len(results), "created": len(created),
             "skipped": sum(1 for r in results if r.kind == "exact")})

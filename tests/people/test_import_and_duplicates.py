@@ -88,6 +88,12 @@ def test_the_clerk_saves_the_new_rows_and_the_possible_duplicate_shows_for_revie
     assert existing.pk in {found[0]["a"].pk, found[0]["b"].pk}
     row = AuditLog.objects.get(action="import", object_type="organizations.organization")
     assert row.new_values == {"rows": 3, "created": 2, "skipped": 1}
+    # Each saved record has its own creation row, positions included, personal data masked.
+    created = {r.object_repr: r.new_values for r in AuditLog.objects.filter(action="create", object_type="people.person")
+               .exclude(object_id=str(existing.pk))}
+    assert set(created) == {"章伟", "王芳"}
+    assert created["章伟"]["positions"] == ["甲省大学"]
+    assert created["王芳"]["id_number"] != ID_B and created["王芳"]["organization"] == world.prov_a.pk
 
 
 def test_the_import_compares_within_the_clerks_scope_only(world):
