@@ -5,15 +5,20 @@ so the menu never offers a page that answers 403. A section whose entries are al
 out, heading and all.
 """
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+# An entry for an account linked to a person record (an expert's own review pages), whatever its codes.
+LINKED_PERSON = "<linked person>"
 
 # (section title, [(label, url name, permission code or None for everyone signed in), ...])
 MENU = [
     (pgettext_lazy("menu section", "Workbench"), [
         (_("Home"), "home", None),
         (_("Dashboard"), "dashboard:home", "plan.view"),
+        (_("My reviews"), "panels:mine", LINKED_PERSON),
     ]),
     (pgettext_lazy("menu section", "Plans and tasks"), [
         (_("Plans"), "plans:list", "plan.view"),
@@ -62,10 +67,18 @@ MENU = [
 EXTERNAL_MENU = [
     (pgettext_lazy("menu section", "Mine"), [
         (_("My page"), "accounts:me", None),
+        (_("My reviews"), "panels:mine", LINKED_PERSON),
         (_("Notifications"), "notifications:inbox", None),
         (_("Change password"), "accounts:password_change", None),
     ]),
 ]
+
+
+def _has_person(user) -> bool:
+    try:
+        return user.person is not None
+    except ObjectDoesNotExist:
+        return False
 
 
 def menu_for(user, path: str = "") -> list[dict]:
@@ -76,7 +89,10 @@ def menu_for(user, path: str = "") -> list[dict]:
     for title, entries in (EXTERNAL_MENU if getattr(user, "is_external", False) else MENU):
         items = []
         for label, url_name, code in entries:
-            if code is not None and not user.has_code(code):
+            if code == LINKED_PERSON:
+                if not _has_person(user):
+                    continue
+            elif code is not None and not user.has_code(code):
                 continue
             try:
                 url = reverse(url_name)

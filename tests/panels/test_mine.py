@@ -172,3 +172,19 @@ def test_the_external_accounts_page_links_to_my_reviews_once_linked(invited, sig
     assert reverse("panels:mine") in signed_in(expert).get(reverse("accounts:me")).content.decode()
     loner = make_external("loner@example.cn")
     assert reverse("panels:mine") not in signed_in(loner).get(reverse("accounts:me")).content.decode()
+
+
+def test_the_menu_offers_my_reviews_to_linked_accounts_only(invited, world):
+    from kexie.core.context_processors import menu_for
+
+    def urls(user):
+        return [item["url"] for section in menu_for(user) for item in section["items"]]
+
+    round, a, b, x, mine, other, expert = invited
+    assert reverse("panels:mine") in urls(expert)
+    assert reverse("panels:mine") not in urls(world.provincial_clerk)
+    assert reverse("panels:mine") not in urls(make_external("loner@example.cn"))
+    people.person_link_account(by=world.provincial_clerk, person=x["free2"].person,
+                               address=world.provincial_clerk.username)
+    world.provincial_clerk.refresh_from_db()
+    assert reverse("panels:mine") in urls(world.provincial_clerk)
