@@ -61,7 +61,7 @@ def round_list(request):
 def round_create(request):
     """A standalone review round (an award call creates its own round and items)."""
     _require(request, MANAGE)
-    form = RoundForm(request.POST or None, user=request.user)
+    form = RoundForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             organization = access_object(Organization, request.user, MANAGE, pk=request.user.organization_id)
