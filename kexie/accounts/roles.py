@@ -19,7 +19,8 @@ menus and buttons that are not theirs.
   requests, replies to supervision notices, views and exports its ledger.
 * 学会秘书处 (society secretary): files on national tasks its society leads, keeps its own
   society's record (terms, journals, members), fills in and submits its annual report and
-  self-score, applies in selection rounds.
+  self-score, applies in selection rounds, nominates candidates through the award call channels
+  it is given (as does the city clerk).
 * 评审专家 (expert): sees the registry and scores what is assigned to them.
 * The three administrators hold only their kind's codes (三员分立).
 
