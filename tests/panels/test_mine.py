@@ -188,3 +188,35 @@ def test_the_menu_offers_my_reviews_to_linked_accounts_only(invited, world):
                                address=world.provincial_clerk.username)
     world.provincial_clerk.refresh_from_db()
     assert reverse("panels:mine") in urls(world.provincial_clerk)
+
+
+def test_the_score_page_of_an_award_nomination_shows_the_nominee_summary_and_materials(world, signed_in):
+    from kexie.awards import services as awards
+    from kexie.awards.models import Nomination
+    from tests.awards.helpers import FORM as AWARD_FORM
+    from tests.awards.helpers import expert as award_expert
+    from tests.awards.helpers import open_call
+    from tests.awards.helpers import person as award_person
+
+    call = open_call(world)
+    clerk, boss = world.provincial_clerk, world.national_clerk
+    nomination = awards.nominate(by=clerk, call=call, organization=world.prov_a,
+                                 nominee=award_person(clerk, world.prov_a, "赵一鸣"),
+                                 materials=[{"title": "推荐书", "text": "在新型储能材料方面成果突出"}],
+                                 summary="长期从事储能材料研究")
+    awards.formal_close(by=boss, call=call)
+    awards.formal_check(by=boss, nomination=nomination)
+    round = awards.review_start(by=boss, call=call, data={"form": AWARD_FORM, "reviewers_per_item": 1,
+                                                          "load_cap": 2})
+    entry = award_expert(world, "冯自由")
+    services.seat_add(by=boss, round=round, entry=entry)
+    services.assignment_run(by=boss, round=round, today=TODAY)
+    account = make_external("feng@example.cn")
+    people.person_link_account(by=boss, person=entry.person, address="feng@example.cn")
+    item = Nomination.objects.get(pk=nomination.pk).review_item
+
+    page = signed_in(account).get(reverse("panels:my_score", args=[item.pk])).content.decode()
+
+    assert 'id="nomination"' in page and "赵一鸣" in page and "长期从事储能材料研究" in page
+    assert "推荐书" in page and "在新型储能材料方面成果突出" in page
+    assert "学术水平（0至60分）" in page
