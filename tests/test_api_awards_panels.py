@@ -91,7 +91,8 @@ def test_a_nominating_organisation_sees_only_its_own_nominations(world, signed_i
 def test_nominating_creates_the_nominee_kept_by_the_channel(world, signed_in):
     call = open_call(world)
     response = signed_in(world.provincial_clerk).post(reverse("api:awardcall-nominate", args=[call.pk]), {
-        "organization": world.prov_a.pk, "nominee_person": {"name": "陈青年", "birth_date": "1990-01-01"},
+        "organization": world.prov_a.pk, "nominee_person": {"name": "陈青年", "birth_date": "1990-01-01",
+                                                    "positions": [{"unit_name": "甲省农科院", "role": "研究员"}]},
         "materials": [{"title": "推荐书", "text": "……"}], "summary": "智能农机"}, **JSON)
 
     assert response.status_code == 201, response.content
@@ -100,6 +101,7 @@ def test_nominating_creates_the_nominee_kept_by_the_channel(world, signed_in):
     assert (nomination.nominee.name, nomination.nominee.organization, nomination.channel.organization) == (
         "陈青年", world.prov_a, world.prov_a)
     assert response.json()["materials"] == ["推荐书"]
+    assert [p.unit_name for p in nomination.nominee.positions.all()] == ["甲省农科院"]
 
 
 def test_a_used_up_quota_is_a_400_with_the_services_message_and_saves_nothing(world, signed_in):

@@ -230,9 +230,9 @@ class AwardCallViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedG
         data = validated(form)
         nominee = data["nominee"]
         if nominee is None:
-            person = dict(data["nominee_person"])
-            person.pop("honours", None)
-            nominee = {**person, "positions": person.pop("positions", None) or []}
+            nominee = dict(data["nominee_person"])
+            nominee.pop("honours", None)  # a nomination carries the nominee's fields and positions only
+            nominee["positions"] = [dict(p) for p in nominee.get("positions") or ()]
         try:
             nomination = services.nominate(
                 by=request.user, call=call, organization=data["organization"], nominee=nominee,
