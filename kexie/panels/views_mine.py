@@ -90,7 +90,7 @@ class ScoreForm(forms.Form):
     """One field per criterion of the round's form (checked by the service, which names the
     criterion in its message), and a comment."""
 
-    comment = forms.CharField(label=gettext_lazy("Comment"), required=False, max_length=5000,
+    comment = forms.CharField(label=gettext_lazy("Review comment"), required=False, max_length=5000,
                               widget=forms.Textarea(attrs={"rows": 4}))
 
     def __init__(self, *args, criteria, **kwargs):
