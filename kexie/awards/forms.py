@@ -101,7 +101,7 @@ class NominateForm(forms.Form):
                                           empty_label=None)
     person = forms.ModelChoiceField(label=_("Nominee from the person records"), queryset=Person.objects.none(),
                                     required=False, empty_label=_("— enter a new person below —"))
-    name = forms.CharField(label=_("Name"), required=False, max_length=50)
+    name = forms.CharField(label=_("Nominee's name"), required=False, max_length=50)
     gender = forms.ChoiceField(label=_("Gender"), required=False, choices=[("", "—"), *Gender.choices])
     birth_date = forms.DateField(label=_("Date of birth"), required=False, widget=_DateInput)
     unit = forms.CharField(label=_("Work unit"), required=False, max_length=200)
@@ -111,7 +111,7 @@ class NominateForm(forms.Form):
                                                          queryset=Person.objects.none(), required=False)
     recommender_names = forms.CharField(label=_("Other recommenders (names)"), required=False, max_length=500,
                                         help_text=_("Names separated by 、; a person record is kept for each."))
-    summary = forms.CharField(label=_("summary"), required=False, max_length=20000,
+    summary = forms.CharField(label=_("Reasons for the nomination"), required=False, max_length=20000,
                               widget=forms.Textarea(attrs={"rows": 4}))
 
     def __init__(self, *args, organizations, persons, material_titles=(), **kwargs):
