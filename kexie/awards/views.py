@@ -94,7 +94,11 @@ def _detail(request, call, status=200, **forms):
     context["nominations"] = rows
     if manage:
         organizations = Organization.objects.restrict(user, MANAGE)
-        context["channel_form"] = forms.get("channel_form") or ChannelForm(organizations=organizations)
+        # ?channel=<pk> fills the form with that channel, to change its kind or quota.
+        editing = call.channels.filter(pk=request.GET["channel"]).first() \
+            if request.GET.get("channel", "").isdigit() else None
+        context["channel_form"] = forms.get("channel_form") or ChannelForm(organizations=organizations, initial={
+            "organization": editing.organization_id, "kind": editing.kind, "quota": editing.quota} if editing else None)
         context["reject_form"] = RejectForm()
         context["notice_form"] = forms.get("notice_form") or NoticeForm()
         top = request.GET.get("top", "1")

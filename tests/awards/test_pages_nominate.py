@@ -130,3 +130,12 @@ def test_no_channel_no_call_and_a_draft_is_not_shown_to_its_channels(world, sign
                                                                       "name": "越界"}).status_code == 404
     assert "草稿评选" not in client.get(reverse("awards:list")).content.decode()
     assert not Nomination.objects.exists()
+
+
+def test_nominating_needs_award_nominate(world, signed_in):
+    call = _call(world)
+    client = signed_in(world.county_clerk)  # files progress reports; nominates nobody
+    assert client.get(reverse("awards:nominate", args=[call.pk])).status_code == 403
+    assert client.post(reverse("awards:nominate", args=[call.pk]), _entry(
+        organization=world.society.pk)).status_code == 403
+    assert not Nomination.objects.exists()

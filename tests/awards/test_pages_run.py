@@ -70,6 +70,12 @@ def test_channels_are_set_then_the_call_is_opened(world, signed_in):
     client.post(reverse("awards:channel_set", args=[call.pk]),
                 {"organization": world.city_a.pk, "quota": 2, "kind": "市级科协"})
     assert list(Channel.objects.values_list("organization", "quota", "kind")) == [(world.city_a.pk, 2, "市级科协")]
+    channel = Channel.objects.get()
+    form = _page(client.get(reverse("awards:detail", args=[call.pk]), {"channel": channel.pk}))
+    assert 'name="quota" value="2"' in form.split('id="channel-form"', 1)[1].split("</form>", 1)[0]
+    client.post(reverse("awards:channel_set", args=[call.pk]),
+                {"organization": world.city_a.pk, "quota": 3, "kind": "市级科协"})
+    assert list(Channel.objects.values_list("pk", "quota")) == [(channel.pk, 3)]
     client.post(reverse("awards:open", args=[call.pk]))
     call.refresh_from_db()
     assert call.status == "open"
