@@ -163,7 +163,10 @@ def _act(request, round: ReviewRound, name: str, form, run, success, anchor: str
         try:
             result = run(form)
         except ValidationError as error:
-            (form.apply_errors if hasattr(form, "apply_errors") else lambda e: apply_service_errors(form, e))(error)
+            if hasattr(form, "apply_errors"):  # the score sheet names its fields after the criteria
+                form.apply_errors(error)
+            else:
+                apply_service_errors(form, error)
         else:
             messages.success(request, success(result) if callable(success) else success)
             return redirect(reverse("panels:detail", args=[round.pk]) + f"#{anchor}")
