@@ -114,6 +114,7 @@ def test_the_draw_is_sealed_then_opened_and_verified(world, signed_in):
     assert response.status_code == 302
     html = page(client, round)
     assert "密封" in html and "4242" not in html and "冯自由" not in html
+    assert "抽取条件" in html and "× 2" in html
     assert 'id="draw-form"' not in html and 'id="draw-open-form"' in html
     again = client.post(url("draw", round), {"draw-d1_count": 2, "draw-alternates": 1})
     assert again.status_code == 400 and "已抽取专家" in again.content.decode()
