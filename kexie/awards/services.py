@@ -269,6 +269,7 @@ def review_start(*, by, call: AwardCall, data: dict | None = None, library=None)
         items = panels.items_add(by=by, round=round, items=[{
             "title": f"{n.nominee.name}（{n.channel.organization}推荐）", "text": n.summary,
             "disciplines": list(n.nominee.disciplines), "organization": n.channel.organization,
+            "units": n.nominee.unit_names(),
             "persons": [n.nominee], "recommenders": list(n.recommenders.all()), "source_object": n,
             "source": "人才举荐"} for n in accepted])
         for n, item in zip(accepted, items):

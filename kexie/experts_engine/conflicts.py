@@ -5,7 +5,8 @@
 show all of them. The rules, each with its stable ``reason_code``:
 
 ``self``               the expert is one of the people reviewed (nominee, applicant, author);
-``same_unit``          the expert's ``org_path`` equals the target's;
+``same_unit``          the expert's ``org_path`` equals the target's, or the expert's unit is
+                       one of the target's units by name (the nominee's employer);
 ``parent_unit``        the expert's unit is an ancestor of the target's in the organisation tree;
 ``child_unit``         the expert's unit is below the target's;
 ``outside_unit``       a unit where the expert holds another post is one of the target's units;
@@ -131,6 +132,9 @@ def check(experts: Iterable[Expert], targets: Iterable[Target], *, today: dt.dat
             for depth in range(1, len(path)):
                 for t in by_path.get(path[:depth], ()):
                     add(t, "child_unit")
+        if e.unit:
+            for t, _unit in by_unit.get(fold_name(e.unit), ()):
+                add(t, "same_unit")
         for name in e.outside_units:
             for t, unit in by_unit.get(fold_name(name), ()):
                 add(t, "outside_unit", unit=unit)

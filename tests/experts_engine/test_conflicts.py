@@ -74,3 +74,9 @@ def test_an_office_holder_of_the_unit_under_review_is_named_with_the_post():
                   today=TODAY)
     assert [(c.expert_id, c.reason_code) for c in found] == [("x", "office_holder"), ("z", "office_holder")]
     assert found[0].message() == "专家是被评对象单位现任理事会成员（常务理事）"
+
+
+def test_an_expert_of_the_nominees_employer_is_the_same_unit_by_name():
+    nominee_at_university = Target("n2", org_path=("R", "41", "S7"), units=("甲省大学",), person_ids=("P9",))
+    assert codes(Expert("a", unit="甲省大學", org_path=("unit:甲省大学",)), nominee_at_university) == ["same_unit"]
+    assert codes(Expert("b", unit="乙省大学"), nominee_at_university) == []
