@@ -19,7 +19,6 @@ from rest_framework.response import Response
 from kexie.awards import selectors, services
 from kexie.awards.models import AwardCall, CallKind, CallStatus, Channel, Nomination, NominationStatus
 from kexie.organizations.models import Organization
-from kexie.panels.models import RoundStatus
 from kexie.people.api import PersonWriteSerializer
 from kexie.people.models import Person
 
@@ -30,9 +29,6 @@ from .viewsets import ScopedGenericViewSet
 # The award codes, as the pages and the services check them.
 VIEW = selectors.VIEW  # award.view
 NOMINATE = services.NOMINATE  # award.nominate
-
-# The round's ranking is shown once scoring is closed, never while experts are still scoring.
-RANKED_STATES = (RoundStatus.SCORED, RoundStatus.NOTICE, RoundStatus.DECIDED)
 
 
 class ChannelSerializer(serializers.ModelSerializer):
@@ -215,10 +211,10 @@ class AwardCallViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedG
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def ranking(self, request, pk=None):
         call = self.get_object()
-        ranked = call.review_round_id is not None and call.review_round.status in RANKED_STATES
+        ranked = selectors.is_ranked(call)
         winners = selectors.nominations_for(request.user, call, VIEW).filter(status=NominationStatus.WINNER)
         return Response(CallRankingSerializer({
-            "ranked": ranked, "ranking": selectors.call_ranking(call) if ranked else [],
+            "ranked": ranked, "ranking": selectors.call_ranking(call),
             "winners": winners.order_by("pk")}).data)
 
     @extend_schema(summary=_("Nominate a person through your organisation's channel"), parameters=[_ID],

@@ -6,6 +6,7 @@ from django.db.models import Count, Q
 
 from kexie.accounts.scope import scope_q
 from kexie.organizations.models import Organization
+from kexie.panels.models import RoundStatus
 from kexie.panels.selectors import ranking
 from kexie.people.models import Person
 
@@ -41,9 +42,19 @@ def nominations_for(user, call=None, action: str = VIEW):
     return rows.filter(call=call) if call is not None else rows
 
 
+# The round's ranking is shown once scoring is closed, never while experts are still scoring.
+RANKED_STATES = (RoundStatus.SCORED, RoundStatus.NOTICE, RoundStatus.DECIDED)
+
+
+def is_ranked(call: AwardCall) -> bool:
+    """Whether the call's panel has closed its scoring, so that its ranking may be shown."""
+    return call.review_round_id is not None and call.review_round.status in RANKED_STATES
+
+
 def call_ranking(call: AwardCall) -> list[dict]:
-    """The panel's ranking of the call's round, each row with its nomination."""
-    if call.review_round_id is None:
+    """The panel's ranking of the call's round, each row with its nomination; empty until the
+    panel's scoring is closed (the page, the API and the export show the same)."""
+    if not is_ranked(call):
         return []
     by_item = {n.review_item_id: n for n in call.nominations.filter(review_item__isnull=False)
                .select_related("nominee", "channel__organization")}

@@ -84,6 +84,7 @@ def _detail(request, call, status=200, **forms):
     ranking = selectors.call_ranking(call)
     context = {
         "call": call, "channels": call.channels.select_related("organization"), "ranking": ranking,
+        "ranked": selectors.is_ranked(call),
         "winners": nominations.filter(status=NominationStatus.WINNER), "may_manage": manage,
         "may_nominate": call.status == CallStatus.OPEN and bool(selectors.nominating_channels(user, call)),
     }

@@ -105,3 +105,34 @@ def test_winners_by_hand_and_a_merge_moves_the_nomination(world):
     assert Nomination.objects.get(pk=second.pk).nominee == twin
     people.merge_undo(by=boss, merge=merge)
     assert Nomination.objects.get(pk=second.pk).nominee_id == second.nominee_id
+
+
+def test_the_ranking_is_shown_nowhere_until_scoring_closes_then_the_same_everywhere(world, signed_in):
+    from django.urls import reverse
+
+    call, round, first, _late, second, _x = _reviewed(world)
+    boss = world.national_clerk
+    client = signed_in(boss)
+    a = Assignment.objects.filter(item__round=round).select_related("seat").first()
+    panels.score_submit(by=boss, item=a.item, entry=a.seat.entry, values={"merit": 50, "promise": 30})
+    call.refresh_from_db()
+
+    page = client.get(reverse("awards:detail", args=[call.pk]))
+    api = client.get(reverse("api:awardcall-ranking", args=[call.pk])).json()
+    assert selectors.call_ranking(call) == [] and api["ranking"] == [] and api["ranked"] is False
+    assert page.context["ranking"] == [] and 'id="notice-form"' not in page.content.decode()
+    assert "评分结束后显示排名" in page.content.decode()
+
+    for a in Assignment.objects.filter(item__round=round).select_related("seat"):
+        panels.score_submit(by=boss, item=a.item, entry=a.seat.entry,
+                            values={"merit": 50 if a.item_id == first.review_item_id else 40, "promise": 30})
+    panels.scoring_close(by=boss, round=round)
+    call.refresh_from_db()
+
+    page = client.get(reverse("awards:detail", args=[call.pk]))
+    api = client.get(reverse("api:awardcall-ranking", args=[call.pk])).json()
+    shown = [(r["rank"], r["nomination"].nominee.name, r["score"]) for r in page.context["ranking"]]
+    assert shown == [(r["rank"], r["nomination"].nominee.name, r["score"]) for r in selectors.call_ranking(call)]
+    assert [(r["rank"], str(r["score"])) for r in api["ranking"]] == [(rank, str(score)) for rank, _n, score in shown]
+    assert [name for _r, name, _s in shown] == ["赵一鸣", "钱二林"]
+    assert 'id="notice-form"' in page.content.decode()
