@@ -17,7 +17,6 @@ from .viewsets import ScopedGenericViewSet
 
 VIEW = "expert.view"
 # The ranking is shown once scoring is closed, never while experts are still scoring.
-RANKED_STATES = (RoundStatus.SCORED, RoundStatus.NOTICE, RoundStatus.DECIDED)
 
 
 class ReviewRoundSerializer(serializers.ModelSerializer):
@@ -110,7 +109,7 @@ class ReviewRoundDetailSerializer(ReviewRoundSerializer):
 
     @extend_schema_field(RankedItemSerializer(many=True, allow_null=True))
     def get_ranking(self, round):
-        if round.status not in RANKED_STATES:
+        if not selectors.is_ranked(round):
             return None
         return RankedItemSerializer(selectors.ranking(round), many=True).data
 

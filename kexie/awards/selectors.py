@@ -6,7 +6,7 @@ from django.db.models import Count, Q
 
 from kexie.accounts.scope import scope_q
 from kexie.organizations.models import Organization
-from kexie.panels.models import RoundStatus
+from kexie.panels.selectors import is_ranked as panel_is_ranked
 from kexie.panels.selectors import ranking
 from kexie.people.models import Person
 
@@ -42,13 +42,9 @@ def nominations_for(user, call=None, action: str = VIEW):
     return rows.filter(call=call) if call is not None else rows
 
 
-# The round's ranking is shown once scoring is closed, never while experts are still scoring.
-RANKED_STATES = (RoundStatus.SCORED, RoundStatus.NOTICE, RoundStatus.DECIDED)
-
-
 def is_ranked(call: AwardCall) -> bool:
     """Whether the call's panel has closed its scoring, so that its ranking may be shown."""
-    return call.review_round_id is not None and call.review_round.status in RANKED_STATES
+    return call.review_round_id is not None and panel_is_ranked(call.review_round)
 
 
 def call_ranking(call: AwardCall) -> list[dict]:

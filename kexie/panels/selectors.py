@@ -7,7 +7,15 @@ from decimal import Decimal
 from kexie.rubric.panel import combine
 from kexie.rubric.panel import ranking as rank_items
 
-from .models import ACTIVE_SEAT_STATES, Assignment, ConflictRecord, ItemScore, PanelSeat, ReviewRound
+from .models import ACTIVE_SEAT_STATES, Assignment, ConflictRecord, ItemScore, PanelSeat, ReviewRound, RoundStatus
+
+# A round's ranking is shown — on its page, the award call's page and the API — once scoring is
+# closed, never while experts are still scoring.
+RANKED_STATES = (RoundStatus.SCORED, RoundStatus.NOTICE, RoundStatus.DECIDED)
+
+
+def is_ranked(round: ReviewRound) -> bool:
+    return round.status in RANKED_STATES
 
 
 def rounds_for(user, action: str = "expert.view"):

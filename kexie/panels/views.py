@@ -121,8 +121,13 @@ def _workspace(request, round: ReviewRound, *, bound: dict | None = None, status
     context = {
         "round": round, "award_call": _award_call(round), "manage": manage, "draw": draw,
         "items": round.items.select_related("organization").prefetch_related("persons"),
-        "panel": panel, "conflicts": conflicts, "work": selectors.assignments(round),
-        "ranking": selectors.ranking(round), "objections": objections, "criteria": round.form,
+        "panel": panel, "conflicts": conflicts, "work": selectors.assignments(round), "seated": bool(seated),
+        # Once experts sit on the panel, theirs are the conflicts that matter; the rest of the
+        # library's are folded away.
+        "conflicts_panel": [c for c in conflicts if c["on_panel"]],
+        "conflicts_library": [c for c in conflicts if not c["on_panel"]],
+        "ranking": selectors.ranking(round) if selectors.is_ranked(round) else [],
+        "ranked": selectors.is_ranked(round), "objections": objections, "criteria": round.form,
         "uninvited": any(s["state_code"] == SeatState.INVITED and not s["invited"] for s in panel),
         "has_scores": ItemScore.objects.filter(item__round=round).exists(),
         "before_scoring": round.status in BEFORE_SCORING,

@@ -122,6 +122,9 @@ def test_the_ranking_is_shown_nowhere_until_scoring_closes_then_the_same_everywh
     assert selectors.call_ranking(call) == [] and api["ranking"] == [] and api["ranked"] is False
     assert page.context["ranking"] == [] and 'id="notice-form"' not in page.content.decode()
     assert "评分结束后显示排名" in page.content.decode()
+    workspace = client.get(reverse("panels:detail", args=[round.pk]))
+    assert workspace.context["ranking"] == [] and "评分结束后显示排名" in workspace.content.decode()
+    assert client.get(reverse("api:reviewround-detail", args=[round.pk])).json()["ranking"] is None
 
     for a in Assignment.objects.filter(item__round=round).select_related("seat"):
         panels.score_submit(by=boss, item=a.item, entry=a.seat.entry,
@@ -135,4 +138,6 @@ def test_the_ranking_is_shown_nowhere_until_scoring_closes_then_the_same_everywh
     assert shown == [(r["rank"], r["nomination"].nominee.name, r["score"]) for r in selectors.call_ranking(call)]
     assert [(r["rank"], str(r["score"])) for r in api["ranking"]] == [(rank, str(score)) for rank, _n, score in shown]
     assert [name for _r, name, _s in shown] == ["赵一鸣", "钱二林"]
+    workspace = client.get(reverse("panels:detail", args=[round.pk]))
+    assert [(r.rank, r.score) for r in workspace.context["ranking"]] == [(rank, score) for rank, _n, score in shown]
     assert 'id="notice-form"' in page.content.decode()
