@@ -474,3 +474,21 @@ def test_this_years_henan_youth_award_is_under_review_with_scores_partly_in(demo
     scored = ItemScore.objects.filter(item__round=call.review_round).count()
     assert assigned == 3 * call.review_round.items.count() and 0 < scored < assigned
     assert call.opens_on <= call.closes_on <= day
+
+
+def test_the_demo_panel_expert_signs_in_and_finds_nominations_to_score(client, demo_output, day):
+    from kexie.core.demo.awards import EXPERT_ADDRESS
+    from kexie.panels.models import Assignment, ItemScore
+
+    line = next(line for line in demo_output.splitlines() if line.startswith(EXPERT_ADDRESS))
+    password = re.split(r"\s{2,}", line.strip())[1]
+    client.post(reverse("accounts:login"), {"username": EXPERT_ADDRESS, "password": password})
+    page = client.get(reverse("panels:mine"))
+
+    assert page.status_code == 200
+    person = User.objects.get(username=EXPERT_ADDRESS).person
+    mine = Assignment.objects.filter(seat__entry__person=person)
+    waiting = [a for a in mine if not ItemScore.objects.filter(item=a.item, entry=a.seat.entry).exists()]
+    assert waiting, "the demo expert has nominations still to score"
+    html = page.content.decode()
+    assert all(a.item.title in html for a in mine)

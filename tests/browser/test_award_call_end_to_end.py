@@ -176,7 +176,7 @@ def test_a_province_runs_an_award_call_from_opening_to_winners(page, live_server
 
     # 5. 吴敏 scores on her own account: she accepts the invitation and fills her sheet.
     _sign_in(page, base_url, "wu.min@example.cn")
-    page.goto(base_url + reverse("panels:mine"))
+    page.get_by_role("link", name="我的评审").first.click()
     page.locator("#invitations button[value=accept]").first.click()
     page.locator("#my-items a").first.click()
     page.locator("#score-form input[name=c1]").fill("55")

@@ -22,8 +22,9 @@ import math
 from kexie.awards import services as awards
 from kexie.awards.models import AwardCall, CallKind
 from kexie.panels import services as panels
-from kexie.panels.models import Assignment
+from kexie.panels.models import Assignment, ItemScore
 from kexie.panels.selectors import ranking
+from kexie.people import services as people_services
 from kexie.people.models import EntryStatus, ExpertEntry, ExpertLibrary
 
 _CAST = ("中国科学技术协会",)
@@ -31,6 +32,8 @@ _HENAN = _CAST + ("河南省科学技术协会",)
 _SOCIETY = _CAST + ("中国电子学会",)
 _ZHENGZHOU = _HENAN + ("郑州市科学技术协会",)
 _LUOYANG = _HENAN + ("洛阳市科学技术协会",)
+# An expert of this year's panel with an external account, to sign in and score on 「我的评审」.
+EXPERT_ADDRESS = "expert@kexie.example.cn"
 
 FORM = [{"code": "merit", "name": "学术水平", "max": 40}, {"code": "contribution", "name": "创新贡献", "max": 40},
         {"code": "promise", "name": "发展潜力", "max": 20}]
@@ -112,6 +115,25 @@ def _score(by, round, *, share: float = 1.0) -> None:
                                     "promise": promise})
 
 
+def _expert_account(clerk, round) -> None:
+    """An external account for an expert of ``round`` with items still to score, linked to the
+    expert's person record (the demo password, so that the expert can sign in at once)."""
+    from kexie.accounts.models import User
+    from kexie.accounts.public import _create_external
+
+    from .data import DEMO_PASSWORD
+
+    scored = set(ItemScore.objects.filter(item__round=round).values_list("item_id", "entry_id"))
+    waiting = next((a for a in Assignment.objects.filter(item__round=round).select_related("seat__entry__person")
+                    .order_by("pk") if (a.item_id, a.seat.entry_id) not in scored), None)
+    if waiting is None or waiting.seat.entry.person.account_id:
+        return
+    person = waiting.seat.entry.person
+    if not User.objects.filter(username=EXPERT_ADDRESS).exists():
+        _create_external(address=EXPERT_ADDRESS, full_name=person.name, password=DEMO_PASSWORD, how="demo")
+    people_services.person_link_account(by=clerk, person=person, address=EXPERT_ADDRESS)
+
+
 def _dated(call: AwardCall, opens_on: dt.date, closes_on: dt.date) -> None:
     AwardCall.objects.filter(pk=call.pk).update(opens_on=opens_on, closes_on=closes_on)
 
@@ -180,5 +202,6 @@ def _in_review(henan, clerk, year: int, *, organization_at, user_named, calendar
     round = awards.review_start(by=clerk, call=call, data={"form": FORM, "reviewers_per_item": 3, "load_cap": 10})
     _panel(clerk, round, _experts(library, 5), today=calendar.today)
     _score(clerk, round, share=0.5)
+    _expert_account(clerk, round)
     opens = calendar.day(dt.date(year, 3, 1))
     _dated(call, opens, max(opens, calendar.day(dt.date(year, 5, 31))))

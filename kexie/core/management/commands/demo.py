@@ -56,6 +56,11 @@ class Command(BaseCommand):
             note = _("Enrols a TOTP second factor at first sign-in") if role and role.needs_totp else ""
             rows.append([user.username, DEMO_PASSWORD, role.name if role else "",
                          user.organization.name if user.organization else "", note])
+        from kexie.people.models import Person
+
+        for person in Person.objects.filter(account__kind="external").select_related("account").order_by("pk"):
+            rows.append([person.account.username, DEMO_PASSWORD, _("Review expert (external account)"), "",
+                         _("Scores the assigned nominations under My reviews")])
         self.stdout.write("")
         self.stdout.write(_("Demo accounts (the same password for all):"))
         self.stdout.write(format_table(
