@@ -252,3 +252,23 @@ class DecideForm(forms.Form):
     def __init__(self, *args, round, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["approved"].queryset = round.items.all()
+
+
+class MatchForm(forms.Form):
+    """A text to find experts for, in one library, with optional code and region prefixes."""
+
+    library = forms.ModelChoiceField(label=_("expert library"), queryset=ExpertLibrary.objects.none(), empty_label=None)
+    text = forms.CharField(label=_("What the experts are needed for"), max_length=5000,
+                           widget=forms.Textarea(attrs={"rows": 4}),
+                           help_text=_("An enterprise demand, a nomination, a proposal or an award category, "
+                                       "in your own words."),
+                           error_messages={"required": _("Describe what the experts are needed for.")})
+    discipline = forms.RegexField(label=_("discipline code"), required=False, regex=r"^\d{1,7}$", max_length=7,
+                                  error_messages={"invalid": _("A discipline code has digits only, e.g. 520.")})
+    industry = forms.RegexField(label=_("industry code"), required=False, regex=r"^[A-T]?\d{0,4}$", max_length=5,
+                                error_messages={"invalid": _("An industry code is a letter and/or digits, e.g. 38.")})
+    region = forms.CharField(label=_("region"), required=False, max_length=40)
+
+    def __init__(self, *args, libraries, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["library"].queryset = libraries

@@ -7,6 +7,7 @@ app_name = "panels"
 urlpatterns = [
     path("", views.round_list, name="list"),
     path("new/", views.round_create, name="create"),
+    path("match/", views.match, name="match"),
     path("<int:pk>/", views.round_detail, name="detail"),
     path("<int:pk>/items/", views.items_add, name="items_add"),
     path("<int:pk>/conflicts/", views.conflicts_compute, name="conflicts"),

@@ -24,6 +24,7 @@ from kexie.accounts.scope import require_page_code as _require
 from kexie.core.paging import paginate
 from kexie.organizations.forms import apply_service_errors
 from kexie.organizations.models import Organization
+from kexie.people.selectors import libraries_for
 
 from . import selectors, services
 from .forms import (
@@ -33,6 +34,7 @@ from .forms import (
     DrawForm,
     HandleForm,
     ItemForm,
+    MatchForm,
     NoticeForm,
     ObjectionForm,
     RespondForm,
@@ -40,6 +42,7 @@ from .forms import (
     ScoreForm,
     SeatAddForm,
 )
+from .matching import match_experts
 from .models import ItemScore, Objection, ReviewRound, RoundStatus, SeatState
 
 VIEW = "expert.view"
@@ -393,3 +396,22 @@ def decisions_record(request, pk):
                 lambda rows: _("The final decision was recorded: %(n)s items approved.")
                 % {"n": sum(1 for r in rows if r.outcome == "approved")}, "ranking")
 
+
+
+# --- matching -------------------------------------------------------------------------------------
+
+@login_required
+@require_GET
+def match(request):
+    """Experts of a library ranked for a text, each with the reasons beside the score."""
+    _require(request, VIEW)
+    libraries = libraries_for(request.user)
+    form = MatchForm(request.GET if "text" in request.GET else None, libraries=libraries,
+                     initial={"library": request.GET.get("library")})
+    matches = None
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        matches = match_experts(data["library"], data["text"], discipline=data["discipline"],
+                                industry=data["industry"], region=data["region"].strip())
+    return render(request, "panels/match.html", {"form": form, "matches": matches},
+                  status=400 if form.is_bound and form.errors else 200)
