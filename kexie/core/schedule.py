@@ -35,6 +35,8 @@ SCHEDULE = [
     Scheduled("audit_purge", "kexie.audit.tasks.purge_audit_log", dt.time(2, 0)),
     # Reminders and urging notices during office hours, after the refresh.
     Scheduled("send_reminders", "kexie.notifications.tasks.send_reminders", dt.time(8, 0)),
+    # Experts who have not answered an invitation or have items left to score.
+    Scheduled("panel_reminders", "kexie.panels.tasks.send_panel_reminders", dt.time(8, 5)),
 ]
 
 

@@ -325,15 +325,21 @@ def draw_verify(*, by, round: ReviewRound) -> tuple[bool, dict]:
 
 # --- seats and invitations ------------------------------------------------------------------------
 
-def _invite(seat: PanelSeat) -> None:
-    person = seat.entry.person
-    round = seat.round
-    # The expert's own account when the person has one (a notification on the platform, mailed to
-    # the account's address), else the person's address; the link opens their review page.
+def expert_recipients(person: Person) -> list:
+    """Whom to tell for an expert: the expert's own account when the person has one (a
+    notification on the platform, mailed to the account's address), else the person's address."""
     account = person.account if person.account_id and person.account.is_active else None
     recipients = [account] if account else []
     if person.email and not (account and account.email):
         recipients.append(person.email)
+    return recipients
+
+
+def _invite(seat: PanelSeat) -> None:
+    person = seat.entry.person
+    round = seat.round
+    # The link opens the expert's review page.
+    recipients = expert_recipients(person)
     if recipients:
         notify(recipients=recipients, kind=NotificationKind.REVIEW_INVITATION,
                title=_("Invitation to review: %(round)s") % {"round": round.title},
