@@ -735,6 +735,7 @@ REGISTRY: dict[str, list[Expect]] = {
     # --- review panels (tests/panels): 甲省's rounds in scope, 乙省's outside ------------------------
     "panels:list": [page("expert.view")],
     "panels:match": [page("expert.view")],
+    "panels:export": [page("expert.view", kwargs=review_round_of("prov_a"), outside=review_round_of("prov_b"))],
     "panels:detail": [page("expert.view", kwargs=review_round_of("prov_a"), outside=review_round_of("prov_b"))],
     # The manager's steps (tests/panels/test_pages_manage.py): an empty form is refused (400) on the
     # workspace; conflicts and invitations need no input (302).

@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.round_create, name="create"),
     path("match/", views.match, name="match"),
     path("<int:pk>/", views.round_detail, name="detail"),
+    path("<int:pk>/export.xlsx", views.round_export, name="export"),
     path("<int:pk>/items/", views.items_add, name="items_add"),
     path("<int:pk>/conflicts/", views.conflicts_compute, name="conflicts"),
     path("<int:pk>/draw/", views.draw_run, name="draw"),

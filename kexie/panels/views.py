@@ -9,6 +9,7 @@ next to the form that asked (status 400), a success redirects with a message.
 """
 
 import math
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,6 +22,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kexie.accounts.scope import access_object
 from kexie.accounts.scope import require_page_code as _require
+from kexie.audit.services import audit_record
+from kexie.core.excel import add_sheet, write_workbook, xlsx_response
 from kexie.core.paging import paginate
 from kexie.organizations.forms import apply_service_errors
 from kexie.organizations.models import Organization
@@ -415,3 +418,37 @@ def match(request):
                                 industry=data["industry"], region=data["region"].strip())
     return render(request, "panels/match.html", {"form": form, "matches": matches},
                   status=400 if form.is_bound and form.errors else 200)
+
+
+# --- export ---------------------------------------------------------------------------------------
+
+def _points(value):
+    """A stored point value (text, exact) as a number for the spreadsheet."""
+    return Decimal(value) if value not in (None, "") else ""
+
+
+@login_required
+@require_GET
+def round_export(request, pk):
+    """The round as an Excel workbook: the ranking (once scoring is closed; the page's selector),
+    the scores sheet by sheet and the conflicts with their reasons."""
+    _require(request, VIEW)
+    round = access_object(ReviewRound.objects.select_related("organization"), request.user, VIEW, pk=pk)
+    ranked = selectors.is_ranked(round)
+    workbook = write_workbook(
+        title=round.title, sheet_name=_("Ranking"),
+        headers=[_("rank"), _("review item"), _("panel score"), _("Mean of the totals used"), _("Scores used")],
+        rows=[[r.rank, r.title, r.score, r.mean, r.reviewers] for r in selectors.ranking(round)] if ranked else
+        [["", _("The panel is still scoring; the ranking is shown once scoring is closed."), "", "", ""]])
+    criteria = list(round.form)
+    scores = (ItemScore.objects.filter(item__round=round).select_related("item", "entry__person")
+              .order_by("item_id", "entry__person__name"))
+    add_sheet(workbook, sheet_name=_("Scores"),
+              headers=[_("review item"), _("expert"), *[c["name"] for c in criteria], _("total"), _("comment")],
+              rows=[[s.item.title, s.entry.person.name, *[_points(s.values.get(c["code"])) for c in criteria],
+                     s.total, s.comment] for s in scores])
+    add_sheet(workbook, sheet_name=_("Conflicts of interest"),
+              headers=[_("review item"), _("expert"), _("reason")],
+              rows=[[c.item.title, c.entry.person.name, c.message] for c in selectors.conflicts(round)])
+    audit_record(action="export", by=request.user, obj=round, detail="review round workbook")
+    return xlsx_response(workbook, f"{round.title}.xlsx")
