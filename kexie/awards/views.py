@@ -131,17 +131,25 @@ def channel_set(request, pk):
     _require(request, MANAGE)
     call = _call_of(request, pk, MANAGE)
     form = ChannelForm(request.POST, organizations=Organization.objects.restrict(request.user, MANAGE))
+    return _form_step(request, call, "channel_form", form, lambda d: services.channel_set(
+        by=request.user, call=call, organization=d["organization"], quota=d["quota"], kind=d["kind"]),
+        lambda channel: _("The channel “%(org)s” was saved with %(quota)s places.")
+        % {"org": channel.organization, "quota": channel.quota})
+
+
+def _form_step(request, call, name: str, form, run, success):
+    """Run one step of the call page from ``form``: its input through ``run`` (the service call);
+    a refusal goes back on the page next to the form ``name`` (nothing saved), a success
+    redirects to the call with its message (``success``: text, or a function of the result)."""
     if form.is_valid():
         try:
-            channel = services.channel_set(by=request.user, call=call, organization=form.cleaned_data["organization"],
-                                           quota=form.cleaned_data["quota"], kind=form.cleaned_data["kind"])
+            result = run(form.cleaned_data)
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, _("The channel “%(org)s” was saved with %(quota)s places.")
-                             % {"org": channel.organization, "quota": channel.quota})
+            messages.success(request, success(result) if callable(success) else success)
             return redirect("awards:detail", pk=call.pk)
-    return _detail(request, call, channel_form=form)
+    return _detail(request, call, **{name: form})
 
 
 def _step(request, pk, action, success: str):
@@ -244,16 +252,8 @@ def notice_start(request, pk):
     _require(request, MANAGE)
     call = _call_of(request, pk, MANAGE)
     form = NoticeForm(request.POST)
-    if form.is_valid():
-        try:
-            services.notice_start(by=request.user, call=call, start=form.cleaned_data["start"],
-                                  end=form.cleaned_data["end"])
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("The ranking is on public notice."))
-            return redirect("awards:detail", pk=call.pk)
-    return _detail(request, call, notice_form=form)
+    return _form_step(request, call, "notice_form", form, lambda d: services.notice_start(
+        by=request.user, call=call, start=d["start"], end=d["end"]), _("The ranking is on public notice."))
 
 
 @login_required
@@ -262,16 +262,9 @@ def winners_decide(request, pk):
     _require(request, MANAGE)
     call = _call_of(request, pk, MANAGE)
     form = WinnersForm(request.POST, choices=_winner_choices(call, selectors.call_ranking(call)))
-    if form.is_valid():
-        chosen = Nomination.objects.filter(call=call, pk__in=form.cleaned_data["winners"])
-        try:
-            services.winners_decide(by=request.user, call=call, winners=list(chosen))
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("The winners were decided."))
-            return redirect("awards:detail", pk=call.pk)
-    return _detail(request, call, winners_form=form)
+    return _form_step(request, call, "winners_form", form, lambda d: services.winners_decide(
+        by=request.user, call=call, winners=list(Nomination.objects.filter(call=call, pk__in=d["winners"]))),
+        _("The winners were decided."))
 
 
 @login_required
@@ -280,16 +273,9 @@ def followups_plan(request, pk):
     _require(request, MANAGE)
     call = _call_of(request, pk, MANAGE)
     form = FollowupsPlanForm(request.POST)
-    if form.is_valid():
-        try:
-            rows = services.followups_plan(by=request.user, call=call, years=form.cleaned_data["years"],
-                                           first_due=form.cleaned_data["first_due"])
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("%(n)s follow-up reports were planned.") % {"n": len(rows)})
-            return redirect("awards:detail", pk=call.pk)
-    return _detail(request, call, plan_form=form)
+    return _form_step(request, call, "plan_form", form, lambda d: services.followups_plan(
+        by=request.user, call=call, years=d["years"], first_due=d["first_due"]),
+        lambda rows: _("%(n)s follow-up reports were planned.") % {"n": len(rows)})
 
 
 def _followup(request, pk, action):
