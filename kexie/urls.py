@@ -24,6 +24,10 @@ urlpatterns = [
     path("people/", include("kexie.people.urls")),
     path("panels/", include("kexie.panels.urls")),
     path("awards/", include("kexie.awards.urls")),
+    path("demands/", include("kexie.demands.urls")),
+    path("stations/", include("kexie.stations.urls")),
+    path("visits/", include("kexie.visits.urls")),
+    path("proposals/", include("kexie.proposals.urls")),
     path("api/", include("kexie.api.urls")),
 ]
 

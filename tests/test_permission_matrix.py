@@ -24,9 +24,7 @@ A new page gets one line per method, e.g. for a detail page and its form's POST:
     "api:plan-list": [api("plan.view"), api("plan.add", method="post", ok=201, data=...)],
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import pytest
 from django.contrib.staticfiles.views import serve as static_serve
@@ -38,6 +36,7 @@ from kexie.accounts.permissions import PERMISSIONS
 from tests.awards.matrix import call_of as award_call_of
 from tests.awards.matrix import followup_of as award_followup_of
 from tests.awards.matrix import nomination_of as award_nomination_of
+from tests.demands import matrix as demands_matrix
 from tests.evaluation.matrix import (
     assigned_evaluation,
     assignment_body,
@@ -49,6 +48,7 @@ from tests.evaluation.matrix import (
 )
 from tests.evaluation.matrix import evidence_of as evaluation_evidence_of
 from tests.notifications.matrix import notification_of
+from tests.matrix_kit import Build, Expect, api, page
 from tests.personas import World, make_external, make_user
 from tests.people.matrix import entry_body, entry_of, library_of, merge_of, person_body, person_of
 from tests.panels.matrix import round_of as review_round_of
@@ -74,6 +74,7 @@ from tests.societies.matrix import (
     society_without_profile,
     term_form,
 )
+from tests.proposals import matrix as proposals_matrix
 from tests.selection.matrix import (
     application_of,
     assigned,
@@ -85,6 +86,7 @@ from tests.selection.matrix import (
     round_of,
     unassigned,
 )
+from tests.stations import matrix as stations_matrix
 from tests.tracking.matrix import cycle_of, deferral_of, new_deferral, new_report, report_of
 from tests.tracking.matrix_pages import (
     deferral_form,
@@ -94,6 +96,7 @@ from tests.tracking.matrix_pages import (
     tracked_plan_of,
     tracked_task_of,
 )
+from tests.visits import matrix as visits_matrix
 from tests.tracking.matrix_supervision import (
     evidence_of,
     issue_form,
@@ -102,33 +105,6 @@ from tests.tracking.matrix_supervision import (
     notice_of,
     task_of,
 )
-
-Build = Callable[[World], Any]
-
-
-@dataclass(frozen=True)
-class Expect:
-    """One way of calling a URL (a method) and what each kind of caller gets."""
-
-    code: str | None            # the permission code; None: any signed-in user
-    method: str = "get"
-    user: str | Build = "provincial_clerk"  # persona holding the code (attribute of World, or a builder)
-    kwargs: Build | None = None    # URL arguments for an object inside the persona's scope
-    outside: Build | None = None   # URL arguments for an object outside it (404)
-    data: Build | None = None      # request body
-    ok: int = 200
-    api: bool = False
-
-    def persona(self, world):
-        return self.user(world) if callable(self.user) else getattr(world, self.user)
-
-
-def api(code, **options) -> Expect:
-    return Expect(code, api=True, **options)
-
-
-def page(code, **options) -> Expect:
-    return Expect(code, **options)
 
 
 @dataclass(frozen=True)
@@ -833,6 +809,10 @@ REGISTRY: dict[str, list[Expect]] = {
     "dashboard:meeting_pack_docx": [page("plan.export")],
     "dashboard:meeting_pack_xlsx": [page("plan.export")],
 }
+# Each service app keeps its own entries (tests/<app>/matrix.py).
+for _app_matrix in (demands_matrix, stations_matrix, visits_matrix, proposals_matrix):
+    assert not set(_app_matrix.REGISTRY) & set(REGISTRY), "an app's entry shadows one of the matrix"
+    REGISTRY.update(_app_matrix.REGISTRY)
 
 
 # --- the URL patterns that exist ----------------------------------------------------------------
@@ -1022,6 +1002,8 @@ EXTERNAL_REACHES = {
     "home": 302, "accounts:me": 200, "accounts:logout": 302, "accounts:password_change": 200, "accounts:otp": 200,
     "notifications:inbox": 200, "notifications:read_all": 302, "panels:mine": 200,
 }
+for _app_matrix in (demands_matrix, stations_matrix, visits_matrix, proposals_matrix):
+    EXTERNAL_REACHES.update(_app_matrix.EXTERNAL_REACHES)
 
 
 def test_the_external_persona_reaches_only_its_own_pages():

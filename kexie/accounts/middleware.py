@@ -116,6 +116,10 @@ EXTERNAL_URL_NAMES = frozenset({
     "notifications:inbox", "notifications:read", "notifications:read_all", "set_language", "favicon",
     # An expert's own review pages: they fetch everything through the account's own person record.
     "panels:mine", "panels:my_seat_respond", "panels:my_score",
+    # An enterprise contact's own demands and the open-call board where teams apply (kexie.demands);
+    # an S&T worker's own proposals (kexie.proposals). Each fetches only the account's own records.
+    "demands:mine", "demands:my_new", "demands:my_detail", "demands:board", "demands:board_detail",
+    "demands:apply", "proposals:mine", "proposals:my_submit",
 })
 
 

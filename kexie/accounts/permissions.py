@@ -41,6 +41,20 @@ PERMISSIONS: dict[str, str] = {
     "award.view": _("View award calls and nominations"),
     "award.manage": _("Run award calls: channels, formal check, review, notice, winners, follow-ups"),
     "award.nominate": _("Nominate candidates through an award call's channel"),
+    # enterprise demands and open calls (kexie.demands)
+    "demand.view": _("View technical demands, open calls and their funnel"),
+    "demand.submit": _("Record technical demands for the organisation"),
+    "demand.manage": _("Triage demands, match experts, publish open calls, choose teams and accept milestones"),
+    # stations and bases (kexie.stations)
+    "station.view": _("View the registry of stations and bases"),
+    "station.manage": _("Maintain stations and bases, their entry checks and annual evaluation"),
+    # expert service teams, visits and regular contact (kexie.visits)
+    "visit.view": _("View expert service teams, visits and contact duties"),
+    "visit.manage": _("Run expert service teams, log visits and follow-ups, keep contact duties"),
+    # proposals and think-tank work (kexie.proposals)
+    "proposal.view": _("View proposal campaigns, submissions and bulletins"),
+    "proposal.submit": _("Submit proposals to a campaign"),
+    "proposal.manage": _("Run proposal campaigns: valuation, bulletins, sending, instructions, studies"),
     # people
     "user.view": _("View users"),
     "user.manage": _("Manage users"),

@@ -6,14 +6,18 @@ from rest_framework.permissions import BasePermission
 from rest_framework.routers import SimpleRouter
 
 from kexie.dashboard import api as dashboard_api
+from kexie.demands import api as demands_api
 from kexie.evaluation import api as evaluation_api
 from kexie.notifications import api as notifications_api
 from kexie.people import api as people_api
 from kexie.plans import alignment_api
+from kexie.proposals import api as proposals_api
 from kexie.selection import api as selection_api
 from kexie.societies import api as societies_api
+from kexie.stations import api as stations_api
 from kexie.tracking import api as tracking_api
 from kexie.tracking import api_supervision
+from kexie.visits import api as visits_api
 
 from . import awards, panels, plans, views
 
@@ -56,6 +60,9 @@ router.register("persons", people_api.PersonViewSet, basename="person")
 router.register("expert-entries", people_api.ExpertEntryViewSet, basename="expertentry")
 router.register("review-rounds", panels.ReviewRoundViewSet, basename="reviewround")
 router.register("award-calls", awards.AwardCallViewSet, basename="awardcall")
+# The service apps add their own routes.
+for _app_api in (demands_api, stations_api, visits_api, proposals_api):
+    _app_api.register(router)
 
 class DocsPermission(BasePermission):
     """The schema and the docs page: public in development, for signed-in users in production

@@ -43,6 +43,15 @@ MENU = [
         (_("Review rounds"), "panels:list", "expert.view"),
         (_("Award calls"), "awards:list", "award.view"),
     ]),
+    # The services to enterprises and decision makers: demands and open calls, stations and bases,
+    # expert service teams and their visits, proposals.
+    (pgettext_lazy("menu section", "Services"), [
+        (_("Technical demands"), "demands:list", "demand.view"),
+        (_("Open calls"), "demands:board", "demand.view"),
+        (_("Stations and bases"), "stations:list", "station.view"),
+        (_("Service teams and visits"), "visits:list", "visit.view"),
+        (pgettext_lazy("menu", "Proposals"), "proposals:list", "proposal.view"),
+    ]),
     # Reference for everyone: the organisation directory (as far as the user's scope goes) and the API.
     (pgettext_lazy("menu section", "Reference"), [
         (_("Organisations"), "organizations:tree", "org.view"),
@@ -68,6 +77,9 @@ EXTERNAL_MENU = [
     (pgettext_lazy("menu section", "Mine"), [
         (_("My page"), "accounts:me", None),
         (_("My reviews"), "panels:mine", LINKED_PERSON),
+        (_("My demands"), "demands:mine", None),
+        (_("Open calls"), "demands:board", None),
+        (_("My proposals"), "proposals:mine", None),
         (_("Notifications"), "notifications:inbox", None),
         (_("Change password"), "accounts:password_change", None),
     ]),

@@ -30,6 +30,10 @@ class Kind(models.TextChoices):
     SUPERVISION_REPLIED = "supervision_replied", _("Supervision notice answered")
     INSTRUCTION = "instruction", _("Leader's instruction")
     REVIEW_INVITATION = "review_invitation", _("Review invitation")
+    DEMAND = "demand", _("Technical demand")
+    FOLLOW_UP = "follow_up", _("Visit follow-up")
+    CONTACT_DUE = "contact_due", _("Regular contact due")
+    PROPOSAL = "proposal", _("Proposal")
 
 
 class Notification(models.Model):

@@ -136,6 +136,9 @@ class Target(models.Model):
     direction = models.CharField(_("direction"), max_length=16, choices=TargetDirection.choices,
                                  default=TargetDirection.INCREASE)
     due = models.DateField(_("deadline"), null=True, blank=True)
+    # A registry measure (kexie.plans.measures) counting this target's progress from the platform's
+    # own records, e.g. the 科技小院 of the stations registry; blank for targets only reports measure.
+    measure = models.CharField(_("counted from"), max_length=80, blank=True)
 
     class Meta:
         ordering = ["item_id", "position", "id"]

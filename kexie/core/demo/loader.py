@@ -24,14 +24,18 @@ from kexie.organizations.models import Organization
 from kexie.organizations.services import organization_create
 
 from .awards import ensure_demo_awards
+from .demands import ensure_demo_demands
 from .calendar import DemoCalendar
 from .data import ACCOUNTS, DEMO_PASSWORD, NATIONAL, DemoAccount, Node
 from .evaluation import ensure_demo_evaluation
 from .people import ensure_demo_people
 from .plans import ensure_demo_alignment, ensure_demo_plans
+from .proposals import ensure_demo_proposals
 from .selection import ensure_demo_selection
 from .societies import ensure_demo_societies
+from .stations import ensure_demo_stations
 from .tracking import ensure_demo_tracking
+from .visits import ensure_demo_visits
 
 # Central-level bodies carry 100000 in the region part of their credit code.
 NATIONAL_REGION = "100000"
@@ -48,6 +52,10 @@ class DemoResult:
     selection_created: bool = False
     people_created: bool = False
     awards_created: bool = False
+    demands_created: bool = False
+    stations_created: bool = False
+    visits_created: bool = False
+    proposals_created: bool = False
     accounts: list[tuple[DemoAccount, User]] = field(default_factory=list)
 
 
@@ -149,4 +157,12 @@ def load_demo(*, today: dt.date | None = None) -> DemoResult:
         result.awards_created = ensure_demo_awards(
             organization_at=_organization_at, user_named=lambda username: User.objects.get(username=username),
             calendar=calendar)
+        # The services to enterprises and decision makers: technical demands and an open call,
+        # stations and bases, expert service teams with their visits, a proposal campaign.
+        services = {"organization_at": _organization_at, "calendar": calendar,
+                    "user_named": lambda username: User.objects.get(username=username)}
+        result.demands_created = ensure_demo_demands(**services)
+        result.stations_created = ensure_demo_stations(**services)
+        result.visits_created = ensure_demo_visits(**services)
+        result.proposals_created = ensure_demo_proposals(**services)
     return result

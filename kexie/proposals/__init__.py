@@ -1,0 +1,1 @@
+"""Proposals (建言献策), bulletins, recipients' instructions, commissioned studies."""

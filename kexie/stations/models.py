@@ -1,0 +1,3 @@
+"""The registry of service posts: society service stations, expert workstations, 科技小院, bases."""
+
+from django.db import models  # noqa: F401

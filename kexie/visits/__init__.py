@@ -1,0 +1,1 @@
+"""Expert service teams (科技服务团), visits, follow-ups and regular-contact duties."""
