@@ -19,6 +19,7 @@ How the pieces fit:
 """
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -457,10 +458,19 @@ class SupervisionEvidence(AttachedFile):
 
 
 class Instruction(models.Model):
-    """A leader's comment (领导批示) on a task, shown to the units responsible for it."""
+    """A leader's comment (领导批示) on a task, shown to the units responsible for it, or on another
+    object (``subject``): a proposal or a bulletin sent to a leader (kexie.proposals). Exactly one of
+    ``item`` and ``subject`` is set. ``leader`` names who wrote it when that is not the author account
+    (a proposal's 批示 is recorded by the clerk who received it)."""
 
     item = models.ForeignKey("plans.PlanItem", verbose_name=_("task"), on_delete=models.CASCADE,
-                             related_name="instructions")
+                             related_name="instructions", null=True, blank=True)
+    subject_type = models.ForeignKey("contenttypes.ContentType", null=True, blank=True, on_delete=models.CASCADE,
+                                     related_name="+")
+    subject_id = models.PositiveBigIntegerField(null=True, blank=True)
+    subject = GenericForeignKey("subject_type", "subject_id")
+    leader = models.CharField(_("leader"), max_length=100, blank=True)
+    given_on = models.DateField(_("instruction date"), null=True, blank=True)
     text = models.TextField(_("instruction"))
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     organization = models.ForeignKey("organizations.Organization", verbose_name=_("author's organisation"),
@@ -475,6 +485,11 @@ class Instruction(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("leader's instruction")
+        constraints = [models.CheckConstraint(
+            condition=(Q(item__isnull=False) & Q(subject_type__isnull=True) & Q(subject_id__isnull=True))
+            | (Q(item__isnull=True) & Q(subject_type__isnull=False) & Q(subject_id__isnull=False)),
+            name="tracking_instruction_item_or_subject")]
+        indexes = [models.Index(fields=["subject_type", "subject_id"], name="tracking_instruction_subject")]
 
     def __str__(self):
-        return f"{self.item_id}: {self.text[:30]}"
+        return f"{self.item_id or self.subject_id}: {self.text[:30]}"
