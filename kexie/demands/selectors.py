@@ -1,0 +1,119 @@
+"""What pages, exports and the API read about demands: the scope, the funnel and the board.
+
+Scope: a demand is seen by the staff whose ``demand.view`` scope holds its organisation (a county
+its own, a province its subtree). A confidential demand is seen only by the person who recorded or
+filed it and by the staff named on it (``named_staff``); its figures still count in the funnel,
+which shows numbers only.
+
+The funnel counts demands, not applications or experts: merged duplicates are left out (their
+demand counts once, as the one they were merged into), and each stage is a demand that reached it.
+"""
+
+import datetime as dt
+import statistics
+from decimal import Decimal
+
+from django.db.models import (Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, Sum)
+from django.utils import timezone
+
+from kexie.accounts.scope import scope_q
+from kexie.organizations.models import ASSOCIATION_KINDS, OrgKind, Organization, OrganizationClosure
+
+from .models import Application, Demand, DemandStatus
+
+VIEW = "demand.view"
+# The associations an enterprise may file its demand with (the public intake list).
+INTAKE_KINDS = (OrgKind.CITY_ASSOCIATION, OrgKind.COUNTY_ASSOCIATION, OrgKind.PARK_ASSOCIATION)
+
+
+def _named(user) -> Q:
+    return Q(pk__in=Demand.named_staff.through.objects.filter(user_id=user.pk).values("demand_id"))
+
+
+def demands_visible(user, action: str = VIEW):
+    """The demands ``user`` may see (or ``action`` on): those in their scope for ``action``, the
+    confidential ones among them only when they recorded it or are named on it; and, whatever the
+    scope, the demands they filed themselves (an enterprise's external account)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Demand.objects.none()
+    own = Q(submitted_by=user.pk)
+    scoped = scope_q(user, action, org_field=Demand.scope_org_field, owner_field=Demand.scope_owner_field)
+    if scoped is None:
+        return Demand.objects.filter(own)
+    return Demand.objects.filter(own | (scoped & (Q(confidential=False) | _named(user))))
+
+
+def intake_organizations():
+    """The associations an enterprise may pick to file a demand with: active city, county and park
+    associations."""
+    return Organization.objects.filter(kind__in=INTAKE_KINDS, status="active").order_by("name")
+
+
+def board(user, *, today: dt.date | None = None):
+    """The open calls (揭榜挂帅) now taking applications, for any signed-in account: published, not
+    confidential, the application period not over; soonest closing first."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return Demand.objects.none()
+    today = today or timezone.localdate()
+    return (Demand.objects.filter(status=DemandStatus.PUBLISHED, confidential=False)
+            .filter(Q(apply_until__isnull=True) | Q(apply_until__gte=today))
+            .select_related("organization").order_by(F("apply_until").asc(nulls_last=True), "-published_at", "pk"))
+
+
+def _subtree(organization) -> Q:
+    org_id = getattr(organization, "pk", organization)
+    return Q(organization_id__in=OrganizationClosure.objects.filter(ancestor_id=org_id).values("descendant_id"))
+
+
+def _median_days(queryset) -> float | None:
+    waits = list(queryset.filter(first_candidate_at__isnull=False).annotate(
+        wait=ExpressionWrapper(F("first_candidate_at") - F("received_at"), output_field=DurationField()))
+        .values_list("wait", flat=True))
+    if not waits:
+        return None
+    return round(statistics.median(w.total_seconds() for w in waits) / 86400, 1)
+
+
+def _period(queryset, since, until):
+    queryset = queryset.exclude(status=DemandStatus.MERGED)
+    if since is not None:
+        queryset = queryset.filter(received_at__gte=since)
+    if until is not None:
+        queryset = queryset.filter(received_at__lt=until)
+    return queryset
+
+
+def _figures(queryset) -> dict:
+    applied = Exists(Application.objects.filter(demand_id=OuterRef("pk")))
+    figures = queryset.aggregate(
+        received=Count("pk"),
+        accepted=Count("pk", filter=Q(accepted_at__isnull=False)),
+        routed=Count("pk", filter=~Q(route="")),
+        applied=Count("pk", filter=Q(applied)),
+        contracted=Count("pk", filter=Q(contracted_at__isnull=False)),
+        completed=Count("pk", filter=Q(completed_at__isnull=False)),
+        amount=Sum("contract_amount", filter=Q(contracted_at__isnull=False)))
+    figures["amount"] = figures["amount"] or Decimal("0")
+    figures["median_days_to_candidate"] = _median_days(queryset)
+    return figures
+
+
+def funnel(organization, since=None, until=None) -> dict:
+    """The demand funnel over ``organization``'s subtree, for demands received in [since, until)
+    (either may be None): received, accepted, routed (matched with experts or published as an
+    open call), applied (at least one team applied), contracted, completed, the contracted amount
+    (万元) and the median days from receipt to the first qualified candidate (None: none yet)."""
+    return _figures(_period(Demand.objects.filter(_subtree(organization)), since, until))
+
+
+def funnel_by_child(organization, since=None, until=None) -> list[tuple[Organization, dict]]:
+    """The funnel one level down: the demands ``organization`` holds itself first (when it holds
+    any), then each association directly below it over its own subtree."""
+    org_id = getattr(organization, "pk", organization)
+    rows = []
+    own = _period(Demand.objects.filter(organization_id=org_id), since, until)
+    if own.exists():
+        rows.append((Organization.objects.get(pk=org_id), _figures(own)))
+    children = Organization.objects.filter(parent_id=org_id, kind__in=ASSOCIATION_KINDS).order_by("name")
+    rows.extend((child, funnel(child, since, until)) for child in children)
+    return rows
