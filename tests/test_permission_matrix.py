@@ -94,6 +94,7 @@ from tests.tracking.matrix_pages import (
     report_form,
     schedule_form,
     tracked_plan_of,
+    task_target_of,
     tracked_task_of,
 )
 from tests.visits import matrix as visits_matrix
@@ -490,6 +491,9 @@ REGISTRY: dict[str, list[Expect]] = {
         page("report.submit", method="post", ok=302, kwargs=tracked_task_of("city_a", "prov_a"),
              outside=tracked_task_of("city_b", "prov_b"), data=report_form),
     ],
+    "tracking:target_measure": [page("plan.change", method="post", ok=400, data=lambda w: {"measure": "no.such"},
+                                     kwargs=task_target_of("city_a", "prov_a"),
+                                     outside=task_target_of("city_b", "prov_b"))],
     "tracking:deferral_create": [page("report.submit", method="post", ok=302, kwargs=tracked_task_of("city_a", "prov_a"),
                                       outside=tracked_task_of("city_b", "prov_b"), data=deferral_form)],
     "tracking:cascade": [

@@ -5,7 +5,8 @@ linked to a measure (``Target.measure``, a code registered here) shows the count
 registry next to what reports say, for the plan's organisation and its subtree over the plan's
 period. Each app registers its measures when it is ready (``AppConfig.ready``)::
 
-    measures.register("stations.new.science_backyard", _("New 科技小院"), count_new_backyards, unit="家")
+    measures.register("stations.new.science_backyard", _("New 科技小院"), count_new_backyards, unit="家",
+                      keywords=("科技小院",))
 
 ``count(organization, since, until)`` returns the number for ``organization`` and every
 organisation below it, for records dated within [since, until] (either may be None: open). The
@@ -26,14 +27,17 @@ class Measure:
     label: str
     count: Count
     unit: str = ""
+    # Words of a target's text that suggest this measure (a target on "新建科技小院" suggests the
+    # new-科技小院 count); ``new`` measures are suggested for targets that speak of 新建/新增.
+    keywords: tuple[str, ...] = ()
 
 
 _MEASURES: dict[str, Measure] = {}
 
 
-def register(code: str, label, count: Count, *, unit: str = "") -> Measure:
+def register(code: str, label, count: Count, *, unit: str = "", keywords: tuple[str, ...] = ()) -> Measure:
     """Add a measure (idempotent for the same code, so a module imported twice does no harm)."""
-    measure = Measure(code, label, count, unit)
+    measure = Measure(code, label, count, unit, tuple(keywords))
     _MEASURES[code] = measure
     return measure
 
@@ -61,3 +65,15 @@ def target_value(target) -> int | None:
         return None
     plan = target.item.plan
     return value(target.measure, plan.organization, plan.period_start, target.due or plan.period_end)
+
+
+def suggest(target) -> str:
+    """The measure a target's wording points to, or "": the measure whose keywords occur in the
+    target's text (the longest keyword wins, so 院士专家工作站 beats 专家工作站)."""
+    text = f"{target.text}{target.metric}"
+    best, length = "", 0
+    for measure in _MEASURES.values():
+        for keyword in measure.keywords:
+            if keyword and keyword in text and len(keyword) > length:
+                best, length = measure.code, len(keyword)
+    return best

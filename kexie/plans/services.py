@@ -298,6 +298,28 @@ def assignable_organizations(*, user, owner: Organization):
 
 
 @transaction.atomic
+def target_set_measure(*, by, target_id: int, measure: str) -> Target:
+    """Link a target to a registry measure (kexie.plans.measures), or unlink it with "": from then
+    on the task page shows the registry's count next to the reported actuals."""
+    from . import measures
+
+    with transaction.atomic():
+        target = (Target.objects.select_for_update()
+                  .filter(pk=target_id, item__in=PlanItem.objects.restrict(by, "plan.change")).first())
+        if target is None:
+            raise ValidationError(_("No such target among the plans you may edit."))
+        measure = (measure or "").strip()
+        if measure and measures.get(measure) is None:
+            raise ValidationError({"measure": _("Counted from: “%(code)s” is not a measure of the platform.")
+                                   % {"code": measure}})
+        old = target.measure
+        if old != measure:
+            target.measure = measure
+            target.save(update_fields=["measure"])
+            audit_record(action="update", by=by, obj=target, old={"measure": old}, new={"measure": measure})
+    return target
+
+
 def plan_export_json(*, by, plan: Plan) -> dict:
     """The plan as a kexie.plan/1 document for download; the export is audited."""
     from .selectors import plan_to_json  # selectors import this module's FORMAT

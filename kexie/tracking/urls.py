@@ -7,6 +7,7 @@ app_name = "tracking"
 urlpatterns = [
     path("tasks/<int:item_pk>/", views.task, name="task"),
     path("tasks/<int:item_pk>/report/", views.report_file, name="report_file"),
+    path("tasks/<int:item_pk>/targets/<int:pk>/measure/", views.target_measure, name="target_measure"),
     path("tasks/<int:item_pk>/deferral/", views.deferral_create, name="deferral_create"),
     path("tasks/<int:item_pk>/cascade/", views.cascade, name="cascade"),
     path("filing/", views.filing, name="filing"),

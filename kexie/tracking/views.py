@@ -28,6 +28,8 @@ from kexie.core.paging import paginate
 from kexie.notifications.selectors import urging_counts
 from kexie.organizations.models import Organization, OrgStatus
 from kexie.plans.models import TRACKED_KINDS, Assignment, AssignmentRole, Plan, PlanItem, PlanStatus, Target
+from kexie.plans import measures
+from kexie.plans import services as plan_services
 from kexie.plans.selectors import target_label
 from kexie.accounts.scope import require_page_code as _require
 
@@ -133,8 +135,15 @@ def _target_rows(item: PlanItem, snapshot) -> list[dict]:
     rows = []
     for target in item.targets.all():
         value = latest.get(target.pk)
+        # A target linked to a registry measure (新建科技小院10家 → the stations registry) also shows
+        # what the registry counts for the plan's organisation over the plan's period.
+        registry = measures.target_value(target) if target.measure else None
+        measure = measures.get(target.measure) if target.measure else None
         rows.append({"target": target, "label": target_label(target), "actual": value,
-                     "attainment": services.target_attainment(target, value)})
+                     "attainment": services.target_attainment(target, value),
+                     "measure": measure, "registry": registry,
+                     "registry_attainment": services.target_attainment(target, registry),
+                     "suggested": "" if target.measure else measures.suggest(target)})
     return rows
 
 
@@ -180,7 +189,10 @@ def _task_context(request, item: PlanItem, *, deferral_form=None) -> dict:
         "plan_visible": Plan.objects.restrict(user, "plan.view").filter(pk=item.plan_id).exists(),
         "root_visible": Plan.objects.restrict(user, "plan.view").filter(pk=root.pk).exists(), "root": root,
         "can": {"file": can_file, "cascade": can_cascade, "decide": can_decide,
-                "defer": deferral_form is not None, "handed_down": handed_down},
+                "defer": deferral_form is not None, "handed_down": handed_down,
+                "link_measure": (user.has_code("plan.change")
+                                 and PlanItem.objects.restrict(user, "plan.change").filter(pk=item.pk).exists())},
+        "measure_choices": measures.choices(),
         "today": timezone.localdate(),
     }
 
@@ -191,6 +203,25 @@ def task(request, item_pk):
     """One task: its units, deadline, status light, targets, cascade, reports and deferrals."""
     item = _visible_task(request, item_pk)
     return render(request, "tracking/task.html", _task_context(request, item))
+
+
+@login_required
+@require_POST
+def target_measure(request, item_pk, pk):
+    """Link one of the task's targets to a registry measure (or unlink it)."""
+    _require(request, "plan.change")
+    item = _visible_task(request, item_pk)
+    if not item.targets.filter(pk=pk).exists():
+        raise Http404
+    try:
+        plan_services.target_set_measure(by=request.user, target_id=pk, measure=request.POST.get("measure", ""))
+    except ValidationError as error:
+        _error_messages(request, error)
+        response = render(request, "tracking/task.html", _task_context(request, item))
+        response.status_code = 400
+        return response
+    messages.success(request, _("The target's source was saved."))
+    return redirect("tracking:task", item_pk=item.pk)
 
 
 # --- filing ------------------------------------------------------------------------------------

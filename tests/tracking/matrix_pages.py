@@ -49,3 +49,14 @@ def deferral_form(world):
 
 def schedule_form(world):
     return {"frequency": "monthly", "filing_days": "5", "amber_gap": "10", "red_gap": "25"}
+
+
+def task_target_of(unit_attr: str, issuer_attr: str):
+    """A task of ``issuer_attr``'s plan with one target: the URL arguments of its measure link."""
+    def build(world):
+        from kexie.plans.models import Target
+
+        item = _task_and_cycle(world, unit_attr, issuer_attr)[0]
+        target = Target.objects.create(item=item, text="新建科技小院10家", metric="科技小院", min_value=10, unit="家")
+        return {"item_pk": item.pk, "pk": target.pk}
+    return build
