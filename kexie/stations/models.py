@@ -111,7 +111,7 @@ class StationExpert(models.Model):
     level = models.CharField(_("expert level"), max_length=12, choices=ExpertLevel.choices,
                              default=ExpertLevel.OTHER)
     role = models.CharField(_("role at the station"), max_length=100, blank=True)
-    joined_on = models.DateField(_("joined on"), null=True, blank=True)
+    joined_on = models.DateField(pgettext_lazy("station", "joined on"), null=True, blank=True)
     left_on = models.DateField(_("left on"), null=True, blank=True)
 
     class Meta:
@@ -173,7 +173,8 @@ class StationReport(models.Model):
     # The evaluation: the rubric engine's breakdown, its total and grade, and the reviewer's points.
     judged_scores = models.JSONField(_("reviewer's points"), default=dict, blank=True)
     breakdown = models.JSONField(_("score breakdown"), default=dict, blank=True)
-    score = models.DecimalField(_("score"), max_digits=6, decimal_places=2, null=True, blank=True)
+    score = models.DecimalField(pgettext_lazy("station", "score"), max_digits=6, decimal_places=2, null=True,
+                                blank=True)
     grade = models.CharField(_("grade"), max_length=20, blank=True)
     evaluated_at = models.DateTimeField(_("evaluated at"), null=True, blank=True)
     evaluated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
