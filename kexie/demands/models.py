@@ -62,9 +62,9 @@ class Demand(models.Model):
     merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="merged_demands", verbose_name=_("merged into"))
     received_at = models.DateTimeField(_("received at"), default=timezone.now, db_index=True)
-    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_at = models.DateTimeField(pgettext_lazy("demand", "accepted at"), null=True, blank=True)
     first_candidate_at = models.DateTimeField(_("first qualified candidate at"), null=True, blank=True)
-    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_at = models.DateTimeField(pgettext_lazy("demand", "published at"), null=True, blank=True)
     apply_until = models.DateField(_("applications until"), null=True, blank=True)
     reward = models.TextField(_("what the call offers"), blank=True)
     contracted_at = models.DateTimeField(_("contracted at"), null=True, blank=True)
@@ -100,14 +100,14 @@ class MilestoneStatus(models.TextChoices):
 
 class DemandMilestone(models.Model):
     demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="milestones")
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(pgettext_lazy("milestone", "position"), default=0)
     title = models.CharField(_("milestone"), max_length=200)
-    due = models.DateField(_("due on"), null=True, blank=True)
+    due = models.DateField(pgettext_lazy("milestone", "due on"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=MilestoneStatus.choices,
                               default=MilestoneStatus.PLANNED)
     report = models.TextField(_("report"), blank=True)
     reported_at = models.DateTimeField(_("reported at"), null=True, blank=True)
-    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_at = models.DateTimeField(pgettext_lazy("milestone", "accepted at"), null=True, blank=True)
     accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+", verbose_name=_("accepted by"))
     note = models.TextField(_("acceptance note"), blank=True)
@@ -128,7 +128,7 @@ class Candidate(models.Model):
                                verbose_name=_("expert"))
     entry = models.ForeignKey("people.ExpertEntry", null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="+")
-    score = models.FloatField(_("score"), default=0)
+    score = models.FloatField(pgettext_lazy("expert candidate", "score"), default=0)
     reasons = models.TextField(_("why matched"), blank=True)
     excluded = models.BooleanField(_("excluded"), default=False)
     exclusion_reason = models.TextField(_("reason for exclusion"), blank=True)
