@@ -25,7 +25,8 @@ def test_nothing_fires_before_its_time_and_each_job_once_after(db):
     assert schedule_tick(local(DAY, 0, 15)) == ["tracking_refresh"]
     assert schedule_tick(local(DAY, 0, 16)) == []
     # A worker started in the afternoon catches up with what it missed, once.
-    assert schedule_tick(local(DAY, 14)) == ["audit_purge", "send_reminders", "panel_reminders"]
+    assert schedule_tick(local(DAY, 14)) == ["audit_purge", "send_reminders", "panel_reminders",
+                                              "visit_reminders"]
     assert schedule_tick(local(DAY, 15)) == []
     assert schedule_tick(local(DAY + dt.timedelta(days=1), 9)) == [job.name for job in SCHEDULE]
     assert ScheduledRun.objects.count() == 2 * len(SCHEDULE)

@@ -37,6 +37,8 @@ SCHEDULE = [
     Scheduled("send_reminders", "kexie.notifications.tasks.send_reminders", dt.time(8, 0)),
     # Experts who have not answered an invitation or have items left to score.
     Scheduled("panel_reminders", "kexie.panels.tasks.send_panel_reminders", dt.time(8, 5)),
+    # Overdue visit follow-ups and regular contacts with academicians and experts.
+    Scheduled("visit_reminders", "kexie.visits.tasks.send_visit_reminders", dt.time(8, 10)),
 ]
 
 
