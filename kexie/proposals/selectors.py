@@ -18,7 +18,7 @@ def campaigns_for(user, action: str = VIEW):
         submitted=Count("submissions"),
         valuated=Count("submissions", filter=~Q(submissions__status=SubmissionStatus.SUBMITTED)),
         selected=Count("submissions", filter=Q(submissions__status__in=[SubmissionStatus.SELECTED,
-                                                                        SubmissionStatus.ADOPTED])))
+                                                                        SubmissionStatus.ADOPTED]))).order_by("-pk")
 
 
 def open_campaigns():

@@ -2,6 +2,8 @@
 
 import datetime as dt
 
+from django.utils import timezone
+
 from kexie.people import services as people
 from kexie.proposals import services
 
@@ -17,7 +19,7 @@ def open_campaign(world, *, by=None):
     by = by or world.provincial_clerk
     campaign = services.campaign_create(by=by, organization=world.prov_a, data={
         "title": "2026年度软科学课题征集", "kind": "soft_topic", "theme": "科技赋能县域经济",
-        "opens_on": dt.date(2026, 4, 1), "closes_on": dt.date(2026, 6, 30)})
+        "opens_on": dt.date(2026, 4, 1), "closes_on": timezone.localdate() + dt.timedelta(days=30)})
     return services.campaign_open(by=by, campaign=campaign)
 
 
