@@ -119,7 +119,7 @@ def _team_form_page(request, team=None):
         initial = {"name": team.name, "kind": team.kind, "mission": team.mission, "starts_on": team.starts_on,
                    "ends_on": team.ends_on, "status": team.status, "disciplines": "、".join(team.disciplines),
                    "industries": "、".join(team.industries)}
-    form = TeamForm(request.POST or None, organizations=organizations, editing=team is not None, initial=initial)
+    form = TeamForm(request.POST if request.method == "POST" else None, organizations=organizations, editing=team is not None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             if team is None:
@@ -198,7 +198,7 @@ def visit_create(request):
     team = request.GET.get("team", "")
     initial = {"date": timezone.localdate(), "organization": request.user.organization_id,
                "team": int(team) if team.isdigit() else None}
-    form = _visit_form(request, request.POST or None, initial)
+    form = _visit_form(request, request.POST if request.method == "POST" else None, initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -295,7 +295,7 @@ def contacts(request):
 def duty_create(request):
     _require(request, MANAGE)
     user = request.user
-    form = DutyForm(request.POST or None, organizations=Organization.objects.restrict(user, MANAGE),
+    form = DutyForm(request.POST if request.method == "POST" else None, organizations=Organization.objects.restrict(user, MANAGE),
                     persons=selectors.persons_for(user), staff=selectors.staff_for(user).select_related("organization"),
                     initial={"organization": user.organization_id, "owner": user.pk, "cadence_days": 90})
     if request.method == "POST" and form.is_valid():
