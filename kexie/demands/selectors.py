@@ -74,12 +74,19 @@ def _median_days(queryset) -> float | None:
     return round(statistics.median(w.total_seconds() for w in waits) / 86400, 1)
 
 
+def _moment(value):
+    """A date as the start of that day in the local time zone; a datetime as given."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return timezone.make_aware(dt.datetime.combine(value, dt.time.min))
+    return value
+
+
 def _period(queryset, since, until):
     queryset = queryset.exclude(status=DemandStatus.MERGED)
     if since is not None:
-        queryset = queryset.filter(received_at__gte=since)
+        queryset = queryset.filter(received_at__gte=_moment(since))
     if until is not None:
-        queryset = queryset.filter(received_at__lt=until)
+        queryset = queryset.filter(received_at__lt=_moment(until))
     return queryset
 
 
