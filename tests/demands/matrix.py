@@ -9,7 +9,7 @@ import datetime as dt
 
 from kexie.accounts.models import User
 from kexie.demands.models import Application, Demand, DemandMilestone, DemandStatus, Route
-from tests.matrix_kit import page
+from tests.matrix_kit import api, page
 from tests.personas import make_external
 
 ENTERPRISE = "enterprise.matrix@example.cn"
@@ -81,6 +81,11 @@ REGISTRY: dict = {
     "demands:milestone_report": [_post("demand.submit", milestone_of("prov_a"), milestone_of("prov_b"))],
     "demands:milestone_accept": [_post("demand.manage", milestone_of("prov_a"), milestone_of("prov_b"))],
     "demands:funnel": [page("demand.view")],
+    "api:demand-list": [api("demand.view")],
+    "api:demand-detail": [api("demand.view", kwargs=_A, outside=_B)],
+    "api:demandfunnel-own": [api("demand.view")],
+    "api:demandfunnel-detail": [api("demand.view", kwargs=lambda w: {"pk": w.prov_a.pk},
+                                    outside=lambda w: {"pk": w.prov_b.pk})],
     "demands:funnel_export": [page("demand.view")],
     # An enterprise contact's own pages and the open-call board: any signed-in account.
     "demands:mine": [page(None)],
