@@ -210,13 +210,15 @@ def visit_log(*, by, organization: Organization, data: dict, persons=(), team: S
     return visit
 
 
-def followup_done(*, by, visit: Visit, outcome: str, done_on: dt.date | None = None) -> Visit:
-    """Close the visit's follow-up with its outcome. Its owner or a manager of the visit's
-    organisation may close it."""
+def followup_done(*, by, visit: Visit, outcome: str, done_on: dt.date | None = None,
+                  today: dt.date | None = None) -> Visit:
+    """Close the visit's follow-up with its outcome, done on ``done_on`` (default ``today``). Its
+    owner or a manager of the visit's organisation may close it."""
     outcome = str(outcome or "").strip()
     if not outcome:
         raise ValidationError({"outcome": _("Write what came of the follow-up.")})
-    done_on = done_on or timezone.localdate()
+    today = today or timezone.localdate()
+    done_on = done_on or today
     with transaction.atomic():
         pk = getattr(visit, "pk", visit)
         visit = Visit.objects.select_for_update().filter(pk=pk).first()
@@ -227,7 +229,7 @@ def followup_done(*, by, visit: Visit, outcome: str, done_on: dt.date | None = N
             raise ValidationError(_("This visit has no open follow-up."))
         if done_on < visit.date:
             raise ValidationError({"done_on": _("The follow-up cannot be done before the visit.")})
-        if done_on > timezone.localdate():
+        if done_on > today:
             raise ValidationError({"done_on": _("The date the follow-up was done cannot be in the future.")})
         visit.followup_status, visit.done_at, visit.outcome = FollowUpStatus.DONE, done_on, outcome
         visit.save(update_fields=["followup_status", "done_at", "outcome"])
@@ -305,14 +307,15 @@ def duty_close(*, by, duty: ContactDuty) -> ContactDuty:
     return duty
 
 
-def contact_log(*, by, duty: ContactDuty, date: dt.date, mode: str, note: str = "") -> ContactLog:
+def contact_log(*, by, duty: ContactDuty, date: dt.date, mode: str, note: str = "",
+                today: dt.date | None = None) -> ContactLog:
     """Record a contact under the duty: its date, mode (走访/电话/座谈/其他) and a note. The duty's
     owner or a manager of its organisation may record it."""
     if mode not in ContactMode.values:
         raise ValidationError({"mode": _("Choose how the contact was made.")})
     if not isinstance(date, dt.date):
         raise ValidationError({"date": _("Enter the date of the contact.")})
-    if date > timezone.localdate():
+    if date > (today or timezone.localdate()):
         raise ValidationError({"date": _("The date of the contact cannot be in the future.")})
     with transaction.atomic():
         pk = getattr(duty, "pk", duty)

@@ -6,7 +6,7 @@ import datetime as dt
 
 from kexie.people.models import Person
 from kexie.visits.models import ContactDuty, ServiceTeam, TeamMember, Visit
-from tests.matrix_kit import page
+from tests.matrix_kit import api, page
 
 
 def _team(world, org_attr: str) -> ServiceTeam:
@@ -71,5 +71,9 @@ REGISTRY: dict = {
                                   outside=duty_of("prov_b"))],
     "visits:duty_close": [page("visit.manage", method="post", ok=302, kwargs=duty_of("prov_a"),
                                outside=duty_of("prov_b"))],
+    "api:serviceteam-list": [api("visit.view")],
+    "api:serviceteam-detail": [api("visit.view", kwargs=team_of("prov_a"), outside=team_of("prov_b"))],
+    "api:visit-list": [api("visit.view")],
+    "api:visit-detail": [api("visit.view", kwargs=visit_of("prov_a"), outside=visit_of("prov_b"))],
 }
 EXTERNAL_REACHES: dict = {}
