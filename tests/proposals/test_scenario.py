@@ -40,7 +40,7 @@ def test_a_proposal_from_submission_to_adoption_with_its_bulletin_and_instructio
         "series": "科技智库建言", "year": 2026, "editor": "王编辑", "sent_to": "省委、省政府",
         "copied_to": "中国科协调研宣传部"})
     assert bulletin.number == 1
-    with pytest.raises(ValidationError, match="has not been selected|未入选"):
+    with pytest.raises(ValidationError, match="未入选专报"):
         services.bulletin_entries_set(by=clerk, bulletin=bulletin, entries=[{"submission": society}])
     services.bulletin_entries_set(by=clerk, bulletin=bulletin, entries=[
         {"submission": first, "title": "建设县域科技服务站 助力乡村振兴", "text": "建立县域科技服务站。\n配备专职人员。"}])
@@ -101,7 +101,7 @@ def test_an_instruction_on_a_proposal_itself(world):
 def test_a_closed_campaign_takes_no_submission_and_nothing_is_saved(world):
     campaign = open_campaign(world)
     services.campaign_close(by=world.provincial_clerk, campaign=campaign)
-    with pytest.raises(ValidationError, match="not open|未开放|尚未|不在"):
+    with pytest.raises(ValidationError, match="未在征集中"):
         submit(world, campaign)
     assert not campaign.submissions.exists()
 
@@ -126,3 +126,19 @@ def test_a_campaign_outside_the_scope_is_not_found(world):
     with pytest.raises(Http404):
         services.valuation_record(by=world.other_provincial_clerk, submission=submission, grade="A")
     assert not submission.valuations.exists()
+
+
+def test_the_person_page_snippet_shows_the_credit_to_those_who_may_view_proposals(world):
+    from django.template import engines
+
+    clerk = world.provincial_clerk
+    campaign = open_campaign(world)
+    author = person(clerk, world.prov_a, "李文博")
+    submission = submit(world, campaign, authors=[author])
+    services.valuation_record(by=clerk, submission=submission, grade="A")
+    services.instruction_record(by=clerk, subject=submission, leader="副省长 李某", text="请研究。",
+                                day=dt.date(2026, 5, 20))
+    snippet = engines["django"].from_string("{% load proposals_tags %}{% proposal_credits person %}")
+    shown = snippet.render({"person": author, "user": clerk})
+    assert submission.title in shown and "请研究。" in shown
+    assert submission.title not in snippet.render({"person": author, "user": world.county_clerk})
