@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from kexie.accounts.models import User
 from kexie.accounts.roles import ensure_builtin_roles
+from kexie.audit.models import AuditLog
 from kexie.core.demo import loader
 from kexie.core.demo.calendar import DemoCalendar
 from kexie.core.demo.data import ACCOUNTS, NATIONAL
@@ -48,8 +49,9 @@ def demo(db):
 
 def test_every_type_is_there_and_a_second_run_changes_nothing(demo):
     assert set(Station.objects.values_list("type", flat=True)) == set(StationType.values)
-    count = Station.objects.count()
-    assert ensure_demo_stations(**demo) is False and Station.objects.count() == count
+    count, audited = Station.objects.count(), AuditLog.objects.count()
+    assert ensure_demo_stations(**demo) is False
+    assert (Station.objects.count(), AuditLog.objects.count()) == (count, audited)
 
 
 def test_every_station_below_a_threshold_is_flagged_with_its_facts(demo):
