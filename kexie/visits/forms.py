@@ -87,10 +87,12 @@ class VisitForm(forms.Form):
     advice = forms.CharField(label=_("advice given"), required=False, max_length=20000,
                              widget=forms.Textarea(attrs={"rows": 3}))
     persons = forms.ModelMultipleChoiceField(label=_("experts who went"), queryset=Person.objects.none(),
-                                             required=False, widget=forms.SelectMultiple(attrs={"size": 6}))
+                                             required=False, widget=forms.SelectMultiple(attrs={"size": 6}),
+                                             help_text=_("Hold Ctrl (⌘ on a Mac) to choose several."))
     staff_present = forms.CharField(label=_("staff present"), required=False, max_length=300)
     followup_owner = forms.ModelChoiceField(label=_("follow-up owner"), queryset=Organization.objects.none(),
-                                            required=False, empty_label=_("— no follow-up needed —"))
+                                            required=False, empty_label=_("— no follow-up needed —"),
+                                            help_text=_("With a due date when something is to be followed up."))
     followup_due = forms.DateField(label=_("follow-up due"), required=False, widget=_DateInput)
 
     def __init__(self, *args, teams, organizations, counties, persons, staff, **kwargs):

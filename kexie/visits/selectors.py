@@ -84,27 +84,34 @@ def overdue_duties(duties, today: dt.date) -> list:
 
 # --- figures of a subtree over a period -------------------------------------------------------------
 
-def _subtree_visits(organization, since: dt.date, until: dt.date):
+def _subtree_visits(organization, since: dt.date | None, until: dt.date | None, field: str = "date"):
+    """Visits of the organisation's subtree with ``field`` in [since, until] (None: open)."""
     below = OrganizationClosure.objects.filter(ancestor=organization).values("descendant_id")
-    return Visit.objects.filter(organization__in=below, date__gte=since, date__lte=until)
+    rows = Visit.objects.filter(organization__in=below)
+    if since is not None:
+        rows = rows.filter(**{f"{field}__gte": since})
+    if until is not None:
+        rows = rows.filter(**{f"{field}__lte": until})
+    return rows
 
 
-def visits_count(organization, since: dt.date, until: dt.date) -> int:
-    """Visits logged by the organisation's subtree with a date in the period."""
+def visits_count(organization, since: dt.date | None, until: dt.date | None) -> int:
+    """Visits logged by the organisation's subtree with a date in the period (also the plan
+    measure ``visits.visits``)."""
     return _subtree_visits(organization, since, until).count()
 
 
-def enterprises_served(organization, since: dt.date, until: dt.date) -> int:
-    """Distinct enterprises (by name) the subtree's visits served in the period."""
+def enterprises_served(organization, since: dt.date | None, until: dt.date | None) -> int:
+    """Distinct enterprises (by name) the subtree's visits served in the period (also the plan
+    measure ``visits.enterprises``)."""
     return (_subtree_visits(organization, since, until).exclude(enterprise="")
             .values("enterprise").distinct().count())
 
 
-def followups_closed_on_time(organization, since: dt.date, until: dt.date) -> tuple[int, int]:
+def followups_closed_on_time(organization, since: dt.date | None, until: dt.date | None) -> tuple[int, int]:
     """Of the follow-ups due in the period on the subtree's visits, (closed by their due date,
     all of them)."""
-    below = OrganizationClosure.objects.filter(ancestor=organization).values("descendant_id")
-    due = Visit.objects.filter(organization__in=below, followup_due__gte=since, followup_due__lte=until)
+    due = _subtree_visits(organization, since, until, "followup_due")
     on_time = due.filter(followup_status=FollowUpStatus.DONE, done_at__lte=F("followup_due")).count()
     return on_time, due.count()
 

@@ -175,3 +175,15 @@ def test_a_contact_duty_is_overdue_after_its_cadence_until_a_contact(world):
     assert not ContactDuty.objects.filter(active=True).exists()
     assert list(AuditLog.objects.filter(object_type="visits.contactduty").values_list("action", flat=True)
                 .order_by("pk")) == ["create", "update", "close"]
+
+
+def test_plan_targets_count_visits_and_enterprises_with_the_same_selectors(world):
+    from kexie.plans import measures
+
+    s = build(world)
+    visit(world, s, enterprise="甲县面粉厂")
+    visit(world, s, enterprise="甲县面粉厂", date=dt.date(2025, 3, 1), due=dt.date(2025, 4, 1))
+    assert measures.value("visits.visits", world.prov_a) == 2
+    assert measures.value("visits.visits", world.prov_a, dt.date(2026, 1, 1), None) == 1
+    assert measures.value("visits.enterprises", world.cast) == 1
+    assert measures.value("visits.visits", world.prov_b) == 0
