@@ -102,7 +102,7 @@ class EvaluateForm(forms.Form):
         super().__init__(*args, **kwargs)
         for indicator in indicators:
             self.fields[indicator.code] = forms.DecimalField(
-                label=f"{indicator.name}（0–{indicator.max_points}）", min_value=0, max_value=indicator.max_points,
+                label=f"{indicator.name}：0–{indicator.max_points}", min_value=0, max_value=indicator.max_points,
                 decimal_places=2)
 
 

@@ -108,11 +108,14 @@ def test_the_export_lists_the_stations_with_the_same_counts(world, signed_in):
 
 def test_the_api_gives_the_facts_and_the_check(world, signed_in):
     low, _ok = _two(world)
-    body = signed_in(world.provincial_clerk).get(reverse("api:station-detail", args=[low.pk])).json()
+    client = signed_in(world.provincial_clerk)
+    body = client.get(reverse("api:station-detail", args=[low.pk])).json()
     assert body["below_threshold"] is True
     check = {r["fact"]: r for r in body["check"]}
     assert check["national_experts"]["value"] == 2 and check["national_experts"]["passed"] is False
     assert {f["code"] for f in body["facts"]} >= {"national_experts", "demands_collected"}
+    listed = client.get(reverse("api:station-list"), {"region": "4101"}).json()["results"]
+    assert [(s["name"], s["below_threshold"]) for s in listed] == [("甲市机械学会服务站", False)]
 
 
 def test_a_society_sees_the_stations_it_partners_but_cannot_change_them(world, signed_in):
