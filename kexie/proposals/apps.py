@@ -6,3 +6,17 @@ class ProposalsConfig(AppConfig):
     name = "kexie.proposals"
     label = "proposals"
     verbose_name = _("Proposals and think-tank work")
+
+    def ready(self):
+        # Plan targets such as "报送建言专报12期" count from the records here: the same selectors as
+        # the proposals pages.
+        from kexie.plans import measures
+
+        from . import selectors
+
+        measures.register("proposals.submitted", _("Proposals received"), selectors.submissions_count, unit="篇",
+                          keywords=("建言", "建议", "征集"))
+        measures.register("proposals.adopted", _("Proposals adopted"), selectors.adopted_count, unit="篇",
+                          keywords=("采纳", "批示"))
+        measures.register("proposals.bulletins", _("Bulletin issues"), selectors.bulletins_count, unit="期",
+                          keywords=("专报", "专刊", "智库"))

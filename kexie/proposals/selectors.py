@@ -1,9 +1,12 @@
 """Reads of proposals work: campaigns, submissions and bulletins a user sees, the instructions
 recorded on a proposal, an S&T worker's own submissions, and the credit a person holds."""
 
+import datetime as dt
+
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q
 
+from kexie.organizations.models import OrganizationClosure
 from kexie.tracking.models import Instruction
 
 from .models import Bulletin, BulletinEntry, Campaign, CampaignStatus, Sending, Study, Submission, SubmissionStatus
@@ -97,3 +100,36 @@ def credits_for(person) -> dict:
 
 def entries_of(bulletin: Bulletin):
     return BulletinEntry.objects.filter(bulletin=bulletin).select_related("submission").order_by("position")
+
+
+# --- figures for plan targets (kexie.plans.measures) ----------------------------------------------
+
+def _dated(rows, field: str, since: dt.date | None, until: dt.date | None):
+    if since is not None:
+        rows = rows.filter(**{f"{field}__gte": since})
+    if until is not None:
+        rows = rows.filter(**{f"{field}__lte": until})
+    return rows
+
+
+def _below(organization):
+    return OrganizationClosure.objects.filter(ancestor=organization).values("descendant_id")
+
+
+def submissions_count(organization, since: dt.date | None, until: dt.date | None) -> int:
+    """Proposals received by the campaigns of the organisation's subtree in the period (also the
+    plan measure ``proposals.submitted``)."""
+    return _dated(Submission.objects.filter(campaign__organization__in=_below(organization)),
+                  "created_at__date", since, until).count()
+
+
+def adopted_count(organization, since: dt.date | None, until: dt.date | None) -> int:
+    """Proposals of the subtree's campaigns adopted in the period (``proposals.adopted``)."""
+    return _dated(Submission.objects.filter(campaign__organization__in=_below(organization),
+                                            status=SubmissionStatus.ADOPTED), "adopted_on", since, until).count()
+
+
+def bulletins_count(organization, since: dt.date | None, until: dt.date | None) -> int:
+    """Bulletin issues the subtree issued in the period (``proposals.bulletins``)."""
+    return _dated(Bulletin.objects.filter(organization__in=_below(organization), status="issued"),
+                  "issued_on", since, until).count()
