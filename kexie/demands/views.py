@@ -24,6 +24,7 @@ from kexie.core.excel import xlsx_response
 from kexie.core.paging import paginate
 from kexie.organizations.forms import apply_service_errors
 from kexie.organizations.models import Organization
+from kexie.people.codes import industry_name
 from kexie.people.models import ExpertLibrary
 
 from . import selectors, services
@@ -79,9 +80,11 @@ def demand_list(request):
         if data["industry"]:
             rows = rows.filter(industry=data["industry"])
     page = paginate(request, rows, 50)
+    for row in page.object_list:
+        row.industry_label = industry_name(row.industry)
     return render(request, "demands/list.html", {
         "page_obj": page, "demands": page.object_list, "filter_form": form,
-        "may_create": request.user.has_code(SUBMIT), "may_funnel": True})
+        "may_create": request.user.has_code(SUBMIT)})
 
 
 @login_required
@@ -110,7 +113,8 @@ def _detail(request, demand, status=200, **forms):
     user = request.user
     manage = user.has_code(MANAGE)
     context = {
-        "demand": demand, "may_manage": manage, "may_submit": user.has_code(SUBMIT),
+        "demand": demand, "industry_name": industry_name(demand.industry),
+        "may_manage": manage, "may_submit": user.has_code(SUBMIT),
         "milestones": demand.milestones.select_related("accepted_by"),
         "candidates": demand.candidates.select_related("person"),
         "applications": demand.applications.all(),

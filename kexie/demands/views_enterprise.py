@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kexie.organizations.forms import apply_service_errors
+from kexie.people.codes import industry_name
 
 from . import selectors, services
 from .forms import ApplicationForm, BoardSearchForm, EnterpriseDemandForm
@@ -65,7 +66,7 @@ def my_detail(request, pk):
     if demand is None:
         raise Http404
     return render(request, "demands/my_detail.html", {
-        "demand": demand, "milestones": demand.milestones.all(),
+        "demand": demand, "industry_name": industry_name(demand.industry), "milestones": demand.milestones.all(),
         "shortlist": demand.candidates.filter(released=True, excluded=False).select_related("person")})
 
 
@@ -78,6 +79,9 @@ def board(request):
         q = form.cleaned_data["q"]
         calls = calls.filter(Q(title__icontains=q) | Q(field__icontains=q) | Q(enterprise_name__icontains=q)
                              | Q(problem__icontains=q) | Q(industry__iexact=q))
+    calls = list(calls)
+    for call in calls:
+        call.industry_label = industry_name(call.industry)
     return render(request, "demands/board.html", {"calls": calls, "form": form})
 
 
@@ -93,7 +97,7 @@ def _call_of(request, pk) -> Demand:
 def board_detail(request, pk):
     call = _call_of(request, pk)
     return render(request, "demands/board_detail.html", {
-        "call": call, "milestones": call.milestones.all(),
+        "call": call, "industry_name": industry_name(call.industry), "milestones": call.milestones.all(),
         "mine": call.applications.filter(applicant=request.user)})
 
 

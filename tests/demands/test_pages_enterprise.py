@@ -36,8 +36,8 @@ def test_an_enterprise_files_a_demand_and_sees_it_in_its_list(world, signed_in):
     assert "电源模块散热结构优化" in _page(client.get(reverse("demands:mine")))
     page = _page(client.get(reverse("demands:my_detail", args=[demand.pk])))
     assert "样机测试" in page and "已提交" in page
-    # The holder's staff see it (it is confidential: the county clerk holds it; the province does not).
-    assert "电源模块散热结构优化" in _page(signed_in(world.county_clerk).get(reverse("demands:list")))
+    # Confidential: the province's clerk, not named on it, does not see it.
+    assert "电源模块散热结构优化" not in _page(signed_in(world.provincial_clerk).get(reverse("demands:list")))
 
 
 def test_another_account_never_sees_the_demand(world, signed_in):
