@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from .demands import bench_demand_funnel
 from .evaluation import bench_evaluation
 from .harness import compare, peak_memory_mb
 from .scales import TODAY
@@ -524,6 +525,8 @@ BENCHMARKS = [
     Benchmark("report", "6. Submit + accept a report vs bare insert", bench_report),
     Benchmark("http", "7. HTTP under 8 clients (gunicorn, wrk) vs minimal JSON view", bench_http),
     Benchmark("evaluation", "8. Evaluate and rank 10,000 societies vs scoring them in memory", bench_evaluation),
+    Benchmark("demand_funnel", "9. Demand funnel of the national root over 100,000 demands vs a bare SQL count",
+              bench_demand_funnel, needs_data=False),
 ]
 
 
