@@ -277,9 +277,10 @@ def _contacts_page(request, *, bound=None, status=200):
     staff = selectors.staff_for(user).select_related("organization") if manage else None
     context = {"overdue": overdue, "duties": rest, "today": today, "may_manage": manage,
                "closed": duties.filter(active=False).order_by("-pk")[:RECENT],
-               "log_form": bound.get("log") or ContactLogForm(initial={"date": today}),
-               "reassign_form": bound.get("reassign") or (ReassignForm(staff=staff) if manage else None),
-               "bound_duty": bound.get("duty")}
+               "log_form": ContactLogForm(initial={"date": today}),
+               "reassign_form": ReassignForm(staff=staff) if manage else None,
+               # The form that was refused, its messages shown above the lists.
+               "refused": bound.get("log") or bound.get("reassign")}
     return render(request, "visits/contacts.html", context, status=status)
 
 
@@ -336,7 +337,7 @@ def contact_log(request, pk):
         else:
             messages.success(request, _("The contact with %(name)s was recorded.") % {"name": duty.person.name})
             return redirect("visits:contacts")
-    return _contacts_page(request, bound={"log": form, "duty": duty.pk}, status=400)
+    return _contacts_page(request, bound={"log": form}, status=400)
 
 
 @login_required
@@ -355,7 +356,7 @@ def duty_reassign(request, pk):
             messages.success(request, _("%(owner)s now keeps in touch with %(name)s.")
                              % {"owner": duty.owner.full_name or duty.owner.username, "name": duty.person.name})
             return redirect("visits:contacts")
-    return _contacts_page(request, bound={"reassign": form, "duty": duty.pk}, status=400)
+    return _contacts_page(request, bound={"reassign": form}, status=400)
 
 
 @login_required

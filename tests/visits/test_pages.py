@@ -93,7 +93,9 @@ def test_contact_duties_list_the_overdue_first_and_take_a_contact(world, signed_
     assert response.status_code == 302
     page = client.get(reverse("visits:contacts")).content.decode()
     assert "程远山" not in page.split('id="overdue-duties"')[1].split("</table>")[0]
-    assert client.post(reverse("visits:contact_log", args=[late.pk]), {"date": "", "mode": "phone"}).status_code == 400
+    refused = client.post(reverse("visits:contact_log", args=[late.pk]), {"date": "2020-01-01", "mode": "phone"})
+    assert refused.status_code == 400
+    assert "联系日期不能早于任务开始日期" in refused.content.decode().split('id="refused"')[1].split("</div>")[0]
 
 
 def test_the_export_lists_the_visits_of_the_period_with_the_figures(world, signed_in):
@@ -107,3 +109,9 @@ def test_the_export_lists_the_visits_of_the_period_with_the_figures(world, signe
     assert len(rows) == 1 and rows[0][5] == "甲县面粉厂"
     values = {row[0]: row[1] for row in figures.iter_rows(min_row=3, values_only=True)}
     assert list(values.values()) == [1, 1, "0 / 1"]
+
+
+def test_a_period_ending_before_it_starts_is_said_and_the_year_shown(world, signed_in):
+    build(world)
+    page = signed_in(world.provincial_clerk).get(reverse("visits:list") + "?since=2026-05-01&until=2026-04-01")
+    assert page.status_code == 200 and "截止日期不能早于起始日期" in page.content.decode()
