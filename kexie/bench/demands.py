@@ -18,6 +18,7 @@ from django.utils import timezone
 from .harness import compare
 
 LARGE, QUICK_LARGE = 100_000, 2_000
+QUICK_PROVINCES = 2
 PROVINCES, CITIES, COUNTIES = 31, 10, 5
 TARGET_MS = 200
 
@@ -26,12 +27,12 @@ class _Rollback(Exception):
     pass
 
 
-def _network():
+def _network(provinces: int):
     """The root and the associations that hold demands (cities and counties)."""
     from kexie.organizations.services import organizations_bulk_create
 
     rows = [{"name": "需求基准全国科学技术协会", "kind": "national_association", "parent": None}]
-    for p in range(PROVINCES):
+    for p in range(provinces):
         rows.append({"name": f"需求基准第{p + 1:02d}省科学技术协会", "kind": "provincial_association", "parent": 0})
         province = len(rows) - 1
         for c in range(CITIES):
@@ -43,13 +44,13 @@ def _network():
     return created[0], [o for o in created if o.kind in ("city_association", "county_association")]
 
 
-def generate_demands(n: int, *, seed: int = 15) -> tuple:
+def generate_demands(n: int, *, seed: int = 15, provinces: int = PROVINCES) -> tuple:
     """The network and ``n`` demands over it, with applications to the published ones; returns the
     root and the planted figures (what the funnel must count)."""
     from kexie.demands.models import Application, Demand, DemandStatus, Route
 
     rng = random.Random(seed)
-    root, holders = _network()
+    root, holders = _network(provinces)
     now = timezone.now()
     planted = {"received": 0, "accepted": 0, "routed": 0, "applied": 0, "contracted": 0, "completed": 0,
                "amount": Decimal("0")}
@@ -112,7 +113,7 @@ def bench_demand_funnel(ctx) -> dict:
     result: dict = {}
     try:
         with transaction.atomic():
-            root, planted = generate_demands(n)
+            root, planted = generate_demands(n, provinces=QUICK_PROVINCES if ctx.quick else PROVINCES)
             if connection.vendor == "postgresql":
                 with connection.cursor() as cursor:
                     cursor.execute(f"ANALYZE {table}")
