@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kexie.accounts.scope import require_page_code as _require
 from kexie.audit.services import audit_record
 from kexie.core.excel import add_sheet, write_workbook, xlsx_response
+from kexie.core.paging import paginate
 from kexie.organizations.forms import apply_service_errors
 from kexie.organizations.models import Organization
 
@@ -71,9 +72,10 @@ def visit_list(request):
     user, today = request.user, timezone.localdate()
     since, until, period_form = _period(request)
     visits = selectors.visits_for(user)
+    page = paginate(request, visits.prefetch_related("persons"), RECENT)
     context = {
         "teams": selectors.teams_for(user).filter(status="active"),
-        "visits": visits.prefetch_related("persons")[:RECENT],
+        "visits": page.object_list, "page_obj": page,
         "overdue_followups": selectors.overdue_followups(visits, today),
         "overdue_duties": selectors.overdue_duties(selectors.duties_for(user), today),
         "figures": figures(user.organization, since, until) if user.organization_id else [],
