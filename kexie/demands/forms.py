@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from kexie.accounts.models import User
 from kexie.organizations.forms import OrgChoiceField
 from kexie.organizations.models import Organization
 from kexie.people.codes import INDUSTRY_DIVISIONS, INDUSTRY_SECTIONS
@@ -93,16 +94,31 @@ class _DemandFields(forms.Form):
         return rows
 
 
+class _StaffChoice(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.full_name}（{obj.organization.short_name or obj.organization.name}）"
+
+
 class DemandForm(_DemandFields):
-    """A demand recorded by staff for an organisation of their scope."""
+    """A demand recorded by staff for an organisation of their scope; a confidential one names the
+    staff who may see it besides the one who records it."""
 
     organization = OrgChoiceField(label=_("Holding association"), queryset=Organization.objects.none())
+    named_staff = _StaffChoice(label=_("Staff who may see it"), queryset=User.objects.none(), required=False,
+                               help_text=_("For a confidential demand: the colleagues who handle it."))
     field_order = ["organization"]
 
-    def __init__(self, *args, organizations, **kwargs):
+    def __init__(self, *args, organizations, staff, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = organizations
         self.fields["organization"].use_text_input_if_large()
+        self.fields["named_staff"].queryset = staff
+
+    def demand_fields(self):
+        return [*super().demand_fields(), self["named_staff"]]
+
+    def demand_data(self) -> dict:
+        return {**super().demand_data(), "named_staff": list(self.cleaned_data.get("named_staff") or ())}
 
 
 class _ReceiverChoice(forms.ModelChoiceField):

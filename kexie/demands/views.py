@@ -19,11 +19,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kexie.accounts.models import User, UserKind
 from kexie.accounts.scope import require_page_code as _require
 from kexie.core.excel import xlsx_response
 from kexie.core.paging import paginate
 from kexie.organizations.forms import apply_service_errors
-from kexie.organizations.models import Organization
+from kexie.organizations.models import Organization, OrganizationClosure
 from kexie.people.codes import industry_name
 from kexie.people.models import ExpertLibrary
 
@@ -87,12 +88,21 @@ def demand_list(request):
         "may_create": request.user.has_code(SUBMIT)})
 
 
+def _colleagues(user):
+    """The staff a confidential demand may be shown to: active staff of the user's organisation,
+    of the organisations above it (who take demands up) and of those in the user's scope."""
+    above = OrganizationClosure.objects.filter(descendant_id=user.organization_id).values("ancestor_id")
+    orgs = Q(organization__in=above) | Q(organization__in=Organization.objects.restrict(user, SUBMIT))
+    return User.objects.filter(orgs, kind=UserKind.STAFF, is_active=True).exclude(pk=user.pk).select_related(
+        "organization").order_by("organization__depth", "full_name")
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def demand_create(request):
     _require(request, SUBMIT)
     organizations = Organization.objects.restrict(request.user, SUBMIT)
-    form = DemandForm(request.POST or None, organizations=organizations,
+    form = DemandForm(request.POST or None, organizations=organizations, staff=_colleagues(request.user),
                       initial={"organization": request.user.organization_id})
     if request.method == "POST" and form.is_valid():
         try:

@@ -74,6 +74,19 @@ def test_the_list_is_scoped_and_filtered(world, signed_in):
     assert client.get(reverse("demands:detail", args=[other.pk])).status_code == 404
 
 
+def test_a_confidential_demand_recorded_with_named_staff_is_seen_by_them_only(world, signed_in):
+    client = signed_in(world.county_clerk)
+    form = _page(client.get(reverse("demands:create")))
+    assert "甲省干事" in form.split('name="named_staff"', 1)[1].split("</select>", 1)[0]
+    assert "乙省干事" not in form
+    client.post(reverse("demands:create"), {**FIELDS, "title": "新型密封件配方", "organization": world.county_a.pk,
+                                            "confidential": "on", "named_staff": [world.provincial_clerk.pk]})
+    secret = Demand.objects.get(title="新型密封件配方")
+    assert secret.confidential and list(secret.named_staff.all()) == [world.provincial_clerk]
+    assert "新型密封件配方" in _page(signed_in(world.provincial_clerk).get(reverse("demands:list")))
+    assert signed_in(world.national_clerk).get(reverse("demands:detail", args=[secret.pk])).status_code == 404
+
+
 def test_a_confidential_demand_is_seen_only_by_its_holder_and_named_staff(world, signed_in):
     secret = _demand(world, title="新型密封件配方", confidential=True)
     client = signed_in(world.provincial_clerk)
