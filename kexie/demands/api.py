@@ -56,6 +56,9 @@ class ApplicationSerializer(serializers.ModelSerializer):
 
 
 class DemandSerializer(serializers.ModelSerializer):
+    # A plain string in the schema: an enum named after the field would collide with the other
+    # apps' "status" enums (the codes and their labels are the model's DemandStatus).
+    status = serializers.CharField(read_only=True, label=_("status"))
     organization_name = serializers.CharField(source="organization.name", read_only=True,
                                               label=_("holding association"))
     status_label = serializers.CharField(source="get_status_display", read_only=True, label=_("status"))
