@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,6 +25,8 @@ from kexie.accounts.scope import require_code as _require
 from kexie.audit.services import audit_record
 from kexie.experts_engine import conflicts as conflict_engine
 from kexie.experts_engine.model import Target, fold_name
+from kexie.notifications.models import Kind as NotificationKind
+from kexie.notifications.services import notify
 from kexie.organizations.models import Organization
 from kexie.panels import services as panels
 from kexie.panels.experts import library_experts
@@ -68,6 +71,18 @@ def _move(by, demand: Demand, status: str, *, action: str = "status", fields=(),
     demand.save(update_fields=["status", "updated_at", *fields])
     audit_record(action=action, by=by, obj=demand, old=old,
                  new={"status": status, **{f: getattr(demand, f) for f in fields}, **extra})
+
+
+def _tell(user, demand: Demand, *, title: str, body: str, key: str) -> None:
+    """Tell the account behind a demand or an application what happened, with a link to the
+    demand on the page they use (an enterprise's own demands, or the staff's demand page)."""
+    if user is None:
+        return
+    if not user.is_external:
+        url = reverse("demands:detail", args=[demand.pk])
+    else:  # an external account has a page for the demands it filed only
+        url = reverse("demands:my_detail", args=[demand.pk]) if demand.submitted_by_id == user.pk else ""
+    notify(recipients=[user], kind=NotificationKind.DEMAND, title=title, body=body, url=url, key=key, obj=demand)
 
 
 def snapshot(demand: Demand) -> dict:
@@ -166,6 +181,10 @@ def demand_return(*, by, demand, reason: str) -> Demand:
         _status(demand, DemandStatus.SUBMITTED, DemandStatus.ACCEPTED)
         demand.return_reason = reason
         _move(by, demand, DemandStatus.RETURNED, action="return", fields=("return_reason",))
+        _tell(demand.submitted_by, demand, key=f"demands.return.{demand.pk}",
+              title=_("Demand returned: %(title)s") % {"title": demand.title},
+              body=_("%(organization)s returned the demand “%(title)s”: %(reason)s")
+              % {"organization": demand.organization.name, "title": demand.title, "reason": reason})
     return demand
 
 
@@ -256,6 +275,11 @@ def candidates_release(*, by, demand, candidate_ids) -> list[Candidate]:
             demand.save(update_fields=["first_candidate_at", "updated_at"])
         audit_record(action="publish", by=by, obj=demand, detail="candidates",
                      new={"released": sorted(c.person_id for c in fresh)})
+        if fresh:
+            _tell(demand.submitted_by, demand, key=f"demands.release.{demand.pk}.{now.timestamp()}",
+                  title=_("Experts recommended for your demand: %(title)s") % {"title": demand.title},
+                  body=_("%(organization)s recommends %(n)s experts for “%(title)s”; see them on the demand.")
+                  % {"organization": demand.organization.name, "n": len(fresh), "title": demand.title})
     return chosen
 
 
@@ -415,6 +439,10 @@ def application_choose(*, by, application, amount) -> Application:
         demand.contracted_at, demand.contract_amount = timezone.now(), amount
         _move(by, demand, DemandStatus.CONTRACTED, action="decide", fields=("contracted_at", "contract_amount"),
               chosen=application.pk, not_chosen=not_chosen)
+        _tell(application.applicant, demand, key=f"demands.chosen.{application.pk}",
+              title=_("Your team was chosen: %(title)s") % {"title": demand.title},
+              body=_("%(team)s was chosen for the open call “%(title)s” of %(organization)s.")
+              % {"team": application.team_name, "title": demand.title, "organization": demand.organization.name})
     return application
 
 

@@ -200,3 +200,21 @@ def test_the_funnel_over_a_period_and_one_level_down(world):
     assert new.pk != old.pk
     empty = selectors.funnel(world.prov_b)
     assert (empty["received"], empty["amount"], empty["median_days_to_candidate"]) == (0, 0, None)
+
+
+def test_the_enterprise_is_told_of_a_return_and_of_experts_released(world):
+    from kexie.notifications.models import Notification
+
+    account = make_external("factory@example.cn", full_name="厂方联系人")
+    by = world.provincial_clerk
+    returned = _demand(world, by=account, title="描述过简的需求")
+    services.demand_return(by=by, demand=returned, reason="请补充技术指标")
+    expert(world, "方正", unit="甲省机械研究院", keywords="数控机床", industries=["34"])
+    demand = _demand(world, by=account)
+    services.demand_accept(by=by, demand=demand)
+    shortlist = services.demand_match(by=by, demand=demand, library=library_of(world.prov_a))
+    services.candidates_release(by=by, demand=demand, candidate_ids=[c.pk for c in shortlist])
+    told = Notification.objects.filter(recipient=account).order_by("pk")
+    assert [n.kind for n in told] == ["demand", "demand"]
+    assert "请补充技术指标" in told[0].body and "1位专家" in told[1].body
+    assert told[1].url.endswith(f"/{demand.pk}/")
