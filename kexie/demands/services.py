@@ -116,6 +116,17 @@ def _holder(by, organization) -> Organization:
     return access_object(Organization, by, SUBMIT, pk=pk)
 
 
+def _staff(values) -> list:
+    """The staff named on a confidential demand: active accounts of the network, not external ones."""
+    from kexie.accounts.models import User
+
+    ids = {getattr(v, "pk", v) for v in values}
+    found = [u for u in User.objects.filter(pk__in=ids, is_active=True) if not u.is_external]
+    if len(found) != len(ids):
+        raise ValidationError({"named_staff": _("Name staff members of the associations only.")})
+    return found
+
+
 def demand_create(*, by, organization, data: dict, milestones: list | None = None) -> Demand:
     """Record a demand held by ``organization``: staff with ``demand.submit`` for it, or an
     enterprise's external account filing with an association of the intake list. ``milestones``:
@@ -151,7 +162,7 @@ def demand_create(*, by, organization, data: dict, milestones: list | None = Non
                         **{f: value[:Demand._meta.get_field(f).max_length] for f, value in values.items()})
         demand.save()
         if data.get("named_staff"):
-            demand.named_staff.set(data["named_staff"])
+            demand.named_staff.set(_staff(data["named_staff"]))
         DemandMilestone.objects.bulk_create(
             DemandMilestone(demand=demand, position=n, title=title[:200], due=due)
             for n, (title, due) in enumerate(rows, 1))

@@ -218,3 +218,11 @@ def test_the_enterprise_is_told_of_a_return_and_of_experts_released(world):
     assert [n.kind for n in told] == ["demand", "demand"]
     assert "请补充技术指标" in told[0].body and "1位专家" in told[1].body
     assert told[1].url.endswith(f"/{demand.pk}/")
+
+
+def test_only_staff_can_be_named_on_a_confidential_demand(world):
+    outsider = make_external("outsider@example.cn")
+    with pytest.raises(ValidationError) as refused:
+        _demand(world, confidential=True, named_staff=[outsider])
+    assert "named_staff" in refused.value.message_dict
+    assert not Demand.objects.exists()
