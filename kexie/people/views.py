@@ -25,7 +25,7 @@ from kexie.core.uploads import check_upload, decode_text
 from kexie.organizations.forms import apply_service_errors
 from kexie.organizations.models import Organization
 
-from . import exchange, importers, selectors, services
+from . import exchange, importers, sections, selectors, services
 from .forms import (
     AccountLinkForm,
     EntryAddForm,
@@ -149,6 +149,8 @@ def person_detail(request, pk):
         "entries": entries, "relation_form": RelationForm(),
         "entry_form": EntryAddForm(organizations=_library_choices(request.user)) if can_expert else None,
         "account_form": AccountLinkForm(),
+        # What the person did in the services (proposals written and adopted …), as each app shows it.
+        "service_sections": sections.sections_for(request.user, person),
         "can": {"manage": request.user.has_code("person.manage"), "unmask": request.user.has_code("pii.unmask"),
                 "expert": can_expert, "invite": request.user.has_code("external.invite")}})
 

@@ -20,3 +20,9 @@ class ProposalsConfig(AppConfig):
                           keywords=("采纳", "批示"))
         measures.register("proposals.bulletins", _("Bulletin issues"), selectors.bulletins_count, unit="期",
                           keywords=("专报", "专刊", "智库"))
+
+        # A person's credit (proposals written and adopted, bulletin issues, instructions) on their
+        # page, for users who may view proposals.
+        from kexie.people import sections
+
+        sections.register("proposals/_person_credits.html", selectors.person_section)

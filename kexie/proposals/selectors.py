@@ -133,3 +133,12 @@ def bulletins_count(organization, since: dt.date | None, until: dt.date | None) 
     """Bulletin issues the subtree issued in the period (``proposals.bulletins``)."""
     return _dated(Bulletin.objects.filter(organization__in=_below(organization), status="issued"),
                   "issued_on", since, until).count()
+
+
+def person_section(user, person) -> dict | None:
+    """The person page's proposals section (kexie.people.sections): the credits, for users who may
+    view proposals, when the person has any; None otherwise."""
+    if not user.is_authenticated or not user.has_code(VIEW):
+        return None
+    credits = credits_for(person)
+    return credits if credits["submissions"] else None

@@ -7,6 +7,7 @@ import io
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from docx import Document
 from docx.shared import RGBColor
 
@@ -128,17 +129,20 @@ def test_a_campaign_outside_the_scope_is_not_found(world):
     assert not submission.valuations.exists()
 
 
-def test_the_person_page_snippet_shows_the_credit_to_those_who_may_view_proposals(world):
-    from django.template import engines
-
+def test_the_person_page_shows_the_credit_to_those_who_may_view_proposals(world, signed_in):
     clerk = world.provincial_clerk
     campaign = open_campaign(world)
     author = person(clerk, world.prov_a, "李文博")
+    others = person(clerk, world.prov_a, "赵敏")
     submission = submit(world, campaign, authors=[author])
     services.valuation_record(by=clerk, submission=submission, grade="A")
     services.instruction_record(by=clerk, subject=submission, leader="副省长 李某", text="请研究。",
                                 day=dt.date(2026, 5, 20))
-    snippet = engines["django"].from_string("{% load proposals_tags %}{% proposal_credits person %}")
-    shown = snippet.render({"person": author, "user": clerk})
-    assert submission.title in shown and "请研究。" in shown
-    assert submission.title not in snippet.render({"person": author, "user": world.county_clerk})
+
+    page = signed_in(clerk).get(reverse("people:detail", args=[author.pk])).content.decode()
+
+    assert 'id="proposal-credits"' in page and submission.title in page and "副省长 李某：请研究。" in page
+    # No section on the page of a person with no proposal, nor for a user who may not view proposals.
+    assert 'id="proposal-credits"' not in signed_in(clerk).get(
+        reverse("people:detail", args=[others.pk])).content.decode()
+    assert selectors.person_section(world.county_clerk, author) is None
