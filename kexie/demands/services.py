@@ -31,7 +31,7 @@ from kexie.organizations.models import Organization
 from kexie.panels import services as panels
 from kexie.panels.experts import library_experts
 from kexie.panels.matching import match_experts
-from kexie.panels.models import RoundStatus
+from kexie.panels.models import Decision, Outcome, RoundStatus
 from kexie.people.codes import is_industry
 from kexie.people.models import ExpertEntry, ExpertLibrary, Person
 
@@ -431,7 +431,7 @@ def review_start(*, by, demand, library: ExpertLibrary, form=None):
 def application_choose(*, by, application, amount) -> Application:
     """Choose the team (挂帅) and record the contract amount (万元): the demand is contracted, the
     other applications not chosen. When the call went to a panel, its round must be decided first
-    (the choice follows the panel's decision); without a panel, staff with ``demand.manage``
+    and the application approved by it (the choice follows the panel's decision); without a panel, staff with ``demand.manage``
     choose directly among the eligible applications."""
     amount = _amount(amount, "amount", required=True)
     with transaction.atomic():
@@ -439,8 +439,11 @@ def application_choose(*, by, application, amount) -> Application:
         _status(demand, DemandStatus.PUBLISHED)
         if application.status != ApplicationStatus.ELIGIBLE:
             raise ValidationError(_("Only an application that passed the formal check can be chosen."))
-        if demand.review_round_id and demand.review_round.status != RoundStatus.DECIDED:
-            raise ValidationError(_("The panel has not decided yet."))
+        if demand.review_round_id:
+            if demand.review_round.status != RoundStatus.DECIDED:
+                raise ValidationError(_("The panel has not decided yet."))
+            if not Decision.objects.filter(item_id=application.review_item_id, outcome=Outcome.APPROVED).exists():
+                raise ValidationError(_("The panel did not approve this application."))
         application.status = ApplicationStatus.CHOSEN
         application.save(update_fields=["status"])
         others = demand.applications.exclude(pk=application.pk).filter(

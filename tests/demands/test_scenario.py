@@ -95,6 +95,8 @@ def test_a_county_demand_from_intake_to_acceptance_and_the_funnel_at_every_level
     today = timezone.localdate()
     panels.notice_publish(by=province, round=round, start=today, end=today + dt.timedelta(days=5))
     panels.decisions_record(by=province, round=round, approved=[a_item])
+    with pytest.raises(ValidationError):  # the panel did not approve it
+        services.application_choose(by=province, application=b, amount="60")
     services.application_choose(by=province, application=a, amount="90")
     a.refresh_from_db()
     b.refresh_from_db()
