@@ -211,6 +211,7 @@ SPECTACULAR_SETTINGS = {
         "NominationStatusEnum": "kexie.awards.models.NominationStatus",
         "ReviewRoundStatusEnum": "kexie.panels.models.RoundStatus",
         "ReviewRoundKindEnum": "kexie.panels.models.RoundKind",
+        "DemandStatusEnum": "kexie.demands.models.DemandStatus",
     },
 }
 

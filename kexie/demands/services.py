@@ -127,6 +127,15 @@ def _staff(values) -> list:
     return found
 
 
+def _receivers(organization) -> list:
+    """The staff of an association who take up its demands (``demand.submit`` or ``demand.manage``):
+    named on a confidential demand an enterprise files with it, so that someone may see it."""
+    from kexie.accounts.models import User
+
+    return [u for u in User.objects.filter(organization=organization, is_active=True).order_by("pk")
+            if not u.is_external and (u.has_code("demand.submit") or u.has_code("demand.manage"))]
+
+
 def demand_create(*, by, organization, data: dict, milestones: list | None = None) -> Demand:
     """Record a demand held by ``organization``: staff with ``demand.submit`` for it, or an
     enterprise's external account filing with an association of the intake list. ``milestones``:
@@ -163,6 +172,8 @@ def demand_create(*, by, organization, data: dict, milestones: list | None = Non
         demand.save()
         if data.get("named_staff"):
             demand.named_staff.set(_staff(data["named_staff"]))
+        elif demand.confidential and by.is_external:
+            demand.named_staff.set(_receivers(organization))
         DemandMilestone.objects.bulk_create(
             DemandMilestone(demand=demand, position=n, title=title[:200], due=due)
             for n, (title, due) in enumerate(rows, 1))

@@ -36,7 +36,10 @@ def test_an_enterprise_files_a_demand_and_sees_it_in_its_list(world, signed_in):
     assert "电源模块散热结构优化" in _page(client.get(reverse("demands:mine")))
     page = _page(client.get(reverse("demands:my_detail", args=[demand.pk])))
     assert "样机测试" in page and "已提交" in page
-    # Confidential: the province's clerk, not named on it, does not see it.
+    # Confidential: the county association it was filed with takes it up (its staff who handle demands
+    # are named on it); the province's clerk, not named on it, does not see it.
+    assert list(demand.named_staff.all()) == [world.county_clerk]
+    assert "电源模块散热结构优化" in _page(signed_in(world.county_clerk).get(reverse("demands:list")))
     assert "电源模块散热结构优化" not in _page(signed_in(world.provincial_clerk).get(reverse("demands:list")))
 
 

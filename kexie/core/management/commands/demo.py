@@ -61,6 +61,12 @@ class Command(BaseCommand):
         for person in Person.objects.filter(account__kind="external").select_related("account").order_by("pk"):
             rows.append([person.account.username, DEMO_PASSWORD, _("Review expert (external account)"), "",
                          _("Scores the assigned nominations under My reviews")])
+        from kexie.accounts.models import User
+        from kexie.core.demo.demands import ENTERPRISE_ADDRESS
+
+        if User.objects.filter(username=ENTERPRISE_ADDRESS).exists():
+            rows.append([ENTERPRISE_ADDRESS, DEMO_PASSWORD, _("Enterprise contact (external account)"), "",
+                         _("Files technical demands and sees the experts released to it under My demands")])
         self.stdout.write("")
         self.stdout.write(_("Demo accounts (the same password for all):"))
         self.stdout.write(format_table(
