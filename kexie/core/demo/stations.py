@@ -93,4 +93,20 @@ def ensure_demo_stations(*, organization_at, user_named, calendar) -> bool:
                 "achievements": ACHIEVEMENTS})
             if judged is not None:
                 services.report_evaluate(by=by, report=report, judged_scores={"achievements": judged})
+    _link_plan_targets(user_named("provincial_clerk"), organization_at(_HENAN))
     return True
+
+
+def _link_plan_targets(clerk, henan) -> None:
+    """The Henan plans' targets on stations (e.g. 新建市级科普教育基地15个) count from the registry:
+    each is linked to the measure its wording suggests, as a clerk does on the task page."""
+    from kexie.organizations.models import OrganizationClosure
+    from kexie.plans import measures
+    from kexie.plans import services as plan_services
+    from kexie.plans.models import Target
+
+    subtree = OrganizationClosure.objects.filter(ancestor=henan).values("descendant")
+    for target in Target.objects.filter(item__plan__organization__in=subtree, measure=""):
+        code = measures.suggest(target)
+        if code.startswith("stations."):
+            plan_services.target_set_measure(by=clerk, target_id=target.pk, measure=code)
