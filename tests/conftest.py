@@ -30,15 +30,17 @@ def _empty_cache():
 def _reseed_after_a_flush(sender, **kwargs):
     """A transactional test (browser tests, real concurrency) empties every table when it ends,
     and Django's flush then signals post_migrate: put back the rows the migrations seed — the
-    built-in roles and the default four-batch rules — so a test that runs after it on the same
+    built-in roles, the default four-batch rules and the stations' entry rules — so a test that runs after it on the same
     worker finds the database as migrated."""
     if sender.label != "selection":  # once per flush, with every app's tables there
         return
     from kexie.accounts.roles import ensure_builtin_roles
     from kexie.selection.rules import ensure_default_rules
+    from kexie.stations.rules import ensure_default_rules as ensure_station_rules
 
     ensure_builtin_roles()
     ensure_default_rules()
+    ensure_station_rules()
 
 
 post_migrate.connect(_reseed_after_a_flush, dispatch_uid="tests-reseed-after-flush")

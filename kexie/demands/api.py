@@ -9,7 +9,6 @@ pages show the same demands and the same figures. ``register`` adds the routes t
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
@@ -154,8 +153,8 @@ class FunnelQuery(serializers.Serializer):
     until = serializers.DateField(required=False, label=_("received before"))
 
 
-_PERIOD = [OpenApiParameter("since", OpenApiTypes.DATE, description=_("received from")),
-           OpenApiParameter("until", OpenApiTypes.DATE, description=_("received before"))]
+# The period as a serializer: the schema then documents the 400 a date that is no date gets.
+_PERIOD = [FunnelQuery]
 
 
 @extend_schema_view(

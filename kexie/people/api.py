@@ -12,6 +12,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.response import Response
 
+from kexie.api.filters import IntegerFilter
 from kexie.api.exceptions import validated
 from kexie.api.viewsets import ScopedGenericViewSet
 from kexie.organizations.models import Organization
@@ -167,7 +168,7 @@ class ExpertEntryUpdateSerializer(serializers.Serializer):
 
 
 class ExpertEntryFilter(django_filters.FilterSet):
-    library = django_filters.NumberFilter(field_name="library_id", label=_("expert library"))
+    library = IntegerFilter(field_name="library_id", label=_("expert library"))
     status = django_filters.ChoiceFilter(choices=EntryStatus.choices, label=_("status"))
     keyword = django_filters.CharFilter(method="filter_keyword", label=_("keywords"))
 

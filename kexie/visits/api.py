@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from kexie.api.filters import IntegerFilter
 from kexie.api.viewsets import ScopedReadOnlyViewSet
 
 from .models import FollowUpStatus, ServiceTeam, TeamKind, TeamStatus, Visit
@@ -40,6 +41,8 @@ class VisitSerializer(serializers.ModelSerializer):
     team_name = serializers.CharField(source="team.name", read_only=True, default="", label=_("service team"))
     county_name = serializers.CharField(source="county.name", read_only=True, default="", label=_("county served"))
     experts = serializers.SerializerMethodField(label=_("experts who went"))
+    # "open", "done", or empty for a visit that needs no follow-up (the enum has no empty choice).
+    followup_status = serializers.CharField(read_only=True, label=_("follow-up"))
     followup_status_label = serializers.CharField(source="get_followup_status_display", read_only=True,
                                                   label=_("follow-up"))
     overdue = serializers.SerializerMethodField(label=_("overdue"))
@@ -70,7 +73,7 @@ class TeamFilter(django_filters.FilterSet):
 
 
 class VisitFilter(django_filters.FilterSet):
-    team = django_filters.NumberFilter(field_name="team_id", label=_("service team"))
+    team = IntegerFilter(field_name="team_id", label=_("service team"))
     since = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("period from"))
     until = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=_("period until"))
     followup_status = django_filters.ChoiceFilter(choices=FollowUpStatus.choices, label=_("follow-up"))
