@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kexie.accounts.scope import require_page_code as _require
 from kexie.core.excel import xlsx_response
 from kexie.core.paging import paginate
-from kexie.organizations.forms import apply_service_errors
+from kexie.core.forms import apply_service_errors, form_step
 from kexie.organizations.models import Organization
 from kexie.people.models import ExpertLibrary
 
@@ -141,15 +141,8 @@ def _form_step(request, call, name: str, form, run, success):
     """Run one step of the call page from ``form``: its input through ``run`` (the service call);
     a refusal goes back on the page next to the form ``name`` (nothing saved), a success
     redirects to the call with its message (``success``: text, or a function of the result)."""
-    if form.is_valid():
-        try:
-            result = run(form.cleaned_data)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, success(result) if callable(success) else success)
-            return redirect("awards:detail", pk=call.pk)
-    return _detail(request, call, **{name: form})
+    return form_step(request, form, run, success, done=lambda _result: redirect("awards:detail", pk=call.pk),
+                     again=lambda: _detail(request, call, **{name: form}))
 
 
 def _step(request, pk, action, success: str):

@@ -3,7 +3,40 @@
 from collections.abc import Callable
 
 from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+
+def apply_service_errors(form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form fields it names (else on the form)."""
+    if hasattr(error, "error_dict"):
+        for field, field_messages in error.message_dict.items():
+            target = field if field in form.fields else None
+            for message in field_messages:
+                form.add_error(target, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+def form_step(request, form, run, success, *, done, again, errors=None):
+    """One step of a page's forms, the same on every page.
+
+    ``form``'s input goes through ``run`` (the service call, given the cleaned data). A success
+    adds its message (``success``: text, or a function of the result) and answers ``done(result)``
+    (a redirect). Bad input, or the service's refusal (a ValidationError), goes on the form next to
+    the fields it names (``errors(error)`` where a form places them itself) with nothing saved, and
+    the answer is ``again()``: the page drawn again with the bound form, as a 400."""
+    if form.is_valid():
+        try:
+            result = run(form.cleaned_data)
+        except ValidationError as error:
+            (errors or (lambda refusal: apply_service_errors(form, refusal)))(error)
+        else:
+            messages.success(request, success(result) if callable(success) else success)
+            return done(result)
+    return again()
 
 
 def keep_masked(form, stored: dict[str, str], masks: dict[str, Callable[[str], str]]) -> None:

@@ -23,7 +23,7 @@ from kexie.accounts.models import User, UserKind
 from kexie.accounts.scope import require_page_code as _require
 from kexie.core.excel import xlsx_response
 from kexie.core.paging import paginate
-from kexie.organizations.forms import apply_service_errors
+from kexie.core.forms import apply_service_errors, form_step
 from kexie.organizations.models import Organization, OrganizationClosure
 from kexie.people.codes import industry_name
 from kexie.people.models import ExpertLibrary
@@ -159,15 +159,9 @@ def _form_step(request, demand, name: str, form, run, success, then=None):
     """Run one step of the demand page from ``form``: its input through ``run`` (the service
     call); a refusal goes back on the page next to the form ``name`` (400, nothing saved), a
     success redirects to the demand (or to ``then(result)``) with its message."""
-    if form.is_valid():
-        try:
-            result = run(form.cleaned_data)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, success(result) if callable(success) else success)
-            return redirect(then(result)) if then else redirect("demands:detail", pk=demand.pk)
-    return _detail(request, demand, **{name: form})
+    return form_step(request, form, run, success,
+                     done=lambda result: redirect(then(result)) if then else redirect("demands:detail", pk=demand.pk),
+                     again=lambda: _detail(request, demand, **{name: form}))
 
 
 def _manage(request, pk):
@@ -293,15 +287,12 @@ def milestone_report(request, pk):
     _require(request, SUBMIT)
     milestone = _milestone_of(request, pk)
     form = MilestoneReportForm(request.POST)
-    if form.is_valid():
-        try:
-            services.milestone_report(by=request.user, milestone=milestone, report=form.cleaned_data["report"])
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("The report of “%(title)s” was filed.") % {"title": milestone.title})
-            return redirect("demands:detail", pk=milestone.demand_id)
-    return _detail(request, milestone.demand, milestone_form=form, milestone_row=milestone.pk)
+    return form_step(
+        request, form, lambda data: services.milestone_report(by=request.user, milestone=milestone,
+                                                              report=data["report"]),
+        _("The report of “%(title)s” was filed.") % {"title": milestone.title},
+        done=lambda _milestone: redirect("demands:detail", pk=milestone.demand_id),
+        again=lambda: _detail(request, milestone.demand, milestone_form=form, milestone_row=milestone.pk))
 
 
 @login_required
@@ -310,17 +301,13 @@ def milestone_accept(request, pk):
     _require(request, MANAGE)
     milestone = _milestone_of(request, pk)
     form = MilestoneAcceptForm(request.POST)
-    if form.is_valid():
-        try:
-            services.milestone_accept(by=request.user, milestone=milestone, accept=form.cleaned_data["accept"],
-                                      note=form.cleaned_data["note"])
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            done = _("“%(title)s” was accepted.") if form.cleaned_data["accept"] else _("“%(title)s” was returned.")
-            messages.success(request, done % {"title": milestone.title})
-            return redirect("demands:detail", pk=milestone.demand_id)
-    return _detail(request, milestone.demand, milestone_form=form, milestone_row=milestone.pk)
+    return form_step(
+        request, form, lambda data: services.milestone_accept(by=request.user, milestone=milestone,
+                                                              accept=data["accept"], note=data["note"]),
+        lambda _result: (_("“%(title)s” was accepted.") if form.cleaned_data["accept"]
+                         else _("“%(title)s” was returned.")) % {"title": milestone.title},
+        done=lambda _result: redirect("demands:detail", pk=milestone.demand_id),
+        again=lambda: _detail(request, milestone.demand, milestone_form=form, milestone_row=milestone.pk))
 
 
 # --- the funnel -----------------------------------------------------------------------------------

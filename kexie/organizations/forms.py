@@ -7,7 +7,7 @@ from django.forms.models import ModelChoiceIterator
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from kexie.core.forms import keep_masked
+from kexie.core.forms import apply_service_errors, keep_masked  # noqa: F401 (the apps import it from here)
 from kexie.core.masking import mask_email, mask_phone
 from kexie.core.validators import validate_credit_code, validate_region_code
 
@@ -156,18 +156,6 @@ class OrgMultipleChoiceField(_PathLabelled, forms.ModelMultipleChoiceField):
     """Several organisations, labelled by full path, from a searchable list (or checkboxes)."""
 
     widget = OrgPickerSelectMultiple
-
-
-def apply_service_errors(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form fields it names (else on the form)."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            target = field if field in form.fields else None
-            for message in messages:
-                form.add_error(target, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 class OrganizationFilterForm(forms.Form):

@@ -25,7 +25,7 @@ from kexie.accounts.scope import require_page_code as _require
 from kexie.audit.services import audit_record
 from kexie.core.excel import add_sheet, write_workbook, xlsx_response
 from kexie.core.paging import paginate
-from kexie.organizations.forms import apply_service_errors
+from kexie.core.forms import apply_service_errors, form_step
 from kexie.organizations.models import Organization
 from kexie.people.selectors import libraries_for
 
@@ -170,18 +170,11 @@ def _managed(request, pk) -> ReviewRound:
 def _act(request, round: ReviewRound, name: str, form, run, success, anchor: str):
     """Run one step: the form's input through ``run`` (the service call); a refusal goes back on
     the workspace next to the form ``name``, a success redirects to ``anchor`` with its message."""
-    if form.is_valid():
-        try:
-            result = run(form)
-        except ValidationError as error:
-            if hasattr(form, "apply_errors"):  # the score sheet names its fields after the criteria
-                form.apply_errors(error)
-            else:
-                apply_service_errors(form, error)
-        else:
-            messages.success(request, success(result) if callable(success) else success)
-            return redirect(reverse("panels:detail", args=[round.pk]) + f"#{anchor}")
-    return _workspace(request, round, bound={name: form}, status=400)
+    return form_step(request, form, lambda _data: run(form), success,
+                     done=lambda _result: redirect(reverse("panels:detail", args=[round.pk]) + f"#{anchor}"),
+                     again=lambda: _workspace(request, round, bound={name: form}, status=400),
+                     # the score sheet names its fields after the criteria
+                     errors=getattr(form, "apply_errors", None))
 
 
 @login_required

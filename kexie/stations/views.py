@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kexie.accounts.scope import require_page_code as _require
 from kexie.core.excel import xlsx_response
 from kexie.core.paging import paginate
-from kexie.organizations.forms import apply_service_errors
+from kexie.core.forms import apply_service_errors, form_step
 from kexie.people.models import Person
 
 from . import facts as station_facts
@@ -171,15 +171,8 @@ def _form_step(request, station, name: str, form, run, success, **extra):
     """Run one step of the station page from ``form`` through ``run`` (the service call); a refusal
     goes back on the page next to the form ``name`` with status 400 (nothing saved), a success
     redirects to the station with its message."""
-    if form.is_valid():
-        try:
-            result = run(form.cleaned_data)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, success(result) if callable(success) else success)
-            return redirect("stations:detail", pk=station.pk)
-    return _detail(request, station, status=400, **{name: form}, **extra)
+    return form_step(request, form, run, success, done=lambda _result: redirect("stations:detail", pk=station.pk),
+                     again=lambda: _detail(request, station, status=400, **{name: form}, **extra))
 
 
 @login_required

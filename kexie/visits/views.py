@@ -25,7 +25,7 @@ from kexie.accounts.scope import require_page_code as _require
 from kexie.audit.services import audit_record
 from kexie.core.excel import add_sheet, write_workbook, xlsx_response
 from kexie.core.paging import paginate
-from kexie.organizations.forms import apply_service_errors
+from kexie.core.forms import apply_service_errors, form_step
 from kexie.organizations.models import Organization
 
 from . import selectors, services
@@ -158,16 +158,12 @@ def member_add(request, pk):
     _require(request, MANAGE)
     team = _team_of(request, pk, MANAGE)
     form = MemberForm(request.POST, persons=selectors.persons_for(request.user))
-    if form.is_valid():
-        try:
-            member = services.member_add(by=request.user, team=team, person=form.cleaned_data["person"],
-                                         role=form.cleaned_data["role"])
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("%(name)s joined the team.") % {"name": member.person.name})
-            return redirect("visits:team_detail", pk=team.pk)
-    return _team_page(request, team, member_form=form, status=400)
+    return form_step(
+        request, form, lambda data: services.member_add(by=request.user, team=team, person=data["person"],
+                                                        role=data["role"]),
+        lambda member: _("%(name)s joined the team.") % {"name": member.person.name},
+        done=lambda _member: redirect("visits:team_detail", pk=team.pk),
+        again=lambda: _team_page(request, team, member_form=form, status=400))
 
 
 @login_required
@@ -246,16 +242,11 @@ def followup_done(request, pk):
     _require(request, VIEW)
     visit = _visit_of(request, pk)
     form = FollowupDoneForm(request.POST)
-    if form.is_valid():
-        try:
-            services.followup_done(by=request.user, visit=visit, outcome=form.cleaned_data["outcome"],
-                                   done_on=form.cleaned_data["done_on"])
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("The follow-up was closed."))
-            return redirect("visits:visit_detail", pk=visit.pk)
-    return _visit_page(request, visit, done_form=form, status=400)
+    return form_step(
+        request, form, lambda data: services.followup_done(by=request.user, visit=visit, outcome=data["outcome"],
+                                                           done_on=data["done_on"]),
+        _("The follow-up was closed."), done=lambda _visit: redirect("visits:visit_detail", pk=visit.pk),
+        again=lambda: _visit_page(request, visit, done_form=form, status=400))
 
 
 # --- contact duties ----------------------------------------------------------------------------------
@@ -330,16 +321,12 @@ def contact_log(request, pk):
     _require(request, VIEW)
     duty = _duty_of(request, pk)
     form = ContactLogForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.contact_log(by=request.user, duty=duty, date=data["date"], mode=data["mode"], note=data["note"])
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("The contact with %(name)s was recorded.") % {"name": duty.person.name})
-            return redirect("visits:contacts")
-    return _contacts_page(request, bound={"log": form}, status=400)
+    return form_step(
+        request, form, lambda data: services.contact_log(by=request.user, duty=duty, date=data["date"],
+                                                         mode=data["mode"], note=data["note"]),
+        _("The contact with %(name)s was recorded.") % {"name": duty.person.name},
+        done=lambda _log: redirect("visits:contacts"),
+        again=lambda: _contacts_page(request, bound={"log": form}, status=400))
 
 
 @login_required
@@ -348,17 +335,13 @@ def duty_reassign(request, pk):
     _require(request, MANAGE)
     duty = _duty_of(request, pk, MANAGE)
     form = ReassignForm(request.POST, staff=selectors.staff_for(request.user))
-    if form.is_valid():
-        try:
-            duty = services.duty_reassign(by=request.user, duty=duty, owner=form.cleaned_data["owner"],
-                                          cadence_days=form.cleaned_data["cadence_days"])
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("%(owner)s now keeps in touch with %(name)s.")
-                             % {"owner": duty.owner.full_name or duty.owner.username, "name": duty.person.name})
-            return redirect("visits:contacts")
-    return _contacts_page(request, bound={"reassign": form}, status=400)
+    return form_step(
+        request, form, lambda data: services.duty_reassign(by=request.user, duty=duty, owner=data["owner"],
+                                                           cadence_days=data["cadence_days"]),
+        lambda duty: _("%(owner)s now keeps in touch with %(name)s.")
+        % {"owner": duty.owner.full_name or duty.owner.username, "name": duty.person.name},
+        done=lambda _duty: redirect("visits:contacts"),
+        again=lambda: _contacts_page(request, bound={"reassign": form}, status=400))
 
 
 @login_required
