@@ -41,6 +41,10 @@ class Demand(models.Model):
                                      on_delete=models.PROTECT, related_name="+")
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="+", verbose_name=_("submitted by"))
+    # The service station (学会服务站, 专家工作站 …) that collected the demand, when one did: its
+    # "demands collected" entry fact counts these records.
+    station = models.ForeignKey("stations.Station", null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="demands", verbose_name=_("collected by station"))
     enterprise_name = models.CharField(_("enterprise"), max_length=200)
     enterprise_credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True)
     contact_name = models.CharField(_("contact person"), max_length=60, blank=True)

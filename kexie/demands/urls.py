@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views, views_enterprise
+from . import views, views_enterprise, views_funnel
 
 app_name = "demands"
 
@@ -21,8 +21,8 @@ urlpatterns = [
     path("applications/<int:pk>/check/", views.application_check, name="app_check"),
     path("milestones/<int:pk>/report/", views.milestone_report, name="milestone_report"),
     path("milestones/<int:pk>/accept/", views.milestone_accept, name="milestone_accept"),
-    path("funnel/", views.funnel, name="funnel"),
-    path("funnel.xlsx", views.funnel_export, name="funnel_export"),
+    path("funnel/", views_funnel.funnel, name="funnel"),
+    path("funnel.xlsx", views_funnel.funnel_export, name="funnel_export"),
     # An enterprise contact's own demands, and the open-call board of every signed-in person.
     path("mine/", views_enterprise.my_demands, name="mine"),
     path("mine/new/", views_enterprise.my_new, name="my_new"),

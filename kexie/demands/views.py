@@ -2,12 +2,12 @@
 a demand, one demand's page with the step that applies in its status (accept, return with a
 reason or merge a duplicate; match experts and release the shortlist; publish the open call,
 check the applications, start the panel review and choose the team; report and accept the
-milestones), and the funnel of an organisation and its children with its Excel export. Every
-change goes through the services; the pages only collect input and show the services' refusals.
+milestones). Every change goes through the services; the pages only collect input and show the
+services' refusals.
 
-The enterprise's and the open-call board's pages are in ``views_enterprise``."""
+The enterprise's and the open-call board's pages are in ``views_enterprise``, the funnel in
+``views_funnel``."""
 
-import openpyxl
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -16,12 +16,10 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kexie.accounts.models import User, UserKind
 from kexie.accounts.scope import require_page_code as _require
-from kexie.core.excel import xlsx_response
 from kexie.core.paging import paginate
 from kexie.core.forms import apply_service_errors, form_step
 from kexie.organizations.models import Organization, OrganizationClosure
@@ -29,7 +27,7 @@ from kexie.people.codes import industry_name
 from kexie.people.models import ExpertLibrary
 
 from . import selectors, services
-from .forms import (CheckForm, ChooseForm, DemandForm, FilterForm, FunnelForm, LibraryForm, MergeForm,
+from .forms import (CheckForm, ChooseForm, DemandForm, FilterForm, LibraryForm, MergeForm,
                     MilestoneAcceptForm, MilestoneReportForm, PublishForm, ReasonForm, ReleaseForm)
 from .models import Application, ApplicationStatus, DemandMilestone, DemandStatus, Route
 
@@ -308,78 +306,3 @@ def milestone_accept(request, pk):
                          else _("“%(title)s” was returned.")) % {"title": milestone.title},
         done=lambda _result: redirect("demands:detail", pk=milestone.demand_id),
         again=lambda: _detail(request, milestone.demand, milestone_form=form, milestone_row=milestone.pk))
-
-
-# --- the funnel -----------------------------------------------------------------------------------
-
-def _funnel_org(request):
-    """The organisation the funnel is for: the user's own, or ``?org=`` within the user's scope."""
-    org = request.user.organization
-    wanted = request.GET.get("org", "")
-    if wanted.isdigit():
-        org = Organization.objects.restrict(request.user, VIEW).filter(pk=wanted).first()
-        if org is None:
-            raise Http404
-    if org is None:
-        raise Http404
-    return org
-
-
-def _funnel_rows(request):
-    org = _funnel_org(request)
-    form = FunnelForm(request.GET or None)
-    since = until = None
-    if form.is_valid():
-        since, until = form.cleaned_data["since"], form.cleaned_data["until"]
-    total = selectors.funnel(org, since=since, until=until)
-    children = selectors.funnel_by_child(org, since=since, until=until)
-    return org, form, total, children
-
-
-# The funnel's columns: (key of the selector's dict, label).
-def _columns():
-    return [("received", pgettext("funnel", "Received")), ("accepted", pgettext("funnel", "Accepted")),
-            ("routed", pgettext("funnel", "Matched or published")), ("applied", pgettext("funnel", "Applications")),
-            ("contracted", pgettext("funnel", "Contracted")), ("completed", pgettext("funnel", "Completed")),
-            ("amount", _("Contract amount (10,000 yuan)")),
-            ("median_days_to_candidate", _("Median days to the first candidate"))]
-
-
-@login_required
-@require_GET
-def funnel(request):
-    _require(request, VIEW)
-    org, form, total, children = _funnel_rows(request)
-    # The way back up: the parent, while it is still within the user's scope.
-    up = Organization.objects.restrict(request.user, VIEW).filter(pk=org.parent_id).first() \
-        if org.parent_id and org.pk != request.user.organization_id else None
-    columns = _columns()
-    return render(request, "demands/funnel.html", {
-        "org": org, "form": form, "columns": columns,
-        "total": [total.get(key) for key, _label in columns],
-        "children": [(child, [figures.get(key) for key, _label in columns]) for child, figures in children],
-        "up": up, "query": request.GET.urlencode()})
-
-
-@login_required
-@require_GET
-def funnel_export(request):
-    _require(request, VIEW)
-    org, _form, total, children = _funnel_rows(request)
-    columns = _columns()
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "需求漏斗"
-    sheet.append([pgettext("funnel", "Organisation"), *[label for _key, label in columns]])
-    sheet.append([org.name, *[_cell(total.get(key)) for key, _label in columns]])
-    for child, figures in children:
-        sheet.append([child.name, *[_cell(figures.get(key)) for key, _label in columns]])
-    return xlsx_response(book, f"{org.name}-需求漏斗.xlsx")
-
-
-def _cell(value):
-    """A figure as the workbook keeps it: numbers as numbers, nothing as empty."""
-    if value is None:
-        return None
-    return float(value) if not isinstance(value, int) else value
-

@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from kexie.organizations.forms import apply_service_errors
+from kexie.core.forms import apply_service_errors
 from kexie.people.codes import industry_name
 
 from . import selectors, services

@@ -7,7 +7,7 @@ from django.forms.models import ModelChoiceIterator
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from kexie.core.forms import apply_service_errors, keep_masked  # noqa: F401 (the apps import it from here)
+from kexie.core.forms import keep_masked
 from kexie.core.masking import mask_email, mask_phone
 from kexie.core.validators import validate_credit_code, validate_region_code
 

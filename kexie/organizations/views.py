@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from kexie.accounts.scope import access_object
 from kexie.core.excel import write_workbook, xlsx_response
+from kexie.core.forms import apply_service_errors
 from kexie.core.masking import mask_email, mask_phone
 from kexie.accounts.scope import require_page_code as _require
 from kexie.core.paging import paginate
@@ -28,7 +29,6 @@ from .forms import (
     OrganizationFilterForm,
     OrganizationForm,
     StatusForm,
-    apply_service_errors,
 )
 from .models import Organization, OrganizationImport, OrgKind, OrgStatus
 

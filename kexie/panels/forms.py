@@ -7,7 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from kexie.organizations.forms import apply_service_errors
+from kexie.core.forms import apply_service_errors
 from kexie.people.models import EntryStatus, ExpertEntry, ExpertLibrary
 
 from .models import ACTIVE_SEAT_STATES, Assignment, Method, Objection, PanelSeat, RoundKind

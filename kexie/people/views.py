@@ -22,7 +22,7 @@ from kexie.accounts.scope import require_page_code as _require
 from kexie.core.excel import write_workbook, xlsx_response
 from kexie.core.paging import paginate
 from kexie.core.uploads import check_upload, decode_text
-from kexie.organizations.forms import apply_service_errors
+from kexie.core.forms import apply_service_errors
 from kexie.organizations.models import Organization
 
 from . import exchange, importers, sections, selectors, services

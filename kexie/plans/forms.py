@@ -4,7 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from kexie.organizations.forms import OrgChoiceField, apply_service_errors
+from kexie.core.forms import apply_service_errors
+from kexie.organizations.forms import OrgChoiceField
 from kexie.organizations.models import Organization
 
 from .documents import parse_pasted_text, parse_uploaded_document

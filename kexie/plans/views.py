@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kexie.accounts.scope import access_object
 from kexie.core.downloads import content_disposition, file_download
+from kexie.core.forms import apply_service_errors
 from kexie.core.paging import paginate
 from kexie.organizations.models import Organization
 from kexie.organizations.selectors import path_labels
@@ -30,7 +31,7 @@ from kexie.accounts.scope import require_page_code as _require
 
 from . import services, tree
 from .alignment import ancestors_have_plans
-from .forms import DocumentForm, MetadataForm, PlanFilterForm, UnitMappingForm, apply_service_errors
+from .forms import DocumentForm, MetadataForm, PlanFilterForm, UnitMappingForm
 from .matching import suggest_organizations
 from .models import TRACKED_KINDS, AssignmentRole, ImportStatus, ItemKind, Plan, PlanImport, PlanStatus
 from .selectors import plan_diff, plan_items_with_details, plan_to_json

@@ -17,7 +17,7 @@ from kexie.accounts.scope import require_page_code as _require
 from kexie.core.excel import attachment_response
 from kexie.core.officialdoc import DOCX_CONTENT_TYPE
 from kexie.core.paging import paginate
-from kexie.organizations.forms import apply_service_errors
+from kexie.core.forms import apply_service_errors
 from kexie.organizations.models import Organization
 from kexie.people.models import Person
 

@@ -19,7 +19,7 @@ from kexie.accounts.scope import access_object
 from kexie.core.downloads import file_download
 from kexie.core.excel import xlsx_response
 from kexie.core.paging import paginate
-from kexie.organizations.forms import apply_service_errors
+from kexie.core.forms import apply_service_errors
 from kexie.accounts.scope import require_page_code as _require
 
 from . import excel, selectors, services

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kexie.accounts.scope import access_object
 from kexie.core.excel import write_workbook, xlsx_response
 from kexie.core.paging import paginate
-from kexie.organizations.forms import apply_service_errors
+from kexie.core.forms import apply_service_errors
 from kexie.organizations.models import SOCIETY_KINDS, Organization, OrgKind, OrgStatus
 from kexie.accounts.scope import require_page_code as _require
 

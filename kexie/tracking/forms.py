@@ -12,11 +12,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
+from kexie.core.forms import apply_service_errors
 from kexie.organizations.forms import (
     OrgChoiceField,
     OrgMultipleChoiceField,
     OrgPickerCheckboxes,
-    apply_service_errors,
     picker_search,
 )
 from kexie.organizations.models import Organization, OrganizationClosure, OrgKind

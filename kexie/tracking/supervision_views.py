@@ -26,7 +26,8 @@ from kexie.core.downloads import file_download
 from kexie.core.excel import attachment_response, xlsx_response
 from kexie.core.officialdoc import DOCX_CONTENT_TYPE
 from kexie.core.paging import paginate
-from kexie.organizations.forms import OrgChoiceField, apply_service_errors
+from kexie.core.forms import apply_service_errors
+from kexie.organizations.forms import OrgChoiceField
 from kexie.organizations.models import Organization, OrganizationClosure
 from kexie.plans.models import PlanItem
 from kexie.accounts.scope import require_page_code as _require
