@@ -119,7 +119,7 @@ EXTERNAL_URL_NAMES = frozenset({
     # An enterprise contact's own demands and the open-call board where teams apply (kexie.demands);
     # an S&T worker's own proposals (kexie.proposals). Each fetches only the account's own records.
     "demands:mine", "demands:my_new", "demands:my_detail", "demands:board", "demands:board_detail",
-    "demands:apply", "proposals:mine", "proposals:my_submit",
+    "demands:apply", "demands:my_applications", "demands:team_report", "proposals:mine", "proposals:my_submit",
 })
 
 
