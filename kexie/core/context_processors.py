@@ -79,6 +79,7 @@ EXTERNAL_MENU = [
         (_("My reviews"), "panels:mine", LINKED_PERSON),
         (_("My demands"), "demands:mine", None),
         (_("Open calls"), "demands:board", None),
+        (_("My open-call applications"), "demands:my_applications", None),
         (_("My proposals"), "proposals:mine", None),
         (_("Notifications"), "notifications:inbox", None),
         (_("Change password"), "accounts:password_change", None),

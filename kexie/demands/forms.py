@@ -12,6 +12,8 @@ from kexie.organizations.models import Organization
 from kexie.people.codes import INDUSTRY_DIVISIONS, INDUSTRY_SECTIONS
 from kexie.people.models import ExpertLibrary
 
+from kexie.stations.models import Station
+
 from .models import Application, Demand
 
 MILESTONE_ROWS = 4  # milestone rows on the demand form
@@ -99,26 +101,50 @@ class _StaffChoice(forms.ModelMultipleChoiceField):
         return f"{obj.full_name}（{obj.organization.short_name or obj.organization.name}）"
 
 
+class _StationChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.get_type_display()} · {obj.name}"
+
+
 class DemandForm(_DemandFields):
     """A demand recorded by staff for an organisation of their scope; a confidential one names the
-    staff who may see it besides the one who records it."""
+    staff who may see it besides the one who records it. ``stations``: the service stations that
+    may have collected it (the services check it is registered under the holding association)."""
 
     organization = OrgChoiceField(label=_("Holding association"), queryset=Organization.objects.none())
     named_staff = _StaffChoice(label=_("Staff who may see it"), queryset=User.objects.none(), required=False,
                                help_text=_("For a confidential demand: the colleagues who handle it."))
+    station = _StationChoice(label=_("Collected by station"), queryset=Station.objects.none(), required=False,
+                             empty_label=_("— not collected by a station —"),
+                             help_text=_("The service station that brought the demand in, if one did."))
     field_order = ["organization"]
 
-    def __init__(self, *args, organizations, staff, **kwargs):
+    def __init__(self, *args, organizations, staff, stations=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = organizations
         self.fields["organization"].use_text_input_if_large()
         self.fields["named_staff"].queryset = staff
+        self.fields["station"].queryset = stations if stations is not None else Station.objects.none()
 
     def demand_fields(self):
-        return [*super().demand_fields(), self["named_staff"]]
+        return [*super().demand_fields(), self["named_staff"], self["station"]]
 
     def demand_data(self) -> dict:
-        return {**super().demand_data(), "named_staff": list(self.cleaned_data.get("named_staff") or ())}
+        return {**super().demand_data(), "named_staff": list(self.cleaned_data.get("named_staff") or ()),
+                "station": self.cleaned_data.get("station")}
+
+
+class NamedStaffForm(forms.Form):
+    """The staff named on a confidential demand (who may see it besides whoever recorded it)."""
+
+    named_staff = _StaffChoice(label=_("Staff who may see it"), queryset=User.objects.none(),
+                               widget=forms.CheckboxSelectMultiple,
+                               error_messages={"required": _("Name at least one staff member who may see the "
+                                                             "demand.")})
+
+    def __init__(self, *args, staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["named_staff"].queryset = staff
 
 
 class _ReceiverChoice(forms.ModelChoiceField):

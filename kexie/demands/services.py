@@ -27,7 +27,7 @@ from kexie.experts_engine import conflicts as conflict_engine
 from kexie.experts_engine.model import Target, fold_name
 from kexie.notifications.models import Kind as NotificationKind
 from kexie.notifications.services import notify
-from kexie.organizations.models import Organization
+from kexie.organizations.models import Organization, OrganizationClosure
 from kexie.panels import services as panels
 from kexie.panels.experts import library_experts
 from kexie.panels.matching import match_experts
@@ -46,8 +46,8 @@ TEXT_FIELDS = ("enterprise_name", "enterprise_credit_code", "contact_name", "con
 # The panel's form when none is given: the plan, the team, the price and time.
 OPEN_CALL_FORM = [{"code": "plan", "name": "技术方案", "max": 40}, {"code": "team", "name": "团队能力", "max": 30},
                   {"code": "cost", "name": "报价与周期", "max": 30}]
-SNAPSHOT_FIELDS = ("organization_id", "enterprise_name", "title", "industry", "field", "budget", "deadline",
-                   "confidential", "status", "route")
+SNAPSHOT_FIELDS = ("organization_id", "station_id", "enterprise_name", "title", "industry", "field", "budget",
+                   "deadline", "confidential", "status", "route")
 
 
 def _demand(by, demand, code: str = MANAGE) -> Demand:
@@ -78,11 +78,27 @@ def _tell(user, demand: Demand, *, title: str, body: str, key: str) -> None:
     demand on the page they use (an enterprise's own demands, or the staff's demand page)."""
     if user is None:
         return
+    _tell_all([user], demand, title=title, body=body, key=key)
+
+
+def _link(user, demand: Demand) -> str:
+    """Where ``user`` finds ``demand``: the staff's demand page; for an external account, the
+    page of the demands it filed, or else its open-call applications (a team's)."""
     if not user.is_external:
-        url = reverse("demands:detail", args=[demand.pk])
-    else:  # an external account has a page for the demands it filed only
-        url = reverse("demands:my_detail", args=[demand.pk]) if demand.submitted_by_id == user.pk else ""
-    notify(recipients=[user], kind=NotificationKind.DEMAND, title=title, body=body, url=url, key=key, obj=demand)
+        return reverse("demands:detail", args=[demand.pk])
+    if demand.submitted_by_id == user.pk:
+        return reverse("demands:my_detail", args=[demand.pk])
+    if demand.applications.filter(applicant=user).exists():
+        return reverse("demands:my_applications")
+    return ""
+
+
+def _tell_all(users, demand: Demand, *, title: str, body: str, key: str) -> None:
+    """:func:`_tell` for several accounts at once (each once, each with its own link)."""
+    unique = {u.pk: u for u in users if u is not None}
+    for user in unique.values():
+        notify(recipients=[user], kind=NotificationKind.DEMAND, title=title, body=body, url=_link(user, demand),
+               key=key, obj=demand)
 
 
 def snapshot(demand: Demand) -> dict:
@@ -129,11 +145,29 @@ def _staff(values) -> list:
 
 def _receivers(organization) -> list:
     """The staff of an association who take up its demands (``demand.submit`` or ``demand.manage``):
-    named on a confidential demand an enterprise files with it, so that someone may see it."""
-    from kexie.accounts.models import User
+    named on a confidential demand an enterprise files with it, so that someone may see it, and
+    told when a team reports a milestone. Two queries: the users, and their roles at once."""
+    from kexie.accounts.models import User, UserKind
 
-    return [u for u in User.objects.filter(organization=organization, is_active=True).order_by("pk")
-            if not u.is_external and (u.has_code("demand.submit") or u.has_code("demand.manage"))]
+    users = User.objects.filter(organization=organization, is_active=True).exclude(kind=UserKind.EXTERNAL)
+    return [u for u in users.prefetch_related("roles").order_by("pk")
+            if not u.is_external and (u.has_code(SUBMIT) or u.has_code(MANAGE))]
+
+
+def _station(organization, value):
+    """The station that collected the demand (or None): one registered in the holding
+    association's subtree."""
+    from kexie.stations.models import Station
+
+    if value in (None, ""):
+        return None
+    pk = getattr(value, "pk", value)
+    subtree = OrganizationClosure.objects.filter(ancestor_id=organization.pk).values("descendant_id")
+    try:
+        return Station.objects.get(pk=pk, organization__in=subtree)
+    except (Station.DoesNotExist, ValueError, TypeError):
+        raise ValidationError({"station": _("Choose a station registered with the holding association or an "
+                                            "association below it.")}) from None
 
 
 def demand_create(*, by, organization, data: dict, milestones: list | None = None) -> Demand:
@@ -162,10 +196,14 @@ def demand_create(*, by, organization, data: dict, milestones: list | None = Non
         if not title:
             errors["milestones"] = _("Milestone %(n)s needs a title.") % {"n": n}
         rows.append((title, row.get("due") or None))
+    try:
+        station = _station(organization, data.get("station"))
+    except ValidationError as error:
+        errors.update(error.message_dict)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        demand = Demand(organization=organization, submitted_by=by,
+        demand = Demand(organization=organization, submitted_by=by, station=station,
                         budget=_amount(data.get("budget"), "budget"), deadline=data.get("deadline") or None,
                         confidential=bool(data.get("confidential")),
                         **{f: value[:Demand._meta.get_field(f).max_length] for f, value in values.items()})
@@ -222,6 +260,32 @@ def demand_merge(*, by, demand, into) -> Demand:
             raise ValidationError({"into": _("The demand kept must not be returned, merged or closed.")})
         demand.merged_into = into
         _move(by, demand, DemandStatus.MERGED, fields=("merged_into_id",))
+    return demand
+
+
+def demand_set_staff(*, by, demand, users) -> Demand:
+    """Change the staff named on a confidential demand (those who may see it besides whoever
+    recorded it): at least one, each an active staff member of the holding association or an
+    association below it who holds ``demand.view``. ``demand.manage`` over the demand."""
+    from kexie.accounts.models import User, UserKind
+
+    ids = {int(getattr(u, "pk", u)) for u in users or ()}
+    if not ids:
+        raise ValidationError({"named_staff": _("Name at least one staff member who may see the demand.")})
+    with transaction.atomic():
+        demand = _demand(by, demand)
+        if not demand.confidential:
+            raise ValidationError({"named_staff": _("Only a confidential demand has staff named for it.")})
+        subtree = OrganizationClosure.objects.filter(ancestor_id=demand.organization_id).values("descendant_id")
+        found = [u for u in User.objects.filter(pk__in=ids, is_active=True, organization__in=subtree)
+                 .exclude(kind=UserKind.EXTERNAL).prefetch_related("roles") if u.has_code("demand.view")]
+        if len(found) != len(ids):
+            raise ValidationError({"named_staff": _(
+                "Name staff of the holding association or of an association below it who may view demands.")})
+        before = sorted(demand.named_staff.values_list("pk", flat=True))
+        demand.named_staff.set(found)
+        audit_record(action="update", by=by, obj=demand, detail="named_staff", old={"named_staff": before},
+                     new={"named_staff": sorted(u.pk for u in found)})
     return demand
 
 
@@ -482,20 +546,67 @@ def _milestone(by, milestone, code: str) -> tuple[DemandMilestone, Demand]:
     return DemandMilestone.objects.select_for_update().get(pk=pk), demand
 
 
+def _chosen_team(by, milestone) -> bool:
+    """Whether ``by`` filed the chosen application of the milestone's demand (the team reports
+    its own milestones)."""
+    if by is None or not getattr(by, "is_authenticated", False):
+        return False
+    return Application.objects.filter(demand__milestones=getattr(milestone, "pk", milestone),
+                                      status=ApplicationStatus.CHOSEN, applicant=by.pk).exists()
+
+
+def _team_milestone(milestone) -> tuple[DemandMilestone, Demand]:
+    pk = getattr(milestone, "pk", milestone)
+    demand = Demand.objects.select_for_update().select_related("organization").get(milestones=pk)
+    return DemandMilestone.objects.select_for_update().get(pk=pk), demand
+
+
+def _milestone_staff(demand: Demand) -> list:
+    """Who hears of a milestone reported: the holding association's demand staff, or the staff
+    named on a confidential demand."""
+    if demand.confidential:
+        return list(demand.named_staff.filter(is_active=True))
+    return _receivers(demand.organization)
+
+
+def _reporter(milestone: DemandMilestone):
+    """The account that filed the milestone's last report (from its audit row)."""
+    from kexie.accounts.models import User
+    from kexie.audit.models import AuditLog
+
+    user_id = (AuditLog.objects.filter(action="submit", object_type=DemandMilestone._meta.label_lower,
+                                       object_id=str(milestone.pk)).order_by("-pk")
+               .values_list("user_id", flat=True).first())
+    return User.objects.filter(pk=user_id).first() if user_id else None
+
+
 def milestone_report(*, by, milestone, report: str) -> DemandMilestone:
-    """Report a milestone of a contracted demand (by the association holding it, ``demand.submit``)."""
+    """Report a milestone of a contracted demand: by the association holding it
+    (``demand.submit``), or by the chosen team itself (the account that filed the chosen
+    application). The association's demand staff (the named staff of a confidential demand) are
+    told."""
     report = str(report or "").strip()
     if not report:
         raise ValidationError({"report": _("Write what was done for this milestone.")})
     with transaction.atomic():
-        milestone, demand = _milestone(by, milestone, SUBMIT)
+        team = _chosen_team(by, milestone)
+        milestone, demand = _team_milestone(milestone) if team else _milestone(by, milestone, SUBMIT)
         _status(demand, DemandStatus.CONTRACTED)
+        if milestone.status == MilestoneStatus.ACCEPTED:
+            raise ValidationError({"report": _("This milestone has already been accepted; it cannot be "
+                                               "reported again.")})
         if milestone.status not in (MilestoneStatus.PLANNED, MilestoneStatus.RETURNED):
-            raise ValidationError(_("This milestone has already been reported."))
+            raise ValidationError({"report": _("This milestone has already been reported.")})
         old = {"status": milestone.status, "report": milestone.report}
         milestone.status, milestone.report, milestone.reported_at = MilestoneStatus.REPORTED, report, timezone.now()
         milestone.save(update_fields=["status", "report", "reported_at"])
-        audit_record(action="submit", by=by, obj=milestone, old=old, new={"status": milestone.status, "report": report})
+        audit_record(action="submit", by=by, obj=milestone, old=old, new={"status": milestone.status, "report": report},
+                     detail="team" if team else "")
+        _tell_all([u for u in _milestone_staff(demand) if u.pk != by.pk], demand,
+                  key=f"demands.milestone.report.{milestone.pk}.{milestone.reported_at.timestamp()}",
+                  title=_("Milestone reported: %(milestone)s") % {"milestone": milestone.title},
+                  body=_("“%(milestone)s” of “%(title)s” was reported; accept it or return it on the demand's page.")
+                  % {"milestone": milestone.title, "title": demand.title})
     return milestone
 
 
@@ -520,7 +631,24 @@ def milestone_accept(*, by, milestone, accept: bool, note: str = "") -> DemandMi
         milestone.save(update_fields=["status", "note", "accepted_at", "accepted_by"])
         audit_record(action="accept" if accept else "return", by=by, obj=milestone, old=old,
                      new={"status": milestone.status, "note": note})
+        _tell_milestone_decided(by, milestone, demand, accept=accept)
         if accept and not demand.milestones.exclude(status=MilestoneStatus.ACCEPTED).exists():
             demand.completed_at = milestone.accepted_at
             _move(by, demand, DemandStatus.COMPLETED, fields=("completed_at",))
     return milestone
+
+
+def _tell_milestone_decided(by, milestone: DemandMilestone, demand: Demand, *, accept: bool) -> None:
+    """Tell the chosen team's account and whoever reported the milestone that it was accepted,
+    or returned (with the note)."""
+    team = demand.applications.filter(status=ApplicationStatus.CHOSEN).select_related("applicant").first()
+    users = [u for u in (team.applicant if team else None, _reporter(milestone)) if u is not None and u.pk != by.pk]
+    values = {"milestone": milestone.title, "title": demand.title, "note": milestone.note}
+    if accept:
+        title = _("Milestone accepted: %(milestone)s") % values
+        body = _("“%(milestone)s” of “%(title)s” was accepted.") % values
+    else:
+        title = _("Milestone returned: %(milestone)s") % values
+        body = _("“%(milestone)s” of “%(title)s” was returned: %(note)s") % values
+    _tell_all(users, demand, title=title, body=body,
+              key=f"demands.milestone.{'accept' if accept else 'return'}.{milestone.pk}.{timezone.now().timestamp()}")

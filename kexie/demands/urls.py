@@ -8,6 +8,7 @@ app_name = "demands"
 
 urlpatterns = [
     path("", views.demand_list, name="list"),
+    path("list.xlsx", views.demand_list_export, name="list_export"),
     path("new/", views.demand_create, name="create"),
     path("<int:pk>/", views.demand_detail, name="detail"),
     path("<int:pk>/accept/", views.demand_accept, name="accept"),
@@ -18,6 +19,7 @@ urlpatterns = [
     path("<int:pk>/publish/", views.demand_publish, name="publish"),
     path("<int:pk>/review/", views.review_start, name="review"),
     path("<int:pk>/choose/", views.application_choose, name="choose"),
+    path("<int:pk>/staff/", views.demand_set_staff, name="set_staff"),
     path("applications/<int:pk>/check/", views.application_check, name="app_check"),
     path("milestones/<int:pk>/report/", views.milestone_report, name="milestone_report"),
     path("milestones/<int:pk>/accept/", views.milestone_accept, name="milestone_accept"),
@@ -30,4 +32,7 @@ urlpatterns = [
     path("board/", views_enterprise.board, name="board"),
     path("board/<int:pk>/", views_enterprise.board_detail, name="board_detail"),
     path("board/<int:pk>/apply/", views_enterprise.apply, name="apply"),
+    # The team's own applications; the chosen team reports its milestones there.
+    path("applications/mine/", views_enterprise.my_applications, name="my_applications"),
+    path("applications/milestones/<int:pk>/report/", views_enterprise.team_report, name="team_report"),
 ]

@@ -8,6 +8,7 @@ services' refusals.
 The enterprise's and the open-call board's pages are in ``views_enterprise``, the funnel in
 ``views_funnel``."""
 
+import openpyxl
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -15,11 +16,14 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kexie.accounts.models import User, UserKind
 from kexie.accounts.scope import require_page_code as _require
+from kexie.core.excel import MAX_ROWS, escape_cell, xlsx_response
 from kexie.core.paging import paginate
 from kexie.core.forms import apply_service_errors, form_step
 from kexie.organizations.models import Organization, OrganizationClosure
@@ -27,8 +31,10 @@ from kexie.people.codes import industry_name
 from kexie.people.models import ExpertLibrary
 
 from . import selectors, services
+from kexie.stations.models import Station
+
 from .forms import (CheckForm, ChooseForm, DemandForm, FilterForm, LibraryForm, MergeForm,
-                    MilestoneAcceptForm, MilestoneReportForm, PublishForm, ReasonForm, ReleaseForm)
+                    MilestoneAcceptForm, MilestoneReportForm, NamedStaffForm, PublishForm, ReasonForm, ReleaseForm)
 from .models import Application, ApplicationStatus, DemandMilestone, DemandStatus, Route
 
 VIEW, SUBMIT, MANAGE = "demand.view", "demand.submit", "demand.manage"
@@ -38,7 +44,7 @@ _NOT_A_MERGE_TARGET = (DemandStatus.RETURNED, DemandStatus.MERGED, DemandStatus.
 
 def _demand_of(request, pk):
     demand = selectors.demands_visible(request.user).filter(pk=pk).select_related(
-        "organization", "merged_into", "review_round", "submitted_by").first()
+        "organization", "merged_into", "review_round", "submitted_by", "station").first()
     if demand is None:
         raise Http404
     return demand
@@ -61,12 +67,10 @@ def _choosable(demand):
     return demand.applications.filter(status=ApplicationStatus.ELIGIBLE)
 
 
-@login_required
-@require_GET
-def demand_list(request):
-    _require(request, VIEW)
+def _filtered(request):
+    """The demands in the user's scope narrowed by the list's filters, with the filter form."""
     form = FilterForm(request.GET or None, statuses=DemandStatus.choices, routes=Route.choices)
-    rows = selectors.demands_visible(request.user).select_related("organization")
+    rows = selectors.demands_visible(request.user).select_related("organization", "station")
     if form.is_valid():
         data = form.cleaned_data
         if data["q"]:
@@ -78,12 +82,43 @@ def demand_list(request):
             rows = rows.filter(route=data["route"])
         if data["industry"]:
             rows = rows.filter(industry=data["industry"])
+    return form, rows
+
+
+@login_required
+@require_GET
+def demand_list(request):
+    _require(request, VIEW)
+    form, rows = _filtered(request)
     page = paginate(request, rows, 50)
     for row in page.object_list:
         row.industry_label = industry_name(row.industry)
     return render(request, "demands/list.html", {
         "page_obj": page, "demands": page.object_list, "filter_form": form,
-        "may_create": request.user.has_code(SUBMIT)})
+        "may_create": request.user.has_code(SUBMIT), "query": request.GET.urlencode()})
+
+
+def _station_label(station) -> str:
+    return f"{station.get_type_display()} · {station.name}" if station else ""
+
+
+@login_required
+@require_GET
+def demand_list_export(request):
+    """The list as filtered, as a workbook: one row a demand, with the station that collected it."""
+    _require(request, VIEW)
+    _form, rows = _filtered(request)
+    rows = rows[:MAX_ROWS]
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "技术需求"
+    sheet.append([pgettext("demand", "Demand title"), _("Enterprise"), _("Holding association"),
+                  _("Collected by station"), _("Industry (GB/T 4754)"), _("Route"), _("Status"), _("Received")])
+    for d in rows.iterator(chunk_size=500):
+        sheet.append([escape_cell(value) for value in (
+            d.title, d.enterprise_name, d.organization.name, _station_label(d.station), d.industry,
+            d.get_route_display(), d.get_status_display(), timezone.localtime(d.received_at).strftime("%Y-%m-%d"))])
+    return xlsx_response(book, "技术需求.xlsx")
 
 
 def _colleagues(user):
@@ -95,13 +130,27 @@ def _colleagues(user):
         "organization").order_by("organization__depth", "full_name")
 
 
+def _stations(organizations):
+    """The stations a demand recorded for one of ``organizations`` may have been collected by:
+    those registered with them, by type and name."""
+    return Station.objects.filter(organization__in=organizations).order_by("type", "name")
+
+
+def _nameable(demand):
+    """The staff who may be named on a confidential demand: active staff of the holding
+    association and of the associations below it (the services keep those who may view demands)."""
+    below = OrganizationClosure.objects.filter(ancestor_id=demand.organization_id).values("descendant_id")
+    return User.objects.filter(organization__in=below, kind=UserKind.STAFF, is_active=True).select_related(
+        "organization").order_by("organization__depth", "full_name")
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def demand_create(request):
     _require(request, SUBMIT)
     organizations = Organization.objects.restrict(request.user, SUBMIT)
     form = DemandForm(request.POST or None, organizations=organizations, staff=_colleagues(request.user),
-                      initial={"organization": request.user.organization_id})
+                      stations=_stations(organizations), initial={"organization": request.user.organization_id})
     if request.method == "POST" and form.is_valid():
         try:
             demand = services.demand_create(by=request.user, organization=form.cleaned_data["organization"],
@@ -127,6 +176,8 @@ def _detail(request, demand, status=200, **forms):
         "candidates": demand.candidates.select_related("person"),
         "applications": demand.applications.all(),
         "merged": demand.merged_demands.all(),
+        "named_staff": demand.named_staff.select_related("organization").order_by("full_name")
+        if demand.confidential else (),
         "report_form": MilestoneReportForm(), "accept_form": MilestoneAcceptForm(),
     }
     if manage:
@@ -142,6 +193,9 @@ def _detail(request, demand, status=200, **forms):
             "review_form": forms.get("review_form") or LibraryForm(libraries=libraries, initial=initial),
             "choose_form": forms.get("choose_form") or ChooseForm(applications=_choosable(demand)),
         })
+        if demand.confidential:
+            context["staff_form"] = forms.get("staff_form") or NamedStaffForm(
+                staff=_nameable(demand), initial={"named_staff": [u.pk for u in demand.named_staff.all()]})
     context["failed"] = forms
     return render(request, "demands/detail.html", context, status=400 if forms else status)
 
@@ -217,6 +271,18 @@ def candidates_release(request, pk):
     return _form_step(request, demand, "release_form", form, lambda d: services.candidates_release(
         by=request.user, demand=demand, candidate_ids=[int(v) for v in d["candidates"]]),
         _("The shortlist was released to the enterprise."))
+
+
+@login_required
+@require_POST
+def demand_set_staff(request, pk):
+    demand = _manage(request, pk)
+    form = NamedStaffForm(request.POST, staff=_nameable(demand))
+    return _form_step(request, demand, "staff_form", form, lambda d: services.demand_set_staff(
+        by=request.user, demand=demand, users=d["named_staff"]), _("The staff who may see the demand were changed."),
+        # Whoever took themselves off no longer sees the demand: back to the list.
+        then=lambda _d: reverse("demands:detail", args=[demand.pk])
+        if selectors.demands_visible(request.user).filter(pk=demand.pk).exists() else reverse("demands:list"))
 
 
 @login_required

@@ -1,7 +1,8 @@
 """The pages an enterprise contact reaches from an external account — its own demands (and the
 expert shortlist its association released), filing a new demand to the association it picks —
 and the open-call board every signed-in person reaches: the published calls open for
-applications, one call, and the application of a team (揭榜).
+applications, one call, and the application of a team (揭榜); then the team's own applications,
+where the chosen team reports its milestones.
 
 An external account sees only the demands it filed (any other is not found), and the board shows
 only what ``selectors.board`` gives: never a confidential or unpublished demand."""
@@ -13,14 +14,14 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kexie.core.forms import apply_service_errors
+from kexie.core.forms import apply_service_errors, form_step
 from kexie.people.codes import industry_name
 
 from . import selectors, services
-from .forms import ApplicationForm, BoardSearchForm, EnterpriseDemandForm
-from .models import Demand
+from .forms import ApplicationForm, BoardSearchForm, EnterpriseDemandForm, MilestoneReportForm
+from .models import Application, ApplicationStatus, Demand, DemandMilestone
 
 
 def _receivers():
@@ -116,3 +117,40 @@ def apply(request, pk):
             return redirect("demands:board_detail", pk=call.pk)
     return render(request, "demands/apply.html", {"call": call, "form": form},
                   status=400 if request.method == "POST" else 200)
+
+
+def _my_applications(request, status=200, failed=None):
+    """The account's own applications, newest first; a chosen one with its demand's milestones.
+    ``failed``: (milestone pk, bound report form) of a report refused, shown on its row."""
+    applications = list(Application.objects.filter(applicant=request.user).select_related(
+        "demand", "demand__organization").order_by("-submitted_at", "-pk"))
+    for application in applications:
+        application.milestones = (list(application.demand.milestones.all())
+                                  if application.status == ApplicationStatus.CHOSEN else [])
+    failed_row, failed_form = failed or (None, None)
+    return render(request, "demands/my_applications.html", {
+        "applications": applications, "failed_row": failed_row, "failed_form": failed_form}, status=status)
+
+
+@login_required
+@require_GET
+def my_applications(request):
+    return _my_applications(request)
+
+
+@login_required
+@require_POST
+def team_report(request, pk):
+    """The chosen team reports one of its demand's milestones (any other milestone: not found)."""
+    milestone = DemandMilestone.objects.filter(
+        pk=pk, demand__applications__status=ApplicationStatus.CHOSEN,
+        demand__applications__applicant=request.user.pk).first()
+    if milestone is None:
+        raise Http404
+    form = MilestoneReportForm(request.POST)
+    return form_step(
+        request, form, lambda data: services.milestone_report(by=request.user, milestone=milestone,
+                                                              report=data["report"]),
+        _("The report of “%(title)s” was filed.") % {"title": milestone.title},
+        done=lambda _milestone: redirect("demands:my_applications"),
+        again=lambda: _my_applications(request, status=400, failed=(milestone.pk, form)))
