@@ -1,6 +1,6 @@
 """The demands API, read-only: the demands a user sees (a confidential one only by those named on
 it) with their milestones, expert shortlist and applications, and the demand funnel of an
-organisation's subtree with the next level down.
+organisation's subtree with the next level down and by level of the holding association.
 
 Reads come from :mod:`kexie.demands.selectors`, the functions the pages use, so the API and the
 pages show the same demands and the same figures. ``register`` adds the routes to the API router
@@ -9,6 +9,7 @@ pages show the same demands and the same figures. ``register`` adds the routes t
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
@@ -141,11 +142,21 @@ class FunnelRowSerializer(FunnelSerializer):
     organization_name = serializers.CharField(label=_("organisation"))
 
 
+class FunnelLevelSerializer(FunnelSerializer):
+    level = serializers.CharField(label=pgettext_lazy("funnel", "level"), help_text=_(
+        "The kind of the holding associations (e.g. county_association), or \"self\" for the demands the "
+        "organisation holds itself."))
+    level_label = serializers.CharField(label=_("level name"))
+
+
 class OrganizationFunnelSerializer(serializers.Serializer):
     organization = serializers.IntegerField(label=_("organisation"))
     organization_name = serializers.CharField(label=_("organisation"))
     funnel = FunnelSerializer(label=_("demand funnel"))
     children = FunnelRowSerializer(many=True, label=_("one level down"))
+    levels = FunnelLevelSerializer(many=True, label=_("by level"), help_text=_(
+        "The funnel by level of the holding association: the organisation itself first, then each kind of "
+        "association below it that holds a demand in the period; the rows add up to the funnel."))
 
 
 class FunnelQuery(serializers.Serializer):
@@ -163,7 +174,7 @@ _PERIOD = [FunnelQuery]
 class DemandFunnelViewSet(mixins.RetrieveModelMixin, ScopedGenericViewSet):
     """The funnel of an organisation in the user's scope: received, accepted, matched or published,
     applied to, contracted, completed, the amount, the median days to the first candidate, and the
-    same for each organisation one level down."""
+    same for each organisation one level down and for each level of holding association."""
 
     model = Organization
     action_codes = {"own": VIEW, "retrieve": VIEW}
@@ -177,9 +188,11 @@ class DemandFunnelViewSet(mixins.RetrieveModelMixin, ScopedGenericViewSet):
         since, until = period.validated_data.get("since"), period.validated_data.get("until")
         rows = [{"organization": org.pk, "organization_name": org.name, **figures}
                 for org, figures in selectors.funnel_by_child(organization, since, until)]
+        levels = [{"level": level.code, "level_label": level.label, **level.figures}
+                  for level in selectors.funnel_by_level(organization, since, until)]
         return Response(OrganizationFunnelSerializer({
             "organization": organization.pk, "organization_name": organization.name,
-            "funnel": selectors.funnel(organization, since, until), "children": rows}).data)
+            "funnel": selectors.funnel(organization, since, until), "children": rows, "levels": levels}).data)
 
     @extend_schema(summary=_("The demand funnel of your organisation's subtree"), parameters=_PERIOD,
                    responses=OrganizationFunnelSerializer)
@@ -188,7 +201,7 @@ class DemandFunnelViewSet(mixins.RetrieveModelMixin, ScopedGenericViewSet):
         organization = self.get_queryset().filter(pk=request.user.organization_id).first()
         if organization is None:
             return Response(OrganizationFunnelSerializer({
-                "organization": 0, "organization_name": "", "children": [],
+                "organization": 0, "organization_name": "", "children": [], "levels": [],
                 "funnel": selectors.funnel(0)}).data)
         return self._answer(organization)
 

@@ -12,10 +12,13 @@ demand counts once, as the one they were merged into), and each stage is a deman
 import datetime as dt
 import statistics
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db import connection
-from django.db.models import Aggregate, Count, DurationField, ExpressionWrapper, F, Q, Sum
+from django.db.models import (Aggregate, Case, CharField, Count, DurationField, ExpressionWrapper, F, Q, Sum,
+                              Value, When)
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from kexie.accounts.scope import scope_q
 from kexie.organizations.models import ASSOCIATION_KINDS, OrgKind, Organization, OrganizationClosure
@@ -94,30 +97,54 @@ def _wait():
     return ExpressionWrapper(F("first_candidate_at") - F("received_at"), output_field=DurationField())
 
 
-def _median_wait_in_python(queryset) -> dt.timedelta | None:
-    waits = list(queryset.filter(first_candidate_at__isnull=False).annotate(wait=_wait())
-                 .values_list("wait", flat=True))
-    return dt.timedelta(seconds=statistics.median(w.total_seconds() for w in waits)) if waits else None
+def _median_waits_in_python(queryset, group: str | None = None) -> dict:
+    """The median wait of each group of ``queryset`` (keyed by its value of ``group``; without one,
+    the whole under ``None``), from the waits read in one query: a group with no candidate yet is
+    absent."""
+    waits = queryset.filter(first_candidate_at__isnull=False).annotate(wait=_wait()).order_by()
+    rows = waits.values_list(group, "wait") if group else ((None, w) for w in waits.values_list("wait", flat=True))
+    seconds: dict = {}
+    for key, wait in rows:
+        seconds.setdefault(key, []).append(wait.total_seconds())
+    return {key: dt.timedelta(seconds=statistics.median(values)) for key, values in seconds.items()}
+
+
+def _aggregates() -> dict:
+    """The funnel's figures as aggregates, for the total (``aggregate``) or one row per group
+    (``values(...).annotate``); on PostgreSQL with the median wait (elsewhere it is taken in
+    Python, :func:`_median_waits_in_python`)."""
+    extra = {"median_wait": _Median(_wait())} if connection.vendor == "postgresql" else {}
+    return {
+        "received": Count("pk"),
+        "accepted": Count("pk", filter=Q(accepted_at__isnull=False)),
+        "routed": Count("pk", filter=~Q(route="")),
+        # Only an open call has applications: the cheap test first.
+        "applied": Count("pk", filter=Q(route=Route.OPEN_CALL) & Q(pk__in=Application.objects.values("demand_id"))),
+        "contracted": Count("pk", filter=Q(contracted_at__isnull=False)),
+        "completed": Count("pk", filter=Q(completed_at__isnull=False)),
+        "amount": Sum("contract_amount", filter=Q(contracted_at__isnull=False)),
+        **extra}
+
+
+FIGURES = ("received", "accepted", "routed", "applied", "contracted", "completed", "amount",
+           "median_days_to_candidate")
+
+
+def _finished(row: dict, wait: dt.timedelta | None) -> dict:
+    """An aggregate row as the funnel's figures: no amount is 0, the median wait in days."""
+    figures = {key: row[key] for key in FIGURES[:-1]}
+    figures["amount"] = figures["amount"] or Decimal("0")
+    figures["median_days_to_candidate"] = None if wait is None else round(wait.total_seconds() / 86400, 1)
+    return figures
 
 
 def _figures(queryset) -> dict:
     """One aggregate query for the counts and, on PostgreSQL, the median wait (elsewhere the
     waits are read and their median taken here)."""
-    on_postgres = connection.vendor == "postgresql"
-    extra = {"median_wait": _Median(_wait())} if on_postgres else {}
-    figures = queryset.aggregate(
-        received=Count("pk"),
-        accepted=Count("pk", filter=Q(accepted_at__isnull=False)),
-        routed=Count("pk", filter=~Q(route="")),
-        # Only an open call has applications: the cheap test first.
-        applied=Count("pk", filter=Q(route=Route.OPEN_CALL) & Q(pk__in=Application.objects.values("demand_id"))),
-        contracted=Count("pk", filter=Q(contracted_at__isnull=False)),
-        completed=Count("pk", filter=Q(completed_at__isnull=False)),
-        amount=Sum("contract_amount", filter=Q(contracted_at__isnull=False)), **extra)
-    figures["amount"] = figures["amount"] or Decimal("0")
-    wait = figures.pop("median_wait") if on_postgres else _median_wait_in_python(queryset)
-    figures["median_days_to_candidate"] = None if wait is None else round(wait.total_seconds() / 86400, 1)
-    return figures
+    row = queryset.aggregate(**_aggregates())
+    wait = row.get("median_wait") if connection.vendor == "postgresql" else \
+        _median_waits_in_python(queryset).get(None)
+    return _finished(row, wait)
 
 
 def funnel(organization, since=None, until=None) -> dict:
@@ -139,3 +166,48 @@ def funnel_by_child(organization, since=None, until=None) -> list[tuple[Organiza
     children = Organization.objects.filter(parent_id=org_id, kind__in=ASSOCIATION_KINDS).order_by("name")
     rows.extend((child, funnel(child, since, until)) for child in children)
     return rows
+
+
+SELF = "self"
+
+
+class Level(NamedTuple):
+    """One row of :func:`funnel_by_level`: ``code`` is the holding associations' kind, or
+    ``SELF`` for the demands the organisation holds itself."""
+
+    code: str
+    label: str
+    figures: dict
+
+
+# The levels in the order they are read: the organisation itself first, then the kinds top-down as
+# OrgKind lists them (national, provincial, city, county, township, the societies, the grassroots
+# associations such as parks, an association's own bodies last). Not KIND_RANK of the organisation
+# tree, which puts an association's own departments before the associations under it.
+_KIND_ORDER = {kind.value: rank for rank, kind in enumerate(OrgKind)}
+
+
+def _level_rank(code: str) -> tuple:
+    return (code != SELF, _KIND_ORDER.get(code, len(_KIND_ORDER)), code)
+
+
+def funnel_by_level(organization, since=None, until=None) -> list[Level]:
+    """The funnel of ``organization``'s subtree by level: the demands it holds itself (本级) first,
+    then one row per kind of the association holding the rest (city, county, park …), each with
+    :func:`funnel`'s figures, in one grouped aggregate query. Only levels holding a demand in the
+    period have a row; the rows add up to :func:`funnel` (the median excepted)."""
+    org_id = getattr(organization, "pk", organization)
+    level = Case(When(organization_id=org_id, then=Value(SELF)), default=F("organization__kind"),
+                 output_field=CharField())
+    queryset = _period(Demand.objects.filter(_subtree(org_id)), since, until).annotate(level=level)
+    rows = list(queryset.order_by().values("level").annotate(**_aggregates()))
+    on_postgres = connection.vendor == "postgresql"
+    waits = {} if on_postgres else _median_waits_in_python(queryset, "level")
+    levels = [Level(row["level"], _level_label(row["level"]),
+                    _finished(row, row.get("median_wait") if on_postgres else waits.get(row["level"])))
+              for row in rows]
+    return sorted(levels, key=lambda row: _level_rank(row.code))
+
+
+def _level_label(code: str) -> str:
+    return gettext("held itself") if code == SELF else str(OrgKind(code).label)

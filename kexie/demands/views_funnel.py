@@ -1,5 +1,6 @@
-"""The demand funnel of an organisation and its children (and its Excel export): the page and the
-workbook read the one selector (``selectors.funnel`` and its breakdowns), so their figures agree."""
+"""The demand funnel of an organisation, by association one level down and by level of the holding
+association (and its Excel export, a sheet for each): the page and the workbook read the one
+selector (``selectors.funnel`` and its breakdowns), so their figures agree."""
 
 import openpyxl
 from django.contrib.auth.decorators import login_required
@@ -40,7 +41,8 @@ def _funnel_rows(request):
         since, until = form.cleaned_data["since"], form.cleaned_data["until"]
     total = selectors.funnel(org, since=since, until=until)
     children = selectors.funnel_by_child(org, since=since, until=until)
-    return org, form, total, children
+    levels = selectors.funnel_by_level(org, since=since, until=until)
+    return org, form, total, children, levels
 
 
 # The funnel's columns: (key of the selector's dict, label).
@@ -56,7 +58,7 @@ def _columns():
 @require_GET
 def funnel(request):
     _require(request, VIEW)
-    org, form, total, children = _funnel_rows(request)
+    org, form, total, children, levels = _funnel_rows(request)
     # The way back up: the parent, while it is still within the user's scope.
     up = Organization.objects.restrict(request.user, VIEW).filter(pk=org.parent_id).first() \
         if org.parent_id and org.pk != request.user.organization_id else None
@@ -65,6 +67,7 @@ def funnel(request):
         "org": org, "form": form, "columns": columns,
         "total": [total.get(key) for key, _label in columns],
         "children": [(child, [figures.get(key) for key, _label in columns]) for child, figures in children],
+        "levels": [(level, [level.figures.get(key) for key, _label in columns]) for level in levels],
         "up": up, "query": request.GET.urlencode()})
 
 
@@ -72,7 +75,7 @@ def funnel(request):
 @require_GET
 def funnel_export(request):
     _require(request, VIEW)
-    org, _form, total, children = _funnel_rows(request)
+    org, _form, total, children, levels = _funnel_rows(request)
     columns = _columns()
     book = openpyxl.Workbook()
     sheet = book.active
@@ -81,6 +84,11 @@ def funnel_export(request):
     sheet.append([org.name, *[_cell(total.get(key)) for key, _label in columns]])
     for child, figures in children:
         sheet.append([child.name, *[_cell(figures.get(key)) for key, _label in columns]])
+    # The same rows as the page's table by level.
+    by_level = book.create_sheet(_("By level"))
+    by_level.append([_("Level"), *[label for _key, label in columns]])
+    for level in levels:
+        by_level.append([level.label, *[_cell(level.figures.get(key)) for key, _label in columns]])
     return xlsx_response(book, f"{org.name}-需求漏斗.xlsx")
 
 
