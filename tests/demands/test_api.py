@@ -1,5 +1,6 @@
 """The demands API: the same demands as the pages (confidential ones only for those named), a
-demand with its milestones, and the funnel of an organisation with the level below, as documented."""
+demand with its milestones, and the funnel of an organisation with the level below and by level, as
+documented."""
 
 import datetime as dt
 from decimal import Decimal
@@ -55,6 +56,9 @@ def test_the_funnel_of_the_users_organisation_and_one_level_down(world, signed_i
     assert (body["funnel"]["received"], body["funnel"]["accepted"], body["funnel"]["contracted"],
             body["funnel"]["amount"]) == (2, 1, 1, "12.50")
     assert [(row["organization"], row["received"]) for row in body["children"]] == [(world.city_a.pk, 2)]
+    # By level: the city's demand and the county's, each with its kind's name.
+    assert [(row["level"], row["level_label"], row["received"], row["amount"]) for row in body["levels"]] == [
+        ("city_association", "市级科协", 1, "0.00"), ("county_association", "县级科协", 1, "12.50")]
     assert_documented(response)
 
     county = client.get(reverse("api:demandfunnel-detail", args=[world.county_a.pk]),
