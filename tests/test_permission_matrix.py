@@ -677,6 +677,9 @@ REGISTRY: dict[str, list[Expect]] = {
     # --- person records and expert libraries (tests/people): 甲省's records in scope, 乙省's outside ----
     "people:list": [page("person.view")],
     "people:create": [page("person.manage"), page("person.manage", method="post", data=lambda w: {})],
+    # The pickers' search: any signed-in user, each picker scoping what it returns; without ?field=
+    # it has no picker to answer for (400). tests/people/test_picker.py checks the answers.
+    "people:pick": [page(None, ok=400)],
     "people:detail": [page("person.view", kwargs=person_of("prov_a"), outside=person_of("prov_b"))],
     "people:edit": [page("person.manage", kwargs=person_of("prov_a"), outside=person_of("prov_b"))],
     "people:unmask": [page("pii.unmask", method="post", user=pii_viewer, kwargs=person_of("prov_a"),

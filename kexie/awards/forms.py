@@ -8,11 +8,18 @@ from django.utils.translation import gettext_lazy as _
 
 from kexie.organizations.forms import OrgChoiceField
 from kexie.organizations.models import Organization
-from kexie.people.models import ExpertLibrary, Gender, Person
+from kexie.people.models import ExpertLibrary, Gender
+from kexie.people.picker import PersonChoiceField, PersonMultipleChoiceField, register_picker
 
+from . import selectors
 from .models import CallKind
 
 MATERIAL_ROWS = 3  # material rows on the nomination form
+
+# The search behind the nominee and recommender pickers: the persons the view gives the form
+# (``selectors.nominee_choices`` of the call's nominating organisations, fixed by the form).
+register_picker("awards.nominee", lambda user, organizations: selectors.nominee_choices(
+    user, Organization.objects.filter(pk__in=organizations)), params=("organizations",))
 
 
 def _items(text: str) -> list[str]:
@@ -99,16 +106,15 @@ class NominateForm(forms.Form):
 
     organization = forms.ModelChoiceField(label=_("Nominating channel"), queryset=Organization.objects.none(),
                                           empty_label=None)
-    person = forms.ModelChoiceField(label=_("Nominee from the person records"), queryset=Person.objects.none(),
-                                    required=False, empty_label=_("— enter a new person below —"))
+    person = PersonChoiceField(label=_("Nominee from the person records"), required=False,
+                               empty_label=_("— enter a new person below —"))
     name = forms.CharField(label=_("Nominee's name"), required=False, max_length=50)
     gender = forms.ChoiceField(label=_("Gender"), required=False, choices=[("", "—"), *Gender.choices])
     birth_date = forms.DateField(label=_("Date of birth"), required=False, widget=_DateInput)
     unit = forms.CharField(label=_("Work unit"), required=False, max_length=200)
     disciplines = forms.CharField(label=_("Discipline codes"), required=False, max_length=500,
                                   help_text=_("GB/T 13745 codes separated by 、 or spaces."))
-    recommender_persons = forms.ModelMultipleChoiceField(label=_("Recommenders from the person records"),
-                                                         queryset=Person.objects.none(), required=False)
+    recommender_persons = PersonMultipleChoiceField(label=_("Recommenders from the person records"), required=False)
     recommender_names = forms.CharField(label=_("Other recommenders (names)"), required=False, max_length=500,
                                         help_text=_("Names separated by 、; a person record is kept for each."))
     summary = forms.CharField(label=_("Reasons for the nomination"), required=False, max_length=20000,
@@ -119,6 +125,10 @@ class NominateForm(forms.Form):
         self.fields["organization"].queryset = organizations
         self.fields["person"].queryset = persons
         self.fields["recommender_persons"].queryset = persons
+        # ``persons`` are those of these organisations: the picker searches the same.
+        nominating = sorted(organizations.values_list("pk", flat=True))
+        self.fields["person"].use_picker("awards.nominee", organizations=nominating)
+        self.fields["recommender_persons"].use_picker("awards.nominee", organizations=nominating)
         titles = list(material_titles)
         for n in range(1, MATERIAL_ROWS + 1):
             self.fields[f"material_title_{n}"] = forms.CharField(

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import views, views_picker
 
 app_name = "people"
 
 urlpatterns = [
     path("", views.person_list, name="list"),
     path("new/", views.person_create, name="create"),
+    path("pick/", views_picker.pick, name="pick"),
     path("<int:pk>/", views.person_detail, name="detail"),
     path("<int:pk>/edit/", views.person_edit, name="edit"),
     path("<int:pk>/unmask/", views.person_unmask, name="unmask"),

@@ -8,9 +8,15 @@ from django.utils.translation import gettext_lazy as _
 
 from kexie.organizations.forms import OrgChoiceField
 from kexie.organizations.models import Organization
-from kexie.people.models import Person
+from kexie.people.picker import STAFF, PersonChoiceField, PersonMultipleChoiceField, StaffChoiceField, register_picker
 
+from . import selectors
 from .models import ContactMode, MemberRole, ServiceTeam, TeamKind, TeamStatus
+
+# The searches behind the person and staff pickers: the same querysets the views give the forms
+# (``selectors.persons_for`` and ``selectors.staff_for``), so a user finds only whom they may pick.
+register_picker("visits.person", selectors.persons_for)
+register_picker("visits.staff", lambda user: selectors.staff_for(user), kind=STAFF)
 
 
 def _items(text: str) -> list[str]:
@@ -23,14 +29,6 @@ class _DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format="%Y-%m-%d")
-
-
-def _person_label(person) -> str:
-    return f"{person.name}（{person.title or person.pk}）"
-
-
-def _staff_label(user) -> str:
-    return f"{user.full_name or user.username}（{user.organization.name if user.organization_id else ''}）"
 
 
 class TeamForm(forms.Form):
@@ -65,13 +63,12 @@ class TeamForm(forms.Form):
 
 
 class MemberForm(forms.Form):
-    person = forms.ModelChoiceField(label=_("person"), queryset=Person.objects.none())
+    person = PersonChoiceField(label=_("person"), picker="visits.person")
     role = forms.ChoiceField(label=_("role in the team"), choices=MemberRole.choices, initial=MemberRole.MEMBER)
 
     def __init__(self, *args, persons, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = persons
-        self.fields["person"].label_from_instance = _person_label
 
 
 class VisitForm(forms.Form):
@@ -86,13 +83,11 @@ class VisitForm(forms.Form):
     problem = forms.CharField(label=_("problem found"), max_length=20000, widget=forms.Textarea(attrs={"rows": 3}))
     advice = forms.CharField(label=_("advice given"), required=False, max_length=20000,
                              widget=forms.Textarea(attrs={"rows": 3}))
-    persons = forms.ModelMultipleChoiceField(label=_("experts who went"), queryset=Person.objects.none(),
-                                             required=False, widget=forms.SelectMultiple(attrs={"size": 6}),
-                                             help_text=_("Hold Ctrl (⌘ on a Mac) to choose several."))
+    persons = PersonMultipleChoiceField(label=_("experts who went"), required=False, picker="visits.person")
     staff_present = forms.CharField(label=_("staff present"), required=False, max_length=300)
-    followup_owner = forms.ModelChoiceField(label=_("follow-up owner"), queryset=Organization.objects.none(),
-                                            required=False, empty_label=_("— no follow-up needed —"),
-                                            help_text=_("With a due date when something is to be followed up."))
+    followup_owner = StaffChoiceField(label=_("follow-up owner"), picker="visits.staff", required=False,
+                                      empty_label=_("— no follow-up needed —"),
+                                      help_text=_("With a due date when something is to be followed up."))
     followup_due = forms.DateField(label=_("follow-up due"), required=False, widget=_DateInput)
 
     def __init__(self, *args, teams, organizations, counties, persons, staff, **kwargs):
@@ -102,9 +97,7 @@ class VisitForm(forms.Form):
         self.fields["organization"].use_text_input_if_large()
         self.fields["county"].queryset = counties
         self.fields["persons"].queryset = persons
-        self.fields["persons"].label_from_instance = _person_label
         self.fields["followup_owner"].queryset = staff
-        self.fields["followup_owner"].label_from_instance = _staff_label
 
     def clean(self):
         data = super().clean()
@@ -126,8 +119,8 @@ class FollowupDoneForm(forms.Form):
 
 class DutyForm(forms.Form):
     organization = OrgChoiceField(label=_("organisation"), queryset=Organization.objects.none())
-    person = forms.ModelChoiceField(label=_("academician or expert"), queryset=Person.objects.none())
-    owner = forms.ModelChoiceField(label=_("staff member in charge"), queryset=Organization.objects.none())
+    person = PersonChoiceField(label=_("academician or expert"), picker="visits.person")
+    owner = StaffChoiceField(label=_("staff member in charge"), picker="visits.staff")
     cadence_days = forms.IntegerField(label=_("contact every (days)"), min_value=1, max_value=3650, initial=90)
     started_on = forms.DateField(label=_("started on"), required=False, widget=_DateInput,
                                  help_text=_("Leave empty for today."))
@@ -137,19 +130,16 @@ class DutyForm(forms.Form):
         self.fields["organization"].queryset = organizations
         self.fields["organization"].use_text_input_if_large()
         self.fields["person"].queryset = persons
-        self.fields["person"].label_from_instance = _person_label
         self.fields["owner"].queryset = staff
-        self.fields["owner"].label_from_instance = _staff_label
 
 
 class ReassignForm(forms.Form):
-    owner = forms.ModelChoiceField(label=_("staff member in charge"), queryset=Organization.objects.none())
+    owner = StaffChoiceField(label=_("staff member in charge"), picker="visits.staff")
     cadence_days = forms.IntegerField(label=_("contact every (days)"), min_value=1, max_value=3650, required=False)
 
     def __init__(self, *args, staff, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = staff
-        self.fields["owner"].label_from_instance = _staff_label
 
 
 class ContactLogForm(forms.Form):

@@ -3,7 +3,9 @@ as its own person record, audited) with recommenders and materials; the quota sh
 used up, the service's refusal with nothing saved; a bad file or discipline code refused next to
 its field; a society sees only its own nominations; no channel, no call."""
 
+import html
 import io
+import re
 
 import openpyxl
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -92,7 +94,10 @@ def test_a_province_picks_the_nominee_from_its_person_records(world, signed_in):
     elsewhere = person(world.other_provincial_clerk, world.prov_b, "外省人")
     client = signed_in(world.provincial_clerk)
     page = client.get(reverse("awards:nominate", args=[call.pk])).content.decode()
-    assert "郑已有" in page and "外省人" not in page
+    # The page lists no one: the nominee's search box asks the server, within the province's records.
+    url = html.unescape(re.search(r'<select name="person"[^>]*data-pick-url="([^"]+)"', page).group(1))
+    assert [r["id"] for r in client.get(url + "&q=郑").json()["results"]] == [kept.pk]
+    assert client.get(url + "&q=外省").json()["results"] == []
     client.post(reverse("awards:nominate", args=[call.pk]), {
         "organization": world.prov_a.pk, "person": kept.pk, "recommender_persons": [], "summary": ""})
     assert Nomination.objects.get().nominee == kept
