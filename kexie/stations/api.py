@@ -1,6 +1,6 @@
 """The stations API: the registry read-only, each station with its facts and its entry check
-(the same functions as the station page: :func:`kexie.stations.facts.fact_list` and
-:func:`kexie.stations.facts.check`). ``register`` adds its routes to the API router (kexie.api.urls)."""
+(the same functions as the station page: :func:`kexie.stations.facts.fact_table` and
+:func:`kexie.stations.facts.check_table`, for a whole page at once). ``register`` adds its routes to the API router (kexie.api.urls)."""
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
@@ -35,10 +35,16 @@ class StationSerializer(serializers.ModelSerializer):
             cache[station.pk] = station_facts.check(station)
         return cache[station.pk]
 
+    def _facts(self, station):
+        cache = self.context.setdefault("_facts", {})
+        if station.pk not in cache:
+            cache.update(station_facts.fact_table([station]))
+        return cache[station.pk].values()
+
     @extend_schema_field(serializers.ListField(child=serializers.DictField()))
     def get_facts(self, station):
         return [{"code": f.code, "label": f.label, "value": f.value, "source": f.source}
-                for f in station_facts.fact_list(station)]
+                for f in self._facts(station)]
 
     @extend_schema_field(serializers.ListField(child=serializers.DictField()))
     def get_check(self, station):
@@ -71,6 +77,17 @@ class StationViewSet(ScopedReadOnlyViewSet):
 
     def base_queryset(self):
         return Station.objects.select_related("organization", "partner_society")
+
+    def paginate_queryset(self, queryset):
+        """The page's stations, their facts and checks computed together (a few queries a page)."""
+        page = super().paginate_queryset(queryset)
+        if page is not None:
+            table = station_facts.fact_table(page)
+            self._tables = {"_facts": table, "_checks": station_facts.check_table(page, table=table)}
+        return page
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), **getattr(self, "_tables", {})}
 
 
 def register(router) -> None:

@@ -76,13 +76,23 @@ class StationForm(forms.Form):
             self.fields["organization"].use_text_input_if_large()
 
 
+class PersonChoiceField(forms.ModelChoiceField):
+    """A person with the organisation keeping the record: experts from other associations' libraries
+    often share a name with someone nearer."""
+
+    def label_from_instance(self, person):
+        return f"{person.name}（{person.organization.name}）" if person.organization_id else person.name
+
+
 class ExpertForm(forms.Form):
-    person = forms.ModelChoiceField(label=_("expert"), queryset=Person.objects.none())
+    person = PersonChoiceField(label=_("expert"), queryset=Person.objects.none())
     level = forms.ChoiceField(label=_("expert level"), choices=ExpertLevel.choices)
     role = forms.CharField(label=_("role at the station"), max_length=100, required=False)
     joined_on = forms.DateField(label=pgettext_lazy("station", "joined on"), required=False, widget=_DateInput)
 
     def __init__(self, *args, persons, **kwargs):
+        """``persons``: the choices, which are also what the form accepts
+        (:func:`kexie.stations.selectors.expert_choices`)."""
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = persons
 

@@ -5,7 +5,10 @@ the plan-target measures (:mod:`kexie.plans.measures`) count stations through
 import datetime as dt
 from collections import Counter
 
-from kexie.organizations.models import Organization, OrganizationClosure
+from django.db.models import Q
+
+from kexie.organizations.models import Organization, OrganizationClosure, OrgKind
+from kexie.people.models import EntryStatus, ExpertEntry, Person
 
 from . import facts as station_facts
 from .models import Station, StationStatus, StationType
@@ -72,15 +75,34 @@ def organizations_for(user, action: str = MANAGE):
     return Organization.objects.restrict(user, action)
 
 
+def may_change_rules(user) -> bool:
+    """Whether ``user`` may change the entry rules: ``station.manage`` held at the national
+    association itself or at one of its departments (the national office)."""
+    if not user.has_code(MANAGE) or not user.organization_id:
+        return False
+    return Organization.objects.filter(
+        Q(kind=OrgKind.NATIONAL_ASSOCIATION) | Q(kind=OrgKind.DEPARTMENT, parent__kind=OrgKind.NATIONAL_ASSOCIATION),
+        pk=user.organization_id).exists()
+
+
 def listing(user, *, below_only: bool = False, **filters):
     """The list page's (and its export's) stations for ``filters`` with {station id: the rules it
-    fails}; ``below_only`` keeps the stations failing at least one."""
+    fails}; ``below_only`` keeps the stations failing at least one. The facts of all the stations
+    are computed together (:func:`kexie.stations.facts.failures_table`): the same few queries for
+    ten stations or ten thousand."""
     stations = stations_filtered(stations_for(user), **filters)
-    flagged = {}
-    for station in stations:
-        failed = station_facts.failures(station)
-        if failed:
-            flagged[station.pk] = failed
+    flagged = station_facts.failures_table(stations)
     if below_only:
         stations = stations.filter(pk__in=list(flagged))
     return stations, flagged
+
+
+def expert_choices(user):
+    """The persons a clerk may put on a station's experts: those in the clerk's scope and those in
+    an expert library the clerk may use (a station's experts are often national-level experts kept
+    elsewhere). Withdrawn or suspended library entries offer nobody."""
+    in_libraries = ExpertEntry.objects.restrict(user, "expert.view").filter(status=EntryStatus.ACTIVE).values(
+        "person_id")
+    visible = Person.objects.restrict(user, "person.view").values("pk")
+    return (Person.objects.current().filter(Q(pk__in=visible) | Q(pk__in=in_libraries))
+            .select_related("organization").order_by("name", "pk"))

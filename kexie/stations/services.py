@@ -1,12 +1,14 @@
 """Registering stations, their experts, entry rules, annual reports and the annual evaluation. Each
 state change is one transaction with its audit row; every one needs ``station.manage`` in the
-station's organisation (the rules, which hold for every station of a type, need the code only).
+station's organisation. The entry rules hold for every station of a type across the network: only
+the national office (``station.manage`` at the national association or one of its departments)
+changes them.
 """
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +22,7 @@ from kexie.people.models import Person
 
 from . import facts as station_facts
 from . import rubric as station_rubric
+from . import selectors
 from .models import (ExpertLevel, Operator, ReportStatus, Station, StationExpert, StationReport, StationRule,
                      StationStatus, StationType)
 
@@ -143,9 +146,17 @@ def _threshold(value) -> Decimal:
     return number.quantize(Decimal("0.01"))
 
 
-def rule_set(*, by, station_type: str, fact: str, operator: str, threshold, message: str = "") -> StationRule:
-    """Add the entry rule on ``fact`` to a station type, or change it."""
+def _rules_office(by) -> None:
+    """Refuse anyone but the national office: the rules are the same for every association."""
     _require(by, MANAGE)
+    if not selectors.may_change_rules(by):
+        raise PermissionDenied(_("The entry rules are set by the national association: only its office may change "
+                                 "them."))
+
+
+def rule_set(*, by, station_type: str, fact: str, operator: str, threshold, message: str = "") -> StationRule:
+    """Add the entry rule on ``fact`` to a station type, or change it (the national office only)."""
+    _rules_office(by)
     if station_type not in StationType.values:
         raise ValidationError({"type": _("Choose the type of station.")})
     if fact not in dict(station_facts.fact_choices()):
@@ -168,8 +179,8 @@ def rule_set(*, by, station_type: str, fact: str, operator: str, threshold, mess
 
 
 def rule_delete(*, by, rule: StationRule) -> None:
-    """Remove an entry rule from its station type."""
-    _require(by, MANAGE)
+    """Remove an entry rule from its station type (the national office only)."""
+    _rules_office(by)
     with transaction.atomic():
         audit_record(action="delete", by=by, obj=rule, old={
             "type": rule.type, "fact": rule.fact, "operator": rule.operator, "threshold": rule.threshold,

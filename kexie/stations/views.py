@@ -17,7 +17,6 @@ from kexie.accounts.scope import require_page_code as _require
 from kexie.core.excel import xlsx_response
 from kexie.core.paging import paginate
 from kexie.core.forms import apply_service_errors, form_step
-from kexie.people.models import Person
 
 from . import facts as station_facts
 from . import rubric as station_rubric
@@ -41,7 +40,7 @@ def _may_manage(user, station) -> bool:
 
 
 def _persons(user):
-    return Person.objects.current().restrict(user, "person.view").order_by("name")
+    return selectors.expert_choices(user)
 
 
 def _filter_form(request):
@@ -142,8 +141,10 @@ def _detail(request, station, status=200, **forms):
     manage = _may_manage(user, station)
     reports = list(station.reports.all())
     judged = station_rubric.judged_indicators()
+    table = station_facts.fact_table([station])
     context = {
-        "station": station, "facts": station_facts.fact_list(station), "results": station_facts.check(station),
+        "station": station, "facts": list(table[station.pk].values()),
+        "results": station_facts.check_table([station], table=table)[station.pk],
         "experts": station.experts.select_related("person").order_by("left_on", "pk"), "reports": reports,
         "may_manage": manage, "rubric": station_rubric.DIMENSIONS,
     }
@@ -229,15 +230,19 @@ def report_evaluate(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def rules(request, station_type):
-    """The entry rules of one station type; a holder of ``station.manage`` adds, changes and removes them."""
+    """The entry rules of one station type; the national office adds, changes and removes them,
+    everyone else reads them."""
     _require(request, VIEW)
     if station_type not in StationType.values:
         raise Http404
-    manage = request.user.has_code(MANAGE)
+    manage = selectors.may_change_rules(request.user)
     form = RuleForm()
     status = 200
     if request.method == "POST":
         _require(request, MANAGE)
+        if not manage:
+            return render(request, "403.html", {"reason": _(
+                "The entry rules are set by the national association: only its office may change them.")}, status=403)
         if request.POST.get("delete"):
             rule = get_object_or_404(StationRule, pk=request.POST["delete"] if request.POST["delete"].isdigit() else 0,
                                      type=station_type)

@@ -1,8 +1,12 @@
 """Stations built through the services for the tests: a society service station of 甲省 with its
-experts and an annual report."""
+experts, an annual report and the demands it collected."""
 
 import datetime as dt
 
+from django.utils import timezone
+
+from kexie.demands import services as demand_services
+from kexie.demands.models import Demand
 from kexie.people.models import Person
 from kexie.stations import services
 
@@ -32,3 +36,17 @@ def report(world, st, *, year=2025, demands=0, activities=0, served=0, by=None):
     return services.report_submit(by=by or world.provincial_clerk, station=st, year=year, data={
         "demands_collected": demands, "activities": activities, "people_served": served,
         "achievements": "开展技术对接与培训。"})
+
+
+def collected(world, st, count, *, year=2025, by=None) -> list[Demand]:
+    """``count`` enterprise demands received in ``year`` and collected by ``st`` (held by its
+    organisation, recorded by its clerk)."""
+    made = []
+    for i in range(count):
+        demand = demand_services.demand_create(by=by or world.provincial_clerk, organization=st.organization, data={
+            "title": f"{st.name}收集的技术需求{i + 1}", "enterprise_name": f"甲市精密制造企业{i + 1}",
+            "problem": "关键工序良品率偏低，需要专家诊断工艺参数。"})
+        received = timezone.make_aware(dt.datetime(year, 5, 1 + i % 28, 10, 0))
+        Demand.objects.filter(pk=demand.pk).update(station=st, received_at=received)
+        made.append(Demand.objects.get(pk=demand.pk))
+    return made

@@ -50,8 +50,11 @@ REGISTRY: dict = {
     "stations:expert_remove": [_post("station.manage", expert_of("prov_a"), expert_of("prov_b"), ok=302)],
     "stations:report_submit": [_post("station.manage", _A, _B)],
     "stations:report_evaluate": [_post("station.manage", report_of("prov_a"), report_of("prov_b"))],
+    # The rules are changed by the national office only (a provincial clerk's post is refused with
+    # a 403: tests/stations/test_pages.py).
     "stations:rules": [page("station.view", kwargs=_TYPE),
-                       page("station.manage", method="post", ok=400, kwargs=_TYPE, data=lambda w: {})],
+                       page("station.manage", method="post", ok=400, user="national_clerk", kwargs=_TYPE,
+                            data=lambda w: {})],
     "api:station-list": [api("station.view")],
     "api:station-detail": [api("station.view", kwargs=_A, outside=_B)],
 }

@@ -76,3 +76,15 @@ def test_two_reports_are_evaluated_and_a_new_backyard_counts_for_this_year(demo)
     assert len(evaluated) == 2 and all(score > Decimal(60) for score in evaluated)
     henan = loader._organization_at(("中国科学技术协会", "河南省科学技术协会"))
     assert measures.value("stations.new.backyard", henan, dt.date(2026, 1, 1), dt.date(2026, 12, 31)) == 1
+
+
+def test_the_society_service_stations_demands_are_counted_from_the_records(demo):
+    stations = Station.objects.filter(type="society_service")
+    table = facts.fact_table(stations)
+    collected = {s.name: table[s.pk]["demands_collected"] for s in stations}
+    assert {name: fact.value for name, fact in collected.items()} == {"中国电子学会郑州服务站": 11,
+                                                                       "中国农学会原阳服务站": 6}
+    assert {fact.source for fact in collected.values()} == {"平台记录"}
+    # 原阳 also passed on a purchase (returned) and a duplicate (merged), which do not count.
+    assert sorted(stations.get(name="中国农学会原阳服务站").demands.values_list("status", flat=True)) == [
+        "accepted", "accepted", "accepted", "accepted", "accepted", "merged", "returned", "submitted"]

@@ -4,22 +4,25 @@ a station's page with its facts against the rules, experts and reports, the form
 facts and check."""
 
 import io
+import re
 
 import openpyxl
 from django.urls import reverse
 
 from kexie.people.models import Person
+from kexie.stations import selectors
 from kexie.stations.models import Station, StationRule
-from tests.stations.helpers import experts, report, station
+from tests.stations.helpers import collected, experts, report, station
 
 
 def _two(world):
     low = station(world, name="甲省电子学会服务站")
     experts(world, low, national=2)
-    report(world, low, demands=4)
+    report(world, low, demands=4, activities=6)
+    collected(world, low, 4)
     ok = station(world, name="甲市机械学会服务站", org=world.city_a, region_code="410100")
     experts(world, ok, national=5)
-    report(world, ok, demands=12)
+    collected(world, ok, 12)
     return low, ok
 
 
@@ -40,8 +43,13 @@ def test_the_station_page_shows_each_fact_with_threshold_source_and_result(world
     low, _ok = _two(world)
     page = signed_in(world.provincial_clerk).get(reverse("stations:detail", args=[low.pk])).content.decode()
     assert 'id="below-threshold"' in page
-    assert "2025年度报告（年报填报）" in page and "学会服务站应有国家级专家不少于5名" in page
+    assert "学会服务站应有国家级专家不少于5名" in page
     assert page.count('class="failed"') == 2
+    # The demands collected come from the records; the report's other figures from the report.
+    demands = re.search(r'<tr class="failed" data-fact="demands_collected"><td>[^<]*</td><td class="value">(\d+)</td>'
+                        r'<td>[^<]*</td><td>([^<]*)</td>', page)
+    assert demands.groups() == ("4", "平台记录")
+    assert '<tr data-fact="activities"><td>开展活动数</td><td>6</td><td>2025年度报告（年报填报）</td>' in page
 
 
 def test_register_a_station_and_a_refusal_is_a_400_with_the_message(world, signed_in):
@@ -81,17 +89,24 @@ def test_add_and_remove_an_expert_and_submit_and_evaluate_a_report(world, signed
     assert str(filed.score) in client.get(reverse("stations:detail", args=[st.pk])).content.decode()
 
 
-def test_the_rules_page_changes_a_threshold_and_a_society_only_reads_it(world, signed_in):
+def test_the_national_office_changes_a_threshold_and_the_others_only_read_the_rules(world, signed_in, client):
     url = reverse("stations:rules", args=["society_service"])
-    society = signed_in(world.society_secretary)
-    assert 'id="rule-form"' not in society.get(url).content.decode()
-    assert society.post(url, {"fact": "national_experts", "operator": "gte", "threshold": "1"}).status_code == 403
-    society.logout()
-    client = signed_in(world.provincial_clerk)
-    assert "学会服务站应有国家级专家不少于5名" in client.get(url).content.decode()
-    assert client.post(url, {"fact": "national_experts", "operator": "gte", "threshold": "3",
+    for reader in (world.society_secretary, world.provincial_clerk):
+        page = signed_in(reader).get(url).content.decode()
+        assert "学会服务站应有国家级专家不少于5名" in page and 'id="rules-read-only"' in page
+        assert 'id="rule-form"' not in page and 'name="delete"' not in page
+        refused = client.post(url, {"fact": "national_experts", "operator": "gte", "threshold": "1"})
+        assert refused.status_code == 403
+        client.logout()
+    rule = StationRule.objects.get(type="society_service", fact="national_experts")
+    assert signed_in(world.provincial_clerk).post(url, {"delete": rule.pk}).status_code == 403
+    assert "只有中国科协机关可以修改" in client.post(url, {"delete": rule.pk}).content.decode()
+    client.logout()
+    office = signed_in(world.national_clerk)
+    assert 'id="rule-form"' in office.get(url).content.decode()
+    assert office.post(url, {"fact": "national_experts", "operator": "gte", "threshold": "3",
                              "message": "国家级专家不少于3名"}).status_code == 302
-    assert StationRule.objects.get(type="society_service", fact="national_experts").threshold == 3
+    assert StationRule.objects.get(pk=rule.pk).threshold == 3
 
 
 def test_the_export_lists_the_stations_with_the_same_counts(world, signed_in):
@@ -126,3 +141,30 @@ def test_a_society_sees_the_stations_it_partners_but_cannot_change_them(world, s
     assert st.name in page and "甲省无合作学会服务站" not in page
     assert client.get(reverse("stations:detail", args=[st.pk])).status_code == 200
     assert client.get(reverse("stations:edit", args=[st.pk])).status_code == 403
+
+
+def _many(world, n, prefix):
+    """``n`` stations of several types with experts, reports and collected demands."""
+    for i in range(n):
+        st = station(world, type=("society_service", "backyard", "popsci")[i % 3], name=f"{prefix}{i}")
+        experts(world, st, national=i % 2, other=1)
+        report(world, st, activities=i)
+        if i % 3 == 0:
+            collected(world, st, 1)
+
+
+def test_the_list_reads_the_facts_of_all_its_stations_in_a_few_queries(world, django_assert_max_num_queries):
+    def listed():
+        stations, flagged = selectors.listing(world.provincial_clerk)
+        return {s.name: [r.fact for r in flagged.get(s.pk, [])] for s in stations}
+
+    _many(world, 5, "甲省站点")
+    with django_assert_max_num_queries(10) as five:
+        assert len(listed()) == 5
+    _many(world, 25, "甲省更多站点")
+    with django_assert_max_num_queries(len(five.captured_queries)):
+        rows = listed()
+    assert len(rows) == 30
+    # Backyards: two experts and one activity, one expert and four activities.
+    assert rows["甲省站点1"] == ["activities"] and rows["甲省更多站点4"] == ["experts_total"]
+    assert rows["甲省站点3"] == ["demands_collected", "national_experts"]

@@ -9,6 +9,11 @@
   passed the formal check, one did not (with the reason).
 * An open call of 洛阳市科协 is contracted (挂帅) with its milestones: the first accepted, the
   second reported and waiting for acceptance.
+* The two society service stations collected demands of the enterprises around them
+  (:func:`ensure_station_demands`, run when the demo's stations are registered): 中国电子学会郑州服务站
+  eleven, held by 郑州高新区科协, which meets the entry rule of ten; 中国农学会原阳服务站 six that
+  count, held by 原阳县科协, and two that do not (one returned, a duplicate merged), which stays
+  below it.
 
 Enterprises, teams and people are written for the project; no real one is meant. Receipt dates
 are set back into the past months so that the funnel's time to a first candidate reads like a
@@ -29,6 +34,7 @@ _ZHONGMU = _ZHENGZHOU + ("中牟县科学技术协会",)
 _XINZHENG = _ZHENGZHOU + ("新郑市科学技术协会",)
 _HIGHTECH = _ZHENGZHOU + ("郑州高新技术产业开发区科学技术协会",)
 _LUOYANG = _HENAN + ("洛阳市科学技术协会",)
+_YUANYANG = _HENAN + ("新乡市科学技术协会", "原阳县科学技术协会")
 # The enterprise contact's external account: signs in and sees its own demands.
 ENTERPRISE_ADDRESS = "enterprise@kexie.example.cn"
 ENTERPRISE = "中牟县宏达数控机械有限公司"
@@ -85,6 +91,56 @@ TEAMS = {
          "quoted_amount": 180},
     ],
 }
+
+
+# The demands each society service station collected: the association holding them, and the
+# demands (enterprise, title, industry, field, problem, goal, budget in 10,000 yuan).
+STATION_DEMANDS = {
+    "中国电子学会郑州服务站": (_HIGHTECH, [
+        ("郑州芯联微电子有限公司", "功率模块封装散热优化", "39", "电子封装",
+         "IGBT模块满载运行时结温偏高，焊层导热不足，返修率约3%。", "结温降低15℃以上，通过车规级可靠性试验。", 80),
+        ("郑州博睿传感技术有限公司", "MEMS压力传感器温度漂移补偿", "40", "传感器",
+         "压力传感器在零下20℃至85℃区间零点漂移超过0.5%FS。", "全温区漂移控制在0.1%FS以内。", 45),
+        ("河南云启信息技术有限公司", "工业网关多协议适配", "65", "工业互联网",
+         "厂区设备通信协议十余种，网关接入调试周期长。", "形成通用协议适配组件，新设备接入不超过2天。", 30),
+        ("郑州华锐电源科技有限公司", "高频开关电源电磁兼容整改", "38", "电磁兼容",
+         "新款充电模块传导发射测试超标，多轮整改未通过。", "通过B级限值测试，成本增加不超过5%。", 25),
+        ("郑州天衡智能装备有限公司", "贴片机视觉对位精度提升", "35", "机器视觉",
+         "0201元件贴装偏移率偏高，视觉对位受焊盘反光影响。", "贴装偏移率降到50ppm以下。", 60),
+        ("郑州北辰光电有限公司", "红外探测器读出电路降噪", "39", "集成电路",
+         "读出电路噪声较大，成像画面有明显条纹。", "等效噪声温差降低30%。", 90),
+        ("河南中科智联通信有限公司", "小基站功率放大器线性化", "39", "射频通信",
+         "功放在大带宽信号下邻道泄漏比不达标。", "邻道泄漏比优于-45dBc，效率不降低。", 120),
+        ("郑州恒达电缆有限公司", "高压电缆接头局部放电在线监测", "38", "状态监测",
+         "电缆接头故障多发，缺少在线监测手段，只能定期停电检测。", "局部放电检测灵敏度达到5pC，实现远程告警。", 70),
+        ("郑州瑞科仪器有限公司", "便携式气体分析仪低功耗设计", "40", "嵌入式系统",
+         "仪器连续工作不足8小时，野外巡检需要频繁更换电池。", "续航提高到20小时以上。", 20),
+        ("郑州新航电子科技有限公司", "印制电路板焊点缺陷自动检测", "39", "电子测量",
+         "焊点虚焊依赖人工复检，漏检时有发生。", "自动检测漏检率低于0.1%，节省复检人员一半。", 50),
+        ("郑州智远软件有限公司", "电力设备运维知识图谱", "65", "人工智能",
+         "运维经验分散在工单和手册中，新员工难以检索。", "建立设备故障知识图谱，故障定位辅助准确率80%以上。", 40),
+    ]),
+    "中国农学会原阳服务站": (_YUANYANG, [
+        ("原阳县金谷稻米专业合作社", "稻米低温仓储品质保持", "13", "粮食储藏",
+         "夏季仓储稻米黄变、食味下降，陈化快。", "储存一年食味值下降不超过5分。", 25),
+        ("原阳县沿黄优质稻种植合作社", "盐碱地水稻节水栽培", "01", "水稻栽培",
+         "沿黄部分田块盐碱化，水稻返青慢、减产明显。", "盐碱田块亩产提高10%，用水减少15%。", 30),
+        ("河南原香米业有限公司", "大米抛光工序碎米率降低", "13", "粮食加工",
+         "抛光工序碎米率约12%，高于同行水平。", "碎米率降到8%以下，能耗不增加。", 40),
+        ("原阳县丰泽农机服务有限公司", "水稻机插秧漏插问题", "05", "农业机械",
+         "机插秧漏插率高，补苗用工多。", "漏插率降到3%以下。", 15),
+        ("原阳县绿源生态农业有限公司", "稻虾共作病害绿色防控", "04", "水产养殖",
+         "稻虾共作田块小龙虾发病率上升，可用药物有限。", "形成绿色防控方案，发病率降低一半。", 20),
+        ("新乡市禾丰种业有限公司", "优质粳稻品种区域适应性评价", "01", "作物育种",
+         "新品种在原阳不同地块表现差异大，推广缺少依据。", "完成三个生态点试验，形成种植推广建议。", 35),
+    ]),
+}
+# What 原阳 also passed on and does not count: a purchase returned, and the rice mill's problem
+# recorded a second time, merged into its first record (the third demand above).
+STATION_RETURNED = ("原阳县惠农农资商店", "化肥批量进货渠道", "", "", "希望联系化肥厂家批量进货，降低进价。", "",
+                    None, "属于商品采购，不是技术难题，已告知企业通过市场渠道解决。")
+STATION_DUPLICATE = ("河南原香米业有限公司", "大米加工碎米多", "13", "粮食加工", "大米加工后碎米太多。", "减少碎米。",
+                     None, 2)
 
 
 def _ago(calendar, days: int):
@@ -172,3 +228,36 @@ def ensure_demo_demands(*, organization_at, user_named, calendar) -> bool:
     services.milestone_accept(by=province, milestone=first, accept=True, note="经现场测试，达到阶段指标。")
     services.milestone_report(by=province, milestone=second, report="检测装置已在一条磨削线上安装，正在试运行。")
     return True
+
+
+def _collected(clerk, organization, station, calendar, row, days: int) -> Demand:
+    """Record a demand the station collected, received ``days`` before the load day."""
+    enterprise, title, industry, field, problem, goal, budget = row[:7]
+    demand = services.demand_create(by=clerk, organization=organization, data=_data(
+        title, enterprise, industry, field, problem, goal, budget))
+    # Which station collected a demand is kept on the record (Demand.station), as its receipt date.
+    Demand.objects.filter(pk=demand.pk).update(station=station, received_at=_ago(calendar, days))
+    return demand
+
+
+def ensure_station_demands(station, *, organization_at, user_named, calendar) -> int:
+    """Record the demands ``station`` collected (:data:`STATION_DEMANDS`; none for the other
+    stations), accepted by 河南省科协 but for every fourth one, still waiting; the number recorded.
+    Nothing is recorded for a station that has demands already."""
+    if station.name not in STATION_DEMANDS or Demand.objects.filter(station=station).exists():
+        return 0
+    path, rows = STATION_DEMANDS[station.name]
+    clerk, organization = user_named("provincial_clerk"), organization_at(path)
+    made = []
+    for n, row in enumerate(rows):
+        demand = _collected(clerk, organization, station, calendar, row, 20 + 31 * n)
+        if n % 4 != 3:
+            services.demand_accept(by=clerk, demand=demand)
+        made.append(demand)
+    if path == _YUANYANG:
+        returned = _collected(clerk, organization, station, calendar, STATION_RETURNED, 50)
+        services.demand_return(by=clerk, demand=returned, reason=STATION_RETURNED[-1])
+        duplicate = _collected(clerk, organization, station, calendar, STATION_DUPLICATE, 60)
+        services.demand_merge(by=clerk, demand=duplicate, into=made[STATION_DUPLICATE[-1]])
+        made += [returned, duplicate]
+    return len(made)

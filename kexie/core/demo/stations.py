@@ -1,13 +1,15 @@
 """Stations and bases in the demo: a station of every type under 中国科协, 河南省科协 and its cities,
 registered, staffed and reported through the station services.
 
-Some meet the entry rules of their type and some fall short, with the experts and report figures
-that make it so: 中国农学会原阳服务站 has three national-level experts (five are needed) and six
-collected demands (ten); the 中原智库基地 one national-level expert (two); 洛阳装备专家工作站 two
-experts (three); 官渡西瓜科技小院 is being set up with one expert and no report yet; 栾川中药材科技小院
-reported two activities (four); 嵩县科普教育基地 eight activities and 600 people served (12 and
-1000). Last year's reports of two stations are evaluated on the station rubric (one 良好, one
-合格). 官渡西瓜科技小院 was set up this year, which a plan target "新建科技小院" counts.
+Some meet the entry rules of their type and some fall short, with the experts, report figures and
+demand records that make it so: 中国农学会原阳服务站 has three national-level experts (five are
+needed) and six demands collected on the platform (ten; 中国电子学会郑州服务站 eleven, both recorded
+by :func:`kexie.core.demo.demands.ensure_station_demands`); the 中原智库基地 one national-level
+expert (two); 洛阳装备专家工作站 two experts (three); 官渡西瓜科技小院 is being set up with one expert
+and no report yet; 栾川中药材科技小院 reported two activities (four); 嵩县科普教育基地 eight
+activities and 600 people served (12 and 1000). Last year's reports of two stations are evaluated
+on the station rubric (one 良好, one 合格). 官渡西瓜科技小院 was set up this year, which a plan target
+"新建科技小院" counts.
 
 Experts are the demo's person records (:mod:`kexie.core.demo.people`): those kept by 中国科协 serve
 as national-level experts, those of 河南省科协 at provincial level. Station names, hosts and figures
@@ -19,6 +21,8 @@ import datetime as dt
 from kexie.people.models import Person
 from kexie.stations import services
 from kexie.stations.models import Station
+
+from .demands import ensure_station_demands
 
 _CAST = ("中国科学技术协会",)
 _HENAN = _CAST + ("河南省科学技术协会",)
@@ -93,6 +97,7 @@ def ensure_demo_stations(*, organization_at, user_named, calendar) -> bool:
                 "achievements": ACHIEVEMENTS})
             if judged is not None:
                 services.report_evaluate(by=by, report=report, judged_scores={"achievements": judged})
+        ensure_station_demands(station, organization_at=organization_at, user_named=user_named, calendar=calendar)
     _link_plan_targets(user_named("provincial_clerk"), organization_at(_HENAN))
     return True
 
