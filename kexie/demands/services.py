@@ -266,7 +266,8 @@ def demand_merge(*, by, demand, into) -> Demand:
 def demand_set_staff(*, by, demand, users) -> Demand:
     """Change the staff named on a confidential demand (those who may see it besides whoever
     recorded it): at least one, each an active staff member of the holding association or an
-    association below it who holds ``demand.view``. ``demand.manage`` over the demand."""
+    association below it who holds ``demand.view`` — or the manager acting (``demand.manage`` over
+    the demand), who may keep themselves named though they work above the holder."""
     from kexie.accounts.models import User, UserKind
 
     ids = {int(getattr(u, "pk", u)) for u in users or ()}
@@ -277,8 +278,10 @@ def demand_set_staff(*, by, demand, users) -> Demand:
         if not demand.confidential:
             raise ValidationError({"named_staff": _("Only a confidential demand has staff named for it.")})
         subtree = OrganizationClosure.objects.filter(ancestor_id=demand.organization_id).values("descendant_id")
-        found = [u for u in User.objects.filter(pk__in=ids, is_active=True, organization__in=subtree)
+        found = [u for u in User.objects.filter(pk__in=ids - {by.pk}, is_active=True, organization__in=subtree)
                  .exclude(kind=UserKind.EXTERNAL).prefetch_related("roles") if u.has_code("demand.view")]
+        if by.pk in ids:
+            found.append(by)
         if len(found) != len(ids):
             raise ValidationError({"named_staff": _(
                 "Name staff of the holding association or of an association below it who may view demands.")})
