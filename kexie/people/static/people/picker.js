@@ -80,11 +80,10 @@
 
     var asked = "";
     var timer = null;
-    var found = [];
+    var pickFirst = false;  // Enter was pressed before the matches arrived
 
     function close() { results.hidden = true; }
     function show(rows) {
-      found = rows;
       results.textContent = "";
       if (!rows.length) {
         var none = document.createElement("li");
@@ -109,6 +108,11 @@
         results.appendChild(item);
       });
       results.hidden = false;
+      if (pickFirst) {
+        pickFirst = false;
+        var first = results.querySelector("button.pick-result");
+        if (first) { first.click(); }
+      }
     }
     function ask() {
       var text = search.value.trim();
@@ -123,14 +127,21 @@
     }
 
     search.addEventListener("input", function () {
+      pickFirst = false;
       window.clearTimeout(timer);
       timer = window.setTimeout(ask, 200);
     });
     search.addEventListener("keydown", function (event) {
       if (event.key === "Enter") {
         event.preventDefault();  // choosing, not submitting
-        var first = results.querySelector("button.pick-result");
-        if (!results.hidden && first) { first.click(); }
+        if (search.value.trim() && search.value.trim() === asked && !results.hidden) {
+          var first = results.querySelector("button.pick-result");
+          if (first) { first.click(); }
+        } else if (search.value.trim()) {
+          pickFirst = true;  // ask now, and take the first match when it comes
+          window.clearTimeout(timer);
+          ask();
+        }
       } else if (event.key === "ArrowDown") {
         var button = results.querySelector("button.pick-result");
         if (!results.hidden && button) { event.preventDefault(); button.focus(); }
