@@ -212,6 +212,7 @@ SPECTACULAR_SETTINGS = {
         "ReviewRoundStatusEnum": "kexie.panels.models.RoundStatus",
         "ReviewRoundKindEnum": "kexie.panels.models.RoundKind",
         "DemandStatusEnum": "kexie.demands.models.DemandStatus",
+        "ProposalStatusEnum": "kexie.proposals.models.SubmissionStatus",
     },
 }
 

@@ -137,3 +137,40 @@ class MilestoneForm(forms.Form):
 class ReportForm(forms.Form):
     report = forms.CharField(label=_("report"), widget=_textarea(4))
     day = forms.DateField(label=_("date"), widget=_DateInput)
+
+
+class StepForm(forms.Form):
+    """A button that moves a record on (open or close a campaign): no input, but the service's
+    refusal is shown on it like any other form's."""
+
+
+class DecideForm(forms.Form):
+    selected = forms.TypedChoiceField(label=pgettext_lazy("proposal", "Decision"), coerce=lambda value: value == "1",
+                                      choices=[("1", _("Select for a bulletin")), ("0", _("Leave out"))])
+
+
+class EntriesForm(forms.Form):
+    """The proposals ticked for an issue, read from the rows of the entries editor (``include-<id>``,
+    ``position-<id>``, ``title-<id>``, ``text-<id>`` for each candidate): ``cleaned_data["entries"]``
+    in the order of their positions. The service decides what may go in."""
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.candidates = candidates
+
+    def clean(self):
+        data = super().clean()
+        data["entries"] = entries_from(self.data, self.candidates)
+        return data
+
+
+def entries_from(post, candidates) -> list[dict]:
+    """The entries ticked on the editor, in the order of their position numbers."""
+    chosen = []
+    for submission in candidates:
+        if post.get(f"include-{submission.pk}"):
+            position = post.get(f"position-{submission.pk}", "")
+            chosen.append((int(position) if position.isdigit() else 999, submission.pk, {
+                "submission": submission, "title": post.get(f"title-{submission.pk}", ""),
+                "text": post.get(f"text-{submission.pk}", "")}))
+    return [entry for _position, _pk, entry in sorted(chosen, key=lambda c: c[:2])]

@@ -146,10 +146,11 @@ def campaign_close(*, by, campaign: Campaign) -> Campaign:
 
 def _check_open(campaign: Campaign, today: dt.date) -> None:
     if campaign.status != CampaignStatus.OPEN:
-        raise ValidationError(_("The campaign “%(title)s” is not open for submissions.") % {"title": campaign.title})
+        raise ValidationError({"campaign": _("The campaign “%(title)s” is not open for submissions.")
+                                           % {"title": campaign.title}})
     if campaign.closes_on and today > campaign.closes_on:
-        raise ValidationError(_("The campaign “%(title)s” closed on %(day)s.") % {"title": campaign.title,
-                                                                                  "day": campaign.closes_on})
+        raise ValidationError({"campaign": _("The campaign “%(title)s” closed on %(day)s.")
+                                           % {"title": campaign.title, "day": campaign.closes_on}})
 
 
 def submission_snapshot(submission: Submission) -> dict:

@@ -6,7 +6,7 @@ Objects are kept by 甲省科协 (in the provincial clerk's scope) or 乙省科�
 import datetime as dt
 
 from kexie.proposals.models import Bulletin, BulletinEntry, Campaign, Milestone, Sending, Study, Submission
-from tests.matrix_kit import page
+from tests.matrix_kit import api, page
 
 
 def _campaign(world, org_attr):
@@ -63,7 +63,8 @@ def milestone_of(org_attr):
     return build
 
 
-def _post(code, kwargs, outside, ok=302):
+def _post(code, kwargs, outside, ok=400):
+    """A form posted empty: refused on the page drawn again (400), or done (``ok=302``)."""
     return page(code, method="post", ok=ok, data=lambda w: {}, kwargs=kwargs, outside=outside)
 
 
@@ -73,7 +74,7 @@ REGISTRY: dict = {
                                                                 data=lambda w: {})],
     "proposals:campaign": [page("proposal.view", kwargs=campaign_of("prov_a"), outside=campaign_of("prov_b"))],
     "proposals:campaign_open": [_post("proposal.manage", campaign_of("prov_a"), campaign_of("prov_b"))],
-    "proposals:campaign_close": [_post("proposal.manage", campaign_of("prov_a"), campaign_of("prov_b"))],
+    "proposals:campaign_close": [_post("proposal.manage", campaign_of("prov_a"), campaign_of("prov_b"), ok=302)],
     "proposals:submit": [page("proposal.submit"), page("proposal.submit", method="post", ok=400, data=lambda w: {})],
     "proposals:submission": [page("proposal.view", kwargs=submission_of("prov_a"), outside=submission_of("prov_b"))],
     "proposals:valuate": [_post("proposal.manage", submission_of("prov_a"), submission_of("prov_b"))],
@@ -101,5 +102,13 @@ REGISTRY: dict = {
     # An S&T worker's own pages: any signed-in account, external ones included.
     "proposals:mine": [page(None)],
     "proposals:my_submit": [page(None)],
+    "api:proposalcampaign-list": [api("proposal.view")],
+    "api:proposalcampaign-detail": [api("proposal.view", kwargs=campaign_of("prov_a"), outside=campaign_of("prov_b"))],
+    "api:proposal-list": [api("proposal.view")],
+    "api:proposal-detail": [api("proposal.view", kwargs=submission_of("prov_a"), outside=submission_of("prov_b"))],
+    "api:bulletin-list": [api("proposal.view")],
+    "api:bulletin-detail": [api("proposal.view", kwargs=bulletin_of("prov_a"), outside=bulletin_of("prov_b"))],
+    "api:study-list": [api("proposal.view")],
+    "api:study-detail": [api("proposal.view", kwargs=study_of("prov_a"), outside=study_of("prov_b"))],
 }
 EXTERNAL_REACHES: dict = {"proposals:mine": 200, "proposals:my_submit": 200}

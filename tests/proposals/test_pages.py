@@ -14,7 +14,7 @@ from kexie.proposals import services
 from kexie.proposals.models import Bulletin, Submission
 from kexie.tracking.models import Instruction
 from tests.personas import make_external
-from tests.proposals.helpers import open_campaign, submit
+from tests.proposals.helpers import field_errors, open_campaign, submit
 
 
 def _selected(world):
@@ -39,9 +39,11 @@ def test_the_clerk_valuates_and_notes_a_proposal_on_its_page(world, signed_in):
     submission.refresh_from_db()
     assert submission.status == "valuation" and submission.notes.filter(parent=note).exists()
 
-    response = client.post(reverse("proposals:valuate", args=[submission.pk]), {"score": "120"}, follow=True)
-    assert submission.valuations.get().grade == "B"
-    assert response.status_code == 200
+    # A refused change is shown on the page drawn again, on the field, and leaves the valuation as it was.
+    response = client.post(reverse("proposals:valuate", args=[submission.pk]), {"score": "120"})
+    assert response.status_code == 400
+    assert field_errors(response, "valuation-form", "score") == ["确保该值小于或等于100。"]
+    assert submission.valuations.get().grade == "B" and submission.valuations.get().score is None
 
 
 def test_a_bulletin_is_composed_issued_downloaded_and_its_instruction_recorded(world, signed_in):
