@@ -9,7 +9,7 @@ import re
 import openpyxl
 from django.urls import reverse
 
-from kexie.people.models import Person
+from kexie.people.models import ExpertEntry, ExpertLibrary, Person
 from kexie.stations import selectors
 from kexie.stations.models import Station, StationRule
 from tests.stations.helpers import collected, experts, report, station
@@ -168,3 +168,23 @@ def test_the_list_reads_the_facts_of_all_its_stations_in_a_few_queries(world, dj
     # Backyards: two experts and one activity, one expert and four activities.
     assert rows["甲省站点1"] == ["activities"] and rows["甲省更多站点4"] == ["experts_total"]
     assert rows["甲省站点3"] == ["demands_collected", "national_experts"]
+
+
+def test_the_expert_picker_offers_the_clerks_persons_and_the_experts_of_its_libraries(world, signed_in):
+    st = station(world)
+    library = ExpertLibrary.objects.create(organization=world.prov_a, name="甲省科协专家库")
+    national = Person.objects.create(organization=world.cast, name="钟国栋")  # kept by 中国科协
+    withdrawn = Person.objects.create(organization=world.cast, name="费启明")
+    ExpertEntry.objects.create(library=library, person=national)
+    ExpertEntry.objects.create(library=library, person=withdrawn, status="withdrawn")
+    elsewhere = Person.objects.create(organization=world.prov_b, name="乙省专家")
+    Person.objects.create(organization=world.city_a, name="甲市专家")
+    client = signed_in(world.provincial_clerk)
+    page = client.get(reverse("stations:detail", args=[st.pk])).content.decode()
+    assert "钟国栋（中国科学技术协会）" in page and "甲市专家（甲市科学技术协会）" in page
+    assert "费启明" not in page and "乙省专家" not in page
+    assert client.post(reverse("stations:expert_add", args=[st.pk]), {
+        "person": national.pk, "level": "national"}).status_code == 302
+    refused = client.post(reverse("stations:expert_add", args=[st.pk]), {"person": elsewhere.pk, "level": "city"})
+    assert refused.status_code == 400
+    assert list(st.experts.values_list("person", flat=True)) == [national.pk]
