@@ -1,6 +1,7 @@
 """The stations API: the registry read-only, each station with its facts and its entry check
 (the same functions as the station page: :func:`kexie.stations.facts.fact_table` and
-:func:`kexie.stations.facts.check_table`, for a whole page at once). ``register`` adds its routes to the API router (kexie.api.urls)."""
+:func:`kexie.stations.facts.check_table`, for a whole page at once). ``register`` adds its routes to
+the API router (kexie.api.urls)."""
 
 import django_filters
 from django.utils.translation import gettext_lazy as _

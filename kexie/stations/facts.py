@@ -5,11 +5,12 @@ A fact is a figure about one station with where it comes from: the registry's ow
 (``demands_collected``, ``activities``, ``people_served``). Another app that keeps the records
 behind a figure registers a *provider* from its ``AppConfig.ready``::
 
-    stations.facts.register_provider("demands_collected", _("Demands collected"), count_demands)
+    stations.facts.register_provider("demands_collected", _("Demands collected"), count_demands, default=0)
 
 ``count_demands(station_ids, year)`` returns ``{station id: value}`` for many stations at once (one
-query, a station it leaves out getting the provider's ``default``) and then replaces the annual report's figure (the demands app counts its own demand records; this app
-never imports it). Until then the report's figure is used and its source says so (年报填报).
+query; a station it leaves out gets the provider's ``default``) and then replaces the annual
+report's figure (the demands app counts its own demand records; this app never imports it). Until
+then the report's figure is used and its source says so (年报填报).
 
 :func:`fact_table` is the one place that computes them, for any number of stations with one query
 per fact; :func:`check_table` the one place that compares them with the rules
