@@ -136,12 +136,14 @@ def _stations(organizations):
     return Station.objects.filter(organization__in=organizations).order_by("type", "name")
 
 
-def _nameable(demand):
+def _nameable(demand, user):
     """The staff who may be named on a confidential demand: active staff of the holding
-    association and of the associations below it (the services keep those who may view demands)."""
+    association and of the associations below it (the services keep those who may view demands),
+    and the manager acting."""
     below = OrganizationClosure.objects.filter(ancestor_id=demand.organization_id).values("descendant_id")
-    return User.objects.filter(organization__in=below, kind=UserKind.STAFF, is_active=True).select_related(
-        "organization").order_by("organization__depth", "full_name")
+    return User.objects.filter(Q(organization__in=below) | Q(pk=user.pk), kind=UserKind.STAFF,
+                               is_active=True).select_related("organization").order_by("organization__depth",
+                                                                                       "full_name")
 
 
 @login_required
@@ -195,7 +197,7 @@ def _detail(request, demand, status=200, **forms):
         })
         if demand.confidential:
             context["staff_form"] = forms.get("staff_form") or NamedStaffForm(
-                staff=_nameable(demand), initial={"named_staff": [u.pk for u in demand.named_staff.all()]})
+                staff=_nameable(demand, user), initial={"named_staff": [u.pk for u in demand.named_staff.all()]})
     context["failed"] = forms
     return render(request, "demands/detail.html", context, status=400 if forms else status)
 
@@ -277,7 +279,7 @@ def candidates_release(request, pk):
 @require_POST
 def demand_set_staff(request, pk):
     demand = _manage(request, pk)
-    form = NamedStaffForm(request.POST, staff=_nameable(demand))
+    form = NamedStaffForm(request.POST, staff=_nameable(demand, request.user))
     return _form_step(request, demand, "staff_form", form, lambda d: services.demand_set_staff(
         by=request.user, demand=demand, users=d["named_staff"]), _("The staff who may see the demand were changed."),
         # Whoever took themselves off no longer sees the demand: back to the list.
