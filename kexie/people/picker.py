@@ -103,11 +103,11 @@ def search_persons(queryset, q: str):
     q = (q or "").strip()
     if not q:
         return queryset.none()
+    match = Q(name__contains=q) | Q(positions__unit_name__contains=q) | Q(positions__organization__name__contains=q)
     key = fold(q)
-    matches = Person.objects.filter(
-        Q(name__contains=q) | Q(name_key__contains=key) | Q(name_pinyin__startswith=key) | Q(name_initials__startswith=key)
-        | Q(positions__unit_name__contains=q) | Q(positions__organization__name__contains=q)).values("pk")
-    return queryset.filter(pk__in=matches)
+    if key:  # punctuation alone folds to nothing, which every name would contain
+        match |= Q(name_key__contains=key) | Q(name_pinyin__startswith=key) | Q(name_initials__startswith=key)
+    return queryset.filter(pk__in=Person.objects.filter(match).values("pk"))
 
 
 def search_staff(queryset, q: str):

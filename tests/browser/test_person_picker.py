@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from kexie.visits.models import ContactDuty
+from kexie.visits.models import ContactDuty, Visit
 from tests.browser.test_provincial_clerk_browses_the_tree import sign_in
 from tests.visits.helpers import build
 
@@ -55,3 +55,32 @@ def test_a_clerk_types_part_of_a_name_picks_the_person_and_saves(page, live_serv
     page.wait_for_url(base_url + reverse("visits:contacts"))
     duty = ContactDuty.objects.get()
     assert (duty.person, duty.owner) == (s.academician, s.city_clerk)
+
+
+def test_several_experts_are_picked_one_by_one_and_one_taken_off_before_saving(page, live_server, browser_world):
+    world, base_url = browser_world, live_server.url
+    s = build(world)
+    page.set_viewport_size({"width": 1366, "height": 900})
+    sign_in(page, base_url, world.provincial_clerk.username)
+    page.goto(base_url + reverse("visits:visit_create"))
+    form = page.locator("#visit-form")
+    form.locator("select[name=team]").select_option(str(s.team.pk))
+    form.locator("input[name=date]").fill("2026-05-10")
+    form.locator("input[name=place]").fill("甲县")
+    form.locator("input[name=enterprise]").fill("甲县玉米合作社")
+    form.locator("textarea[name=problem]").fill("玉米螟虫害")
+
+    experts = form.locator("select[name=persons] + .pick")
+    for typed, label in (("岳明", "岳明川（研究员）"), ("知秋", "宁知秋（高级农艺师）"), ("远山", "程远山（院士）")):
+        experts.locator("input[type=search]").fill(typed)
+        experts.locator(".pick-result", has_text=label).click()
+    expect(experts.locator(".pick-chosen li")).to_have_text(
+        ["岳明川（研究员）×", "宁知秋（高级农艺师）×", "程远山（院士）×"])
+    _shot(page, "several-1366")
+    experts.get_by_role("button", name="移除 宁知秋（高级农艺师）").click()
+    expect(experts.locator(".pick-chosen li")).to_have_count(2)
+
+    form.locator("button[type=submit]").click()
+    page.wait_for_url(lambda url: "/new/" not in url)
+    visit = Visit.objects.get()
+    assert set(visit.persons.all()) == {s.leader, s.academician}
