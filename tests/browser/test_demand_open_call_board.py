@@ -1,6 +1,8 @@
 """The open-call board in the browser: a call the province published is found on the board by a
 search, a team applies to it from an external account (a missing plan is refused next to its
-field first), and the clerk sees the application on the demand's page and checks it."""
+field first), and the clerk sees the application on the demand's page, checks it and chooses the
+team; the chosen team then reports its milestone from its own page (我的揭榜), and the clerk's
+acceptance shows there."""
 
 import datetime as dt
 
@@ -10,7 +12,7 @@ from django.utils import translation
 from playwright.sync_api import expect
 
 from kexie.demands import services
-from kexie.demands.models import Application, ApplicationStatus
+from kexie.demands.models import Application, ApplicationStatus, DemandMilestone, DemandStatus, MilestoneStatus
 from tests.personas import PASSWORD, make_external
 
 pytestmark = pytest.mark.browser
@@ -41,7 +43,7 @@ def _published(world, title, problem):
                                    apply_until=dt.date.today() + dt.timedelta(days=30), reward="揭榜成功奖励50万元")
 
 
-def test_a_team_finds_a_call_on_the_board_applies_and_the_clerk_sees_it(page, live_server, browser_world):
+def test_a_team_finds_a_call_on_the_board_applies_is_chosen_and_reports_its_milestone(page, live_server, browser_world):
     world, base_url = browser_world, live_server.url
     call = _published(world, "秸秆低成本饲料化发酵工艺", "玉米秸秆饲料化成本高，发酵周期长。")
     _published(world, "果蔬冷链保鲜包装", "运输损耗高。")
@@ -78,3 +80,30 @@ def test_a_team_finds_a_call_on_the_board_applies_and_the_clerk_sees_it(page, li
     expect(page.locator("#applications tr", has_text="甲省农科院发酵团队")).to_contain_text(
         _zh(ApplicationStatus.ELIGIBLE.label))
     assert Application.objects.get().status == ApplicationStatus.ELIGIBLE
+
+    page.locator("#choose-form input[name=amount]").fill("90")
+    page.locator("#choose-form button[type=submit]").click()
+    expect(page.locator("#demand-status")).to_have_text(_zh(DemandStatus.CONTRACTED.label))
+
+    _sign_in(page, base_url, "team@example.cn")
+    page.locator(f"#sidemenu a[href='{reverse('demands:my_applications')}']").click()
+    milestone = DemandMilestone.objects.get(demand=call)
+    row = page.locator(f"#team-milestone-{milestone.pk}")
+    expect(row).to_contain_text("菌剂筛选")
+    row.locator("textarea[name=report]").fill("完成三株高产菌筛选。")
+    row.locator("button[type=submit]").click()
+    expect(page.locator(f"#team-milestone-{milestone.pk} .milestone-status")).to_have_text(
+        _zh(MilestoneStatus.REPORTED.label))
+
+    _sign_in(page, base_url, world.provincial_clerk.username)
+    page.goto(base_url + reverse("demands:detail", args=[call.pk]))
+    accept = page.locator(f"#milestone-{milestone.pk}")
+    expect(accept).to_contain_text("完成三株高产菌筛选。")
+    accept.locator("button[name=accept][value='1']").click()
+    expect(page.locator("#demand-status")).to_have_text(_zh(DemandStatus.COMPLETED.label))
+
+    _sign_in(page, base_url, "team@example.cn")
+    page.goto(base_url + reverse("demands:my_applications"))
+    expect(page.locator(f"#team-milestone-{milestone.pk} .milestone-status")).to_have_text(
+        _zh(MilestoneStatus.ACCEPTED.label))
+    assert DemandMilestone.objects.get(pk=milestone.pk).status == MilestoneStatus.ACCEPTED
