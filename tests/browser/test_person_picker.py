@@ -77,6 +77,8 @@ def test_several_experts_are_picked_one_by_one_and_one_taken_off_before_saving(p
     expect(experts.locator(".pick-chosen li")).to_have_text(
         ["岳明川（研究员）×", "宁知秋（高级农艺师）×", "程远山（院士）×"])
     _shot(page, "several-1366")
+    experts.locator("input[type=search]").fill("岳明")  # already chosen: not offered again
+    expect(experts.locator(".pick-results")).to_have_text("在此处可选的范围内没有匹配的记录。")
     experts.get_by_role("button", name="移除 宁知秋（高级农艺师）").click()
     expect(experts.locator(".pick-chosen li")).to_have_count(2)
 

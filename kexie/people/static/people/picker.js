@@ -84,6 +84,9 @@
 
     function close() { results.hidden = true; }
     function show(rows) {
+      // Whom the select already holds is not offered again.
+      var held = chosenOptions(select).map(function (option) { return option.value; });
+      rows = rows.filter(function (row) { return held.indexOf(String(row.id)) === -1; });
       results.textContent = "";
       if (!rows.length) {
         var none = document.createElement("li");
