@@ -45,8 +45,8 @@ def collected(world, st, count, *, year=2025, by=None) -> list[Demand]:
     for i in range(count):
         demand = demand_services.demand_create(by=by or world.provincial_clerk, organization=st.organization, data={
             "title": f"{st.name}收集的技术需求{i + 1}", "enterprise_name": f"甲市精密制造企业{i + 1}",
-            "problem": "关键工序良品率偏低，需要专家诊断工艺参数。"})
+            "problem": "关键工序良品率偏低，需要专家诊断工艺参数。", "station": st})
         received = timezone.make_aware(dt.datetime(year, 5, 1 + i % 28, 10, 0))
-        Demand.objects.filter(pk=demand.pk).update(station=st, received_at=received)
+        Demand.objects.filter(pk=demand.pk).update(received_at=received)
         made.append(Demand.objects.get(pk=demand.pk))
     return made

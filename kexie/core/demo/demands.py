@@ -9,11 +9,11 @@
   passed the formal check, one did not (with the reason).
 * An open call of 洛阳市科协 is contracted (挂帅) with its milestones: the first accepted, the
   second reported and waiting for acceptance.
-* The two society service stations collected demands of the enterprises around them
-  (:func:`ensure_station_demands`, run when the demo's stations are registered): 中国电子学会郑州服务站
-  eleven, held by 郑州高新区科协, which meets the entry rule of ten; 中国农学会原阳服务站 six that
-  count, held by 原阳县科协, and two that do not (one returned, a duplicate merged), which stays
-  below it.
+* The two society service stations of 中国科协 collected demands of the enterprises around them
+  (:func:`ensure_station_demands`, run when the demo's stations are registered; held by 中国科协,
+  which registered the stations): 中国电子学会郑州服务站 eleven, which meets the entry rule of ten;
+  中国农学会原阳服务站 six that count and two that do not (one returned, a duplicate merged), which
+  stays below it.
 
 Enterprises, teams and people are written for the project; no real one is meant. Receipt dates
 are set back into the past months so that the funnel's time to a first candidate reads like a
@@ -34,7 +34,6 @@ _ZHONGMU = _ZHENGZHOU + ("中牟县科学技术协会",)
 _XINZHENG = _ZHENGZHOU + ("新郑市科学技术协会",)
 _HIGHTECH = _ZHENGZHOU + ("郑州高新技术产业开发区科学技术协会",)
 _LUOYANG = _HENAN + ("洛阳市科学技术协会",)
-_YUANYANG = _HENAN + ("新乡市科学技术协会", "原阳县科学技术协会")
 # The enterprise contact's external account: signs in and sees its own demands.
 ENTERPRISE_ADDRESS = "enterprise@kexie.example.cn"
 ENTERPRISE = "中牟县宏达数控机械有限公司"
@@ -93,10 +92,10 @@ TEAMS = {
 }
 
 
-# The demands each society service station collected: the association holding them, and the
-# demands (enterprise, title, industry, field, problem, goal, budget in 10,000 yuan).
+# The demands each society service station collected (enterprise, title, industry, field, problem,
+# goal, budget in 10,000 yuan).
 STATION_DEMANDS = {
-    "中国电子学会郑州服务站": (_HIGHTECH, [
+    "中国电子学会郑州服务站": [
         ("郑州芯联微电子有限公司", "功率模块封装散热优化", "39", "电子封装",
          "IGBT模块满载运行时结温偏高，焊层导热不足，返修率约3%。", "结温降低15℃以上，通过车规级可靠性试验。", 80),
         ("郑州博睿传感技术有限公司", "MEMS压力传感器温度漂移补偿", "40", "传感器",
@@ -119,8 +118,8 @@ STATION_DEMANDS = {
          "焊点虚焊依赖人工复检，漏检时有发生。", "自动检测漏检率低于0.1%，节省复检人员一半。", 50),
         ("郑州智远软件有限公司", "电力设备运维知识图谱", "65", "人工智能",
          "运维经验分散在工单和手册中，新员工难以检索。", "建立设备故障知识图谱，故障定位辅助准确率80%以上。", 40),
-    ]),
-    "中国农学会原阳服务站": (_YUANYANG, [
+    ],
+    "中国农学会原阳服务站": [
         ("原阳县金谷稻米专业合作社", "稻米低温仓储品质保持", "13", "粮食储藏",
          "夏季仓储稻米黄变、食味下降，陈化快。", "储存一年食味值下降不超过5分。", 25),
         ("原阳县沿黄优质稻种植合作社", "盐碱地水稻节水栽培", "01", "水稻栽培",
@@ -133,7 +132,7 @@ STATION_DEMANDS = {
          "稻虾共作田块小龙虾发病率上升，可用药物有限。", "形成绿色防控方案，发病率降低一半。", 20),
         ("新乡市禾丰种业有限公司", "优质粳稻品种区域适应性评价", "01", "作物育种",
          "新品种在原阳不同地块表现差异大，推广缺少依据。", "完成三个生态点试验，形成种植推广建议。", 35),
-    ]),
+    ],
 }
 # What 原阳 also passed on and does not count: a purchase returned, and the rice mill's problem
 # recorded a second time, merged into its first record (the third demand above).
@@ -230,34 +229,33 @@ def ensure_demo_demands(*, organization_at, user_named, calendar) -> bool:
     return True
 
 
-def _collected(clerk, organization, station, calendar, row, days: int) -> Demand:
-    """Record a demand the station collected, received ``days`` before the load day."""
+def _collected(clerk, station, calendar, row, days: int) -> Demand:
+    """Record a demand the station collected, held by the association that registered the station,
+    received ``days`` before the load day."""
     enterprise, title, industry, field, problem, goal, budget = row[:7]
-    demand = services.demand_create(by=clerk, organization=organization, data=_data(
-        title, enterprise, industry, field, problem, goal, budget))
-    # Which station collected a demand is kept on the record (Demand.station), as its receipt date.
-    Demand.objects.filter(pk=demand.pk).update(station=station, received_at=_ago(calendar, days))
+    demand = services.demand_create(by=clerk, organization=station.organization, data=_data(
+        title, enterprise, industry, field, problem, goal, budget, station=station))
+    _received(demand, calendar, days)
     return demand
 
 
-def ensure_station_demands(station, *, organization_at, user_named, calendar) -> int:
+def ensure_station_demands(station, *, calendar) -> int:
     """Record the demands ``station`` collected (:data:`STATION_DEMANDS`; none for the other
-    stations), accepted by 河南省科协 but for every fourth one, still waiting; the number recorded.
-    Nothing is recorded for a station that has demands already."""
+    stations), recorded and accepted by the clerk who registered it but for every fourth one, still
+    waiting; the number recorded. Nothing is recorded for a station that has demands already."""
     if station.name not in STATION_DEMANDS or Demand.objects.filter(station=station).exists():
         return 0
-    path, rows = STATION_DEMANDS[station.name]
-    clerk, organization = user_named("provincial_clerk"), organization_at(path)
+    clerk = station.created_by
     made = []
-    for n, row in enumerate(rows):
-        demand = _collected(clerk, organization, station, calendar, row, 20 + 31 * n)
+    for n, row in enumerate(STATION_DEMANDS[station.name]):
+        demand = _collected(clerk, station, calendar, row, 20 + 31 * n)
         if n % 4 != 3:
             services.demand_accept(by=clerk, demand=demand)
         made.append(demand)
-    if path == _YUANYANG:
-        returned = _collected(clerk, organization, station, calendar, STATION_RETURNED, 50)
+    if station.name == "中国农学会原阳服务站":
+        returned = _collected(clerk, station, calendar, STATION_RETURNED, 50)
         services.demand_return(by=clerk, demand=returned, reason=STATION_RETURNED[-1])
-        duplicate = _collected(clerk, organization, station, calendar, STATION_DUPLICATE, 60)
+        duplicate = _collected(clerk, station, calendar, STATION_DUPLICATE, 60)
         services.demand_merge(by=clerk, demand=duplicate, into=made[STATION_DUPLICATE[-1]])
         made += [returned, duplicate]
     return len(made)

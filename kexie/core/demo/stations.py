@@ -97,7 +97,7 @@ def ensure_demo_stations(*, organization_at, user_named, calendar) -> bool:
                 "achievements": ACHIEVEMENTS})
             if judged is not None:
                 services.report_evaluate(by=by, report=report, judged_scores={"achievements": judged})
-        ensure_station_demands(station, organization_at=organization_at, user_named=user_named, calendar=calendar)
+        ensure_station_demands(station, calendar=calendar)
     _link_plan_targets(user_named("provincial_clerk"), organization_at(_HENAN))
     return True
 
