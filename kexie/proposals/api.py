@@ -148,9 +148,10 @@ class StudySerializer(serializers.ModelSerializer):
         return _persons(study.team.all())
 
 
-# Years as the database and the calendar hold them: a larger one is a 400 naming the filter.
+# Years of four digits: another is a 400 naming the filter (year 1 of a date and time in the local
+# time zone starts before the calendar does, and a query for it fails).
 def _year_filter(field_name: str):
-    return IntegerFilter(field_name=field_name, min_value=1, max_value=9999, label=_("year"))
+    return IntegerFilter(field_name=field_name, min_value=1000, max_value=9999, label=_("year"))
 
 
 class CampaignFilter(django_filters.FilterSet):

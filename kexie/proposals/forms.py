@@ -1,5 +1,7 @@
 """Forms of the proposals pages. They collect and shape input; the services decide."""
 
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -169,8 +171,8 @@ def entries_from(post, candidates) -> list[dict]:
     chosen = []
     for submission in candidates:
         if post.get(f"include-{submission.pk}"):
-            position = post.get(f"position-{submission.pk}", "")
-            chosen.append((int(position) if position.isdigit() else 999, submission.pk, {
+            position = post.get(f"position-{submission.pk}", "").strip()
+            chosen.append((int(position) if re.fullmatch(r"[0-9]{1,4}", position) else 9999, submission.pk, {
                 "submission": submission, "title": post.get(f"title-{submission.pk}", ""),
                 "text": post.get(f"text-{submission.pk}", "")}))
     return [entry for _position, _pk, entry in sorted(chosen, key=lambda c: c[:2])]

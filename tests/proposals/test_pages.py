@@ -118,3 +118,20 @@ def test_the_study_page_takes_milestones_and_the_final_report(world, signed_in):
     milestone.refresh_from_db()
     assert milestone.done_on == dt.date(2026, 6, 20) and study.status == "reported"
     assert "县域科技服务体系调研" in client.get(reverse("proposals:campaign", args=[campaign.pk])).content.decode()
+
+
+def test_the_entries_of_an_issue_follow_their_positions_and_one_that_is_no_number_goes_last(world, signed_in):
+    campaign = open_campaign(world)
+    rows = [submit(world, campaign, title=title) for title in ("甲建议", "乙建议", "丙建议")]
+    for row in rows:
+        services.valuation_record(by=world.provincial_clerk, submission=row, grade="A")
+        services.submission_decide(by=world.provincial_clerk, submission=row, selected=True)
+    bulletin = services.bulletin_create(by=world.provincial_clerk, organization=world.prov_a,
+                                        data={"series": "科技智库建言", "year": 2026})
+    posted = {}
+    for row, position in zip(rows, ("²", "2", "1")):
+        posted.update({f"include-{row.pk}": "1", f"position-{row.pk}": position})
+    response = signed_in(world.provincial_clerk).post(reverse("proposals:bulletin_entries", args=[bulletin.pk]),
+                                                      posted)
+    assert response.status_code == 302
+    assert [e.submission.title for e in bulletin.entries.order_by("position")] == ["丙建议", "乙建议", "甲建议"]
