@@ -187,7 +187,8 @@ def test_the_station_that_collected_a_demand_is_one_under_the_holding_associatio
     demand = services.demand_create(by=world.county_clerk, organization=world.county_a,
                                     data={**DATA, "station": own.pk})
     assert demand.station == own and list(own.demands.all()) == [demand]
-    assert AuditLog.objects.get(action="create", object_type="demands.demand", object_id=str(demand.pk)).new_values["station_id"] == own.pk
+    row = AuditLog.objects.get(action="create", object_type="demands.demand", object_id=str(demand.pk))
+    assert row.new_values["station_id"] == own.pk
     held_above = services.demand_create(by=world.provincial_clerk, organization=world.prov_a,
                                         data={**DATA, "station": own})
     assert held_above.station == own  # the province's subtree holds the county's station
