@@ -6,10 +6,14 @@ from django.utils.translation import pgettext_lazy
 
 from kexie.organizations.forms import OrgChoiceField
 from kexie.organizations.models import SOCIETY_KINDS, Organization
-from kexie.people.models import Person
+from kexie.people.picker import PersonChoiceField, register_picker
 
 from . import facts as station_facts
+from . import selectors
 from .models import ExpertLevel, Operator, StationStatus, StationType
+
+# The search behind the expert picker: the same queryset the view gives the form.
+register_picker("stations.expert", selectors.expert_choices)
 
 
 class _DateInput(forms.DateInput):
@@ -76,16 +80,8 @@ class StationForm(forms.Form):
             self.fields["organization"].use_text_input_if_large()
 
 
-class PersonChoiceField(forms.ModelChoiceField):
-    """A person with the organisation keeping the record: experts from other associations' libraries
-    often share a name with someone nearer."""
-
-    def label_from_instance(self, person):
-        return f"{person.name}（{person.organization.name}）" if person.organization_id else person.name
-
-
 class ExpertForm(forms.Form):
-    person = PersonChoiceField(label=_("expert"), queryset=Person.objects.none())
+    person = PersonChoiceField(label=_("expert"), picker="stations.expert")
     level = forms.ChoiceField(label=_("expert level"), choices=ExpertLevel.choices)
     role = forms.CharField(label=_("role at the station"), max_length=100, required=False)
     joined_on = forms.DateField(label=pgettext_lazy("station", "joined on"), required=False, widget=_DateInput)

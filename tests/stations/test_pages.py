@@ -181,8 +181,13 @@ def test_the_expert_picker_offers_the_clerks_persons_and_the_experts_of_its_libr
     Person.objects.create(organization=world.city_a, name="甲市专家")
     client = signed_in(world.provincial_clerk)
     page = client.get(reverse("stations:detail", args=[st.pk])).content.decode()
-    assert "钟国栋（中国科学技术协会）" in page and "甲市专家（甲市科学技术协会）" in page
-    assert "费启明" not in page and "乙省专家" not in page
+    assert "data-pick-url" in page and "甲市专家" not in page  # a search box, not a list of everyone
+
+    def found(q):
+        return [r["id"] for r in client.get(reverse("people:pick"), {"field": "stations.expert", "q": q}).json()["results"]]
+
+    assert found("钟国栋") == [national.pk] and len(found("甲市专家")) == 1
+    assert found("费启明") == [] and found("乙省专家") == []
     assert client.post(reverse("stations:expert_add", args=[st.pk]), {
         "person": national.pk, "level": "national"}).status_code == 302
     refused = client.post(reverse("stations:expert_add", args=[st.pk]), {"person": elsewhere.pk, "level": "city"})
