@@ -492,3 +492,21 @@ def test_the_demo_panel_expert_signs_in_and_finds_nominations_to_score(client, d
     assert waiting, "the demo expert has nominations still to score"
     html = page.content.decode()
     assert all(a.item.title in html for a in mine)
+
+
+def test_the_demo_team_lead_signs_in_and_finds_the_chosen_teams_milestones(client, demo_output, day):
+    from kexie.core.demo.demands import TEAM_ADDRESS
+    from kexie.demands.models import Application, ApplicationStatus, MilestoneStatus
+
+    line = next(line for line in demo_output.splitlines() if line.startswith(TEAM_ADDRESS))
+    password = re.split(r"\s{2,}", line.strip())[1]
+    client.post(reverse("accounts:login"), {"username": TEAM_ADDRESS, "password": password})
+    page = client.get(reverse("demands:my_applications"))
+
+    assert page.status_code == 200
+    chosen = Application.objects.get(applicant__username=TEAM_ADDRESS)
+    assert chosen.status == ApplicationStatus.CHOSEN
+    first, second = chosen.demand.milestones.order_by("position")
+    assert (first.status, second.status) == (MilestoneStatus.ACCEPTED, MilestoneStatus.REPORTED)
+    html = page.content.decode()
+    assert chosen.demand.title in html and first.title in html and second.title in html

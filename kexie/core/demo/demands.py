@@ -36,6 +36,8 @@ _HIGHTECH = _ZHENGZHOU + ("郑州高新技术产业开发区科学技术协会",
 _LUOYANG = _HENAN + ("洛阳市科学技术协会",)
 # The enterprise contact's external account: signs in and sees its own demands.
 ENTERPRISE_ADDRESS = "enterprise@kexie.example.cn"
+# The lead of the team chosen for the Luoyang open call: signs in to report its milestones (我的揭榜).
+TEAM_ADDRESS = "team@kexie.example.cn"
 ENTERPRISE = "中牟县宏达数控机械有限公司"
 
 
@@ -163,6 +165,8 @@ def ensure_demo_demands(*, organization_at, user_named, calendar) -> bool:
 
     enterprise = User.objects.filter(username=ENTERPRISE_ADDRESS).first() or _create_external(
         address=ENTERPRISE_ADDRESS, full_name="赵宏达", password=DEMO_PASSWORD, how="demo")
+    team_lead = User.objects.filter(username=TEAM_ADDRESS).first() or _create_external(
+        address=TEAM_ADDRESS, full_name="宁知远", password=DEMO_PASSWORD, how="demo")
     province, county, xinzheng = user_named("provincial_clerk"), user_named("county_clerk"), \
         user_named("xinzheng_clerk")
     zhongmu = organization_at(_ZHONGMU)
@@ -212,20 +216,21 @@ def ensure_demo_demands(*, organization_at, user_named, calendar) -> bool:
     services.application_check(by=province, application=weak, eligible=False,
                                reason="团队无相关项目业绩，方案未说明技术路线和进度。")
 
-    # 洛阳市: contracted, the first milestone accepted, the second reported.
+    # 洛阳市: the team's lead applied with an account of its own; contracted, the first milestone
+    # accepted, the second reported by the team itself.
     bearing = services.demand_create(by=province, organization=organization_at(_LUOYANG), data=CONTRACTED,
                                      milestones=[{"title": "检测原理样机", "due": calendar.today},
                                                  {"title": "产线在线检测装置", "due": soon}])
     _received(bearing, calendar, 75)
     services.demand_accept(by=province, demand=bearing)
     services.demand_publish(by=province, demand=bearing, apply_until=soon, reward="合同金额内据实支付。")
-    team = services.application_submit(by=province, demand=bearing, data=TEAMS[bearing.title][0])
+    team = services.application_submit(by=team_lead, demand=bearing, data=TEAMS[bearing.title][0])
     services.application_check(by=province, application=team, eligible=True)
     services.application_choose(by=province, application=team, amount=175)
     first, second = bearing.milestones.order_by("position")
     services.milestone_report(by=province, milestone=first, report="样机完成，实验室条件下对烧伤试样检出率达97%。")
     services.milestone_accept(by=province, milestone=first, accept=True, note="经现场测试，达到阶段指标。")
-    services.milestone_report(by=province, milestone=second, report="检测装置已在一条磨削线上安装，正在试运行。")
+    services.milestone_report(by=team_lead, milestone=second, report="检测装置已在一条磨削线上安装，正在试运行。")
     return True
 
 

@@ -62,11 +62,14 @@ class Command(BaseCommand):
             rows.append([person.account.username, DEMO_PASSWORD, _("Review expert (external account)"), "",
                          _("Scores the assigned nominations under My reviews")])
         from kexie.accounts.models import User
-        from kexie.core.demo.demands import ENTERPRISE_ADDRESS
+        from kexie.core.demo.demands import ENTERPRISE_ADDRESS, TEAM_ADDRESS
 
         if User.objects.filter(username=ENTERPRISE_ADDRESS).exists():
             rows.append([ENTERPRISE_ADDRESS, DEMO_PASSWORD, _("Enterprise contact (external account)"), "",
                          _("Files technical demands and sees the experts released to it under My demands")])
+        if User.objects.filter(username=TEAM_ADDRESS).exists():
+            rows.append([TEAM_ADDRESS, DEMO_PASSWORD, _("Open-call team lead (external account)"), "",
+                         _("Reports the chosen team's milestones under My open-call applications")])
         self.stdout.write("")
         self.stdout.write(_("Demo accounts (the same password for all):"))
         self.stdout.write(format_table(
