@@ -61,3 +61,20 @@ def test_editing_a_built_in_role_keeps_its_code_and_audits_the_permission_change
     row = AuditLog.objects.get(action="permission", object_type="accounts.role")
     assert row.old_values == {"permissions": ["org.view", "plan.view", "society.view"]}
     assert row.new_values == {"permissions": ["org.export", "org.view"]}
+
+
+def test_the_staff_holding_a_code_are_found_in_the_database_as_has_code_finds_them(world):
+    from kexie.accounts.models import User
+    from kexie.accounts.selectors import staff_holding
+    from tests.personas import make_external, make_user
+
+    make_user("roles_no_code", world.county_a, [])
+    make_user("roles_gone", world.county_a, ["county_clerk"], is_active=False)
+    make_external("roles_outsider@example.cn")
+    in_county = User.objects.filter(organization=world.county_a)
+    everyone = User.objects.all()
+    for code in ("demand.view", "demand.manage", "plan.import", "no.such.code"):
+        expected = sorted(u.username for u in everyone if u.is_active and not u.is_external and u.has_code(code))
+        assert sorted(staff_holding(code).values_list("username", flat=True)) == expected
+    found = list(staff_holding("demand.submit", users=in_county).values_list("username", flat=True))
+    assert found == ["county_clerk"]

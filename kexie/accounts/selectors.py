@@ -1,4 +1,5 @@
-"""Reads for accounts: lockout state, password age, filtered user and login-log lists."""
+"""Reads for accounts: lockout state, password age, filtered user and login-log lists, the staff
+holding a permission code."""
 
 import datetime as dt
 
@@ -7,7 +8,7 @@ from django.utils import timezone
 
 from kexie.organizations.models import Organization
 
-from .models import LoginLog, SecurityPolicy, User
+from .models import LoginLog, Role, SecurityPolicy, User, UserKind
 
 # Events that count towards a lockout: a wrong password and a wrong second-factor code.
 FAILURE_EVENTS = (LoginLog.Event.BAD_PASSWORD, LoginLog.Event.BAD_OTP)
@@ -123,3 +124,14 @@ def login_log_list(*, by, username: str = "", ip: str = "", success: bool | None
     if date_to:
         rows = rows.filter(time__lt=dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=tz))
     return rows.order_by("-time", "-id")
+
+
+def staff_holding(*codes: str, users=None):
+    """Active staff accounts (of ``users`` when given) holding any of ``codes`` through a role, as
+    one query: the roles are few, so those granting a code are picked here and the accounts
+    filtered by them in the database (``User.has_code`` asks the same of one account)."""
+    wanted = set(codes)
+    role_ids = [pk for pk, granted in Role.objects.values_list("pk", "permissions") if wanted & set(granted or ())]
+    users = User.objects.all() if users is None else users
+    holders = User.objects.filter(roles__in=role_ids).values("pk")
+    return users.filter(is_active=True, kind=UserKind.STAFF, pk__in=holders)

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kexie.accounts.scope import access_object
+from kexie.accounts.selectors import staff_holding
 from kexie.accounts.scope import require_code as _require
 from kexie.audit.services import audit_record
 from kexie.experts_engine import conflicts as conflict_engine
@@ -39,6 +40,7 @@ from .models import (Application, ApplicationStatus, Candidate, Demand, DemandMi
                      MilestoneStatus, Route)
 from .selectors import demands_visible, intake_organizations
 
+VIEW = "demand.view"
 SUBMIT = "demand.submit"
 MANAGE = "demand.manage"
 TEXT_FIELDS = ("enterprise_name", "enterprise_credit_code", "contact_name", "contact_phone", "title", "industry",
@@ -146,12 +148,10 @@ def _staff(values) -> list:
 def _receivers(organization) -> list:
     """The staff of an association who take up its demands (``demand.submit`` or ``demand.manage``):
     named on a confidential demand an enterprise files with it, so that someone may see it, and
-    told when a team reports a milestone. Two queries: the users, and their roles at once."""
-    from kexie.accounts.models import User, UserKind
+    told when a team reports a milestone."""
+    from kexie.accounts.models import User
 
-    users = User.objects.filter(organization=organization, is_active=True).exclude(kind=UserKind.EXTERNAL)
-    return [u for u in users.prefetch_related("roles").order_by("pk")
-            if not u.is_external and (u.has_code(SUBMIT) or u.has_code(MANAGE))]
+    return list(staff_holding(SUBMIT, MANAGE, users=User.objects.filter(organization=organization)).order_by("pk"))
 
 
 def _station(organization, value):
@@ -268,7 +268,7 @@ def demand_set_staff(*, by, demand, users) -> Demand:
     recorded it): at least one, each an active staff member of the holding association or an
     association below it who holds ``demand.view`` — or the manager acting (``demand.manage`` over
     the demand), who may keep themselves named though they work above the holder."""
-    from kexie.accounts.models import User, UserKind
+    from kexie.accounts.models import User
 
     ids = {int(getattr(u, "pk", u)) for u in users or ()}
     if not ids:
@@ -278,8 +278,7 @@ def demand_set_staff(*, by, demand, users) -> Demand:
         if not demand.confidential:
             raise ValidationError({"named_staff": _("Only a confidential demand has staff named for it.")})
         subtree = OrganizationClosure.objects.filter(ancestor_id=demand.organization_id).values("descendant_id")
-        found = [u for u in User.objects.filter(pk__in=ids - {by.pk}, is_active=True, organization__in=subtree)
-                 .exclude(kind=UserKind.EXTERNAL).prefetch_related("roles") if u.has_code("demand.view")]
+        found = list(staff_holding(VIEW, users=User.objects.filter(pk__in=ids - {by.pk}, organization__in=subtree)))
         if by.pk in ids:
             found.append(by)
         if len(found) != len(ids):

@@ -6,7 +6,8 @@ import datetime as dt
 
 from django.db.models import F, Max, Q
 
-from kexie.accounts.models import User, UserKind
+from kexie.accounts.models import User
+from kexie.accounts.selectors import staff_holding
 from kexie.organizations.models import Organization, OrganizationClosure
 from kexie.people.models import ExpertEntry, Person
 
@@ -48,9 +49,8 @@ def staff_for(user, action: str = MANAGE):
     """The accounts that may own a follow-up or a contact duty: active staff of an organisation
     in ``user``'s scope for ``action`` who may see visits."""
     organizations = Organization.objects.restrict(user, action).values("pk")
-    rows = User.objects.filter(is_active=True, kind=UserKind.STAFF, organization__in=organizations)
-    return User.objects.filter(pk__in=[u.pk for u in rows.prefetch_related("roles") if u.has_code(VIEW)]) \
-        .order_by("organization_id", "username")
+    return staff_holding(VIEW, users=User.objects.filter(organization__in=organizations)).order_by(
+        "organization_id", "username")
 
 
 def counties_for(user, action: str = MANAGE):
