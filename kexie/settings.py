@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "kexie.awards",
     "kexie.demands",
     "kexie.stations",
+    "kexie.activities",
     "kexie.visits",
     "kexie.proposals",
     "kexie.notifications",

@@ -26,6 +26,7 @@ urlpatterns = [
     path("awards/", include("kexie.awards.urls")),
     path("demands/", include("kexie.demands.urls")),
     path("stations/", include("kexie.stations.urls")),
+    path("activities/", include("kexie.activities.urls")),
     path("visits/", include("kexie.visits.urls")),
     path("proposals/", include("kexie.proposals.urls")),
     path("api/", include("kexie.api.urls")),

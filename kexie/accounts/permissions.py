@@ -55,6 +55,9 @@ PERMISSIONS: dict[str, str] = {
     "proposal.view": _("View proposal campaigns, submissions and bulletins"),
     "proposal.submit": _("Submit proposals to a campaign"),
     "proposal.manage": _("Run proposal campaigns: valuation, bulletins, sending, instructions, studies"),
+    # academic and popular-science activities (kexie.activities)
+    "activity.view": _("View activities and their counts"),
+    "activity.manage": _("Record and maintain the organisation's activities"),
     # people
     "user.view": _("View users"),
     "user.manage": _("Manage users"),

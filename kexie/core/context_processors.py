@@ -52,6 +52,10 @@ MENU = [
         (_("Service teams and visits"), "visits:list", "visit.view"),
         (pgettext_lazy("menu", "Proposals"), "proposals:list", "proposal.view"),
     ]),
+    # Academic and popular-science activities (学术活动, 科普日 …).
+    (pgettext_lazy("menu section", "Activities"), [
+        (pgettext_lazy("menu", "Activities"), "activities:list", "activity.view"),
+    ]),
     # Reference for everyone: the organisation directory (as far as the user's scope goes) and the API.
     (pgettext_lazy("menu section", "Reference"), [
         (_("Organisations"), "organizations:tree", "org.view"),

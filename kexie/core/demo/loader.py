@@ -24,6 +24,7 @@ from kexie.organizations.models import Organization
 from kexie.organizations.services import organization_create
 
 from .awards import ensure_demo_awards
+from .activities import ensure_demo_activities
 from .demands import ensure_demo_demands
 from .calendar import DemoCalendar
 from .data import ACCOUNTS, DEMO_PASSWORD, NATIONAL, DemoAccount, Node
@@ -56,6 +57,7 @@ class DemoResult:
     stations_created: bool = False
     visits_created: bool = False
     proposals_created: bool = False
+    activities_created: bool = False
     accounts: list[tuple[DemoAccount, User]] = field(default_factory=list)
 
 
@@ -165,4 +167,6 @@ def load_demo(*, today: dt.date | None = None) -> DemoResult:
         result.stations_created = ensure_demo_stations(**services)
         result.visits_created = ensure_demo_visits(**services)
         result.proposals_created = ensure_demo_proposals(**services)
+        # Academic and popular-science activities: a 科普日 campaign across the levels.
+        result.activities_created = ensure_demo_activities(**services)
     return result

@@ -1,0 +1,1 @@
+"""The activity registry's records."""

@@ -1,0 +1,5 @@
+"""Academic and popular-science activities."""
+
+app_name = "activities"
+
+urlpatterns = []
