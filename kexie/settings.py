@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "kexie.demands",
     "kexie.stations",
     "kexie.activities",
+    "kexie.coverage",
     "kexie.visits",
     "kexie.proposals",
     "kexie.notifications",

@@ -27,6 +27,7 @@ urlpatterns = [
     path("demands/", include("kexie.demands.urls")),
     path("stations/", include("kexie.stations.urls")),
     path("activities/", include("kexie.activities.urls")),
+    path("coverage/", include("kexie.coverage.urls")),
     path("visits/", include("kexie.visits.urls")),
     path("proposals/", include("kexie.proposals.urls")),
     path("api/", include("kexie.api.urls")),

@@ -37,6 +37,7 @@ from tests.awards.matrix import call_of as award_call_of
 from tests.awards.matrix import followup_of as award_followup_of
 from tests.awards.matrix import nomination_of as award_nomination_of
 from tests.activities import matrix as activities_matrix
+from tests.coverage import matrix as coverage_matrix
 from tests.demands import matrix as demands_matrix
 from tests.evaluation.matrix import (
     assigned_evaluation,
@@ -818,7 +819,8 @@ REGISTRY: dict[str, list[Expect]] = {
     "dashboard:meeting_pack_xlsx": [page("plan.export")],
 }
 # Each service app keeps its own entries (tests/<app>/matrix.py).
-for _app_matrix in (demands_matrix, stations_matrix, visits_matrix, proposals_matrix, activities_matrix):
+for _app_matrix in (demands_matrix, stations_matrix, visits_matrix, proposals_matrix, activities_matrix,
+                    coverage_matrix):
     assert not set(_app_matrix.REGISTRY) & set(REGISTRY), "an app's entry shadows one of the matrix"
     REGISTRY.update(_app_matrix.REGISTRY)
 
@@ -1010,7 +1012,8 @@ EXTERNAL_REACHES = {
     "home": 302, "accounts:me": 200, "accounts:logout": 302, "accounts:password_change": 200, "accounts:otp": 200,
     "notifications:inbox": 200, "notifications:read_all": 302, "panels:mine": 200,
 }
-for _app_matrix in (demands_matrix, stations_matrix, visits_matrix, proposals_matrix, activities_matrix):
+for _app_matrix in (demands_matrix, stations_matrix, visits_matrix, proposals_matrix, activities_matrix,
+                    coverage_matrix):
     EXTERNAL_REACHES.update(_app_matrix.EXTERNAL_REACHES)
 
 

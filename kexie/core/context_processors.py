@@ -60,6 +60,7 @@ MENU = [
     (pgettext_lazy("menu section", "Reference"), [
         (_("Organisations"), "organizations:tree", "org.view"),
         (_("Organisation list"), "organizations:list", "org.view"),
+        (_("Grassroots coverage"), "coverage:overview", "org.view"),
         (_("API documentation"), "api:docs", None),
     ]),
     # People outside the network (S&T workers, enterprise contacts) who get external accounts.

@@ -25,6 +25,7 @@ from kexie.organizations.services import organization_create
 
 from .awards import ensure_demo_awards
 from .activities import ensure_demo_activities
+from .coverage import ensure_demo_coverage
 from .demands import ensure_demo_demands
 from .calendar import DemoCalendar
 from .data import ACCOUNTS, DEMO_PASSWORD, NATIONAL, DemoAccount, Node
@@ -58,6 +59,7 @@ class DemoResult:
     visits_created: bool = False
     proposals_created: bool = False
     activities_created: bool = False
+    coverage_created: bool = False
     accounts: list[tuple[DemoAccount, User]] = field(default_factory=list)
 
 
@@ -169,4 +171,6 @@ def load_demo(*, today: dt.date | None = None) -> DemoResult:
         result.proposals_created = ensure_demo_proposals(**services)
         # Academic and popular-science activities: a 科普日 campaign across the levels.
         result.activities_created = ensure_demo_activities(**services)
+        # Grassroots coverage of one province: denominators per region and the associations that cover them.
+        result.coverage_created = ensure_demo_coverage(**services)
     return result

@@ -1,0 +1,1 @@
+"""Grassroots coverage records."""

@@ -1,0 +1,5 @@
+"""Grassroots coverage."""
+
+app_name = "coverage"
+
+urlpatterns = []
