@@ -29,7 +29,8 @@ class FilterForm(forms.Form):
 
     kind = forms.ChoiceField(label=_("activity kind"), required=False, choices=_ALL + ActivityKind.choices)
     status = forms.ChoiceField(label=_("status"), required=False, choices=_ALL + ActivityStatus.choices)
-    campaign = forms.ModelChoiceField(label=_("campaign"), required=False, queryset=ActivityCampaign.objects.none())
+    campaign = forms.ModelChoiceField(label=pgettext_lazy("activity", "campaign"), required=False,
+                                      queryset=ActivityCampaign.objects.none())
     region = forms.CharField(label=_("region code"), required=False, max_length=6,
                              help_text=_("A region code or its beginning, e.g. 4101."))
     organization = OrgChoiceField(label=_("host (with its subtree)"), required=False,
@@ -56,7 +57,8 @@ class RollupForm(forms.Form):
     """The rollup page's organisation, period and campaign (GET); the export takes the same."""
 
     org = OrgChoiceField(label=_("organisation"), required=False, queryset=Organization.objects.none())
-    campaign = forms.ModelChoiceField(label=_("campaign"), required=False, queryset=ActivityCampaign.objects.none())
+    campaign = forms.ModelChoiceField(label=pgettext_lazy("activity", "campaign"), required=False,
+                                      queryset=ActivityCampaign.objects.none())
     since = forms.DateField(label=_("Starting from"), required=False, widget=_DateInput)
     until = forms.DateField(label=_("Starting until"), required=False, widget=_DateInput)
 
@@ -74,7 +76,8 @@ class ActivityForm(forms.Form):
                                               widget=forms.SelectMultiple(attrs={"size": 6}))
     kind = forms.ChoiceField(label=_("activity kind"), choices=ActivityKind.choices)
     setting = forms.ChoiceField(label=_("setting"), required=False, choices=[("", "—")] + Setting.choices)
-    campaign = forms.ModelChoiceField(label=_("campaign"), required=False, queryset=ActivityCampaign.objects.none())
+    campaign = forms.ModelChoiceField(label=pgettext_lazy("activity", "campaign"), required=False,
+                                      queryset=ActivityCampaign.objects.none())
     title = forms.CharField(label=_("title"), max_length=200)
     place = forms.CharField(label=_("place"), max_length=200, required=False)
     region_code = forms.CharField(label=_("region code"), max_length=6, required=False,
@@ -113,7 +116,7 @@ class HeldForm(forms.Form):
 class CampaignForm(forms.Form):
     organization = OrgChoiceField(label=_("launched by"), queryset=Organization.objects.none())
     name = forms.CharField(label=pgettext_lazy("campaign", "name"), max_length=200)
-    kind = forms.ChoiceField(label=_("campaign kind"), choices=CampaignKind.choices)
+    kind = forms.ChoiceField(label=pgettext_lazy("activity", "campaign kind"), choices=CampaignKind.choices)
     year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
     starts_on = forms.DateField(label=_("starts on"), required=False, widget=_DateInput)
     ends_on = forms.DateField(label=_("ends on"), required=False, widget=_DateInput)

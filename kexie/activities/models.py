@@ -48,7 +48,8 @@ class ActivityCampaign(models.Model):
     tree's activities join."""
 
     name = models.CharField(pgettext_lazy("campaign", "name"), max_length=200)
-    kind = models.CharField(_("campaign kind"), max_length=20, choices=CampaignKind.choices, db_index=True)
+    kind = models.CharField(pgettext_lazy("activity", "campaign kind"), max_length=20, choices=CampaignKind.choices,
+                            db_index=True)
     year = models.PositiveSmallIntegerField(_("year"), db_index=True)
     starts_on = models.DateField(_("starts on"), null=True, blank=True)
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
@@ -99,8 +100,8 @@ class Activity(models.Model):
                                       related_name="+")
     kind = models.CharField(_("activity kind"), max_length=20, choices=ActivityKind.choices, db_index=True)
     setting = models.CharField(_("setting"), max_length=12, choices=Setting.choices, blank=True)
-    campaign = models.ForeignKey(ActivityCampaign, verbose_name=_("campaign"), null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="activities")
+    campaign = models.ForeignKey(ActivityCampaign, verbose_name=pgettext_lazy("activity", "campaign"), null=True,
+                                 blank=True, on_delete=models.PROTECT, related_name="activities")
     title = models.CharField(_("title"), max_length=200)
     place = models.CharField(_("place"), max_length=200, blank=True)
     region_code = models.CharField(_("region code"), max_length=6, blank=True, db_index=True)

@@ -131,10 +131,11 @@ def _detail(request, activity, status=200, **forms):
     manage = _may_manage(request.user, activity)
     context = {"activity": activity, "may_manage": manage,
                "co_hosts": activity.co_hosts.order_by("name"), "experts": activity.experts.order_by("name")}
+    context.update(forms)  # a refused step shows its form with the refusal, whatever the status
     if manage and activity.status == ActivityStatus.PLANNED:
-        context["cancel_form"] = forms.get("cancel_form") or CancelForm()
-        context["held_form"] = forms.get("held_form") or HeldForm(initial={"audience": activity.audience,
-                                                                            "online_views": activity.online_views})
+        context.setdefault("cancel_form", CancelForm())
+        context.setdefault("held_form", HeldForm(initial={"audience": activity.audience,
+                                                          "online_views": activity.online_views}))
     return render(request, "activities/detail.html", context, status=status)
 
 
