@@ -57,7 +57,7 @@ def prefix_of(organization) -> str:
     """The region prefix ``organization`` stands for ("" for the whole country)."""
     if organization.kind == OrgKind.NATIONAL_ASSOCIATION:
         return ""
-    code = getattr(organization, "effective_region", None)
+    code = organization.region_code or getattr(organization, "effective_region", None)
     if code is None:
         code = with_region(Organization.objects.filter(pk=organization.pk)).values_list(
             "effective_region", flat=True).first()
@@ -152,7 +152,7 @@ def coverage(organization, year: int) -> Row:
 def drill_down(organization, year: int) -> list[Row]:
     """Coverage of each association directly below ``organization`` that has a region of its own
     (a city under a province, a county under a city): one row each."""
-    children = Organization.objects.filter(parent=organization, kind__in=HIERARCHY_ASSOCIATIONS).exclude(
+    children = with_region(Organization.objects).filter(parent=organization, kind__in=HIERARCHY_ASSOCIATIONS).exclude(
         region_code="").order_by("sort_order", "name")
     return coverage_rows(children, year)
 
