@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from kexie.accounts.scope import require_page_code as _require
 from kexie.core.excel import write_workbook, xlsx_response
-from kexie.core.forms import apply_service_errors, form_step
+from kexie.core.forms import form_step
 
 from . import selectors, services
 from .forms import ImportForm
