@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.permissions import BasePermission
 from rest_framework.routers import SimpleRouter
 
+from kexie.activities import api as activities_api
 from kexie.dashboard import api as dashboard_api
 from kexie.demands import api as demands_api
 from kexie.evaluation import api as evaluation_api
@@ -61,7 +62,7 @@ router.register("expert-entries", people_api.ExpertEntryViewSet, basename="exper
 router.register("review-rounds", panels.ReviewRoundViewSet, basename="reviewround")
 router.register("award-calls", awards.AwardCallViewSet, basename="awardcall")
 # The service apps add their own routes.
-for _app_api in (demands_api, stations_api, visits_api, proposals_api):
+for _app_api in (demands_api, stations_api, visits_api, proposals_api, activities_api):
     _app_api.register(router)
 
 class DocsPermission(BasePermission):
