@@ -123,3 +123,14 @@ def expert_choices(user):
     """The persons a clerk may name as an activity's experts: those in the clerk's scope."""
     return Person.objects.current().filter(pk__in=Person.objects.restrict(user, "person.view").values("pk")) \
         .select_related("organization").order_by("name", "pk")
+
+
+def count_held(organization, since: dt.date | None = None, until: dt.date | None = None, *, kind: str = "",
+               campaign_kind: str = "") -> int:
+    """Held activities hosted in ``organization``'s subtree starting within [since, until], of
+    ``kind`` and/or in a campaign of ``campaign_kind`` (a plan's "开展科普日活动100场")."""
+    queryset = activities_filtered(Activity.objects.all(), organization=organization, kind=kind,
+                                   status=ActivityStatus.HELD, since=since, until=until)
+    if campaign_kind:
+        queryset = queryset.filter(campaign__kind=campaign_kind)
+    return queryset.count()
