@@ -98,9 +98,11 @@ def _topmost_sum(codes_counts: list[tuple[str, int]], prefix: str) -> int | None
     inside = [(code, count) for code, count in codes_counts if code.startswith(prefix)]
     if not inside:
         return None
+    stands_for = {region_prefix(code) for code, _count in inside}
     total = 0
     for code, count in inside:
-        if not any(other != code and code.startswith(region_prefix(other)) for other, _c in inside):
+        own = region_prefix(code)
+        if not any(len(upper) < len(own) and upper in stands_for for upper in (code[:2], code[:4])):
             total += count
     return total
 

@@ -29,6 +29,8 @@ def tree(world):
     figure("410100", "enterprise", 8)
     figure("410122", "enterprise", 3)
     figure("410184", "enterprise", 2)
+    figure("410122", "township", 5)  # townships only per county: the province sums them
+    figure("410184", "township", 4)
     figure("410000", "university", 99, year=2025)  # another year
     figure("420000", "university", 50)  # another province
     grassroots(world.prov_a, "甲省大学科协", "university_association")  # inherits 410000
@@ -38,6 +40,7 @@ def tree(world):
     grassroots(world.city_a, "甲市明年企业科协", "enterprise_association", founded_on=dt.date(2027, 2, 1))
     grassroots(world.prov_a, "乙地园区科协", "park_association", region_code="420100")  # outside the region
     grassroots(world.prov_b, "乙省大学科协", "university_association")
+    grassroots(world.county_a, "甲县城关镇科协", "township_association")
     return world
 
 
@@ -57,7 +60,8 @@ def test_exact_figures_for_the_province(tree):
     assert figures["university"] == (10, 2, 20.0)
     assert figures["enterprise"] == (8, 1, 12.5)
     assert figures["park"] == (None, 0, None)
-    assert figures["township"] == (None, 0, None)
+    assert figures["township"] == (9, 1, 11.1)
+    assert figures["institute"] == (None, 0, None)
 
 
 def test_the_drill_down_has_one_row_per_association_below_in_a_fixed_number_of_queries(
