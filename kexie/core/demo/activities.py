@@ -1,6 +1,72 @@
-"""Demo activities: written for the project."""
+"""Activities in the demo: the national science-popularisation day (全国科普日) of the demo year,
+launched by 中国科协, with held activities at every level of the Henan branch of the tree — the
+national main event, 河南省科协's provincial one, 郑州市科协's and 中牟县科协's events in schools and
+villages (one still planned, which the rollups leave out) — and, outside the campaign, 中国电子学会's
+academic annual conference and a 学会大讲堂 lecture. Recorded through the activity services by the
+demo's clerks; titles, places and figures are written for the project. Idempotent: an activity (or
+campaign) whose title exists is left alone.
+"""
+
+import datetime as dt
+
+from kexie.activities import services
+from kexie.activities.models import Activity, ActivityCampaign
+
+_CAST = ("中国科学技术协会",)
+_HENAN = _CAST + ("河南省科学技术协会",)
+_ZHENGZHOU = _HENAN + ("郑州市科学技术协会",)
+_ZHONGMU = _ZHENGZHOU + ("中牟县科学技术协会",)
+_SOCIETY = _CAST + ("中国电子学会",)
+
+# (host path, recording user, kind, setting, in the campaign?, title, place, region, day of the
+#  campaign week (0 = its first day) or a (month, day), days, audience, online views, S&T workers,
+#  held?, outputs)
+ACTIVITIES = [
+    (_CAST, "national_clerk", "popsci", "", True, "全国科普日主场活动", "北京·中国科学技术馆", "110105", 0, 3, 18000,
+     520000, 260, True, "发布年度科普主题，组织互动展区与院士科普报告。"),
+    (_HENAN, "provincial_clerk", "popsci", "community", True, "河南省科普日主场：科技点亮生活", "郑州市紫荆山公园",
+     "410105", 1, 2, 6500, 86000, 120, True, "设置科普展位40个，发放科普读物3000册。"),
+    (_ZHENGZHOU, "provincial_clerk", "popsci", "school", True, "郑州市科学家进校园报告会", "郑州市第十一中学",
+     "410102", 2, 1, 1200, None, 18, True, "组织12场校园科普报告，建立两个校园科普角。"),
+    (_ZHONGMU, "county_clerk", "popsci", "village", True, "中牟县科技助农大集", "中牟县官渡镇文化广场", "410122", 3, 1,
+     800, None, 15, True, "现场解答大蒜种植技术问题60余个，发放明白纸1500份。"),
+    (_ZHONGMU, "county_clerk", "popsci", "community", True, "中牟县应急科普进社区", "中牟县城关镇建设路社区",
+     "410122", 5, 1, 0, None, 6, False, ""),
+    (_SOCIETY, "society_secretary", "conference", "", False, "中国电子学会学术年会", "郑州国际会展中心", "410100",
+     (6, 12), 2, 1500, 30000, 420, True, "收录论文260篇，设立8个分论坛，发布年度十大技术进展。"),
+    (_SOCIETY, "society_secretary", "lecture", "online", False, "学会大讲堂：芯片设计的下一个十年",
+     "线上直播", "", (4, 18), 1, 300, 45000, 3, True, "形成讲座视频与图文纪要各一份。"),
+]
+
+
+def _year(calendar) -> int:
+    """The demo's science day: this year's once held (it falls in the third week of September),
+    else last year's."""
+    today = calendar.today
+    return today.year if today >= dt.date(today.year, 9, 30) else today.year - 1
 
 
 def ensure_demo_activities(*, organization_at, user_named, calendar) -> bool:
     """Create the demo's activities when missing; True when something was created."""
-    return False
+    missing = [row for row in ACTIVITIES if not Activity.objects.filter(title=row[5]).exists()]
+    if not missing:
+        return False
+    # A later run (another day, another year) keeps the campaign first loaded.
+    campaign = ActivityCampaign.objects.filter(organization=organization_at(_CAST), kind="science_day",
+                                               name__endswith="年全国科普日").order_by("pk").first()
+    year = campaign.year if campaign is not None else _year(calendar)
+    starts = campaign.starts_on if campaign is not None and campaign.starts_on else dt.date(year, 9, 16)
+    if campaign is None:
+        campaign = services.campaign_create(by=user_named("national_clerk"), organization=organization_at(_CAST),
+                                            data={"name": f"{year}年全国科普日", "kind": "science_day", "year": year,
+                                                  "starts_on": starts, "ends_on": starts + dt.timedelta(days=6)})
+    for (path, username, kind, setting, in_campaign, title, place, region, day, days, audience, views, staff, held,
+         outputs) in missing:
+        first = starts + dt.timedelta(days=day) if isinstance(day, int) else dt.date(year, *day)
+        services.activity_create(by=user_named(username), organization=organization_at(path),
+                                 status="held" if held else "planned", data={
+                                     "kind": kind, "setting": setting, "campaign": campaign if in_campaign else None,
+                                     "title": title, "place": place, "region_code": region, "starts_on": first,
+                                     "ends_on": first + dt.timedelta(days=days - 1), "audience": audience,
+                                     "online_views": views, "staff_involved": staff, "outputs": outputs})
+    return True
