@@ -65,37 +65,40 @@ AWARDS_ONLY = ("人员与专家", ["人才举荐与奖项"])  # nominating throu
 SERVICES = ("服务", ["技术需求", "揭榜挂帅", "站点与基地", "服务团与走访", "建言献策"])
 COUNTY_SERVICES = ("服务", ["技术需求", "揭榜挂帅"])
 SOCIETY_SERVICES = ("服务", ["站点与基地", "建言献策"])
+# The activity registry (学术活动, 科普日 …): every association's clerk and society secretary.
+ACTIVITIES = ("活动", ["学术与科普活动"])
 
 
 def test_a_county_clerk_sees_filing_supervision_and_the_directory(world, signed_in):
     assert menu_of(signed_in(world.county_clerk)) == [
-        WORKBENCH, ("规划与任务", ["规划", "任务台账", "进度填报"]), SUPERVISION, COUNTY_SERVICES, REFERENCE]
+        WORKBENCH, ("规划与任务", ["规划", "任务台账", "进度填报"]), SUPERVISION, COUNTY_SERVICES, ACTIVITIES, REFERENCE]
 
 
 def test_a_city_clerk_also_reviews_and_hands_down_but_keeps_no_society_registry(world, signed_in):
     city_clerk = make_user("city_clerk", world.city_a, ["city_clerk"])
     assert menu_of(signed_in(city_clerk)) == [
         WORKBENCH, ("规划与任务", ["规划", "任务台账", "进度填报", "填报审核"]), SUPERVISION, AWARDS_ONLY, SERVICES,
-        REFERENCE]
+        ACTIVITIES, REFERENCE]
 
 
 def test_a_provincial_clerk_sees_plans_review_supervision_and_its_societies_but_not_the_users(world, signed_in):
     assert menu_of(signed_in(world.provincial_clerk)) == [
         WORKBENCH, ("规划与任务", ["规划", "任务台账", "进度填报", "填报审核"]), SUPERVISION,
-        ("学会", ["学会", "学会评价", "一流学会/四个一批"]), PEOPLE, SERVICES, REFERENCE, PUBLIC_USERS]
+        ("学会", ["学会", "学会评价", "一流学会/四个一批"]), PEOPLE, SERVICES, ACTIVITIES, REFERENCE, PUBLIC_USERS]
 
 
 def test_the_national_clerk_also_sees_the_users_it_verifies(world, signed_in):
     assert menu_of(signed_in(world.national_clerk)) == [
         WORKBENCH, ("规划与任务", ["规划", "任务台账", "进度填报", "填报审核"]), SUPERVISION,
-        ("学会", ["学会", "学会评价", "一流学会/四个一批"]), PEOPLE, SERVICES, REFERENCE, PUBLIC_USERS,
+        ("学会", ["学会", "学会评价", "一流学会/四个一批"]), PEOPLE, SERVICES, ACTIVITIES, REFERENCE, PUBLIC_USERS,
         ("系统管理", ["用户管理"])]
 
 
 def test_a_society_secretary_files_and_reports_but_sees_neither_review_nor_users(world, signed_in):
     assert menu_of(signed_in(world.society_secretary)) == [
         WORKBENCH, ("规划与任务", ["规划", "任务台账", "进度填报"]), SUPERVISION,
-        ("学会", ["学会", "我的年报", "学会评价", "一流学会/四个一批"]), AWARDS_ONLY, SOCIETY_SERVICES, REFERENCE]
+        ("学会", ["学会", "我的年报", "学会评价", "一流学会/四个一批"]), AWARDS_ONLY, SOCIETY_SERVICES, ACTIVITIES,
+        REFERENCE]
 
 
 def test_an_expert_sees_the_societies_to_score(world, signed_in):
