@@ -115,3 +115,16 @@ def test_the_rollup_page_and_its_export_agree(world, signed_in):
     # Another province's organisation is not offered to a provincial clerk: the form falls back.
     response = signed_in(world.other_provincial_clerk).get(reverse("activities:rollup"), {"org": world.prov_a.pk})
     assert response.status_code == 200 and "乙省科学技术协会" in response.content.decode()
+
+
+def test_the_api_lists_the_activities_in_scope_with_the_list_filters(world, signed_in):
+    mine = activity(world, org=world.county_a, title="甲县科普进校园", kind="popsci")
+    activity(world, org=world.prov_a, title="甲省学术年会", kind="conference")
+    activity(world, org=world.prov_b, title="乙省科普日主场")
+    client = signed_in(world.county_clerk)
+    listed = client.get(reverse("api:activity-list")).json()["results"]
+    assert [row["title"] for row in listed] == [mine.title]
+    body = client.get(reverse("api:activity-detail", args=[mine.pk])).json()
+    assert (body["kind_label"], body["status"], body["audience"]) == ("科普活动", "held", 100)
+    province = signed_in(world.provincial_clerk).get(reverse("api:activity-list"), {"kind": "conference"}).json()
+    assert [row["title"] for row in province["results"]] == ["甲省学术年会"]
