@@ -9,13 +9,15 @@ from rest_framework import serializers
 
 from kexie.api.viewsets import ScopedReadOnlyViewSet
 
-from .models import Activity, ActivityCampaign, ActivityKind, ActivityStatus, CampaignKind
+from .models import Activity, ActivityCampaign, ActivityKind, ActivityStatus, CampaignKind, Setting
 
 
 class ActivitySerializer(serializers.ModelSerializer):
     organization_name = serializers.CharField(source="organization.name", read_only=True, label=_("host"))
     kind_label = serializers.CharField(source="get_kind_display", read_only=True, label=_("activity kind"))
     status_label = serializers.CharField(source="get_status_display", read_only=True, label=_("status"))
+    # Blank when the activity has no particular setting: documented as such.
+    setting = serializers.ChoiceField(choices=Setting.choices, allow_blank=True, read_only=True, label=_("setting"))
 
     class Meta:
         model = Activity

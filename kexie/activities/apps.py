@@ -5,6 +5,7 @@ from functools import partial
 from django.apps import AppConfig
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # The words plans use for each kind (and campaign kind): a target "举办学术会议20场" is offered the
 # held-conferences count, "开展科普日活动100场" the held activities of 科普日 campaigns.
@@ -28,7 +29,7 @@ class ActivitiesConfig(AppConfig):
         from . import selectors
         from .models import ActivityKind, CampaignKind
 
-        measures.register("activities.held", _("Activities held"), selectors.count_held, unit="场")
+        measures.register("activities.held", pgettext_lazy("activity measure", "Activities held"), selectors.count_held, unit="场")
         for value, label in ActivityKind.choices:
             # Lazy: the label is shown in the language of each request, not of start-up.
             measures.register(f"activities.held.{value}", format_lazy(_("Activities held: {kind}"), kind=label),

@@ -152,4 +152,4 @@ def test_on_a_desktop_the_menu_stays_open_beside_the_page_without_a_menu_button(
     box, content = menu.bounding_box(), page.locator("main.content").bounding_box()
     assert box["x"] + box["width"] <= content["x"]  # side by side, not stacked
     expect(menu.locator(".menu-section-title")).to_have_text(
-        ["工作台", "规划与任务", "督查督办", "学会", "人员与专家", "服务", "基础信息", "公众用户"])
+        ["工作台", "规划与任务", "督查督办", "学会", "人员与专家", "服务", "活动", "基础信息", "公众用户"])
