@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "kexie.stations",
     "kexie.activities",
     "kexie.coverage",
+    "kexie.volunteers",
+    "kexie.surveys",
     "kexie.visits",
     "kexie.proposals",
     "kexie.notifications",

@@ -28,6 +28,8 @@ urlpatterns = [
     path("stations/", include("kexie.stations.urls")),
     path("activities/", include("kexie.activities.urls")),
     path("coverage/", include("kexie.coverage.urls")),
+    path("volunteers/", include("kexie.volunteers.urls")),
+    path("surveys/", include("kexie.surveys.urls")),
     path("visits/", include("kexie.visits.urls")),
     path("proposals/", include("kexie.proposals.urls")),
     path("api/", include("kexie.api.urls")),

@@ -213,6 +213,7 @@ PEOPLE_CODES = importlib.import_module("kexie.accounts.migrations.0016_builtin_r
 AWARD_CODES = importlib.import_module("kexie.accounts.migrations.0017_builtin_roles_award_codes")
 SERVICE_CODES = importlib.import_module("kexie.accounts.migrations.0018_builtin_roles_service_codes")
 ACTIVITY_CODES = importlib.import_module("kexie.accounts.migrations.0019_builtin_roles_activity_codes")
+VOLUNTEER_SURVEY_CODES = importlib.import_module("kexie.accounts.migrations.0020_builtin_roles_volunteer_survey_codes")
 
 
 def test_the_migration_narrows_the_built_in_roles_shipped_with_every_clerk_code(db):
@@ -224,6 +225,7 @@ def test_the_migration_narrows_the_built_in_roles_shipped_with_every_clerk_code(
     AWARD_CODES.grant_awards(apps, None)  # and the award call codes
     SERVICE_CODES.grant(apps, None)  # and the codes of the services to enterprises and decision makers
     ACTIVITY_CODES.grant(apps, None)  # and the activity codes
+    VOLUNTEER_SURVEY_CODES.grant(apps, None)  # and the volunteer and survey-station codes
     current = {code: set(codes) for code, _name, _scope, _kind, codes in BUILTIN_ROLES}
     for code in MIGRATION.SHIPPED:
         assert set(Role.objects.get(code=code).permissions) == current[code], code
@@ -255,6 +257,7 @@ def test_the_offices_built_in_roles_gain_the_invitation_code_unless_an_administr
     AWARD_CODES.grant_awards(apps, None)
     SERVICE_CODES.grant(apps, None)
     ACTIVITY_CODES.grant(apps, None)
+    VOLUNTEER_SURVEY_CODES.grant(apps, None)
 
     assert "external.invite" in Role.objects.get(code="national_clerk").permissions
     assert Role.objects.get(code="provincial_clerk").permissions == edited

@@ -38,6 +38,8 @@ from tests.awards.matrix import followup_of as award_followup_of
 from tests.awards.matrix import nomination_of as award_nomination_of
 from tests.activities import matrix as activities_matrix
 from tests.coverage import matrix as coverage_matrix
+from tests.surveys import matrix as surveys_matrix
+from tests.volunteers import matrix as volunteers_matrix
 from tests.demands import matrix as demands_matrix
 from tests.evaluation.matrix import (
     assigned_evaluation,
@@ -820,9 +822,10 @@ REGISTRY: dict[str, list[Expect]] = {
 }
 # Each service app keeps its own entries (tests/<app>/matrix.py).
 for _app_matrix in (demands_matrix, stations_matrix, visits_matrix, proposals_matrix, activities_matrix,
-                    coverage_matrix):
+                    coverage_matrix, volunteers_matrix, surveys_matrix):
     assert not set(_app_matrix.REGISTRY) & set(REGISTRY), "an app's entry shadows one of the matrix"
     REGISTRY.update(_app_matrix.REGISTRY)
+    PUBLIC.update(getattr(_app_matrix, "PUBLIC", {}))
 
 
 # --- the URL patterns that exist ----------------------------------------------------------------
@@ -1013,7 +1016,7 @@ EXTERNAL_REACHES = {
     "notifications:inbox": 200, "notifications:read_all": 302, "panels:mine": 200,
 }
 for _app_matrix in (demands_matrix, stations_matrix, visits_matrix, proposals_matrix, activities_matrix,
-                    coverage_matrix):
+                    coverage_matrix, volunteers_matrix, surveys_matrix):
     EXTERNAL_REACHES.update(_app_matrix.EXTERNAL_REACHES)
 
 

@@ -58,6 +58,12 @@ PERMISSIONS: dict[str, str] = {
     # academic and popular-science activities (kexie.activities)
     "activity.view": _("View activities and their counts"),
     "activity.manage": _("Record and maintain the organisation's activities"),
+    # science and technology volunteers (kexie.volunteers)
+    "volunteer.view": _("View volunteer teams, opportunities and hours"),
+    "volunteer.manage": _("Run volunteer teams and opportunities, check volunteers in and out, approve hours"),
+    # survey stations for the condition of S&T workers (kexie.surveys)
+    "survey.view": _("View survey stations, rounds and completion"),
+    "survey.manage": _("Run survey stations and rounds, hand out response codes"),
     # people
     "user.view": _("View users"),
     "user.manage": _("Manage users"),

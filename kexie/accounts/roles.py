@@ -57,6 +57,11 @@ _SERVICE_SOCIETY_CODES = ["station.view", "proposal.view", "proposal.submit"]
 # Activities (kexie.activities): every association and society records the activities it holds
 # and sees those of its subtree.
 _ACTIVITY_CODES = ["activity.view", "activity.manage"]
+# Volunteers (kexie.volunteers): every association and society runs its volunteer teams. Survey
+# stations (kexie.surveys): the national, provincial and city associations run stations and rounds;
+# a county association sees those of its area.
+_VOLUNTEER_CODES = ["volunteer.view", "volunteer.manage"]
+_SURVEY_RUN_CODES = ["survey.view", "survey.manage"]
 
 BUILTIN_ROLES = [
     # code, name (Chinese, shown to users), scope, admin kind, codes
@@ -66,18 +71,21 @@ BUILTIN_ROLES = [
     # network: they invite them as external accounts (external.invite).
     ("national_clerk", "中国科协改革办工作人员", DataScope.ORG_AND_BELOW, AdminKind.NONE,
      [*_ORG_REGISTER_CODES, *_ISSUER_CODES, *_SOCIETY_OFFICE_CODES, "user.view", "pii.unmask", "external.invite",
-      *_PEOPLE_CODES, *_AWARD_RUN_CODES, *_SERVICE_RUN_CODES, *_ACTIVITY_CODES]),
+      *_PEOPLE_CODES, *_AWARD_RUN_CODES, *_SERVICE_RUN_CODES, *_ACTIVITY_CODES, *_VOLUNTEER_CODES,
+      *_SURVEY_RUN_CODES]),
     ("provincial_clerk", "省级科协工作人员", DataScope.ORG_AND_BELOW, AdminKind.NONE,
      [*_ORG_REGISTER_CODES, *_ISSUER_CODES, *_SOCIETY_OFFICE_CODES, "external.invite", *_PEOPLE_CODES,
-      *_AWARD_RUN_CODES, *_SERVICE_RUN_CODES, *_ACTIVITY_CODES]),
+      *_AWARD_RUN_CODES, *_SERVICE_RUN_CODES, *_ACTIVITY_CODES, *_VOLUNTEER_CODES,
+      *_SURVEY_RUN_CODES]),
     ("city_clerk", "市级科协工作人员", DataScope.ORG_AND_BELOW, AdminKind.NONE,
-     ["org.view", "org.export", *_ISSUER_CODES, *_AWARD_NOMINATE_CODES, *_SERVICE_CITY_CODES, *_ACTIVITY_CODES]),
+     ["org.view", "org.export", *_ISSUER_CODES, *_AWARD_NOMINATE_CODES, *_SERVICE_CITY_CODES, *_ACTIVITY_CODES,
+      *_VOLUNTEER_CODES, *_SURVEY_RUN_CODES]),
     ("county_clerk", "县级科协工作人员", DataScope.ORG_AND_BELOW, AdminKind.NONE,
-     ["org.view", *_FILER_CODES, *_SERVICE_COUNTY_CODES, *_ACTIVITY_CODES]),
+     ["org.view", *_FILER_CODES, *_SERVICE_COUNTY_CODES, *_ACTIVITY_CODES, *_VOLUNTEER_CODES, "survey.view"]),
     ("department_clerk", "机关部门工作人员", DataScope.ORG_AND_BELOW, AdminKind.NONE, ["org.view", *_FILER_CODES]),
     ("society_secretary", "学会秘书处工作人员", DataScope.ORG_AND_BELOW, AdminKind.NONE,
      ["org.view", *_FILER_CODES, "society.view", "society.manage", "annual_report.submit",
-      *_AWARD_NOMINATE_CODES, *_SERVICE_SOCIETY_CODES, *_ACTIVITY_CODES]),
+      *_AWARD_NOMINATE_CODES, *_SERVICE_SOCIETY_CODES, *_ACTIVITY_CODES, *_VOLUNTEER_CODES]),
     ("viewer", "只读用户", DataScope.ORG, AdminKind.NONE, ["org.view", "plan.view", "society.view"]),
     # An expert of a review panel (评审专家): sees the registry and scores what is assigned to them.
     ("evaluation_expert", "评审专家", DataScope.ORG_AND_BELOW, AdminKind.NONE, ["society.view", "evaluation.score"]),

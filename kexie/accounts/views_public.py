@@ -18,6 +18,7 @@ from kexie.core.paging import paginate
 from kexie.core.ratelimit import post_field, rate_limited
 
 from . import public, services, sms
+from .home import home_for
 from .forms import AccountDetailsForm, AddressForm, CodeForm, InvitationForm, ResetConfirmForm
 from .models import Invitation, VerificationCode
 from .views import _add_errors
@@ -228,4 +229,4 @@ def me(request):
     if request.method == "POST" and request.POST.get("action") == "sign_out_everywhere":
         services.sign_out_everywhere(by=user, user=user, request=request)
         return redirect("accounts:me")  # this session ends too: the next page asks to sign in
-    return render(request, "accounts/me.html", {"account": user})
+    return render(request, "accounts/me.html", {"account": user, "home": home_for(user)})

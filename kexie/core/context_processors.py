@@ -55,6 +55,8 @@ MENU = [
     # Academic and popular-science activities (学术活动, 科普日 …).
     (pgettext_lazy("menu section", "Activities"), [
         (pgettext_lazy("menu", "Activities"), "activities:list", "activity.view"),
+        (_("Volunteers"), "volunteers:list", "volunteer.view"),
+        (_("Survey stations"), "surveys:list", "survey.view"),
     ]),
     # Reference for everyone: the organisation directory (as far as the user's scope goes) and the API.
     (pgettext_lazy("menu section", "Reference"), [

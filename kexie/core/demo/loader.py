@@ -26,6 +26,8 @@ from kexie.organizations.services import organization_create
 from .awards import ensure_demo_awards
 from .activities import ensure_demo_activities
 from .coverage import ensure_demo_coverage
+from .surveys import ensure_demo_surveys
+from .volunteers import ensure_demo_volunteers
 from .demands import ensure_demo_demands
 from .calendar import DemoCalendar
 from .data import ACCOUNTS, DEMO_PASSWORD, NATIONAL, DemoAccount, Node
@@ -60,6 +62,8 @@ class DemoResult:
     proposals_created: bool = False
     activities_created: bool = False
     coverage_created: bool = False
+    volunteers_created: bool = False
+    surveys_created: bool = False
     accounts: list[tuple[DemoAccount, User]] = field(default_factory=list)
 
 
@@ -173,4 +177,8 @@ def load_demo(*, today: dt.date | None = None) -> DemoResult:
         result.activities_created = ensure_demo_activities(**services)
         # Grassroots coverage of one province: denominators per region and the associations that cover them.
         result.coverage_created = ensure_demo_coverage(**services)
+        # Volunteer teams with opportunities and hours.
+        result.volunteers_created = ensure_demo_volunteers(**services)
+        # A survey round at several survey stations.
+        result.surveys_created = ensure_demo_surveys(**services)
     return result
