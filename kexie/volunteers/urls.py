@@ -1,6 +1,10 @@
 """Science and technology volunteers."""
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "volunteers"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.team_list, name="list"),
+]
