@@ -2,6 +2,10 @@
 merges ``REGISTRY`` into its own, ``EXTERNAL_REACHES`` into the external persona's pages and
 ``PUBLIC`` into what an anonymous visitor gets)."""
 
-REGISTRY: dict = {}
+from tests.matrix_kit import page
+
+REGISTRY: dict = {
+    "surveys:list": [page("survey.view")],
+}
 EXTERNAL_REACHES: dict = {}
 PUBLIC: dict = {}
