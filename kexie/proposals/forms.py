@@ -9,8 +9,18 @@ from django.utils.translation import pgettext_lazy
 from kexie.organizations.forms import OrgChoiceField
 from kexie.organizations.models import Organization
 from kexie.people.models import Person
+from kexie.people.picker import PersonMultipleChoiceField, register_picker
 
 from .models import Campaign, CampaignKind, Grade, RecipientKind, SourceKind
+
+# The search behind the authors' and study teams' pickers: the person records the user may see,
+# the same queryset the views give the forms.
+register_picker("proposals.person", lambda user: persons_for(user))
+
+
+def persons_for(user):
+    """The person records a proposal's authors or a study's team are chosen from."""
+    return Person.objects.current().restrict(user, "person.view").order_by("name")
 
 
 class _DateInput(forms.DateInput):
@@ -45,7 +55,7 @@ class SubmitForm(forms.Form):
     title = forms.CharField(label=_("proposal title"), max_length=200)
     text = forms.CharField(label=_("proposal text"), widget=_textarea(10))
     source_kind = forms.ChoiceField(label=_("submitted by"), choices=SourceKind.choices)
-    authors = forms.ModelMultipleChoiceField(label=_("authors"), queryset=Person.objects.none(), required=False)
+    authors = PersonMultipleChoiceField(label=_("authors"), required=False, picker="proposals.person")
     organization = OrgChoiceField(label=_("submitting organisation"), queryset=Organization.objects.none(),
                                   required=False)
 
@@ -121,7 +131,7 @@ class StudyForm(forms.Form):
     title = forms.CharField(label=_("study title"), max_length=200)
     campaign = forms.ModelChoiceField(label=_("campaign"), queryset=Campaign.objects.none(), required=False)
     source = forms.CharField(label=_("what produced it"), max_length=300, required=False)
-    team = forms.ModelMultipleChoiceField(label=_("team"), queryset=Person.objects.none(), required=False)
+    team = PersonMultipleChoiceField(label=_("team"), required=False, picker="proposals.person")
 
     def __init__(self, *args, organizations, campaigns, persons, **kwargs):
         super().__init__(*args, **kwargs)

@@ -19,9 +19,9 @@ from kexie.core.forms import form_step
 from kexie.core.officialdoc import DOCX_CONTENT_TYPE
 from kexie.core.paging import paginate
 from kexie.organizations.models import Organization
-from kexie.people.models import Person
 
 from . import selectors, services
+from .forms import persons_for
 from .forms import (AdoptionForm, BulletinForm, CampaignForm, DecideForm, EntriesForm, InstructionForm, IssueForm,
                     MilestoneForm, MySubmitForm, NoteForm, ReportForm, SendingForm, StepForm, StudyForm, SubmitForm,
                     ValuationForm, entries_from)
@@ -127,7 +127,7 @@ def submit(request):
     _require(request, SUBMIT)
     organizations = Organization.objects.restrict(request.user, SUBMIT)
     form = SubmitForm(request.POST or None, campaigns=selectors.open_campaigns(), organizations=organizations,
-                      persons=Person.objects.current().restrict(request.user, "person.view").order_by("name"),
+                      persons=persons_for(request.user),
                       initial={"campaign": request.GET.get("campaign")})
 
     def again():
@@ -398,7 +398,7 @@ def study_create(request):
     _require(request, MANAGE)
     form = StudyForm(request.POST or None, organizations=Organization.objects.restrict(request.user, MANAGE),
                      campaigns=selectors.campaigns_for(request.user, MANAGE),
-                     persons=Person.objects.current().restrict(request.user, "person.view").order_by("name"),
+                     persons=persons_for(request.user),
                      initial={"organization": request.user.organization_id, "campaign": request.GET.get("campaign")})
 
     def again():

@@ -135,3 +135,21 @@ def test_the_entries_of_an_issue_follow_their_positions_and_one_that_is_no_numbe
                                                       posted)
     assert response.status_code == 302
     assert [e.submission.title for e in bulletin.entries.order_by("position")] == ["丙建议", "乙建议", "甲建议"]
+
+
+def test_authors_and_study_teams_are_picked_by_search_within_the_clerks_person_records(world, signed_in):
+    open_campaign(world)
+    mine = Person.objects.create(organization=world.city_a, name="甲市作者")
+    elsewhere = Person.objects.create(organization=world.prov_b, name="乙省作者")
+    client = signed_in(world.provincial_clerk)
+    for name in ("proposals:submit", "proposals:study_create"):
+        page = client.get(reverse(name)).content.decode()
+        assert "data-pick-url" in page and "甲市作者" not in page  # a search box, not a list of everyone
+
+    def found(q):
+        return [r["id"] for r in client.get(reverse("people:pick"), {"field": "proposals.person", "q": q}).json()["results"]]
+
+    assert found("甲市作者") == [mine.pk] and found("乙省作者") == []
+    refused = client.post(reverse("proposals:study_create"), {
+        "organization": world.prov_a.pk, "title": "县域科技人才调研", "team": [elsewhere.pk]})
+    assert refused.status_code == 400 and "team" in refused.context["form"].errors
