@@ -78,7 +78,7 @@ def test_a_city_clerk_also_reviews_and_hands_down_but_keeps_no_society_registry(
     city_clerk = make_user("city_clerk", world.city_a, ["city_clerk"])
     assert menu_of(signed_in(city_clerk)) == [
         WORKBENCH, ("规划与任务", ["规划", "任务台账", "进度填报", "填报审核"]), SUPERVISION, AWARDS_ONLY, SERVICES,
-        ACTIVITIES, REFERENCE]
+        ACTIVITIES, REFERENCE, PUBLIC_USERS]
 
 
 def test_a_provincial_clerk_sees_plans_review_supervision_and_its_societies_but_not_the_users(world, signed_in):
@@ -98,7 +98,7 @@ def test_a_society_secretary_files_and_reports_but_sees_neither_review_nor_users
     assert menu_of(signed_in(world.society_secretary)) == [
         WORKBENCH, ("规划与任务", ["规划", "任务台账", "进度填报"]), SUPERVISION,
         ("学会", ["学会", "我的年报", "学会评价", "一流学会/四个一批"]), AWARDS_ONLY, SOCIETY_SERVICES, ACTIVITIES,
-        REFERENCE]
+        REFERENCE, PUBLIC_USERS]
 
 
 def test_an_expert_sees_the_societies_to_score(world, signed_in):
@@ -214,6 +214,7 @@ AWARD_CODES = importlib.import_module("kexie.accounts.migrations.0017_builtin_ro
 SERVICE_CODES = importlib.import_module("kexie.accounts.migrations.0018_builtin_roles_service_codes")
 ACTIVITY_CODES = importlib.import_module("kexie.accounts.migrations.0019_builtin_roles_activity_codes")
 VOLUNTEER_SURVEY_CODES = importlib.import_module("kexie.accounts.migrations.0020_builtin_roles_volunteer_survey_codes")
+WORKER_INVITE = importlib.import_module("kexie.accounts.migrations.0021_builtin_roles_worker_invite")
 
 
 def test_the_migration_narrows_the_built_in_roles_shipped_with_every_clerk_code(db):
@@ -226,6 +227,7 @@ def test_the_migration_narrows_the_built_in_roles_shipped_with_every_clerk_code(
     SERVICE_CODES.grant(apps, None)  # and the codes of the services to enterprises and decision makers
     ACTIVITY_CODES.grant(apps, None)  # and the activity codes
     VOLUNTEER_SURVEY_CODES.grant(apps, None)  # and the volunteer and survey-station codes
+    WORKER_INVITE.grant(apps, None)  # and external.invite for the city associations and societies
     current = {code: set(codes) for code, _name, _scope, _kind, codes in BUILTIN_ROLES}
     for code in MIGRATION.SHIPPED:
         assert set(Role.objects.get(code=code).permissions) == current[code], code
@@ -258,6 +260,7 @@ def test_the_offices_built_in_roles_gain_the_invitation_code_unless_an_administr
     SERVICE_CODES.grant(apps, None)
     ACTIVITY_CODES.grant(apps, None)
     VOLUNTEER_SURVEY_CODES.grant(apps, None)
+    WORKER_INVITE.grant(apps, None)
 
     assert "external.invite" in Role.objects.get(code="national_clerk").permissions
     assert Role.objects.get(code="provincial_clerk").permissions == edited

@@ -50,6 +50,16 @@ def register_section(key: str, title, items: Callable[[object], list[HomeItem]],
                                  summary=summary)
 
 
+def person_of(user):
+    """The person record linked to ``user``'s account (``Person.account``), or None; a merged
+    record does not count (its surviving record carries the account)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    from kexie.people.models import Person
+
+    return Person.objects.filter(account_id=user.pk, merged_into__isnull=True).first()
+
+
 def sections() -> list[HomeSection]:
     return sorted(_SECTIONS.values(), key=lambda s: (s.order, s.key))
 

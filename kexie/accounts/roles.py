@@ -68,7 +68,8 @@ BUILTIN_ROLES = [
     # The national reform office verifies people across the network, so it may see unmasked
     # personal data (each viewing is audited); lower levels see masked values only.
     # The national and provincial offices work with S&T workers and enterprises outside the
-    # network: they invite them as external accounts (external.invite).
+    # network: they invite them as external accounts (external.invite); a city association and a
+    # society's secretariat invite their own S&T workers too.
     ("national_clerk", "中国科协改革办工作人员", DataScope.ORG_AND_BELOW, AdminKind.NONE,
      [*_ORG_REGISTER_CODES, *_ISSUER_CODES, *_SOCIETY_OFFICE_CODES, "user.view", "pii.unmask", "external.invite",
       *_PEOPLE_CODES, *_AWARD_RUN_CODES, *_SERVICE_RUN_CODES, *_ACTIVITY_CODES, *_VOLUNTEER_CODES,
@@ -79,13 +80,13 @@ BUILTIN_ROLES = [
       *_SURVEY_RUN_CODES]),
     ("city_clerk", "市级科协工作人员", DataScope.ORG_AND_BELOW, AdminKind.NONE,
      ["org.view", "org.export", *_ISSUER_CODES, *_AWARD_NOMINATE_CODES, *_SERVICE_CITY_CODES, *_ACTIVITY_CODES,
-      *_VOLUNTEER_CODES, *_SURVEY_RUN_CODES]),
+      *_VOLUNTEER_CODES, *_SURVEY_RUN_CODES, "external.invite"]),
     ("county_clerk", "县级科协工作人员", DataScope.ORG_AND_BELOW, AdminKind.NONE,
      ["org.view", *_FILER_CODES, *_SERVICE_COUNTY_CODES, *_ACTIVITY_CODES, *_VOLUNTEER_CODES, "survey.view"]),
     ("department_clerk", "机关部门工作人员", DataScope.ORG_AND_BELOW, AdminKind.NONE, ["org.view", *_FILER_CODES]),
     ("society_secretary", "学会秘书处工作人员", DataScope.ORG_AND_BELOW, AdminKind.NONE,
      ["org.view", *_FILER_CODES, "society.view", "society.manage", "annual_report.submit",
-      *_AWARD_NOMINATE_CODES, *_SERVICE_SOCIETY_CODES, *_ACTIVITY_CODES, *_VOLUNTEER_CODES]),
+      *_AWARD_NOMINATE_CODES, *_SERVICE_SOCIETY_CODES, *_ACTIVITY_CODES, *_VOLUNTEER_CODES, "external.invite"]),
     ("viewer", "只读用户", DataScope.ORG, AdminKind.NONE, ["org.view", "plan.view", "society.view"]),
     # An expert of a review panel (评审专家): sees the registry and scores what is assigned to them.
     ("evaluation_expert", "评审专家", DataScope.ORG_AND_BELOW, AdminKind.NONE, ["society.view", "evaluation.score"]),

@@ -222,11 +222,16 @@ def invitations(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def me(request):
-    """「我的」: an external account's home — its profile (masked), its records to come."""
+    """「科技工作者之家」: an external account's home — a header with the person's name and a card per
+    section (its count, a link to it), the sections of its own records from every service, and its
+    profile (masked)."""
     user = request.user
     if not user.is_external:
         return redirect("accounts:profile")
     if request.method == "POST" and request.POST.get("action") == "sign_out_everywhere":
         services.sign_out_everywhere(by=user, user=user, request=request)
         return redirect("accounts:me")  # this session ends too: the next page asks to sign in
-    return render(request, "accounts/me.html", {"account": user, "home": home_for(user)})
+    home = home_for(user)
+    return render(request, "accounts/me.html", {
+        "account": user, "home": home,
+        "has_reviews": any(block["section"].key == "panels.reviews" for block in home)})

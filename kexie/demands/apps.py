@@ -16,3 +16,12 @@ class DemandsConfig(AppConfig):
 
         facts.register_provider("demands_collected", _("Demands collected"), station_facts.demands_collected,
                                 default=0)
+
+        # The demands the account filed and its open-call applications, on the S&T worker's home page.
+        from kexie.accounts.home import register_section
+
+        from .home import my_applications, my_demands
+
+        register_section("demands.mine", _("My demands"), my_demands, order=50, more_url_name="demands:mine")
+        register_section("demands.applications", _("My open-call applications"), my_applications, order=55,
+                         more_url_name="demands:my_applications")

@@ -7,3 +7,12 @@ class PanelsConfig(AppConfig):
     label = "panels"
     verbose_name = _("Review panels")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # The account's own panel seats and items to score, on the S&T worker's home page.
+        from kexie.accounts.home import register_section
+
+        from .home import my_reviews, summary
+
+        register_section("panels.reviews", _("My reviews"), my_reviews, order=20, more_url_name="panels:mine",
+                         summary=summary)

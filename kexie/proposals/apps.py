@@ -26,3 +26,10 @@ class ProposalsConfig(AppConfig):
         from kexie.people import sections
 
         sections.register("proposals/_person_credits.html", selectors.person_section)
+
+        # The proposals the account filed, on the S&T worker's home page.
+        from kexie.accounts.home import register_section
+
+        from .home import my_proposals
+
+        register_section("proposals.mine", _("My proposals"), my_proposals, order=40, more_url_name="proposals:mine")
