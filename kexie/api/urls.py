@@ -16,9 +16,11 @@ from kexie.proposals import api as proposals_api
 from kexie.selection import api as selection_api
 from kexie.societies import api as societies_api
 from kexie.stations import api as stations_api
+from kexie.surveys import api as surveys_api
 from kexie.tracking import api as tracking_api
 from kexie.tracking import api_supervision
 from kexie.visits import api as visits_api
+from kexie.volunteers import api as volunteers_api
 
 from . import awards, panels, plans, views
 
@@ -62,8 +64,9 @@ router.register("expert-entries", people_api.ExpertEntryViewSet, basename="exper
 router.register("review-rounds", panels.ReviewRoundViewSet, basename="reviewround")
 router.register("award-calls", awards.AwardCallViewSet, basename="awardcall")
 # The service apps add their own routes.
-for _app_api in (demands_api, stations_api, visits_api, proposals_api, activities_api):
+for _app_api in (demands_api, stations_api, visits_api, proposals_api, activities_api, volunteers_api):
     _app_api.register(router)
+surveys_api.register(router)
 
 class DocsPermission(BasePermission):
     """The schema and the docs page: public in development, for signed-in users in production
