@@ -114,12 +114,22 @@ EXTERNAL_URL_NAMES = frozenset({
     "accounts:signup", "accounts:signup_verify", "accounts:signup_complete", "accounts:password_reset",
     "accounts:password_reset_confirm", "accounts:invitation_accept",
     "notifications:inbox", "notifications:read", "notifications:read_all", "set_language", "favicon",
+    # The public pages where a respondent answers a survey with a code (kexie.surveys).
+    "surveys:answer", "surveys:answer_done",
     # An expert's own review pages: they fetch everything through the account's own person record.
     "panels:mine", "panels:my_seat_respond", "panels:my_score",
     # An enterprise contact's own demands and the open-call board where teams apply (kexie.demands);
     # an S&T worker's own proposals (kexie.proposals). Each fetches only the account's own records.
     "demands:mine", "demands:my_new", "demands:my_detail", "demands:board", "demands:board_detail",
     "demands:apply", "demands:my_applications", "demands:team_report", "proposals:mine", "proposals:my_submit",
+    # Activities open for registration, and the account's own registrations, tickets and certificates.
+    "activities:open", "activities:register", "activities:my_registrations", "activities:my_cancel",
+    "activities:my_certificate",
+    # The account's own abstracts to conferences' calls for abstracts.
+    "activities:my_abstracts", "activities:my_abstract_submit",
+    # Volunteer opportunities open for sign-up, and the account's own sign-ups, hours and certificate.
+    "volunteers:board", "volunteers:my_signup", "volunteers:mine", "volunteers:my_cancel", "volunteers:my_report",
+    "volunteers:my_certificate",
 })
 
 

@@ -40,3 +40,12 @@ class ActivitiesConfig(AppConfig):
             measures.register(f"activities.held.{value}", format_lazy(_("Activities held: {kind}"), kind=label),
                               partial(selectors.count_held, campaign_kind=value), unit="场",
                               keywords=KEYWORDS.get(value, ()))
+
+        # The S&T worker's home page: the activities the account registered for, with the ticket
+        # and, once checked in, the certificate of attendance.
+        from kexie.accounts.home import register_section
+
+        from .registration import home_items
+
+        register_section("activities", _("My activities"), home_items, order=40,
+                         more_url_name="activities:my_registrations")

@@ -115,6 +115,10 @@ class Activity(models.Model):
     status = models.CharField(_("status"), max_length=12, choices=ActivityStatus.choices,
                               default=ActivityStatus.PLANNED, db_index=True)
     cancel_reason = models.CharField(_("reason for cancelling"), max_length=300, blank=True)
+    # Registration (报名) with tickets and check-in: see kexie.activities.registration.
+    registration_open = models.BooleanField(_("registration open"), default=False)
+    capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)  # None: unlimited
+    registration_closes_on = models.DateField(_("registration closes on"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -134,3 +138,59 @@ class Activity(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class RegistrationStatus(models.TextChoices):
+    CONFIRMED = "confirmed", _("Confirmed")
+    WAITING = "waiting", _("On the waiting list")
+    CANCELLED = "cancelled", pgettext_lazy("registration", "Cancelled")
+
+
+class CheckinSource(models.TextChoices):
+    SCAN = "scan", _("Ticket scanned")
+    LIST = "list", _("Ticked on the printed list")
+    OFFLINE = "offline", _("Scanned offline")
+
+
+class Registration(models.Model):
+    """One person's registration (报名) for an activity, with its ticket. An account registers
+    itself, or a clerk registers someone on their behalf (no account then). Seats are counted
+    under a lock on the activity's row; check-in and check-out are conditional updates, so a
+    ticket scanned twice — or by two devices at once — counts once."""
+
+    activity = models.ForeignKey(Activity, verbose_name=_("activity"), on_delete=models.CASCADE,
+                                 related_name="registrations")
+    account = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("account"), null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+")
+    person = models.ForeignKey("people.Person", verbose_name=_("person"), null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="+")
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
+    unit = models.CharField(_("work unit"), max_length=200, blank=True)
+    mobile = models.CharField(_("mobile"), max_length=20, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=RegistrationStatus.choices, db_index=True)
+    ticket = models.CharField(_("ticket code"), max_length=32, unique=True, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", editable=False)
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    checked_out_at = models.DateTimeField(_("checked out at"), null=True, blank=True)
+    checked_in_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("checked in by"), null=True,
+                                      blank=True, on_delete=models.SET_NULL, related_name="+")
+    checkin_source = models.CharField(_("check-in by"), max_length=8, choices=CheckinSource.choices, blank=True)
+    device = models.CharField(_("device"), max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("registration")
+        constraints = [models.UniqueConstraint(
+            fields=["activity", "account"], condition=Q(account__isnull=False) & ~Q(status="cancelled"),
+            name="activities_one_registration_per_account")]
+        indexes = [models.Index(fields=["activity", "status", "created_at"], name="activities_reg_queue")]
+
+    def __str__(self):
+        return f"{self.name} · {self.activity}"
+
+
+# Calls for abstracts of conferences (kept in their own module).
+from .models_abstracts import AbstractCall, AbstractSubmission  # noqa: E402, F401

@@ -54,3 +54,85 @@ REGISTRY: dict = {
     "api:activitycampaign-detail": [api("activity.view", kwargs=_CB)],
 }
 EXTERNAL_REACHES: dict = {}
+
+
+# --- registration, tickets and check-in -------------------------------------------------------------
+
+REGISTRANT = "registrant.matrix@example.cn"
+
+
+def registrant(world):
+    """The registrant's external account (made once per test)."""
+    from kexie.accounts.models import User
+    from tests.personas import make_external
+
+    return User.objects.filter(username=REGISTRANT).first() or make_external(REGISTRANT, full_name="矩阵报名人")
+
+
+def _registration(world, org, *, account=None, checked_in=False):
+    from django.utils import timezone
+
+    from kexie.activities.models import Registration
+
+    day = timezone.localdate() + dt.timedelta(days=10)
+    a = Activity.objects.create(organization=org, kind="salon", title="矩阵沙龙", starts_on=day, ends_on=day,
+                                registration_open=True)
+    return Registration.objects.create(activity=a, account=account, name="矩阵报名人", status="confirmed",
+                                       ticket=f"t{Registration.objects.count()}-{org.pk}-{account and account.pk}",
+                                       checked_in_at=timezone.now() if checked_in else None)
+
+
+def registration_of(org_attr: str, *, checked_in=False):
+    return lambda world: {"pk": _registration(world, getattr(world, org_attr), checked_in=checked_in).pk}
+
+
+def activity_with_attendee(org_attr: str):
+    return lambda world: {"pk": _registration(world, getattr(world, org_attr), checked_in=True).activity_id}
+
+
+def own_registration(*, checked_in=False):
+    return lambda world: {"pk": _registration(world, world.prov_a, account=registrant(world),
+                                              checked_in=checked_in).pk}
+
+
+def others_registration(*, checked_in=False):
+    return lambda world: {"pk": _registration(world, world.prov_a, account=world.county_clerk,
+                                              checked_in=checked_in).pk}
+
+
+def open_activity(world):
+    return {"pk": _registration(world, world.prov_b).activity_id}
+
+
+REGISTRY.update({
+    # Any signed-in account: the activities open for registration and its own registrations.
+    "activities:open": [page(None)],
+    "activities:register": [page(None, method="post", ok=302, data=lambda w: {}, kwargs=open_activity)],
+    "activities:my_registrations": [page(None)],
+    "activities:my_cancel": [page(None, method="post", ok=302, data=lambda w: {}, user=registrant,
+                                  kwargs=own_registration(), outside=others_registration())],
+    "activities:my_certificate": [page(None, user=registrant, kwargs=own_registration(checked_in=True),
+                                       outside=others_registration(checked_in=True))],
+    # Staff managing the activity: registrations, check-in, roster, certificates.
+    "activities:registrations": [page("activity.manage", kwargs=_A, outside=_B)],
+    "activities:registration_settings": [_post("activity.manage", _A, _B, ok=302)],
+    "activities:register_for": [page("activity.manage", kwargs=_A, outside=_B), _post("activity.manage", _A, _B)],
+    "activities:registration_cancel": [_post("activity.manage", registration_of("prov_a"),
+                                             registration_of("prov_b"), ok=302)],
+    "activities:checkin": [page("activity.manage", kwargs=_A, outside=_B)],
+    "activities:checkin_scan": [_post("activity.manage", _A, _B)],
+    "activities:checkin_sync": [_post("activity.manage", _A, _B)],
+    "activities:checkin_roster": [page("activity.manage", kwargs=_A, outside=_B)],
+    "activities:roster": [page("activity.manage", kwargs=_A, outside=_B)],
+    "activities:roster_export": [page("activity.manage", kwargs=_A, outside=_B)],
+    "activities:list_checkin": [page("activity.manage", kwargs=_A, outside=_B), _post("activity.manage", _A, _B, ok=302)],
+    "activities:certificates": [page("activity.manage", kwargs=activity_with_attendee("prov_a"),
+                                     outside=activity_with_attendee("prov_b"))],
+})
+
+# The external persona (not the registrant): the board and its own (empty) list; registering is a
+# redirect; another account's registration is not found.
+EXTERNAL_REACHES.update({
+    "activities:open": 200, "activities:register": 302, "activities:my_registrations": 200,
+    "activities:my_cancel": 404, "activities:my_certificate": 404,
+})
