@@ -89,3 +89,6 @@ def register(router) -> None:
     """Add this app's viewsets to ``router``."""
     router.register("activities", ActivityViewSet, basename="activity")
     router.register("activity-campaigns", ActivityCampaignViewSet, basename="activitycampaign")
+    from .api_rollup import register as register_rollup
+
+    register_rollup(router)

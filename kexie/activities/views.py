@@ -16,7 +16,7 @@ from kexie.core.forms import form_step
 from kexie.core.paging import paginate
 from kexie.organizations.models import Organization
 
-from . import selectors, services
+from . import rollups, selectors, services
 from .forms import ActivityForm, CampaignForm, CancelForm, FilterForm, HeldForm, RollupForm
 from .models import ActivityStatus
 
@@ -236,8 +236,9 @@ def campaign_detail(request, pk):
     page = paginate(request, activities, 50)
     root = _root_for(request.user)
     children, own = selectors.rollup_by_child(root, campaign=campaign) if root else ([], None)
+    children, folded = rollups.fold(children)
     return render(request, "activities/campaign_detail.html", {
-        "campaign": campaign, "page_obj": page, "root": root, "children": children, "own": own,
+        "campaign": campaign, "page_obj": page, "root": root, "children": children, "own": own, "folded": folded,
         "summary": selectors.rollup(root, campaign=campaign) if root else None,
         "may_manage": request.user.has_code(MANAGE)
         and selectors.campaigns_for(request.user, MANAGE).filter(pk=campaign.pk).exists()})
@@ -257,17 +258,17 @@ def rollup_data(request):
     if root is None:
         raise Http404
     period = {"since": data.get("since"), "until": data.get("until"), "campaign": data.get("campaign")}
-    children, own = selectors.rollup_by_child(root, **period)
-    return form, root, selectors.rollup(root, **period), children, own
+    table = rollups.rollup_table(root, **period)
+    return form, root, table["summary"], table["children"], table["own"], table["folded"]
 
 
 @login_required
 @require_GET
 def rollup(request):
     _require(request, VIEW)
-    form, root, summary, children, own = rollup_data(request)
+    form, root, summary, children, own, folded = rollup_data(request)
     return render(request, "activities/rollup.html", {
-        "form": form, "root": root, "summary": summary, "children": children, "own": own,
+        "form": form, "root": root, "summary": summary, "children": children, "own": own, "folded": folded,
         "query": request.GET.urlencode()})
 
 
@@ -275,7 +276,7 @@ def rollup(request):
 @require_GET
 def rollup_export(request):
     _require(request, VIEW)
-    _form, root, summary, children, own = rollup_data(request)
+    _form, root, summary, children, own, folded = rollup_data(request)
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "活动统计"
@@ -286,5 +287,7 @@ def rollup_export(request):
     line(f"{root.name}（本级）", own)
     for child, figures in children:
         line(child.name, figures)
+    if folded:  # the children without a held activity, in one line as on the page
+        sheet.append([f"其余 {folded} 个组织无活动", *[0] * len(kinds), 0, 0])
     line(f"{root.name}（合计）", summary)
     return xlsx_response(book, "活动统计.xlsx")

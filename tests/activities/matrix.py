@@ -136,3 +136,65 @@ EXTERNAL_REACHES.update({
     "activities:open": 200, "activities:register": 302, "activities:my_registrations": 200,
     "activities:my_cancel": 404, "activities:my_certificate": 404,
 })
+
+
+# --- calls for abstracts, the calendar and the rollup API -----------------------------------------
+
+def _conference(world, org_attr, *, with_call=False):
+    from django.utils import timezone
+
+    from kexie.activities.models import AbstractCall
+
+    today = timezone.localdate()
+    conference = Activity.objects.create(organization=getattr(world, org_attr), kind="conference",
+                                         title="矩阵学术年会", starts_on=today + dt.timedelta(days=30),
+                                         ends_on=today + dt.timedelta(days=31))
+    call = AbstractCall.objects.create(activity=conference, opens_on=today - dt.timedelta(days=1),
+                                       closes_on=today + dt.timedelta(days=10)) if with_call else None
+    return conference, call
+
+
+def conference_of(org_attr: str, *, with_call=False):
+    return lambda world: {"pk": _conference(world, org_attr, with_call=with_call)[0].pk}
+
+
+def open_call_of(org_attr: str):
+    return lambda world: {"pk": _conference(world, org_attr, with_call=True)[1].pk}
+
+
+def abstract_of(org_attr: str):
+    def build(world):
+        from kexie.activities.models import AbstractSubmission
+
+        _conf, call = _conference(world, org_attr, with_call=True)
+        return {"pk": AbstractSubmission.objects.create(call=call, submitted_by=world.no_role_user, title="矩阵摘要",
+                                                        authors="矩阵作者", abstract="摘要").pk}
+    return build
+
+
+def _org(org_attr: str):
+    return lambda world: {"pk": getattr(world, org_attr).pk}
+
+
+_CONF_A, _CONF_B = conference_of("prov_a"), conference_of("prov_b")
+_CALL_A, _CALL_B = conference_of("prov_a", with_call=True), conference_of("prov_b", with_call=True)
+_ABS_A, _ABS_B = abstract_of("prov_a"), abstract_of("prov_b")
+
+REGISTRY.update({
+    "activities:abstract_call": [page("activity.view", kwargs=_CALL_A, outside=_CALL_B)],
+    "activities:abstract_call_open": [_post("activity.manage", _CONF_A, _CONF_B)],
+    "activities:abstract_call_close": [_post("activity.manage", _CALL_A, _CALL_B, ok=302)],
+    # Opening a panels round needs expert.manage as well (the abstracts are submitted: 400, still open).
+    "activities:abstract_review_send": [_post("activity.manage", _CALL_A, _CALL_B),
+                                        _post("expert.manage", _CALL_A, _CALL_B)],
+    "activities:abstract_detail": [page("activity.view", kwargs=_ABS_A, outside=_ABS_B)],
+    "activities:abstract_decide": [_post("activity.manage", _ABS_A, _ABS_B)],
+    # An S&T worker's own pages: any signed-in account, external ones included.
+    "activities:my_abstracts": [page(None)],
+    "activities:my_abstract_submit": [page(None, kwargs=open_call_of("prov_a"))],
+    "activities:ical": [page("activity.view")],
+    "activities:activity_ics": [page("activity.view", kwargs=_A, outside=_B)],
+    "api:activityrollup-own": [api("activity.view")],
+    "api:activityrollup-detail": [api("activity.view", kwargs=_org("prov_a"), outside=_org("prov_b"))],
+})
+EXTERNAL_REACHES.update({"activities:my_abstracts": 200, "activities:my_abstract_submit": 200})
