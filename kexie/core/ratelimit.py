@@ -53,6 +53,9 @@ RATES: dict[str, dict[str, str]] = {
     # Anonymous forms to come (survey answers by code, check-in codes): the default for
     # rate_limited(...) with a group not listed here.
     "anonymous_form": {"ip": "30/10m", "account": "10/10m"},
+    # Survey answers by code: a station surveys a room of respondents behind one address, and a code
+    # (31⁸ possibilities) is not guessed at this pace; each code is counted on its own too.
+    "survey_answer": {"ip": "300/10m", "account": "20/10m"},
 }
 AUDIT_PER_MINUTE = 20
 
