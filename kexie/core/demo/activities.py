@@ -47,7 +47,13 @@ def _year(calendar) -> int:
 
 
 def ensure_demo_activities(*, organization_at, user_named, calendar) -> bool:
-    """Create the demo's activities when missing; True when something was created."""
+    """Create the demo's activities (and the registrations of one) when missing; True when
+    something was created."""
+    created = _ensure_activities(organization_at=organization_at, user_named=user_named, calendar=calendar)
+    return ensure_demo_registrations(user_named=user_named) or created
+
+
+def _ensure_activities(*, organization_at, user_named, calendar) -> bool:
     missing = [row for row in ACTIVITIES if not Activity.objects.filter(title=row[5]).exists()]
     if not missing:
         return False
@@ -69,4 +75,47 @@ def ensure_demo_activities(*, organization_at, user_named, calendar) -> bool:
                                      "title": title, "place": place, "region_code": region, "starts_on": first,
                                      "ends_on": first + dt.timedelta(days=days - 1), "audience": audience,
                                      "online_views": views, "staff_involved": staff, "outputs": outputs})
+    return True
+
+
+# Registration and check-in on 中牟县's planned community event: registered by the county's clerk on
+# the residents' behalf (names, units and numbers written for the demo), three of them checked in
+# at the door, one ticked on the printed list, the last two on the waiting list.
+REGISTRATION_ON = "中牟县应急科普进社区"
+REGISTRANTS = [
+    ("刘建国", "城关镇建设路社区居委会", "13803710001", "scan"),
+    ("王秀兰", "城关镇建设路社区居委会", "13803710002", "scan"),
+    ("张志强", "中牟县第一中学", "13803710003", "scan"),
+    ("李桂芳", "中牟县人民医院", "13803710004", "list"),
+    ("赵明", "中牟县消防救援大队", "13803710005", ""),
+    ("陈晓燕", "城关镇建设路社区居委会", "13803710006", ""),
+    ("孙卫东", "中牟县应急管理局", "13803710007", ""),
+    ("周丽", "中牟县第一中学", "13803710008", ""),
+]
+CAPACITY = 6
+
+
+def ensure_demo_registrations(*, user_named) -> bool:
+    """Open registration on the planned community event and register, check in and wait-list the
+    demo's residents; True when something was created (nothing when registrations exist)."""
+    import datetime as dt_
+
+    from django.utils import timezone
+
+    from kexie.activities import registration
+    from kexie.activities.models import Registration
+
+    activity = Activity.objects.filter(title=REGISTRATION_ON).first()
+    if activity is None or Registration.objects.filter(activity=activity).exists():
+        return False
+    clerk = user_named("county_clerk")
+    registration.registration_settings(by=clerk, activity=activity, open=True, capacity=CAPACITY,
+                                       closes_on=activity.starts_on)
+    door = timezone.make_aware(dt_.datetime.combine(activity.starts_on, dt_.time(9, 0)))
+    for n, (name, unit, mobile, came) in enumerate(REGISTRANTS):
+        r = registration.register_for(by=clerk, activity=activity, name=name, unit=unit, mobile=mobile)
+        if came == "scan":
+            registration.check_in(by=clerk, activity=activity, code=r.ticket, at=door + dt_.timedelta(minutes=3 * n))
+        elif came == "list":
+            registration.check_in_list(by=clerk, activity=activity, registration_ids=[r.pk])
     return True
