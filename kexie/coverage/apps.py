@@ -13,6 +13,11 @@ KEYWORDS = {
     "institute_association": ("院所科协", "科研院所科协"),
 }
 
+ROSTER_KEYWORDS = {
+    "hospital": ("医院院长", "院长"), "school": ("学校校长", "校长"), "agri_station": ("农技站站长", "站长"),
+    "enterprise": ("企业家", "企业负责人"), "park": ("园区主任",),
+}
+
 
 class CoverageConfig(AppConfig):
     name = "kexie.coverage"
@@ -28,6 +33,14 @@ class CoverageConfig(AppConfig):
 
         from . import selectors
 
+        from .models import PostKind
+
+        # Targets such as "吸纳医院院长进入科协组织30人" count the active roster entries of the post
+        # kind in the plan's subtree.
+        for kind in PostKind.values:
+            measures.register(f"coverage.roster.{kind}",
+                              format_lazy(_("Grassroots leaders on committees: {kind}"), kind=PostKind(kind).label),
+                              partial(selectors.count_roster, kind=kind), unit="人", keywords=ROSTER_KEYWORDS[kind])
         for kind in KEYWORDS:
             measures.register(f"coverage.new.{kind}",
                               format_lazy(_("New associations: {kind}"), kind=OrgKind(kind).label),

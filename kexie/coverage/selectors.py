@@ -18,13 +18,13 @@ were founded (or, without a founding date, recorded) by the end of the year."""
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 
 from kexie.organizations.models import (
     HIERARCHY_ASSOCIATIONS, Organization, OrganizationClosure, OrgKind, OrgStatus,
 )
 
-from .models import CATEGORY_KIND, Category, Denominator
+from .models import CATEGORY_KIND, Category, Denominator, PostKind, RosterEntry
 
 VIEW = "org.view"
 IMPORT = "org.import"
@@ -196,3 +196,107 @@ def count_new(organization, since, until, *, kind: str) -> int:
     """New associations of ``kind`` established within [since, until] in ``organization``'s subtree
     (the plan measure for targets such as "新增企业科协20家")."""
     return Organization.objects.subtree_of(organization).filter(_established(since, until), kind=kind).count()
+
+
+# --- the 三长/四长 roster ---------------------------------------------------------------------------
+
+CHANGE = "org.change"
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    """An entry of the roster with the number of activities its person took part in as an expert."""
+
+    entry: RosterEntry
+    activities_led: int
+
+
+@dataclass(frozen=True)
+class RosterCount:
+    """Active entries per post kind in one organisation's part of the roster."""
+
+    organization: Organization
+    own_only: bool  # the organisation's own committee only (not its subtree)
+    counts: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def figures(self) -> list[int]:
+        return [self.counts.get(kind, 0) for kind in PostKind.values]
+
+
+def roster_entries(organization, *, include_ended: bool = False):
+    """The entries of the committees of ``organization``'s subtree (active ones unless
+    ``include_ended``), the association's own first, then by association, post kind and name."""
+    queryset = (RosterEntry.objects.filter(organization__in=Organization.objects.subtree_of(organization))
+                .select_related("organization", "person"))
+    if not include_ended:
+        queryset = queryset.filter(active=True)
+    return queryset.order_by("-active", "organization__sort_order", "organization__name", "post_kind",
+                             "person__name_pinyin", "pk")
+
+
+def activities_led(person_ids) -> dict[int, int]:
+    """How many activities (not cancelled) list each person among their experts: one query."""
+    from kexie.activities.models import Activity, ActivityStatus
+
+    through = Activity.experts.through
+    rows = (through.objects.filter(person_id__in=list(person_ids))
+            .exclude(activity__status=ActivityStatus.CANCELLED)
+            .values("person_id").annotate(n=Count("activity_id", distinct=True)).values_list("person_id", "n"))
+    return dict(rows)
+
+
+def roster_rows(organization, *, include_ended: bool = False) -> list[RosterRow]:
+    """The roster as the page and its export show it."""
+    entries = list(roster_entries(organization, include_ended=include_ended))
+    led = activities_led({entry.person_id for entry in entries})
+    return [RosterRow(entry, led.get(entry.person_id, 0)) for entry in entries]
+
+
+def roster_counts(organization) -> list[RosterCount]:
+    """Active entries per post kind: the organisation's own committee, then each association
+    directly below it (its whole subtree). Two queries, however many rows."""
+    children = list(Organization.objects.filter(parent=organization, kind__in=HIERARCHY_ASSOCIATIONS)
+                    .order_by("sort_order", "name"))
+    active = list(RosterEntry.objects.filter(organization__in=Organization.objects.subtree_of(organization),
+                                             active=True).values_list("organization_id", "post_kind"))
+    under: dict[int, set[int]] = {}
+    for ancestor_id, descendant_id in OrganizationClosure.objects.filter(
+            ancestor_id__in=[child.pk for child in children],
+            descendant_id__in={org_id for org_id, _kind in active}).values_list("ancestor_id", "descendant_id"):
+        under.setdefault(ancestor_id, set()).add(descendant_id)
+    own: dict[str, int] = {}
+    for org_id, kind in active:
+        if org_id == organization.pk:
+            own[kind] = own.get(kind, 0) + 1
+    rows = [RosterCount(organization, True, own)]
+    for child in children:
+        counts: dict[str, int] = {}
+        for org_id, kind in active:
+            if org_id in under.get(child.pk, ()):
+                counts[kind] = counts.get(kind, 0) + 1
+        rows.append(RosterCount(child, False, counts))
+    return rows
+
+
+def roster_totals(organization) -> dict[str, int]:
+    """Active entries per post kind in the whole subtree."""
+    totals = dict.fromkeys(PostKind.values, 0)
+    for kind, n in (RosterEntry.objects.filter(organization__in=Organization.objects.subtree_of(organization),
+                                               active=True).values("post_kind").annotate(n=Count("pk"))
+                    .values_list("post_kind", "n")):
+        totals[kind] = n
+    return totals
+
+
+def count_roster(organization, since, until, *, kind: str) -> int:
+    """Active roster entries of ``kind`` in ``organization``'s subtree whose term had started by
+    ``until`` (the plan measure for targets such as "吸纳医院院长进入科协组织30人")."""
+    queryset = RosterEntry.objects.filter(organization__in=Organization.objects.subtree_of(organization),
+                                          active=True, post_kind=kind)
+    if until is not None:
+        queryset = queryset.filter(Q(term_starts_on__isnull=True) | Q(term_starts_on__lte=until))
+    return queryset.count()

@@ -1,17 +1,21 @@
-"""Changes to coverage records: the import of denominators from an Excel file. All or nothing:
-every row is checked first, and one bad row saves nothing; one audit row per import."""
+"""Changes to coverage records: the import of denominators from an Excel file (all or nothing:
+every row is checked first, and one bad row saves nothing; one audit row per import), and the
+三长/四长 roster (an entry added, an entry ended; each audited)."""
+
+import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from kexie.accounts.scope import require_code
+from kexie.accounts.scope import access_object, require_code
 from kexie.audit.services import audit_record
 from kexie.core.excel import read_rows
 from kexie.core.validators import validate_region_code
 from kexie.organizations.models import Organization
+from kexie.people.models import Person
 
-from .models import Category, Denominator
+from .models import Category, CommitteeRole, Denominator, PostKind, RosterEntry
 from .selectors import IMPORT, prefix_of
 
 COLUMNS = ("地区代码", "地区名称", "类别", "年度", "数量", "来源")
@@ -127,3 +131,102 @@ def import_denominators(*, by, organization: Organization, uploaded_file) -> dic
                      new={"file": getattr(uploaded_file, "name", ""), "rows": len(rows), "created": created,
                           "updated": updated})
     return {"created": created, "updated": updated}
+
+
+# --- the 三长/四长 roster ---------------------------------------------------------------------------
+
+CHANGE = "org.change"
+
+
+def roster_snapshot(entry: RosterEntry) -> dict:
+    return {"organization": entry.organization_id, "person": entry.person_id, "post_kind": entry.post_kind,
+            "post_unit": entry.post_unit, "post_title": entry.post_title, "committee_role": entry.committee_role,
+            "term_starts_on": entry.term_starts_on.isoformat() if entry.term_starts_on else None,
+            "term_ends_on": entry.term_ends_on.isoformat() if entry.term_ends_on else None,
+            "active": entry.active, "ended_on": entry.ended_on.isoformat() if entry.ended_on else None,
+            "end_reason": entry.end_reason}
+
+
+def _date(value, field: str):
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise ValidationError({field: [_("Enter a date such as 2026-01-01.")]}) from None
+
+
+def roster_add(*, by, organization: Organization, person, data: dict) -> RosterEntry:
+    """Put a grassroots leader on the roster of ``organization``'s committee. ``by`` needs
+    ``org.change`` over the organisation and must see the person record (``person.view``)."""
+    require_code(by, CHANGE)
+    organization = access_object(Organization, by, CHANGE, pk=getattr(organization, "pk", organization))
+    errors: dict[str, list] = {}
+    person = Person.objects.restrict(by, "person.view").current().filter(pk=getattr(person, "pk", person)).first()
+    if person is None:
+        errors["person"] = [_("Choose a person record you may see.")]
+    post_kind = (data.get("post_kind") or "").strip()
+    if post_kind not in PostKind.values:
+        errors["post_kind"] = [_("Choose the kind of post.")]
+    unit = " ".join(str(data.get("post_unit") or "").split())
+    title = " ".join(str(data.get("post_title") or "").split())
+    if not unit:
+        errors["post_unit"] = [_("Enter the unit, e.g. 中牟县人民医院.")]
+    elif len(unit) > 200:
+        errors["post_unit"] = [_("At most 200 characters.")]
+    if not title:
+        errors["post_title"] = [_("Enter the post, e.g. 院长.")]
+    elif len(title) > 100:
+        errors["post_title"] = [_("At most 100 characters.")]
+    role = (data.get("committee_role") or CommitteeRole.MEMBER).strip()
+    if role not in CommitteeRole.values:
+        errors["committee_role"] = [_("Choose the role on the committee.")]
+    starts, ends = None, None
+    try:
+        starts = _date(data.get("term_starts_on"), "term_starts_on")
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    try:
+        ends = _date(data.get("term_ends_on"), "term_ends_on")
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if starts and ends and ends < starts:
+        errors["term_ends_on"] = [_("The term cannot end before it starts.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        Organization.objects.select_for_update().filter(pk=organization.pk).first()
+        if RosterEntry.objects.filter(organization=organization, person=person, post_kind=post_kind,
+                                      active=True).exists():
+            raise ValidationError({"person": [_("%(name)s is already on this committee's roster for this kind of "
+                                                "post.") % {"name": person.name}]})
+        entry = RosterEntry.objects.create(
+            organization=organization, person=person, post_kind=post_kind, post_unit=unit, post_title=title,
+            committee_role=role, term_starts_on=starts, term_ends_on=ends, created_by=by)
+        audit_record(action="create", by=by, obj=entry, new=roster_snapshot(entry))
+    return entry
+
+
+def roster_end(*, by, entry, ended_on, reason: str = "") -> RosterEntry:
+    """End an active entry (the leader left the post or the committee) on ``ended_on``."""
+    require_code(by, CHANGE)
+    entry = access_object(RosterEntry, by, CHANGE, pk=getattr(entry, "pk", entry))
+    ended_on = _date(ended_on, "ended_on")
+    if ended_on is None:
+        raise ValidationError({"ended_on": [_("Enter the day the entry ends.")]})
+    reason = " ".join(str(reason or "").split())
+    if len(reason) > 200:
+        raise ValidationError({"end_reason": [_("At most 200 characters.")]})
+    with transaction.atomic():
+        entry = RosterEntry.objects.select_for_update().get(pk=entry.pk)
+        if not entry.active:
+            raise ValidationError({"ended_on": [_("This entry has ended already.")]})
+        if entry.term_starts_on and ended_on < entry.term_starts_on:
+            raise ValidationError({"ended_on": [_("The entry cannot end before its term starts.")]})
+        old = roster_snapshot(entry)
+        entry.active, entry.ended_on, entry.end_reason = False, ended_on, reason
+        entry.save(update_fields=["active", "ended_on", "end_reason", "updated_at"])
+        audit_record(action="status", by=by, obj=entry, old=old, new=roster_snapshot(entry))
+    return entry
