@@ -54,7 +54,7 @@ class TeamForm(forms.Form):
 
 class MemberForm(forms.Form):
     person = PersonChoiceField(label=_("volunteer"), picker="volunteers.person")
-    joined_on = forms.DateField(label=_("joined on"), required=False, widget=_DateInput)
+    joined_on = forms.DateField(label=pgettext_lazy("team member", "joined on"), required=False, widget=_DateInput)
     skills = forms.CharField(label=_("skills"), required=False, max_length=2000)
     service_areas = forms.CharField(label=_("service areas"), required=False, max_length=2000)
 

@@ -85,7 +85,7 @@ class VolunteerProfile(models.Model):
 class TeamMembership(models.Model):
     team = models.ForeignKey(VolunteerTeam, on_delete=models.CASCADE, related_name="memberships")
     volunteer = models.ForeignKey(VolunteerProfile, on_delete=models.CASCADE, related_name="memberships")
-    joined_on = models.DateField(_("joined on"))
+    joined_on = models.DateField(pgettext_lazy("team member", "joined on"))
 
     class Meta:
         ordering = ["team", "pk"]

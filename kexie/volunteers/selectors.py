@@ -27,6 +27,12 @@ from .models import (
 VIEW = "volunteer.view"
 MANAGE = "volunteer.manage"
 ZERO = Decimal("0.0")
+TENTH = Decimal("0.1")
+
+
+def _hours(value) -> Decimal:
+    """A sum of hours as a Decimal with one decimal place (SQLite and PostgreSQL alike)."""
+    return Decimal(str(value or 0)).quantize(TENTH)
 
 
 def subtree_ids(organization):
@@ -94,7 +100,7 @@ def counted_hours(queryset=None, *, organization=None, team=None, volunteer=None
 
 
 def total_hours(queryset) -> Decimal:
-    return queryset.aggregate(total=Sum("hours"))["total"] or ZERO
+    return _hours(queryset.aggregate(total=Sum("hours"))["total"])
 
 
 GROUPS = {
@@ -110,12 +116,12 @@ def hours_summary(queryset, group: str = "volunteer") -> dict:
     ordered by hours (most first), then name."""
     key, name = GROUPS.get(group, GROUPS["volunteer"])
     rows = [{"key": row[key], "name": row[name] or "", "records": row["records"], "volunteers": row["volunteers"],
-             "hours": row["hours"] or ZERO}
+             "hours": _hours(row["hours"])}
             for row in queryset.values(key, name).annotate(
                 records=Count("pk"), volunteers=Count("volunteer_id", distinct=True), hours=Sum("hours")).order_by()]
     rows.sort(key=lambda r: (-r["hours"], r["name"], r["key"] or 0))
     totals = queryset.aggregate(total=Sum("hours"), records=Count("pk"), volunteers=Count("volunteer_id", distinct=True))
-    return {"rows": rows, "total": totals["total"] or ZERO, "records": totals["records"],
+    return {"rows": rows, "total": _hours(totals["total"]), "records": totals["records"],
             "volunteers": totals["volunteers"]}
 
 
