@@ -163,10 +163,22 @@ class ReportForm(forms.ModelForm):
         fields = list(REPORT_VALUE_FIELDS)
         widgets = {"narrative": forms.Textarea(attrs={"rows": 5})}
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, registry: dict | None = None, **kwargs):
+        """``registry``: values counted from the platform's registries (the activity counts of the
+        society's subtree for the year), pre-filled where the report has no value yet and noted
+        under the field; the value stays editable."""
+        registry = registry or {}
+        instance = kwargs.get("instance")
+        initial = dict(kwargs.pop("initial", None) or {})
+        for name, value in registry.items():
+            if instance is None or getattr(instance, name, None) is None:
+                initial.setdefault(name, value)
+        super().__init__(*args, initial=initial, **kwargs)
         for field in self.fields.values():
             field.required = False
+        for name, value in registry.items():
+            if name in self.fields:
+                self.fields[name].help_text = _("From the activity registry: %(n)s") % {"n": value}
 
     def fieldsets(self):
         return [(title, [self[name] for name in names]) for title, names in REPORT_FIELDSETS]

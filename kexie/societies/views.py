@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kexie.accounts.scope import access_object
+from kexie.activities.rollups import annual_counts
 from kexie.core.excel import write_workbook, xlsx_response
 from kexie.core.paging import paginate
 from kexie.core.forms import apply_service_errors
@@ -338,7 +339,9 @@ def report_form(request, pk, year):
     round_ = services.round_for(profile, year)
     editable = round_ is not None and not round_.closed and (
         report is None or report.status in services.EDITABLE_REPORT_STATUSES)
-    form = ReportForm(request.POST or None, instance=report)
+    # The activity counts come from the activity registry (the rollup of the society's subtree).
+    registry = annual_counts(profile.organization, year) if editable else {}
+    form = ReportForm(request.POST or None, instance=report, registry=registry)
     if request.method == "POST" and form.is_valid():
         submit = request.POST.get("action") == "submit"
         try:
