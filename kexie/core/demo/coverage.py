@@ -1,7 +1,12 @@
 """Demo grassroots coverage: written for the project. Henan's denominators for the load year,
 imported as a provincial clerk would (an Excel file through the import service, one audit row);
 the numbers covered then come from the demo's own university, enterprise, park, institute and
-township associations. The figures are illustrative, not official statistics."""
+township associations. The figures are illustrative, not official statistics.
+
+The 三长/四长 roster: a few grassroots leaders of 中牟县 (a hospital head, a high-school head, the
+agri-tech station head, an entrepreneur) on 中牟县科协's committee and a park director on 郑州市科协's,
+put on the roster by the provincial clerk through the roster service; the station head is the expert
+of a field class the county association held, so the roster shows one activity led."""
 
 import io
 
@@ -9,6 +14,19 @@ import openpyxl
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 _HENAN = ("中国科学技术协会", "河南省科学技术协会")
+_ZHENGZHOU = _HENAN + ("郑州市科学技术协会",)
+_ZHONGMU = _ZHENGZHOU + ("中牟县科学技术协会",)
+
+# (committee's association, name, post kind, unit, post, committee role, term start (year offset))
+ROSTER = [
+    (_ZHONGMU, "刘建华", "hospital", "中牟县人民医院", "院长", "part_time_vice_chair"),
+    (_ZHONGMU, "陈晓梅", "school", "中牟县第一高级中学", "校长", "standing"),
+    (_ZHONGMU, "马国庆", "agri_station", "中牟县农业技术推广站", "站长", "member"),
+    (_ZHONGMU, "吕红英", "enterprise", "中牟县金穗面业有限公司", "董事长", "member"),
+    (_ZHENGZHOU, "周立新", "park", "郑州经济技术开发区管理委员会", "主任", "standing"),
+]
+FIELD_CLASS = ("中牟县大蒜绿色种植田间课堂", "中牟县韩寺镇大蒜示范田",
+               "马国庆站长现场讲解测土配方施肥与病虫害绿色防控，发放技术明白纸500份。")
 
 # (region code, region name, category, count, source). The province's own figures sit above the
 # cities' (the coverage selector counts only the topmost figure); townships are given per county
@@ -45,10 +63,43 @@ def ensure_demo_coverage(*, organization_at, user_named, calendar) -> bool:
     from kexie.coverage.models import Denominator
     from kexie.coverage.services import import_denominators
 
+    created = False
     # Loaded once: a later run (even in another year) leaves the figures as they were first loaded.
-    if Denominator.objects.filter(region_code__startswith="41").exists():
+    if not Denominator.objects.filter(region_code__startswith="41").exists():
+        year = calendar.current_year
+        import_denominators(by=user_named("provincial_clerk"), organization=organization_at(_HENAN),
+                            uploaded_file=_workbook(year))
+        created = True
+    return _ensure_roster(organization_at=organization_at, user_named=user_named, calendar=calendar) or created
+
+
+def _ensure_roster(*, organization_at, user_named, calendar) -> bool:
+    import datetime as dt
+
+    from kexie.activities import services as activities
+    from kexie.coverage.models import RosterEntry
+    from kexie.coverage.services import roster_add
+    from kexie.people import services as people
+
+    zhongmu = organization_at(_ZHONGMU)
+    if RosterEntry.objects.filter(organization=zhongmu).exists():
         return False
+    clerk = user_named("provincial_clerk")
+    henan = organization_at(_HENAN)
     year = calendar.current_year
-    import_denominators(by=user_named("provincial_clerk"), organization=organization_at(_HENAN),
-                        uploaded_file=_workbook(year))
+    station_head = None
+    for path, name, kind, unit, post, role in ROSTER:
+        person = people.person_create(by=clerk, organization=henan, data={"name": name},
+                                      positions=[{"unit_name": unit, "role": post}])
+        roster_add(by=clerk, organization=organization_at(path), person=person, data={
+            "post_kind": kind, "post_unit": unit, "post_title": post, "committee_role": role,
+            "term_starts_on": dt.date(year - 1, 1, 1), "term_ends_on": dt.date(year + 3, 12, 31)})
+        if kind == "agri_station":
+            station_head = person
+    title, place, outputs = FIELD_CLASS
+    day = calendar.day(dt.date(year, 4, 15))
+    activities.activity_create(by=user_named("county_clerk"), organization=zhongmu, status="held", data={
+        "kind": "training", "setting": "village", "title": title, "place": place, "region_code": "410122",
+        "starts_on": day, "ends_on": day, "audience": 160, "staff_involved": 6, "experts": [station_head.pk],
+        "outputs": outputs})
     return True
