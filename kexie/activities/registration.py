@@ -77,6 +77,12 @@ def attendance(activity) -> dict:
         checked_out=Count("pk", filter=active & Q(checked_out_at__isnull=False)))
 
 
+def checked_in_count(activity) -> int:
+    """How many have checked in (the figure the check-in page updates after each scan)."""
+    return Registration.objects.filter(activity=getattr(activity, "pk", activity), status=RegistrationStatus.CONFIRMED,
+                                       checked_in_at__isnull=False).count()
+
+
 def registrations_of(activity):
     """An activity's registrations, confirmed first then the waiting list in order."""
     return Registration.objects.filter(activity=activity).exclude(status=RegistrationStatus.CANCELLED) \
@@ -326,7 +332,8 @@ def _apply(activity_pk, by, code: str, op: str, source: str, at, device: str = "
         else:
             changed = tickets.filter(checked_in_at__isnull=False, checked_out_at__isnull=True).update(
                 checked_out_at=at)
-        registration = Registration.objects.filter(activity_id=activity_pk, ticket=code).first()
+        registration = Registration.objects.select_related("activity").filter(activity_id=activity_pk,
+                                                                              ticket=code).first()
         if changed:
             audit_record(action="checkin" if op == "in" else "checkout", by=by, obj=registration,
                          new={"at": at.isoformat(), "source": source, "device": device[:64]})

@@ -263,17 +263,18 @@ def _wants_json(request) -> bool:
 def checkin_scan(request, pk):
     """One scan or typed code: checks in (``op=in``, the default) or out (``op=out``). Answers JSON
     to the page's script, or the page again without it."""
-    activity = _managed_activity(request, pk)
+    _require(request, MANAGE)
     code, op = request.POST.get("code", ""), request.POST.get("op", "in")
+    # The service fetches the activity within the clerk's scope (else 404): the one check.
     if op == "out":
-        scan = reg.check_out(by=request.user, activity=activity, code=code)
+        scan = reg.check_out(by=request.user, activity=pk, code=code)
     else:
-        scan = reg.check_in(by=request.user, activity=activity, code=code)
+        scan = reg.check_in(by=request.user, activity=pk, code=code)
+    status = 400 if scan.outcome == "refused" else 200
     if _wants_json(request):
         return JsonResponse({"outcome": scan.outcome, "message": scan.message, "name": scan.name,
-                             "checked_in": reg.attendance(activity)["checked_in"]},
-                            status=400 if scan.outcome == "refused" else 200)
-    return _checkin_page(request, activity, scan=scan, status=400 if scan.outcome == "refused" else 200)
+                             "checked_in": reg.checked_in_count(pk)}, status=status)
+    return _checkin_page(request, _managed_activity(request, pk), scan=scan, status=status)
 
 
 @login_required

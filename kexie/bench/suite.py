@@ -20,6 +20,8 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from .activities import bench_activity_rollup
+from .checkin import bench_checkin
 from .demands import bench_demand_funnel
 from .evaluation import bench_evaluation
 from .harness import compare, peak_memory_mb
@@ -527,6 +529,10 @@ BENCHMARKS = [
     Benchmark("evaluation", "8. Evaluate and rank 10,000 societies vs scoring them in memory", bench_evaluation),
     Benchmark("demand_funnel", "9. Demand funnel of the national root over 100,000 demands vs a bare SQL count",
               bench_demand_funnel, needs_data=False),
+    Benchmark("checkin", "10. Check-in: 2,000 tickets, 200 concurrent scans over HTTP vs minimal JSON view",
+              bench_checkin, needs_data=False),
+    Benchmark("activity_rollup", "11. Activity rollup of the national root over 20,000 科普日 activities vs a bare SQL count",
+              bench_activity_rollup, needs_data=False),
 ]
 
 
