@@ -42,7 +42,8 @@ class SubmitForm(forms.Form):
     authors = forms.CharField(label=gettext_lazy("authors"), max_length=500,
                               help_text=gettext_lazy("In order, with their units, e.g. 张伟（某大学）、李娜（某研究所）"))
     topic = forms.ChoiceField(label=gettext_lazy("topic"), required=False)
-    abstract = forms.CharField(label=gettext_lazy("abstract"), max_length=5000, widget=forms.Textarea(attrs={"rows": 8}))
+    abstract = forms.CharField(label=gettext_lazy("abstract"), max_length=5000,
+                               widget=forms.Textarea(attrs={"rows": 8}))
 
     def __init__(self, *args, call, **kwargs):
         super().__init__(*args, **kwargs)

@@ -531,7 +531,8 @@ BENCHMARKS = [
               bench_demand_funnel, needs_data=False),
     Benchmark("checkin", "10. Check-in: 2,000 tickets, 200 concurrent scans over HTTP vs minimal JSON view",
               bench_checkin, needs_data=False),
-    Benchmark("activity_rollup", "11. Activity rollup of the national root over 20,000 科普日 activities vs a bare SQL count",
+    Benchmark("activity_rollup",
+              "11. Activity rollup of the national root over 20,000 科普日 activities vs a bare SQL count",
               bench_activity_rollup, needs_data=False),
 ]
 
