@@ -73,9 +73,13 @@ def organizations_for(user, action: str = MANAGE):
 
 
 def person_choices(user):
-    """The persons a clerk may make a volunteer or team leader: those in the clerk's scope."""
-    return Person.objects.current().filter(pk__in=Person.objects.restrict(user, "person.view").values("pk")) \
-        .select_related("organization").order_by("name", "pk")
+    """The persons a clerk may make a volunteer, team leader or sign up: those of the person
+    library in the clerk's scope, and those kept by an organisation where the clerk runs volunteers."""
+    from django.db.models import Q
+
+    q = Q(pk__in=Person.objects.restrict(user, "person.view").values("pk")) | Q(
+        organization__in=Organization.objects.restrict(user, MANAGE).values("pk"))
+    return Person.objects.current().filter(q).select_related("organization").order_by("name", "pk")
 
 
 # --- the one count of hours -------------------------------------------------------------------------

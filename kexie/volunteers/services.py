@@ -54,6 +54,12 @@ def _text(data: dict, name: str, limit: int) -> str:
     return str(data.get(name) or "").strip()[:limit]
 
 
+def _pickable(by):
+    from .selectors import person_choices
+
+    return person_choices(by)
+
+
 # --- teams ------------------------------------------------------------------------------------------
 
 def _clean_team(by, data: dict, organization) -> dict:
@@ -69,7 +75,7 @@ def _clean_team(by, data: dict, organization) -> dict:
             raise ValidationError({"parent": _("Choose the parent team among the teams you run.")})
     leader = data.get("leader")
     if leader is not None:
-        leader = Person.objects.current().filter(pk=_pk(leader)).first()
+        leader = _pickable(by).filter(pk=_pk(leader)).first()
         if leader is None:
             raise ValidationError({"leader": _("Choose the team leader among the person records.")})
     founded = data.get("founded_on")
@@ -154,7 +160,7 @@ def member_add(*, by, team: VolunteerTeam, person, joined_on: dt.date | None = N
     _require(by, MANAGE)
     with transaction.atomic():
         team = access_object(VolunteerTeam.objects.select_for_update(), by, MANAGE, pk=_pk(team))
-        person = Person.objects.current().restrict(by, "person.view").filter(pk=_pk(person)).first()
+        person = _pickable(by).filter(pk=_pk(person)).first()
         if person is None:
             raise ValidationError({"person": _("Choose the volunteer among the person records you may see.")})
         profile = _profile_for(person, by=by, organization_id=team.organization_id)
@@ -341,7 +347,7 @@ def sign_up_add(*, by, opportunity, role, person) -> SignUp:
         role = opportunity.roles.filter(pk=_pk(role)).first()
         if role is None:
             raise ValidationError({"role": _("Choose a role of the opportunity.")})
-        person = Person.objects.current().restrict(by, "person.view").filter(pk=_pk(person)).first()
+        person = _pickable(by).filter(pk=_pk(person)).first()
         if person is None:
             raise ValidationError({"person": _("Choose the volunteer among the person records you may see.")})
         profile = _profile_for(person, by=by, organization_id=opportunity.organization_id)

@@ -58,7 +58,10 @@ class Command(BaseCommand):
                          user.organization.name if user.organization else "", note])
         from kexie.people.models import Person
 
-        for person in Person.objects.filter(account__kind="external").select_related("account").order_by("pk"):
+        from kexie.core.demo.volunteers import VOLUNTEER_ADDRESS
+
+        for person in Person.objects.filter(account__kind="external").exclude(account__username=VOLUNTEER_ADDRESS) \
+                .select_related("account").order_by("pk"):
             rows.append([person.account.username, DEMO_PASSWORD, _("Review expert (external account)"), "",
                          _("Scores the assigned nominations under My reviews")])
         from kexie.accounts.models import User
@@ -70,6 +73,10 @@ class Command(BaseCommand):
         if User.objects.filter(username=TEAM_ADDRESS).exists():
             rows.append([TEAM_ADDRESS, DEMO_PASSWORD, _("Open-call team lead (external account)"), "",
                          _("Reports the chosen team's milestones under My open-call applications")])
+        if User.objects.filter(username=VOLUNTEER_ADDRESS).exists():
+            rows.append([VOLUNTEER_ADDRESS, DEMO_PASSWORD, _("S&T volunteer (external account)"), "",
+                         _("Signs up for volunteer service, reports hours and downloads the certificate under "
+                           "My volunteer service")])
         self.stdout.write("")
         self.stdout.write(_("Demo accounts (the same password for all):"))
         self.stdout.write(format_table(
