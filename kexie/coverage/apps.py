@@ -41,6 +41,13 @@ class CoverageConfig(AppConfig):
             measures.register(f"coverage.roster.{kind}",
                               format_lazy(_("Grassroots leaders on committees: {kind}"), kind=PostKind(kind).label),
                               partial(selectors.count_roster, kind=kind), unit="人", keywords=ROSTER_KEYWORDS[kind])
+        # The person's own committee posts on the S&T worker's home page.
+        from kexie.accounts.home import register_section
+
+        from .home import my_committee_posts
+
+        register_section("coverage.committees", _("My committee posts"), my_committee_posts, order=65)
+
         for kind in KEYWORDS:
             measures.register(f"coverage.new.{kind}",
                               format_lazy(_("New associations: {kind}"), kind=OrgKind(kind).label),

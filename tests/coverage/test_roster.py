@@ -179,3 +179,16 @@ def test_the_plan_measure_counts_active_entries_in_the_subtree(world, roster):
     assert measure.count(world.county_b, dt.date(2026, 1, 1), dt.date(2026, 12, 31)) == 0
     assert measures.get("coverage.roster.school").count(world.city_a, None, dt.date(2026, 12, 31)) == 1
     assert measures.get("coverage.roster.school").count(world.city_a, None, dt.date(2023, 12, 31)) == 0
+
+
+def test_the_leader_sees_their_own_committee_posts_at_home(world, roster):
+    from kexie.accounts.home import home_for
+    from tests.personas import make_external
+
+    account = make_external("zhang.yz@example.cn", full_name="张院长")
+    people.person_link_account(by=world.provincial_clerk, person=roster["zhang"].person, address="zhang.yz@example.cn")
+    blocks = {block["section"].key: block for block in home_for(account)}
+    (item,) = blocks["coverage.committees"]["items"]
+    assert item.title == world.county_a.name and item.status == "兼职副主席" and "中牟县人民医院院长" in item.detail
+    other = make_external("nobody@example.cn", full_name="路人")
+    assert "coverage.committees" not in {block["section"].key for block in home_for(other)}
