@@ -58,15 +58,15 @@ def call_snapshot(call: AbstractCall) -> dict:
 
 
 def call_open(*, by, activity: Activity, data: dict) -> AbstractCall:
-    """Open a call for abstracts for a planned academic conference."""
+    """Open a call for abstracts for an academic conference (planned, or held: the call it ran)."""
     _require(by, MANAGE)
     fields = _clean_call(data)
     with transaction.atomic():
         activity = access_object(Activity.objects.select_for_update(), by, MANAGE, pk=_pk(activity))
         if activity.kind != ActivityKind.CONFERENCE:
             raise ValidationError({"activity": _("Only an academic conference calls for abstracts.")})
-        if activity.status != ActivityStatus.PLANNED:
-            raise ValidationError({"activity": _("Only a planned conference can open a call for abstracts.")})
+        if activity.status == ActivityStatus.CANCELLED:  # a held one may record the call it ran
+            raise ValidationError({"activity": _("A cancelled conference cannot open a call for abstracts.")})
         if AbstractCall.objects.filter(activity=activity).exists():
             raise ValidationError({"activity": _("This conference already has a call for abstracts.")})
         if fields["closes_on"] > activity.starts_on:

@@ -216,3 +216,30 @@ def test_the_staff_pages_open_a_call_send_it_to_review_and_decide(world, signed_
     # Outside the clerk's scope: 404.
     other = signed_in(world.other_provincial_clerk)
     assert other.get(reverse("activities:abstract_detail", args=[s.pk])).status_code == 404
+
+
+def test_the_demo_call_is_built_once_with_its_abstracts_under_review(world):
+    from kexie.core.demo.activities import ABSTRACTS, ABSTRACTS_ON, AUTHOR_ADDRESS, ensure_demo_abstracts
+
+    users = {"society_secretary": world.society_secretary, "national_clerk": world.national_clerk}
+    activity(world, org=world.society, kind="conference", title=ABSTRACTS_ON, by=world.society_secretary,
+             starts_on=_today() - dt.timedelta(days=30))
+    assert ensure_demo_abstracts(user_named=users.__getitem__) is True
+    submissions = AbstractSubmission.objects.order_by("pk")
+    assert [s.title for s in submissions] == [row[3] for row in ABSTRACTS]
+    assert {s.status for s in submissions} == {"under_review"}
+    assert submissions[0].person.account.username == AUTHOR_ADDRESS
+    call = submissions[0].call
+    assert call.review_round.items.count() == len(ABSTRACTS) and call.status == "review"
+    assert ensure_demo_abstracts(user_named=users.__getitem__) is False
+    assert AbstractSubmission.objects.count() == len(ABSTRACTS)
+
+
+def test_a_cancelled_conference_opens_no_call(world):
+    from kexie.activities import services
+
+    conf = conference(world)
+    services.activity_cancel(by=world.provincial_clerk, activity=conf, reason="延期举办")
+    with pytest.raises(ValidationError) as refused:
+        open_call(world, conf=conf)
+    assert "已取消的会议" in refused.value.message_dict["activity"][0]

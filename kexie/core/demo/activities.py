@@ -50,6 +50,7 @@ def ensure_demo_activities(*, organization_at, user_named, calendar) -> bool:
     """Create the demo's activities (and the registrations of one) when missing; True when
     something was created."""
     created = _ensure_activities(organization_at=organization_at, user_named=user_named, calendar=calendar)
+    created = ensure_demo_abstracts(user_named=user_named) or created
     return ensure_demo_registrations(user_named=user_named) or created
 
 
@@ -119,3 +120,64 @@ def ensure_demo_registrations(*, user_named) -> bool:
         elif came == "list":
             registration.check_in_list(by=clerk, activity=activity, registration_ids=[r.pk])
     return True
+
+
+# The call for abstracts of 中国电子学会's annual conference: opened by the society's secretariat
+# some three months before it, three abstracts submitted by S&T workers from their own accounts
+# (the first with the demo password and a person record of the society, so that one can sign in
+# and see 「我的论文摘要」), then sent by the national office to review on the panels engine — a round
+# being prepared, its three abstracts under review. Titles, authors and abstracts are written for
+# the demo.
+ABSTRACTS_ON = "中国电子学会学术年会"
+AUTHOR_ADDRESS = "author@kexie.example.cn"
+ABSTRACT_TOPICS = ["集成电路与芯片设计", "人工智能与智能计算", "新一代通信网络", "电子测量与仪器"]
+ABSTRACTS = [
+    (AUTHOR_ADDRESS, "林书远", "郑州大学", "面向存算一体架构的低功耗神经网络加速器设计", "林书远（郑州大学）、周亦凡（郑州大学）",
+     "集成电路与芯片设计", "针对端侧设备的推理能耗问题，提出一种基于静态随机存储器阵列的存算一体加速器结构，"
+     "以位串行方式完成乘累加运算，在28纳米工艺下实测能效较传统架构提高约3倍。"),
+    ("author2@kexie.example.cn", "韩若溪", "中原电子技术研究所", "毫米波相控阵天线的快速波束赋形方法",
+     "韩若溪（中原电子技术研究所）、马骁（中原电子技术研究所）", "新一代通信网络",
+     "提出一种基于码本分层搜索的毫米波波束赋形算法，将波束对准所需的训练开销降低至穷举搜索的十分之一，"
+     "并在64单元相控阵样机上完成验证。"),
+    ("author3@kexie.example.cn", "邓启明", "国网河南省电力公司电力科学研究院", "基于深度学习的变电设备红外图像缺陷识别",
+     "邓启明（国网河南省电力公司电力科学研究院）", "人工智能与智能计算",
+     "构建包含1.2万张标注图像的变电设备红外数据集，提出融合温度先验的缺陷检测网络，"
+     "在现场巡检数据上的识别准确率达到94.6%。"),
+]
+
+
+def ensure_demo_abstracts(*, user_named) -> bool:
+    """Open the annual conference's call for abstracts, submit the demo's abstracts and send them
+    to review; True when something was created (nothing once the conference has its call)."""
+    from kexie.accounts.models import User
+    from kexie.accounts.public import _create_external
+    from kexie.activities import abstracts
+    from kexie.activities.models import AbstractCall
+    from kexie.people import services as people_services
+
+    from .data import DEMO_PASSWORD
+
+    conference = Activity.objects.filter(title=ABSTRACTS_ON).first()
+    if conference is None or AbstractCall.objects.filter(activity=conference).exists():
+        return False
+    secretary, boss = user_named("society_secretary"), user_named("national_clerk")
+    call = abstracts.call_open(by=secretary, activity=conference, data={
+        "opens_on": conference.starts_on - dt.timedelta(days=100),
+        "closes_on": conference.starts_on - dt.timedelta(days=21), "topics": "\n".join(ABSTRACT_TOPICS)})
+    for n, (address, name, unit, title, authors, topic, text) in enumerate(ABSTRACTS):
+        account = User.objects.filter(username=address).first() or _create_external(
+            address=address, full_name=name, password=DEMO_PASSWORD, how="demo")
+        if n == 0 and not _has_person(account):
+            person = people_services.person_create(by=boss, organization=conference.organization,
+                                                   data={"name": name}, positions=[{"unit_name": unit}])
+            people_services.person_link_account(by=boss, person=person, address=address)
+        abstracts.submission_submit_mine(by=account, call=call, today=call.opens_on + dt.timedelta(days=20 + n * 9),
+                                         data={"title": title, "authors": authors, "topic": topic, "abstract": text})
+    abstracts.review_send(by=boss, call=call, data={"title": f"{ABSTRACTS_ON}论文摘要评审"})
+    return True
+
+
+def _has_person(account) -> bool:
+    from kexie.people.models import Person
+
+    return Person.objects.filter(account=account).exists()
