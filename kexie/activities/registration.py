@@ -203,6 +203,15 @@ def register(*, by, activity, name: str = "", unit: str = "", mobile: str = "") 
 def register_for(*, by, activity, name: str, unit: str = "", mobile: str = "", person=None) -> Registration:
     """A clerk registers someone on their behalf (no account): also after the registration closed,
     as long as the activity is planned. Capacity and the waiting list apply all the same."""
+    if person is not None:
+        from .selectors import expert_choices
+
+        person = expert_choices(by).filter(pk=getattr(person, "pk", person)).first()
+        if person is None:
+            raise ValidationError({"person": _("Choose a person among the records you may see.")})
+    if person is not None and not unit:
+        position = person.positions.order_by("pk").first()
+        unit = position.unit_name if position is not None else ""
     name, unit, mobile = _clean_registrant(name or getattr(person, "name", ""), unit, mobile or
                                            getattr(person, "phone", ""))
     with transaction.atomic():

@@ -31,6 +31,8 @@ from kexie.accounts.scope import require_page_code as _require
 from kexie.core.excel import xlsx_response
 from kexie.core.forms import form_step
 from kexie.core.masking import mask_phone
+from kexie.people.models import Person
+from kexie.people.picker import PersonChoiceField
 
 from . import registration as reg
 from . import selectors
@@ -56,9 +58,15 @@ class RegisterForm(forms.Form):
 
 
 class OnBehalfForm(forms.Form):
-    name = forms.CharField(label=pgettext_lazy("person", "name"), max_length=50)
+    person = PersonChoiceField(label=gettext_lazy("person"), required=False, picker="activities.expert",
+                               help_text=gettext_lazy("A person record, or leave empty and type the name."))
+    name = forms.CharField(label=pgettext_lazy("person", "name"), max_length=50, required=False)
     unit = forms.CharField(label=gettext_lazy("work unit"), max_length=200, required=False)
     mobile = forms.CharField(label=gettext_lazy("mobile"), max_length=20, required=False)
+
+    def __init__(self, *args, persons=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = persons if persons is not None else Person.objects.none()
 
 
 # --- helpers --------------------------------------------------------------------------------------
@@ -197,7 +205,7 @@ def _registrations_page(request, activity, *, settings_form=None, form=None, sta
         "settings_form": settings_form or SettingsForm(initial={
             "registration_open": activity.registration_open, "capacity": activity.capacity,
             "registration_closes_on": activity.registration_closes_on}),
-        "form": form or OnBehalfForm()}, status=status)
+        "form": form or OnBehalfForm(persons=selectors.expert_choices(request.user))}, status=status)
 
 
 @login_required
@@ -210,7 +218,7 @@ def registrations(request, pk):
 @require_http_methods(["GET", "POST"])
 def register_for(request, pk):
     activity = _managed_activity(request, pk)
-    form = OnBehalfForm(request.POST or None)
+    form = OnBehalfForm(request.POST or None, persons=selectors.expert_choices(request.user))
     if request.method == "GET":
         return _registrations_page(request, activity, form=form)
 

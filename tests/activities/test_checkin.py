@@ -202,3 +202,19 @@ def test_concurrent_scans_of_the_same_tickets_count_once_each():
     assert sum(counted) == 20 and reg.attendance(a)["checked_in"] == 20
     assert AuditLog.objects.filter(action="checkin", object_type="activities.registration").count() == 20
 
+
+
+def test_staff_register_a_person_record_and_the_activity_page_lists_registrations(world, signed_in):
+    from tests.people.helpers import person
+
+    a = open_activity(world)
+    expert = person(world, "冯研究员", organization=world.prov_a, phone="13600001111")
+    clerk = signed_in(world.provincial_clerk)
+    assert clerk.post(reverse("activities:register_for", args=[a.pk]), {"person": expert.pk}).status_code == 302
+    r = Registration.objects.get(activity=a)
+    assert r.person == expert and r.name == "冯研究员" and r.mobile == "13600001111"
+    assert r.unit == "甲省大学"
+    outside = person(world, "乙省专家", by=world.national_clerk, organization=world.prov_b)
+    assert clerk.post(reverse("activities:register_for", args=[a.pk]), {"person": outside.pk}).status_code == 400
+    detail = clerk.get(reverse("activities:detail", args=[a.pk])).content.decode()
+    assert 'id="panel-registrations"' in detail and "冯研究员" in detail

@@ -6,6 +6,7 @@ from django import template
 from kexie.activities import registration, selectors
 
 register = template.Library()
+LIST_LIMIT = 50
 
 
 @register.inclusion_tag("activities/registration/panel.html", takes_context=True)
@@ -16,4 +17,7 @@ def registration_panel(context, activity):
     figures = registration.attendance(activity)
     return {"activity": activity, "may_manage": manage, "figures": figures,
             "open": registration.is_open(activity),
-            "shown": manage or activity.registration_open or figures["confirmed"]}
+            "shown": manage or activity.registration_open or figures["confirmed"],
+            # The list itself, for those who manage the activity (the full page has the rest).
+            "rows": list(registration.registrations_of(activity)[:LIST_LIMIT]) if manage else [],
+            "more": manage and figures["confirmed"] + figures["waiting"] > LIST_LIMIT}
