@@ -106,3 +106,12 @@ def test_the_feed_holds_the_clerks_planned_and_held_activities(world, signed_in)
     assert one.status_code == 200 and 'filename="activity-' in one["Content-Disposition"]
     (event,) = parse(one.content.decode("utf-8"))
     assert event["UID"][1] == f"activity-{planned.pk}@activities.kexie"
+
+
+def test_the_list_and_the_activity_page_link_to_the_calendar_and_the_call(world, signed_in):
+    conf = activity(world, kind="conference", title="甲省学术年会", held=False)
+    client = signed_in(world.provincial_clerk)
+    assert reverse("activities:ical") in client.get(reverse("activities:list")).text
+    page = client.get(reverse("activities:detail", args=[conf.pk])).text
+    assert reverse("activities:activity_ics", args=[conf.pk]) in page
+    assert reverse("activities:abstract_call", args=[conf.pk]) in page
