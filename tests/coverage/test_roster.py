@@ -192,3 +192,14 @@ def test_the_leader_sees_their_own_committee_posts_at_home(world, roster):
     assert item.title == world.county_a.name and item.status == "兼职副主席" and "中牟县人民医院院长" in item.detail
     other = make_external("nobody@example.cn", full_name="路人")
     assert "coverage.committees" not in {block["section"].key for block in home_for(other)}
+
+
+def test_the_person_picker_offers_the_records_the_clerk_may_see(world, signed_in):
+    mine = person(world, "吴院长")
+    theirs = people.person_create(by=world.national_clerk, organization=world.prov_b, data={"name": "吴乙省"})
+
+    def picked(user, q):
+        response = signed_in(user).get(reverse("people:pick"), {"field": "coverage.roster_person", "q": q})
+        return {row["id"] for row in response.json()["results"]}
+
+    assert mine.pk in picked(world.provincial_clerk, "吴") and theirs.pk not in picked(world.provincial_clerk, "吴")
