@@ -63,3 +63,39 @@ def test_a_clerk_checks_a_ticket_in_on_a_phone_and_a_second_scan_says_already(pa
     width = page.evaluate("document.scrollingElement.scrollWidth")
     assert width <= PHONE["width"], f"the check-in page is {width}px wide"
     assert reg.attendance(activity)["checked_in"] == 1
+
+
+def test_offline_scans_are_queued_on_the_phone_and_counted_once_when_synced(page, live_server, browser_world):
+    """The clerk keeps the roster on the phone, loses the network, scans two tickets (one twice):
+    they wait in the queue with the names from the roster; back online, the queue is sent and
+    each ticket counts once."""
+    world, base_url = browser_world, live_server.url
+    day = timezone.localdate() + dt.timedelta(days=7)
+    activity = services.activity_create(by=world.provincial_clerk, organization=world.prov_a, data={
+        "kind": "training", "title": "基层科普骨干培训班", "starts_on": day, "ends_on": day})
+    first = reg.register_for(by=world.provincial_clerk, activity=activity, name="李雷", unit="甲县科协").ticket
+    second = reg.register_for(by=world.provincial_clerk, activity=activity, name="王芳", unit="乙县科协").ticket
+
+    page.set_viewport_size(PHONE)
+    page.goto(base_url + "/")
+    page.wait_for_url(lambda url: reverse("accounts:login") in url)
+    page.locator("input[name=username]").fill(world.provincial_clerk.username)
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(lambda url: reverse("accounts:login") not in url)
+    page.goto(base_url + reverse("activities:checkin", args=[activity.pk]))
+    page.locator("#roster-download").click()
+    expect(page.locator("#offline-status")).to_contain_text("2")
+
+    page.context.set_offline(True)
+    for code in (first, second, first):
+        page.locator("#ticket-code").fill(code)
+        page.locator("#checkin-submit").click()
+    expect(page.locator("#queue-count")).to_have_text("3")
+    expect(page.locator("#checkin-result")).to_contain_text("李雷")
+    assert reg.attendance(activity)["checked_in"] == 0
+
+    page.context.set_offline(False)
+    expect(page.locator("#queue-count")).to_have_text("0")
+    expect(page.locator("#checked-in-count")).to_have_text("2")
+    assert reg.attendance(activity)["checked_in"] == 2
