@@ -12,7 +12,7 @@ from .models import HoursRecord, HoursSource, HoursStatus, Opportunity, Opportun
     TeamLevel, VolunteerTeam
 
 
-class TeamSerializer(serializers.ModelSerializer):
+class VolunteerTeamSerializer(serializers.ModelSerializer):
     organization_name = serializers.CharField(source="organization.name", read_only=True, label=_("organisation"))
     level_label = serializers.CharField(source="get_level_display", read_only=True, label=_("team level"))
     leader_name = serializers.CharField(source="leader.name", read_only=True, default=None, allow_null=True,
@@ -25,7 +25,7 @@ class TeamSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class TeamFilter(django_filters.FilterSet):
+class VolunteerTeamFilter(django_filters.FilterSet):
     level = django_filters.ChoiceFilter(choices=TeamLevel.choices, label=_("team level"))
 
     class Meta:
@@ -33,29 +33,29 @@ class TeamFilter(django_filters.FilterSet):
         fields = ["level", "parent", "active"]
 
 
-class TeamViewSet(ScopedReadOnlyViewSet):
+class VolunteerTeamViewSet(ScopedReadOnlyViewSet):
     """Volunteer teams of the organisations in the user's scope."""
 
     model = VolunteerTeam
     action_codes = {"list": "volunteer.view", "retrieve": "volunteer.view"}
-    serializer_class = TeamSerializer
-    filterset_class = TeamFilter
+    serializer_class = VolunteerTeamSerializer
+    filterset_class = VolunteerTeamFilter
 
     def base_queryset(self):
         return VolunteerTeam.objects.select_related("organization", "leader")
 
 
-class RoleSerializer(serializers.ModelSerializer):
+class VolunteerRoleSerializer(serializers.ModelSerializer):
     class Meta:
         model = OpportunityRole
         fields = ["id", "name", "slots"]
         read_only_fields = fields
 
 
-class OpportunitySerializer(serializers.ModelSerializer):
+class VolunteerOpportunitySerializer(serializers.ModelSerializer):
     organization_name = serializers.CharField(source="organization.name", read_only=True, label=_("organisation"))
     status_label = serializers.CharField(source="get_status_display", read_only=True, label=_("status"))
-    roles = RoleSerializer(many=True, read_only=True)
+    roles = VolunteerRoleSerializer(many=True, read_only=True)
 
     class Meta:
         model = Opportunity
@@ -64,7 +64,7 @@ class OpportunitySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class OpportunityFilter(django_filters.FilterSet):
+class VolunteerOpportunityFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=OpportunityStatus.choices, label=_("status"))
     since = django_filters.DateFilter(field_name="starts_at", lookup_expr="date__gte", label=_("Starting from"))
     until = django_filters.DateFilter(field_name="starts_at", lookup_expr="date__lte", label=_("Starting until"))
@@ -74,19 +74,19 @@ class OpportunityFilter(django_filters.FilterSet):
         fields = ["status", "team", "since", "until"]
 
 
-class OpportunityViewSet(ScopedReadOnlyViewSet):
+class VolunteerOpportunityViewSet(ScopedReadOnlyViewSet):
     """Volunteer opportunities of the organisations in the user's scope."""
 
     model = Opportunity
     action_codes = {"list": "volunteer.view", "retrieve": "volunteer.view"}
-    serializer_class = OpportunitySerializer
-    filterset_class = OpportunityFilter
+    serializer_class = VolunteerOpportunitySerializer
+    filterset_class = VolunteerOpportunityFilter
 
     def base_queryset(self):
         return Opportunity.objects.select_related("organization").prefetch_related("roles")
 
 
-class HoursSerializer(serializers.ModelSerializer):
+class VolunteerHoursSerializer(serializers.ModelSerializer):
     volunteer_name = serializers.CharField(source="volunteer.person.name", read_only=True, label=_("volunteer"))
     status_label = serializers.CharField(source="get_status_display", read_only=True, label=_("status"))
     hours = serializers.DecimalField(max_digits=6, decimal_places=1, read_only=True, coerce_to_string=False,
@@ -99,7 +99,7 @@ class HoursSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class HoursFilter(django_filters.FilterSet):
+class VolunteerHoursFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=HoursStatus.choices, label=_("status"))
     source = django_filters.ChoiceFilter(choices=HoursSource.choices, label=_("source"))
     since = django_filters.DateFilter(field_name="served_on", lookup_expr="gte", label=_("Served from"))
@@ -110,14 +110,14 @@ class HoursFilter(django_filters.FilterSet):
         fields = ["status", "source", "team", "opportunity", "since", "until"]
 
 
-class HoursViewSet(ScopedReadOnlyViewSet):
+class VolunteerHoursViewSet(ScopedReadOnlyViewSet):
     """Service hours records counted for the organisations in the user's scope (the note, the
     volunteer's own words, is left out)."""
 
     model = HoursRecord
     action_codes = {"list": "volunteer.view", "retrieve": "volunteer.view"}
-    serializer_class = HoursSerializer
-    filterset_class = HoursFilter
+    serializer_class = VolunteerHoursSerializer
+    filterset_class = VolunteerHoursFilter
 
     def base_queryset(self):
         return HoursRecord.objects.select_related("volunteer__person")
@@ -125,6 +125,6 @@ class HoursViewSet(ScopedReadOnlyViewSet):
 
 def register(router) -> None:
     """Add this app's viewsets to ``router``."""
-    router.register("volunteer-teams", TeamViewSet, basename="volunteerteam")
-    router.register("volunteer-opportunities", OpportunityViewSet, basename="volunteeropportunity")
-    router.register("volunteer-hours", HoursViewSet, basename="volunteerhours")
+    router.register("volunteer-teams", VolunteerTeamViewSet, basename="volunteerteam")
+    router.register("volunteer-opportunities", VolunteerOpportunityViewSet, basename="volunteeropportunity")
+    router.register("volunteer-hours", VolunteerHoursViewSet, basename="volunteerhours")
