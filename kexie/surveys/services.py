@@ -280,8 +280,9 @@ def codes_generate(*, by, participation: RoundStation, count) -> list[ResponseCo
     raise ValidationError({"count": _("The codes could not be generated; please try again.")})
 
 
-def code_hand_out(*, by, code: ResponseCode, handed_to: str) -> ResponseCode:
-    """Record to whom a code was handed (a unit, a group or a person, as the investigator notes)."""
+def code_hand_out(*, by, code: ResponseCode, handed_to: str, at: dt.datetime | None = None) -> ResponseCode:
+    """Record to whom a code was handed (a unit, a group or a person, as the investigator notes)
+    and when (``at``, now by default)."""
     _require(by, MANAGE)
     handed_to = str(handed_to or "").strip()[:100]
     if not handed_to:
@@ -289,7 +290,7 @@ def code_hand_out(*, by, code: ResponseCode, handed_to: str) -> ResponseCode:
     with transaction.atomic():
         code = access_object(ResponseCode.objects.select_for_update(), by, MANAGE, pk=getattr(code, "pk", code))
         old = {"handed_to": code.handed_to}
-        code.handed_to, code.handed_by, code.handed_at = handed_to, by, timezone.now()
+        code.handed_to, code.handed_by, code.handed_at = handed_to, by, at or timezone.now()
         code.save(update_fields=["handed_to", "handed_by", "handed_at"])
         audit_record(action="update", by=by, obj=code, old=old, new={"handed_to": handed_to})
     return code

@@ -128,9 +128,10 @@ def ensure_demo_surveys(*, organization_at, calendar, user_named) -> bool:
             clerk = user_named(STATIONS[index][1])
             codes = services.codes_generate(by=clerk, participation=participation, count=quota)
             for n, code in enumerate(codes[:answered]):
-                services.code_hand_out(by=clerk, code=code, handed_to=f"{station.host_unit}第{n // 10 + 1}批")
-                services.response_submit(code=code.code, answers=_answers(station.kind, n),
-                                         now=start + dt.timedelta(days=3 * n + index, hours=n % 8))
+                answered_at = start + dt.timedelta(days=3 * n + index, hours=n % 8)
+                services.code_hand_out(by=clerk, code=code, handed_to=f"{station.host_unit}第{n // 10 + 1}批",
+                                       at=answered_at - dt.timedelta(days=1))
+                services.response_submit(code=code.code, answers=_answers(station.kind, n), now=answered_at)
             created = True
 
         first = stations[0][0]
