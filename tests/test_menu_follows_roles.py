@@ -66,7 +66,9 @@ SERVICES = ("服务", ["技术需求", "揭榜挂帅", "站点与基地", "服�
 COUNTY_SERVICES = ("服务", ["技术需求", "揭榜挂帅"])
 SOCIETY_SERVICES = ("服务", ["站点与基地", "建言献策"])
 # The activity registry (学术活动, 科普日 …): every association's clerk and society secretary.
-ACTIVITIES = ("活动", ["学术与科普活动"])
+ACTIVITIES = ("活动", ["学术与科普活动", "科技志愿服务", "调查站点"])
+# Societies run volunteer teams but no survey station.
+SOCIETY_ACTIVITIES = ("活动", ["学术与科普活动", "科技志愿服务"])
 
 
 def test_a_county_clerk_sees_filing_supervision_and_the_directory(world, signed_in):
@@ -97,8 +99,8 @@ def test_the_national_clerk_also_sees_the_users_it_verifies(world, signed_in):
 def test_a_society_secretary_files_and_reports_but_sees_neither_review_nor_users(world, signed_in):
     assert menu_of(signed_in(world.society_secretary)) == [
         WORKBENCH, ("规划与任务", ["规划", "任务台账", "进度填报"]), SUPERVISION,
-        ("学会", ["学会", "我的年报", "学会评价", "一流学会/四个一批"]), AWARDS_ONLY, SOCIETY_SERVICES, ACTIVITIES,
-        REFERENCE, PUBLIC_USERS]
+        ("学会", ["学会", "我的年报", "学会评价", "一流学会/四个一批"]), AWARDS_ONLY, SOCIETY_SERVICES,
+        SOCIETY_ACTIVITIES, REFERENCE, PUBLIC_USERS]
 
 
 def test_an_expert_sees_the_societies_to_score(world, signed_in):
