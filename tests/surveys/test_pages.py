@@ -174,3 +174,33 @@ def test_the_api_lists_stations_and_rounds_with_completion_in_scope(world, signe
                                    "percent": 25}]
     national = signed_in(world.national_clerk).get(reverse("api:surveyround-list")).json()["results"]
     assert len(national[0]["completion"]) == 2
+
+
+def test_launch_a_round_on_its_page_add_stations_and_open_it(world, signed_in):
+    import json
+
+    from kexie.surveys.models import SurveyRound
+    from tests.surveys.helpers import DEFN
+
+    one = station(world, org=world.city_a, name="甲市站")
+    province = signed_in(world.provincial_clerk)
+    data = {"organization": world.prov_a.pk, "title": "甲省科技工作者调查", "year": 2026, "opens_on": "2026-01-01",
+            "closes_on": "2099-12-31"}
+    bad = province.post(reverse("surveys:round_create"), {**data, "definition": json.dumps(
+        {"questions": [{**DEFN["questions"][1]}]})})
+    assert bad.status_code == 400 and "但问卷中没有这道题" in bad.content.decode()
+    assert province.post(reverse("surveys:round_create"), {**data, "definition": "{"}).status_code == 400
+    made = province.post(reverse("surveys:round_create"), {**data, "definition": json.dumps(DEFN)})
+    assert made.status_code == 302
+    survey_round = SurveyRound.objects.get(title="甲省科技工作者调查")
+    early = province.post(reverse("surveys:round_status", args=[survey_round.pk]), {"status": "open"})
+    assert early.status_code == 400 and "请先添加参与站点" in early.content.decode()
+    added = province.post(reverse("surveys:round_station", args=[survey_round.pk]), {"station": one.pk, "quota": 20})
+    assert added.status_code == 302
+    opened = province.post(reverse("surveys:round_status", args=[survey_round.pk]), {"status": "open"})
+    assert opened.status_code == 302
+    survey_round.refresh_from_db()
+    assert survey_round.status == "open" and survey_round.participations.get().quota == 20
+    # Another province's clerk does not see the round.
+    assert signed_in(world.other_provincial_clerk).get(
+        reverse("surveys:round_detail", args=[survey_round.pk])).status_code == 404
