@@ -209,7 +209,7 @@ def submission_decide(*, by, submission: AbstractSubmission, accept: bool, note:
     _require(by, MANAGE)
     note = str(note or "").strip()
     with transaction.atomic():
-        submission = access_object(AbstractSubmission.objects.select_for_update().select_related(
+        submission = access_object(AbstractSubmission.objects.select_for_update(of=("self",)).select_related(
             "call__review_round", "call__activity"), by, MANAGE, pk=_pk(submission))
         if submission.status != SubmissionStatus.UNDER_REVIEW:
             raise ValidationError(_("Only an abstract under review can be decided."))
