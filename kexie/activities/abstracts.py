@@ -236,3 +236,15 @@ def submission_decide(*, by, submission: AbstractSubmission, accept: bool, note:
                body=f"《{submission.title}》" + (f"\n{submission.decision_note}" if submission.decision_note else ""),
                url=reverse("activities:my_abstracts"), key=f"abstract-decided:{submission.pk}", obj=submission)
     return submission
+
+
+def home_items(user) -> list:
+    """The account's own abstracts for its home page (科技工作者之家), newest first."""
+    from kexie.accounts.home import HomeItem
+
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return [HomeItem(title=s.title, url=reverse("activities:my_abstracts"), status=s.get_status_display(),
+                     when=s.submitted_at, detail=s.call.activity.title)
+            for s in AbstractSubmission.objects.filter(submitted_by=user).select_related("call__activity")
+            .order_by("-submitted_at", "-pk")[:5]]

@@ -49,3 +49,8 @@ class ActivitiesConfig(AppConfig):
 
         register_section("activities", _("My activities"), home_items, order=40,
                          more_url_name="activities:my_registrations")
+        # … and the abstracts the account submitted to conferences' calls for abstracts.
+        from .abstracts import home_items as abstract_items
+
+        register_section("abstracts", _("My abstracts"), abstract_items, order=41,
+                         more_url_name="activities:my_abstracts")

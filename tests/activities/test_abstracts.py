@@ -243,3 +243,13 @@ def test_a_cancelled_conference_opens_no_call(world):
     with pytest.raises(ValidationError) as refused:
         open_call(world, conf=conf)
     assert "已取消的会议" in refused.value.message_dict["activity"][0]
+
+
+def test_the_home_page_of_the_account_lists_its_own_abstracts(world, signed_in):
+    call = open_call(world)
+    account, _person = author(world, "张伟", "zhang.wei@example.cn")
+    other, _p = author(world, "李娜", "li.na@example.cn")
+    submit(call, account, "张伟的摘要")
+    submit(call, other, "李娜的摘要")
+    page = signed_in(account).get(reverse("accounts:me")).text
+    assert "我的论文摘要" in page and "张伟的摘要" in page and "李娜的摘要" not in page
