@@ -357,6 +357,30 @@ def response_submit(*, code: str, answers: dict, now: dt.datetime | None = None)
 
 # --- reminders -----------------------------------------------------------------------------------
 
+def _remind(survey_round: SurveyRound, participations, threshold: int, today: dt.date) -> int:
+    """Notify the investigators with an account of the stations among ``participations`` whose
+    completion is below ``threshold``; the notification key holds the day, so once a day. Returns
+    the stations whose investigators got a new notification."""
+    reminded = 0
+    for row in selectors.completion(survey_round, participations):
+        if row["percent"] >= threshold:
+            continue
+        station = row["station"]
+        users = [p.account for p in station.investigators.filter(account__isnull=False).select_related("account")]
+        if not users:
+            continue
+        title = _("Survey “%(round)s”: %(station)s has %(done)s of %(quota)s responses") % {
+            "round": survey_round.title, "station": station.name, "done": row["responses"], "quota": row["quota"]}
+        body = _("The station's completion is %(percent)s%%. Please hand out the remaining response codes "
+                 "and encourage the respondents to answer before %(closes)s.") % {
+            "percent": row["percent"], "closes": survey_round.closes_on.isoformat()}
+        notified = notify(recipients=users, kind=NotificationKind.REMINDER, title=title, body=body,
+                          url=reverse("accounts:me"), key=f"surveys.remind:{survey_round.pk}:{station.pk}:{today}",
+                          obj=row["participation"])
+        reminded += 1 if notified.notifications else 0
+    return reminded
+
+
 def reminders_send(*, by, survey_round: SurveyRound, below_percent, today: dt.date | None = None) -> int:
     """Notify the investigators (those with an account) of the stations in ``by``'s scope whose
     completion is below ``below_percent``; once a day per station. Returns the stations reminded."""
@@ -366,26 +390,26 @@ def reminders_send(*, by, survey_round: SurveyRound, below_percent, today: dt.da
     if survey_round.status != RoundStatus.OPEN:
         raise ValidationError({"below_percent": _("Reminders are sent only while the round is open.")})
     today = today or timezone.localdate()
-    participations = RoundStation.objects.restrict(by, MANAGE).filter(round=survey_round)
-    reminded = 0
     with transaction.atomic():
-        for row in selectors.completion(survey_round, participations):
-            if row["percent"] >= threshold:
-                continue
-            station = row["station"]
-            users = [p.account for p in station.investigators.filter(account__isnull=False).select_related("account")]
-            if not users:
-                continue
-            title = _("Survey “%(round)s”: %(station)s has %(done)s of %(quota)s responses") % {
-                "round": survey_round.title, "station": station.name, "done": row["responses"],
-                "quota": row["quota"]}
-            body = _("The station's completion is %(percent)s%%. Please hand out the remaining response codes "
-                     "and encourage the respondents to answer before %(closes)s.") % {
-                "percent": row["percent"], "closes": survey_round.closes_on.isoformat()}
-            notify(recipients=users, kind=NotificationKind.REMINDER, title=title, body=body,
-                   url=reverse("accounts:me"), key=f"surveys.remind:{survey_round.pk}:{station.pk}:{today}",
-                   obj=row["participation"])
-            reminded += 1
+        reminded = _remind(survey_round, RoundStation.objects.restrict(by, MANAGE).filter(round=survey_round),
+                           threshold, today)
         audit_record(action="remind", by=by, obj=survey_round, new={"below_percent": threshold,
                                                                     "stations": reminded})
+    return reminded
+
+
+def reminders_send_due(*, below_percent: int = 60, today: dt.date | None = None) -> int:
+    """The daily run (``kexie survey_remind``): every open round within its dates reminds the
+    investigators of its stations below ``below_percent``. Returns the stations reminded."""
+    threshold = _count({"below_percent": below_percent}, "below_percent", limit=100, minimum=1)
+    today = today or timezone.localdate()
+    reminded = 0
+    for survey_round in SurveyRound.objects.filter(status=RoundStatus.OPEN, opens_on__lte=today,
+                                                   closes_on__gte=today):
+        with transaction.atomic():
+            count = _remind(survey_round, RoundStation.objects.filter(round=survey_round), threshold, today)
+            if count:
+                audit_record(action="remind", obj=survey_round, detail="daily run",
+                             new={"below_percent": threshold, "stations": count})
+        reminded += count
     return reminded

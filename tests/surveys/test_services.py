@@ -189,3 +189,21 @@ def test_hand_out_and_reports(world):
     assert list(error.value.message_dict) == ["period"]
     with pytest.raises(Http404):
         services.report_file(by=world.other_provincial_clerk, station=one, data={"period": "2026年下半年"})
+
+
+def test_the_daily_command_reminds_each_station_once_a_day(world):
+    import io
+
+    from django.core.management import call_command
+
+    from kexie.accounts.models import User
+
+    account = User.objects.create_user(username="zhao", password="x-Very-long-1", organization=world.prov_a)
+    person = Person.objects.create(organization=world.prov_a, name="赵调查", account=account)
+    low = station(world, investigators=[person], name="低站")
+    survey_round(world, stations=[(low, 10)])
+    out = io.StringIO()
+    call_command("survey_remind", "--below", "50", stdout=out)
+    call_command("survey_remind", "--below", "50", stdout=out)
+    assert out.getvalue().splitlines() == ["1 station(s) reminded", "0 station(s) reminded"]
+    assert Notification.objects.filter(recipient=account).count() == 1
