@@ -18,6 +18,7 @@ from kexie.accounts.scope import require_page_code as _require
 from kexie.core.forms import form_step
 
 from . import abstracts, selectors
+from .models import ActivityKind
 from .models_abstracts import AbstractCall, AbstractSubmission, SubmissionStatus
 
 VIEW, MANAGE = selectors.VIEW, selectors.MANAGE
@@ -64,7 +65,8 @@ class DecideForm(forms.Form):
 # --- staff ----------------------------------------------------------------------------------------
 
 def _activity_of(request, pk, action=VIEW):
-    activity = selectors.activities_for(request.user, action).filter(pk=pk).first()
+    """The conference ``pk`` in the user's scope (any other activity has no call: 404)."""
+    activity = selectors.activities_for(request.user, action).filter(pk=pk, kind=ActivityKind.CONFERENCE).first()
     if activity is None:
         raise Http404
     return activity

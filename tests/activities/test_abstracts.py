@@ -253,3 +253,11 @@ def test_the_home_page_of_the_account_lists_its_own_abstracts(world, signed_in):
     submit(call, other, "李娜的摘要")
     page = signed_in(account).get(reverse("accounts:me")).text
     assert "我的论文摘要" in page and "张伟的摘要" in page and "李娜的摘要" not in page
+
+
+def test_only_a_conference_has_a_call_page(world, signed_in):
+    lecture = activity(world, kind="lecture", held=False, starts_on=_today() + dt.timedelta(days=5))
+    client = signed_in(world.provincial_clerk)
+    assert client.get(reverse("activities:abstract_call", args=[lecture.pk])).status_code == 404
+    page = client.get(reverse("activities:detail", args=[lecture.pk])).text
+    assert reverse("activities:abstract_call", args=[lecture.pk]) not in page
