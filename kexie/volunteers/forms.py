@@ -43,11 +43,15 @@ class TeamForm(forms.Form):
     parent = forms.ModelChoiceField(label=_("parent team"), required=False, queryset=VolunteerTeam.objects.none())
     leader = PersonChoiceField(label=_("team leader"), required=False, picker="volunteers.person")
     founded_on = forms.DateField(label=_("founded on"), required=False, widget=_DateInput)
+    active = forms.BooleanField(label=_("active"), required=False, initial=True)
 
-    def __init__(self, *args, organizations, teams, persons, **kwargs):
+    def __init__(self, *args, organizations, teams, persons, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = organizations
-        self.fields["organization"].use_text_input_if_large()
+        if editing:
+            del self.fields["organization"]
+        else:
+            self.fields["organization"].queryset = organizations
+            self.fields["organization"].use_text_input_if_large()
         self.fields["parent"].queryset = teams
         self.fields["leader"].queryset = persons
 

@@ -93,6 +93,39 @@ def team_create(request):
                      done=lambda t: redirect("volunteers:team", pk=t.pk), again=again)
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def team_edit(request, pk):
+    _require(request, MANAGE)
+    team = _one(selectors.teams_for(request.user, MANAGE), pk)
+    user = request.user
+    initial = {"name": team.name, "level": team.level, "parent": team.parent_id, "leader": team.leader_id,
+               "founded_on": team.founded_on, "active": team.active}
+    form = TeamForm(request.POST or None, organizations=None, teams=selectors.teams_for(user, MANAGE).exclude(
+        pk=team.pk), persons=selectors.person_choices(user), editing=True, initial=initial)
+
+    def again(status=400):
+        return render(request, "volunteers/team_form.html", {"form": form, "team": team}, status=status)
+
+    if request.method == "GET":
+        return again(200)
+    return form_step(request, form, lambda d: services.team_update(by=user, team=team, data=d),
+                     _("The team was saved."), done=lambda t: redirect("volunteers:team", pk=t.pk), again=again)
+
+
+@login_required
+@require_GET
+def volunteer_list(request):
+    """The registered volunteers in the user's scope, found by name."""
+    _require(request, VIEW)
+    q = (request.GET.get("q") or "").strip()[:50]
+    volunteers = selectors.volunteers_for(request.user).order_by("person__name", "pk")
+    if q:
+        volunteers = volunteers.filter(person__name__icontains=q)
+    page = paginate(request, volunteers.prefetch_related("teams"), 50)
+    return render(request, "volunteers/volunteers.html", {"page_obj": page, "q": q})
+
+
 def _team_page(request, team, status=200, **forms):
     manage = request.user.has_code(MANAGE) and selectors.teams_for(request.user, MANAGE).filter(pk=team.pk).exists()
     context = {"team": team, "may_manage": manage, "members": selectors.members_of(team),

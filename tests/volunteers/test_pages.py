@@ -154,3 +154,19 @@ def test_the_volunteers_own_pages(world, signed_in):
     other, _p = volunteer(world, name="王志愿", address="wang@example.cn")
     signup = SignUp.objects.get()
     assert signed_in(other).post(reverse("volunteers:my_cancel", kwargs={"pk": signup.pk})).status_code == 404
+
+
+def test_staff_edit_a_team_and_find_volunteers(world, signed_in):
+    detachment, brigade, _pending = _setting(world)
+    client = signed_in(world.provincial_clerk)
+    response = client.post(reverse("volunteers:team_edit", kwargs={"pk": brigade.pk}), {
+        "name": "甲市青年科技志愿服务大队", "level": "brigade", "parent": detachment.pk, "active": "on"})
+    assert response.status_code == 302
+    brigade.refresh_from_db()
+    assert brigade.name == "甲市青年科技志愿服务大队" and brigade.active
+    # A team cannot go under its own sub-team.
+    response = client.post(reverse("volunteers:team_edit", kwargs={"pk": detachment.pk}), {
+        "name": detachment.name, "level": "detachment", "parent": brigade.pk})
+    assert response.status_code == 400 and "下级队伍" in response.content.decode()
+    page = client.get(reverse("volunteers:volunteers") + "?q=王").content.decode()
+    assert "王志愿" in page and "李志愿" not in page and "乙志愿" not in page
