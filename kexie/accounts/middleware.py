@@ -116,6 +116,8 @@ EXTERNAL_URL_NAMES = frozenset({
     "notifications:inbox", "notifications:read", "notifications:read_all", "set_language", "favicon",
     # The public pages where a respondent answers a survey with a code (kexie.surveys).
     "surveys:answer", "surveys:answer_done",
+    # An investigator's own survey stations and their codes (through the account's person record).
+    "surveys:mine", "surveys:my_codes_export",
     # An expert's own review pages: they fetch everything through the account's own person record.
     "panels:mine", "panels:my_seat_respond", "panels:my_score",
     # An enterprise contact's own demands and the open-call board where teams apply (kexie.demands);

@@ -19,7 +19,8 @@ def _home_items(user):
     items = []
     for row in selectors.investigator_rows(person_of(user)):
         items.append(HomeItem(
-            title=f"{row['round'].title} · {row['station'].name}", when=row["round"].closes_on,
+            title=f"{row['round'].title} · {row['station'].name}", url=reverse("surveys:mine"),
+            when=row["round"].closes_on,
             status=gettext("%(done)s of %(quota)s responses (%(percent)s%%)") % {
                 "done": row["responses"], "quota": row["quota"], "percent": row["percent"]},
             detail=gettext("%(n)s codes not yet used") % {"n": row["codes_left"]},
@@ -43,4 +44,5 @@ class SurveysConfig(AppConfig):
                           keywords=("调查站点", "状况调查"))
         measures.register("surveys.responses", _("Survey responses collected"), selectors.count_responses,
                           unit="份", keywords=("调查问卷", "有效问卷"))
-        register_section("surveys", _("Survey rounds of my stations"), _home_items, order=60)
+        register_section("surveys", _("Survey rounds of my stations"), _home_items, order=60,
+                         more_url_name="surveys:mine")

@@ -139,5 +139,13 @@ def investigator_rows(person) -> list[dict]:
     return out
 
 
+def participations_of_investigator(person):
+    """The places in rounds (not drafts) of the active stations ``person`` is an investigator of."""
+    if person is None:
+        return RoundStation.objects.none()
+    return RoundStation.objects.filter(station__investigators=person, station__active=True) \
+        .exclude(round__status=RoundStatus.DRAFT).select_related("round", "station").order_by("-round__year", "pk")
+
+
 def quota_total(survey_round) -> int:
     return RoundStation.objects.filter(round=survey_round).aggregate(n=Sum("quota"))["n"] or 0

@@ -375,7 +375,7 @@ def _remind(survey_round: SurveyRound, participations, threshold: int, today: dt
                  "and encourage the respondents to answer before %(closes)s.") % {
             "percent": row["percent"], "closes": survey_round.closes_on.isoformat()}
         notified = notify(recipients=users, kind=NotificationKind.REMINDER, title=title, body=body,
-                          url=reverse("accounts:me"), key=f"surveys.remind:{survey_round.pk}:{station.pk}:{today}",
+                          url=reverse("surveys:mine"), key=f"surveys.remind:{survey_round.pk}:{station.pk}:{today}",
                           obj=row["participation"])
         reminded += 1 if notified.notifications else 0
     return reminded

@@ -24,6 +24,9 @@ urlpatterns = [
     path("participations/<int:pk>/codes/", views.codes_generate, name="codes_generate"),
     path("participations/<int:pk>/hand-out/", views.code_hand_out, name="code_hand_out"),
     path("participations/<int:pk>/codes.xlsx", views.codes_export, name="codes_export"),
+    # An investigator's own stations and codes (an account linked to an investigator's person record).
+    path("mine/", views.my_stations, name="mine"),
+    path("mine/<int:pk>/codes.xlsx", views.my_codes_export, name="my_codes_export"),
     # Public: a respondent answers with a code, without an account.
     path("answer/", views.answer, name="answer"),
     path("answer/thanks/", views.answer_done, name="answer_done"),

@@ -350,7 +350,10 @@ def code_hand_out(request, pk):
 @require_GET
 def codes_export(request, pk):
     _require(request, MANAGE)
-    participation = _participation_of(request, pk, MANAGE)
+    return _codes_workbook(request, _participation_of(request, pk, MANAGE))
+
+
+def _codes_workbook(request, participation):
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "填答码"
@@ -369,6 +372,40 @@ def _answer_path():
     from django.urls import reverse
 
     return reverse("surveys:answer")
+
+
+# --- an investigator's own stations (any signed-in account linked to a person record) -------------------
+
+def _my_participation(request, pk):
+    from kexie.accounts.home import person_of
+
+    row = selectors.participations_of_investigator(person_of(request.user)).filter(pk=pk).first()
+    if row is None:
+        raise Http404
+    return row
+
+
+@login_required
+@require_GET
+def my_stations(request):
+    """The investigator's stations in the current rounds: completion and the codes not yet used."""
+    from kexie.accounts.home import person_of
+
+    rows = []
+    for participation in selectors.participations_of_investigator(person_of(request.user)):
+        done = selectors.counts_by_station(participation.round, [participation.station_id]).get(
+            participation.station_id, 0)
+        rows.append({"participation": participation, "responses": done,
+                     "percent": selectors._percent(done, participation.quota),
+                     "unused": participation.codes.filter(used_at__isnull=True).order_by("pk")})
+    return render(request, "surveys/mine.html", {"rows": rows})
+
+
+@login_required
+@require_GET
+def my_codes_export(request, pk):
+    """The codes of one of the investigator's stations, to hand out (the same sheet as the clerk's)."""
+    return _codes_workbook(request, _my_participation(request, pk))
 
 
 # --- the public answering pages ----------------------------------------------------------------------

@@ -71,7 +71,34 @@ REGISTRY: dict = {
     "api:surveyround-list": [api("survey.view")],
     "api:surveyround-detail": [api("survey.view", kwargs=_R, outside=_RB)],
 }
-EXTERNAL_REACHES: dict = {}
+INVESTIGATOR = "matrix.investigator@example.cn"
+
+
+def investigator(world):
+    """An investigator's external account, linked to a person record (made once per test)."""
+    from kexie.accounts.models import User
+    from kexie.people.models import Person
+    from tests.personas import make_external
+
+    user = User.objects.filter(username=INVESTIGATOR).first() or make_external(INVESTIGATOR, full_name="矩阵调查员")
+    if not Person.objects.filter(account=user).exists():
+        Person.objects.create(organization=world.prov_a, name="矩阵调查员", account=user)
+    return user
+
+
+def own_participation(world):
+    participation = _participation(world, "prov_a")
+    participation.station.investigators.add(investigator(world).person)
+    return {"pk": participation.pk}
+
+
+REGISTRY.update({
+    # An investigator's own stations and codes: any signed-in account, through its person record.
+    "surveys:mine": [page(None), page(None, user=investigator)],
+    "surveys:my_codes_export": [page(None, user=investigator, kwargs=own_participation, outside=_PB)],
+})
+# The external persona (an S&T worker) opens its own investigator page (empty when it is none).
+EXTERNAL_REACHES: dict = {"surveys:mine": 200}
 
 
 @dataclass(frozen=True)

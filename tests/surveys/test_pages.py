@@ -204,3 +204,24 @@ def test_launch_a_round_on_its_page_add_stations_and_open_it(world, signed_in):
     # Another province's clerk does not see the round.
     assert signed_in(world.other_provincial_clerk).get(
         reverse("surveys:round_detail", args=[survey_round.pk])).status_code == 404
+
+
+def test_an_investigator_sees_and_exports_only_the_codes_of_their_stations(world, signed_in):
+    from tests.personas import make_external
+
+    account = make_external("inv@example.cn", full_name="钱调查")
+    person = Person.objects.create(organization=world.prov_a, name="钱调查", account=account)
+    mine, other = station(world, investigators=[person], name="我的站"), station(world, name="别人的站")
+    made = survey_round(world, stations=[(mine, 5), (other, 5)])
+    my_codes, other_codes = codes(world, made, mine, n=2), codes(world, made, other, n=2)
+    answer(my_codes[0])
+    client = signed_in(account)
+    response = client.get(reverse("surveys:mine"))
+    assert response.status_code == 200, (response.status_code, response.get("Location"))
+    page = response.content.decode()
+    assert "我的站" in page and "别人的站" not in page and my_codes[1] in page and my_codes[0] not in page
+    assert other_codes[0] not in page
+    rows = _sheet(client.get(reverse("surveys:my_codes_export", args=[made.participations.get(station=mine).pk])))
+    assert sorted(r[0] for r in rows[1:3]) == sorted(my_codes)
+    assert client.get(reverse("surveys:my_codes_export", args=[made.participations.get(station=other).pk])) \
+        .status_code == 404
