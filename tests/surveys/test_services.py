@@ -207,3 +207,15 @@ def test_the_daily_command_reminds_each_station_once_a_day(world):
     call_command("survey_remind", "--below", "50", stdout=out)
     assert out.getvalue().splitlines() == ["1 station(s) reminded", "0 station(s) reminded"]
     assert Notification.objects.filter(recipient=account).count() == 1
+
+
+def test_the_questionnaire_messages_are_in_the_catalogue():
+    from django.utils import translation
+
+    from kexie.questionnaire import MESSAGES
+    from kexie.surveys.questionnaire_messages import MESSAGES as LISTED
+
+    assert LISTED == MESSAGES
+    with translation.override("zh-hans"):
+        untranslated = [m for m in MESSAGES.values() if translation.gettext(m) == m]
+    assert untranslated == []
