@@ -168,7 +168,7 @@ class AnswerForm(AnonymousForm):
                                           widget=forms.RadioSelect(attrs={"class": "scale"}), **common)
             else:
                 field = forms.IntegerField(min_value=low, max_value=high, widget=forms.NumberInput(
-                    attrs={"inputmode": "numeric"}), **common)
+                    attrs={"inputmode": "numeric", "placeholder": f"{low}–{high}"}), **common)
         else:
             field = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 3}), **common)
         field.question = question
