@@ -124,7 +124,8 @@ def hours_summary(queryset, group: str = "volunteer") -> dict:
             for row in queryset.values(key, name).annotate(
                 records=Count("pk"), volunteers=Count("volunteer_id", distinct=True), hours=Sum("hours")).order_by()]
     rows.sort(key=lambda r: (-r["hours"], r["name"], r["key"] or 0))
-    totals = queryset.aggregate(total=Sum("hours"), records=Count("pk"), volunteers=Count("volunteer_id", distinct=True))
+    totals = queryset.aggregate(total=Sum("hours"), records=Count("pk"),
+                                volunteers=Count("volunteer_id", distinct=True))
     return {"rows": rows, "total": _hours(totals["total"]), "records": totals["records"],
             "volunteers": totals["volunteers"]}
 

@@ -287,7 +287,8 @@ def _sign_up(*, by, role_pk, profile: VolunteerProfile, staff: bool, now) -> Sig
     opportunity = role.opportunity
     # The volunteer's row too: two sign-ups of one person for overlapping opportunities queue up.
     profile = VolunteerProfile.objects.select_for_update().select_related("person").get(pk=profile.pk)
-    if opportunity.status == OpportunityStatus.CANCELLED or (not staff and opportunity.status != OpportunityStatus.OPEN):
+    if opportunity.status == OpportunityStatus.CANCELLED or (
+            not staff and opportunity.status != OpportunityStatus.OPEN):
         raise ValidationError({"role": _("This opportunity is not open for sign-up.")})
     if not staff and opportunity.ends_at <= now:
         raise ValidationError({"role": _("This opportunity is over.")})

@@ -5,10 +5,12 @@ to a person record, or any signed-in account): open opportunities, sign-up and c
 hours report form, their hours and certificate. Every change goes through the services."""
 
 import openpyxl
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -34,7 +36,7 @@ from .forms import (
     SignUpAddForm,
     TeamForm,
 )
-from .models import HoursStatus, OpportunityRole, OpportunityStatus, SignUp, SignUpStatus
+from .models import HoursStatus, Opportunity, OpportunityRole, OpportunityStatus, SignUp, SignUpStatus, VolunteerTeam
 
 VIEW = selectors.VIEW
 MANAGE = selectors.MANAGE
@@ -48,8 +50,6 @@ def _one(queryset, pk):
 
 
 def _message(request, error: ValidationError):
-    from django.contrib import messages
-
     for text in error.messages:
         messages.error(request, text)
 
@@ -303,8 +303,6 @@ def signup_cancel(request, pk):
     except ValidationError as error:
         _message(request, error)
         return _opportunity_page(request, signup.opportunity, status=400)
-    from django.contrib import messages
-
     messages.success(request, _("The sign-up was cancelled; the slot is free again."))
     return redirect("volunteers:opportunity", pk=signup.opportunity_id)
 
@@ -342,13 +340,7 @@ def check(request, pk):
     except ValidationError as error:
         return _checkin_page(request, signup.opportunity, status=400,
                              error=(signup.pk, " ".join(error.messages)))
-    return redirect(f"{request.build_absolute_uri(_checkin_url(signup))}#signup-{signup.pk}")
-
-
-def _checkin_url(signup):
-    from django.urls import reverse
-
-    return reverse("volunteers:checkin", kwargs={"pk": signup.opportunity_id})
+    return redirect(f"{reverse('volunteers:checkin', kwargs={'pk': signup.opportunity_id})}#signup-{signup.pk}")
 
 
 # --- hours approval ---------------------------------------------------------------------------------
@@ -385,8 +377,6 @@ def hours_decide(request, pk):
     except ValidationError as error:
         _message(request, error)
         return redirect("volunteers:hours")
-    from django.contrib import messages
-
     messages.success(request, _("The hours were approved.") if form.cleaned_data["decision"] == "approve"
                      else _("The hours were returned."))
     return redirect("volunteers:hours")
@@ -461,8 +451,6 @@ def my_signup(request, pk):
     except ValidationError as error:
         _message(request, error)
         return redirect("volunteers:board")
-    from django.contrib import messages
-
     messages.success(request, _("You signed up for “%(title)s” as %(role)s.")
                      % {"title": role.opportunity.title, "role": role.name})
     return redirect("volunteers:mine")
@@ -477,8 +465,6 @@ def my_cancel(request, pk):
     except ValidationError as error:
         _message(request, error)
     else:
-        from django.contrib import messages
-
         messages.success(request, _("Your sign-up was cancelled."))
     return redirect("volunteers:mine")
 
@@ -513,8 +499,6 @@ def my_certificate(request):
 def my_report(request):
     profile = selectors.profile_of(request.user)
     signups = selectors.my_signups(request.user).filter(status=SignUpStatus.ACTIVE, checked_out_at__isnull=True)
-    from .models import Opportunity, VolunteerTeam
-
     form = MyReportForm(request.POST or None,
                         opportunities=Opportunity.objects.filter(pk__in=signups.values("opportunity_id")),
                         teams=profile.teams.all() if profile else VolunteerTeam.objects.none(),

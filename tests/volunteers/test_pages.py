@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from kexie.accounts.home import home_for
 from kexie.volunteers import selectors, services
-from kexie.volunteers.models import HoursRecord, SignUp
+from kexie.volunteers.models import HoursRecord, Opportunity, SignUp
 from tests.volunteers.helpers import START, opportunity, team, volunteer
 
 
@@ -116,7 +116,7 @@ def test_staff_open_an_opportunity_and_sign_a_person_up(world, signed_in):
         "organization": world.prov_a.pk, "title": "科技馆周末讲解", "starts_at": "2026-10-10T09:00",
         "ends_at": "2026-10-10T12:00", "roles": "讲解员 2\n引导员×1"})
     assert response.status_code == 302, response.content.decode()[:2000]
-    opp = world.prov_a and __import__("kexie.volunteers.models", fromlist=["Opportunity"]).Opportunity.objects.get()
+    opp = Opportunity.objects.get()
     assert [(r.name, r.slots) for r in opp.roles.all()] == [("讲解员", 2), ("引导员", 1)]
     person = Person.objects.create(organization=world.prov_a, name="孙志愿")
     response = client.post(reverse("volunteers:signup_add", kwargs={"pk": opp.pk}),
