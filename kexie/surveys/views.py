@@ -189,6 +189,9 @@ def _round_page(request, survey_round, status=200, **forms):
     participations = selectors.participations_for(user, survey_round)
     rows = selectors.completion(survey_round, participations)
     root = _root_for(user)
+    asked = request.GET.get("org", "")
+    if asked.isdigit():  # drilling down the tree: an organisation of the user's scope
+        root = Organization.objects.restrict(user, VIEW).filter(pk=int(asked)).first() or root
     children, own, total = selectors.rollup_by_child(survey_round, root, participations) if root else ([], None, None)
     context = {"round": survey_round, "rows": rows, "summary": selectors.summary(rows), "root": root,
                "children": children, "own": own, "total": total, "may_manage": may_manage,

@@ -225,3 +225,17 @@ def test_an_investigator_sees_and_exports_only_the_codes_of_their_stations(world
     assert sorted(r[0] for r in rows[1:3]) == sorted(my_codes)
     assert client.get(reverse("surveys:my_codes_export", args=[made.participations.get(station=other).pk])) \
         .status_code == 404
+
+
+def test_the_round_page_drills_down_the_tree(world, signed_in):
+    city = station(world, org=world.city_a, name="甲市站")
+    county = station(world, org=world.county_a, name="甲县站")
+    made = survey_round(world, stations=[(city, 4), (county, 2)])
+    answer(codes(world, made, county, n=1)[0])
+    province = signed_in(world.provincial_clerk)
+    url = reverse("surveys:round_detail", args=[made.pk])
+    page = province.get(url, {"org": world.city_a.pk}).content.decode()
+    assert 'id="rollup-%d"' % world.county_a.pk in page and "50%" in page
+    # An organisation outside the clerk's scope is ignored: the rollup stays at the clerk's own.
+    page = province.get(url, {"org": world.prov_b.pk}).content.decode()
+    assert 'id="rollup-%d"' % world.city_a.pk in page
