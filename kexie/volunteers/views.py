@@ -176,7 +176,8 @@ def volunteer_detail(request, pk):
         "profile": profile, "form": form, "since": since, "until": until, "records": records[:200],
         "total": selectors.total_hours(selectors.counted_hours(volunteer=profile, since=since, until=until)),
         "memberships": profile.memberships.select_related("team"),
-        "signups": SignUp.objects.filter(volunteer=profile).select_related("opportunity", "role")[:100],
+        "signups": SignUp.objects.restrict(request.user, VIEW).filter(volunteer=profile)
+        .select_related("opportunity", "role").order_by("-opportunity__starts_at", "-pk")[:100],
         "query": request.GET.urlencode()})
 
 

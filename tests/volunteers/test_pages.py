@@ -106,6 +106,8 @@ def test_staff_pages_team_tree_checkin_and_approval(world, signed_in):
     pending.refresh_from_db()
     assert pending.status == "approved"
     assert client.get(reverse("volunteers:team", kwargs={"pk": detachment.pk})).context["hours"] == Decimal("6.0")
+    page = client.get(reverse("volunteers:volunteer", kwargs={"pk": pending.volunteer_id})).content.decode()
+    assert "科普日科技馆讲解服务" in page and "已服务" in page and "线上答疑" in page
 
 
 def test_staff_open_an_opportunity_and_sign_a_person_up(world, signed_in):
