@@ -91,6 +91,7 @@ EXTERNAL_MENU = [
         (_("My activities"), "activities:my_registrations", None),
         (_("My abstracts"), "activities:my_abstracts", None),
         (_("My volunteer service"), "volunteers:mine", None),
+        (_("My survey stations"), "surveys:mine", LINKED_PERSON),
         (_("Notifications"), "notifications:inbox", None),
         (_("Change password"), "accounts:password_change", None),
     ]),

@@ -225,6 +225,8 @@ def test_an_investigator_sees_and_exports_only_the_codes_of_their_stations(world
     assert sorted(r[0] for r in rows[1:3]) == sorted(my_codes)
     assert client.get(reverse("surveys:my_codes_export", args=[made.participations.get(station=other).pk])) \
         .status_code == 404
+    # The external menu offers the page to an account linked to a person record.
+    assert 'href="%s"' % reverse("surveys:mine") in client.get(reverse("accounts:me")).content.decode()
 
 
 def test_the_round_page_drills_down_the_tree(world, signed_in):
