@@ -172,3 +172,16 @@ def test_staff_edit_a_team_and_find_volunteers(world, signed_in):
     assert response.status_code == 400 and "下级队伍" in response.content.decode()
     page = client.get(reverse("volunteers:volunteers") + "?q=王").content.decode()
     assert "王志愿" in page and "李志愿" not in page and "乙志愿" not in page
+
+
+def test_a_cancelled_opportunity_leaves_the_board(world, signed_in):
+    opp = opportunity(world, starts=timezone.now() + dt.timedelta(days=3))
+    user, _person = volunteer(world)
+    assert opp.title in signed_in(user).get(reverse("volunteers:board")).content.decode()
+    clerk = signed_in(world.provincial_clerk)
+    assert "取消服务项目" in clerk.get(reverse("volunteers:opportunity", kwargs={"pk": opp.pk})).content.decode()
+    assert clerk.post(reverse("volunteers:opportunity_status", kwargs={"pk": opp.pk}),
+                      {"status": "cancelled"}).status_code == 302
+    assert clerk.post(reverse("volunteers:opportunity_status", kwargs={"pk": opp.pk}),
+                      {"status": "open"}).status_code == 400
+    assert opp.title not in signed_in(user).get(reverse("volunteers:board")).content.decode()
