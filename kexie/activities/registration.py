@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from kexie.accounts.scope import access_object
 from kexie.accounts.scope import require_code as _require
+from kexie.audit.models import AuditLog
 from kexie.audit.services import audit_record
 from kexie.notifications.models import Kind as NotificationKind
 from kexie.notifications.services import notify
@@ -344,7 +345,8 @@ def _apply(activity_pk, by, code: str, op: str, source: str, at, device: str = "
         registration = Registration.objects.select_related("activity").filter(activity_id=activity_pk,
                                                                               ticket=code).first()
         if changed:
-            audit_record(action="checkin" if op == "in" else "checkout", by=by, obj=registration,
+            action = AuditLog.Action.CHECKIN if op == "in" else AuditLog.Action.CHECKOUT
+            audit_record(action=action, by=by, obj=registration,
                          new={"at": at.isoformat(), "source": source, "device": device[:64]})
             message = _("%(name)s checked in.") if op == "in" else _("%(name)s checked out.")
             return Scan("ok", message % {"name": registration.name}, registration.name, at)

@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponse
 from django.views.decorators.http import require_GET
 
 from kexie.accounts.scope import require_page_code as _require
+from kexie.core.excel import attachment_response
 
 from . import ical, selectors
 from .models import ActivityStatus
@@ -15,9 +16,7 @@ FEED_LIMIT = 5000
 
 
 def _response(text: str, filename: str) -> HttpResponse:
-    response = HttpResponse(text.encode("utf-8"), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return attachment_response(text.encode("utf-8"), filename, content_type="text/calendar; charset=utf-8")
 
 
 @login_required

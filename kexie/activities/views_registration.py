@@ -19,7 +19,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -28,9 +28,10 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kexie.accounts.scope import require_page_code as _require
-from kexie.core.excel import xlsx_response
+from kexie.core.excel import attachment_response, xlsx_response
 from kexie.core.forms import form_step
 from kexie.core.masking import mask_phone
+from kexie.core.officialdoc import chinese_date
 from kexie.people.models import Person
 from kexie.people.picker import PersonChoiceField
 
@@ -155,21 +156,26 @@ def _certificate(registration):
     from kexie.certificates import Certificate
 
     activity = registration.activity
-    when = activity.starts_on.strftime("%Y年%m月%d日") if activity.starts_on == activity.ends_on else \
-        f"{activity.starts_on:%Y年%m月%d日}至{activity.ends_on:%Y年%m月%d日}"
-    lines = [f"参加了{activity.organization.name}于{when}举办的“{activity.title}”。"]
+    if activity.starts_on == activity.ends_on:
+        when = chinese_date(activity.starts_on)
+    else:
+        when = _("%(start)s to %(end)s") % {"start": chinese_date(activity.starts_on),
+                                             "end": chinese_date(activity.ends_on)}
+    lines = [_("took part in “%(title)s” held by %(host)s on %(when)s.") % {
+        "title": activity.title, "host": activity.organization.name, "when": when}]
     if activity.place:
-        lines.append(f"活动地点：{activity.place}")
-    return Certificate(title="参会证明", holder=registration.name, lines=lines, issuer=activity.organization.name,
-                       issued_on=timezone.localdate(), serial=f"HD{activity.pk:05d}-{registration.pk:06d}")
+        lines.append(_("Place: %(place)s") % {"place": activity.place})
+    today = timezone.localdate()
+    return Certificate(title=_("Certificate of attendance"), holder=registration.name, lines=lines,
+                       issuer=activity.organization.name, issued_on=today,
+                       serial=f"HD{activity.pk:05d}-{registration.pk:06d}", serial_label=_("Certificate No."),
+                       date_text=chinese_date(today))
 
 
 def _pdf(certs, filename):
     from kexie.certificates import render_pdf
 
-    response = HttpResponse(render_pdf(certs), content_type="application/pdf")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    return response
+    return attachment_response(render_pdf(certs), filename, content_type="application/pdf")
 
 
 @login_required
@@ -178,7 +184,7 @@ def my_certificate(request, pk):
     registration = _own_registration(request, pk)
     if registration.checked_in_at is None or registration.status != RegistrationStatus.CONFIRMED:
         raise Http404
-    return _pdf([_certificate(registration)], f"certificate-{registration.pk}.pdf")
+    return _pdf([_certificate(registration)], _("Certificate of attendance") + f"-{registration.name}.pdf")
 
 
 # --- staff: settings, list, registering on someone's behalf -----------------------------------------
@@ -360,5 +366,5 @@ def certificates(request, pk):
     attended = [r for r in reg.roster(activity).select_related("activity__organization") if r.checked_in_at]
     if not attended:
         raise Http404
-    return _pdf([_certificate(r) for r in attended], f"certificates-{activity.pk}.pdf")
+    return _pdf([_certificate(r) for r in attended], _("Certificates of attendance") + f"-{activity.title}.pdf")
 

@@ -87,6 +87,9 @@ class AuditLog(models.Model):
         # People and the expert library.
         MERGE = "merge", pgettext_lazy("audit action", "Merge person records")
         UNMERGE = "unmerge", pgettext_lazy("audit action", "Undo a merge of person records")
+        # Activities and volunteers: a ticket or a volunteer checked in or out at the door.
+        CHECKIN = "checkin", pgettext_lazy("audit action", "Check in")
+        CHECKOUT = "checkout", pgettext_lazy("audit action", "Check out")
 
     time = models.DateTimeField(_("time"), db_index=True)
     user_id = models.BigIntegerField(_("user id"), null=True, blank=True, db_index=True)

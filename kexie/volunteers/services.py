@@ -422,7 +422,7 @@ def check_in(*, by, signup, at=None, now=None) -> SignUp:
             return signup
         signup.checked_in_at = _moment(signup, at, now)
         signup.save(update_fields=["checked_in_at"])
-        audit_record(action="status", by=by, obj=signup, new={"checked_in_at": signup.checked_in_at})
+        audit_record(action="checkin", by=by, obj=signup, new={"checked_in_at": signup.checked_in_at})
     return signup
 
 
@@ -448,7 +448,7 @@ def check_out(*, by, signup, at=None, now=None) -> SignUp:
             served_on=timezone.localtime(signup.checked_in_at).date(),
             hours=round_hours((at - signup.checked_in_at).total_seconds()), status=HoursStatus.APPROVED,
             created_by=by)
-        audit_record(action="status", by=by, obj=signup, new={"checked_out_at": at})
+        audit_record(action="checkout", by=by, obj=signup, new={"checked_out_at": at})
         audit_record(action="create", by=by, obj=record, new={"volunteer": record.volunteer_id,
                                                              "hours": record.hours, "source": record.source})
     return signup
