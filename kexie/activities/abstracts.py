@@ -232,7 +232,7 @@ def submission_decide(*, by, submission: AbstractSubmission, accept: bool, note:
             title = _("Your abstract to %(conference)s was accepted") % {"conference": conference}
         else:
             title = _("Your abstract to %(conference)s was not accepted") % {"conference": conference}
-        notify(recipients=[submission.submitted_by], kind=NotificationKind.PROPOSAL, title=title,
+        notify(recipients=[submission.submitted_by], kind=NotificationKind.ABSTRACT, title=title,
                body=f"《{submission.title}》" + (f"\n{submission.decision_note}" if submission.decision_note else ""),
                url=reverse("activities:my_abstracts"), key=f"abstract-decided:{submission.pk}", obj=submission)
     return submission

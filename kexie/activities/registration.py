@@ -241,7 +241,7 @@ def _promote(activity, by) -> list[Registration]:
         audit_record(action="status", by=by, obj=registration, old={"status": RegistrationStatus.WAITING},
                      new={"status": RegistrationStatus.CONFIRMED})
         if registration.account_id:
-            notify(recipients=[registration.account], kind=NotificationKind.REMINDER,
+            notify(recipients=[registration.account], kind=NotificationKind.ACTIVITY,
                    title=_("A seat is yours: %(title)s") % {"title": activity.title},
                    body=_("Your registration moved up from the waiting list and is confirmed. Your ticket is "
                           "on your registrations page."),

@@ -34,6 +34,9 @@ class Kind(models.TextChoices):
     FOLLOW_UP = "follow_up", _("Visit follow-up")
     CONTACT_DUE = "contact_due", _("Regular contact due")
     PROPOSAL = "proposal", _("Proposal")
+    ACTIVITY = "activity", _("Activity registration")
+    ABSTRACT = "abstract", _("Call for abstracts")
+    VOLUNTEER = "volunteer", _("Volunteer service")
 
 
 class Notification(models.Model):

@@ -11,12 +11,15 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kexie.accounts.scope import access_object
 from kexie.accounts.scope import require_code as _require
 from kexie.audit.services import audit_record
+from kexie.notifications.models import Kind as NotificationKind
+from kexie.notifications.services import notify
 from kexie.organizations.models import Organization
 from kexie.people.models import Person
 
@@ -523,4 +526,22 @@ def hours_decide(*, by, record, approve: bool, reason: str = "") -> HoursRecord:
         record.save(update_fields=["status", "return_reason", "decided_by", "decided_at"])
         audit_record(action="status", by=by, obj=record, old=old,
                      new={"status": record.status, "return_reason": record.return_reason})
+        _tell_volunteer(record)
     return record
+
+
+def _tell_volunteer(record: HoursRecord) -> None:
+    """The volunteer hears that their reported hours were approved or returned (and why), when
+    their person record has an account."""
+    account = record.volunteer.person.account
+    if account is None:
+        return
+    values = {"hours": record.hours, "day": record.served_on.isoformat()}
+    if record.status == HoursStatus.APPROVED:
+        title = _("Your %(hours)s volunteer hours of %(day)s were approved") % values
+        body = ""
+    else:
+        title = _("Your %(hours)s volunteer hours of %(day)s were returned") % values
+        body = record.return_reason
+    notify(recipients=[account], kind=NotificationKind.VOLUNTEER, title=title, body=body,
+           url=reverse("volunteers:mine"), key=f"volunteers.hours:{record.pk}:{record.status}", obj=record)

@@ -166,7 +166,7 @@ def test_the_decision_takes_the_panel_result_and_notifies_the_submitter(world):
     rejected = abstracts.submission_decide(by=clerk, submission=second, accept=False, note="与会议主题关联较弱")
     assert rejected.status == "rejected" and rejected.panel_rank == 2
     notes = Notification.objects.filter(recipient=first.submitted_by)
-    assert [n.title for n in notes] == ["您投给2026年甲省电子学会学术年会的论文摘要已录用"]
+    assert [(n.kind, n.title) for n in notes] == [("abstract", "您投给2026年甲省电子学会学术年会的论文摘要已录用")]
     assert Notification.objects.filter(recipient=second.submitted_by, body__contains="与会议主题关联较弱").exists()
     with pytest.raises(ValidationError):
         abstracts.submission_decide(by=clerk, submission=first, accept=False)  # already decided

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
 from kexie.audit.models import AuditLog
+from kexie.notifications.models import Notification
 from kexie.volunteers import selectors, services
 from kexie.volunteers.models import HoursRecord, SignUp
 from tests.volunteers.helpers import START, opportunity, team, volunteer
@@ -142,6 +143,10 @@ def test_reported_hours_count_once_approved(world, now):
     returned = services.hours_report(by=user, served_on=dt.date(2026, 9, 21), hours=1, note="线上答疑")
     services.hours_decide(by=world.provincial_clerk, record=returned, approve=False, reason="请补充服务对象")
     assert selectors.total_hours(selectors.counted_hours(volunteer=profile)) == Decimal("2.5")
+    # The volunteer hears of each decision, the return with its reason.
+    told = {n.title: n.body for n in Notification.objects.filter(recipient=user, kind="volunteer")}
+    assert told == {"您 2026-09-20 的 2.5 小时志愿服务时长已审核通过": "",
+                    "您 2026-09-21 的 1.0 小时志愿服务时长被退回": "请补充服务对象"}
 
 
 def test_team_tree_members_and_hours_with_sub_teams(world, now):
