@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kexie import questionnaire
@@ -196,7 +197,8 @@ def _round_page(request, survey_round, status=200, **forms):
     context = {"round": survey_round, "rows": rows, "summary": selectors.summary(rows), "root": root,
                "children": children, "own": own, "total": total, "may_manage": may_manage,
                "may_remind": user.has_code(MANAGE) and survey_round.status == RoundStatus.OPEN,
-               "questions": survey_round.definition.get("questions", [])}
+               "questions": [{**q, "kind_label": QUESTION_KINDS.get(q.get("kind"), q.get("kind"))}
+                             for q in survey_round.definition.get("questions", [])]}
     context.update(forms)
     if may_manage:
         context.setdefault("status_form", StatusForm())
@@ -251,6 +253,12 @@ def round_remind(request, pk):
 
 
 EXPORT_HEADER = ["站点", "站点类型", "地区代码", "所属组织", "填答日期"]
+
+
+# The kinds of question as the round's page names them.
+QUESTION_KINDS = {"single": pgettext_lazy("question kind", "single choice"),
+                  "multiple": pgettext_lazy("question kind", "multiple choice"),
+                  "scale": pgettext_lazy("question kind", "scale"), "text": pgettext_lazy("question kind", "text")}
 
 
 def export_header(definition: dict) -> list[str]:
