@@ -529,7 +529,7 @@ BENCHMARKS = [
     Benchmark("evaluation", "8. Evaluate and rank 10,000 societies vs scoring them in memory", bench_evaluation),
     Benchmark("demand_funnel", "9. Demand funnel of the national root over 100,000 demands vs a bare SQL count",
               bench_demand_funnel, needs_data=False),
-    Benchmark("checkin", "10. Check-in: 2,000 tickets, 200 concurrent scans over HTTP vs minimal JSON view",
+    Benchmark("checkin", "10. Check-in: 2,000 tickets, 200 devices scanning at once over HTTP vs minimal JSON view",
               bench_checkin, needs_data=False),
     Benchmark("activity_rollup",
               "11. Activity rollup of the national root over 20,000 科普日 activities vs a bare SQL count",
