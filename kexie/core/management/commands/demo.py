@@ -58,12 +58,22 @@ class Command(BaseCommand):
                          user.organization.name if user.organization else "", note])
         from kexie.people.models import Person
 
+        from kexie.core.demo.activities import AUTHOR_ADDRESS
+        from kexie.core.demo.surveys import INVESTIGATOR_ADDRESS
         from kexie.core.demo.volunteers import VOLUNTEER_ADDRESS
 
+        # The external accounts whose demo job is not reviewing, each with its own line.
+        described = {
+            AUTHOR_ADDRESS: (_("Conference author (external account)"),
+                             _("Submits abstracts to a conference's call under My abstracts")),
+            INVESTIGATOR_ADDRESS: (_("Survey station investigator (external account)"),
+                                   _("Hands out response codes and follows completion under My survey stations")),
+        }
         for person in Person.objects.filter(account__kind="external").exclude(account__username=VOLUNTEER_ADDRESS) \
                 .select_related("account").order_by("pk"):
-            rows.append([person.account.username, DEMO_PASSWORD, _("Review expert (external account)"), "",
-                         _("Scores the assigned nominations under My reviews")])
+            role, note = described.get(person.account.username, (
+                _("Review expert (external account)"), _("Scores the assigned nominations under My reviews")))
+            rows.append([person.account.username, DEMO_PASSWORD, role, "", note])
         from kexie.accounts.models import User
         from kexie.core.demo.demands import ENTERPRISE_ADDRESS, TEAM_ADDRESS
 
