@@ -12,9 +12,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kexie.accounts.scope import require_page_code as _require
 from kexie.core.excel import xlsx_response
-from kexie.core.forms import form_step
+from kexie.core.forms import form_page, form_step
 from kexie.core.paging import paginate
 from kexie.organizations.models import Organization
+from kexie.organizations.selectors import rollup_root
 
 from . import rollups, selectors, services
 from .forms import ActivityForm, CampaignForm, CancelForm, FilterForm, HeldForm, RollupForm
@@ -102,11 +103,9 @@ def activity_create(request):
         return services.activity_create(by=request.user, organization=data.pop("organization"),
                                         status=data.pop("status"), data=data)
 
-    if request.method == "GET":
-        return render(request, "activities/form.html", {"form": form})
-    return form_step(request, form, run, lambda a: _("The activity “%(title)s” was recorded.") % {"title": a.title},
-                     done=lambda a: redirect("activities:detail", pk=a.pk),
-                     again=lambda: render(request, "activities/form.html", {"form": form}, status=400))
+    return form_page(request, "activities/form.html", {"form": form}, form, run,
+                     lambda a: _("The activity “%(title)s” was recorded.") % {"title": a.title},
+                     done=lambda a: redirect("activities:detail", pk=a.pk))
 
 
 @login_required
@@ -119,11 +118,9 @@ def activity_edit(request, pk):
     initial["experts"] = list(activity.experts.all())
     form = _activity_form(request, editing=True, initial=initial)
     context = {"form": form, "activity": activity}
-    if request.method == "GET":
-        return render(request, "activities/form.html", context)
-    return form_step(request, form, lambda d: services.activity_update(by=request.user, activity=activity, data=d),
-                     _("The activity was saved."), done=lambda a: redirect("activities:detail", pk=a.pk),
-                     again=lambda: render(request, "activities/form.html", context, status=400))
+    return form_page(request, "activities/form.html", context, form,
+                     lambda d: services.activity_update(by=request.user, activity=activity, data=d),
+                     _("The activity was saved."), done=lambda a: redirect("activities:detail", pk=a.pk))
 
 
 def _detail(request, activity, status=200, **forms):
@@ -199,11 +196,9 @@ def campaign_create(request):
         data = dict(data)
         return services.campaign_create(by=request.user, organization=data.pop("organization"), data=data)
 
-    if request.method == "GET":
-        return render(request, "activities/campaign_form.html", {"form": form})
-    return form_step(request, form, run, lambda c: _("The campaign “%(name)s” was launched.") % {"name": c.name},
-                     done=lambda c: redirect("activities:campaign_detail", pk=c.pk),
-                     again=lambda: render(request, "activities/campaign_form.html", {"form": form}, status=400))
+    return form_page(request, "activities/campaign_form.html", {"form": form}, form, run,
+                     lambda c: _("The campaign “%(name)s” was launched.") % {"name": c.name},
+                     done=lambda c: redirect("activities:campaign_detail", pk=c.pk))
 
 
 @login_required
@@ -214,17 +209,10 @@ def campaign_edit(request, pk):
     initial = {name: getattr(campaign, name) for name in services.CAMPAIGN_FIELDS}
     form = CampaignForm(request.POST or None, organizations=None, editing=True, initial=initial)
     context = {"form": form, "campaign": campaign}
-    if request.method == "GET":
-        return render(request, "activities/campaign_form.html", context)
-    return form_step(request, form, lambda d: services.campaign_update(by=request.user, campaign=campaign, data=d),
-                     _("The campaign was saved."), done=lambda c: redirect("activities:campaign_detail", pk=c.pk),
-                     again=lambda: render(request, "activities/campaign_form.html", context, status=400))
+    return form_page(request, "activities/campaign_form.html", context, form,
+                     lambda d: services.campaign_update(by=request.user, campaign=campaign, data=d),
+                     _("The campaign was saved."), done=lambda c: redirect("activities:campaign_detail", pk=c.pk))
 
-
-def _root_for(user):
-    """The organisation whose subtree a user's rollups start from: their own organisation."""
-    return Organization.objects.restrict(user, VIEW).filter(pk=user.organization_id).first() or \
-        Organization.objects.restrict(user, VIEW).order_by("pk").first()
 
 
 @login_required
@@ -234,7 +222,7 @@ def campaign_detail(request, pk):
     campaign = _campaign_of(request, pk)
     activities = selectors.activities_filtered(selectors.activities_for(request.user), campaign=campaign)
     page = paginate(request, activities, 50)
-    root = _root_for(request.user)
+    root = rollup_root(request.user, VIEW)
     children, own = selectors.rollup_by_child(root, campaign=campaign) if root else ([], None)
     children, folded = rollups.fold(children)
     return render(request, "activities/campaign_detail.html", {
@@ -254,7 +242,7 @@ def rollup_data(request):
     form = RollupForm(request.GET or None, organizations=Organization.objects.restrict(user, VIEW),
                       campaigns=selectors.campaigns_for(user))
     data = form.cleaned_data if form.is_valid() else {}
-    root = data.get("org") or _root_for(user)
+    root = data.get("org") or rollup_root(user, VIEW)
     if root is None:
         raise Http404
     period = {"since": data.get("since"), "until": data.get("until"), "campaign": data.get("campaign")}

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kexie.accounts.scope import require_page_code as _require
-from kexie.core.forms import form_step
+from kexie.core.forms import form_page, form_step
 
 from . import abstracts, selectors
 from .models import ActivityKind
@@ -196,11 +196,8 @@ def my_submit(request, pk):
     if call is None:
         raise Http404
     form = SubmitForm(request.POST or None, call=call)
-    if request.method == "GET":
-        return render(request, "activities/abstracts/submit.html", {"form": form, "call": call})
-    return form_step(request, form, lambda d: abstracts.submission_submit_mine(by=request.user, call=call, data=d),
-                     _("Your abstract was submitted."), done=lambda s: redirect("activities:my_abstracts"),
-                     again=lambda: render(request, "activities/abstracts/submit.html",
-                                          {"form": form, "call": call}, status=400))
+    return form_page(request, "activities/abstracts/submit.html", {"form": form, "call": call}, form,
+                     lambda d: abstracts.submission_submit_mine(by=request.user, call=call, data=d),
+                     _("Your abstract was submitted."), done=lambda s: redirect("activities:my_abstracts"))
 
 

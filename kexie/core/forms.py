@@ -5,6 +5,7 @@ from collections.abc import Callable
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 
@@ -37,6 +38,15 @@ def form_step(request, form, run, success, *, done, again, errors=None):
             messages.success(request, success(result) if callable(success) else success)
             return done(result)
     return again()
+
+
+def form_page(request, template: str, context: dict, form, run, success, *, done):
+    """A page whose form is shown on GET and sent through :func:`form_step` on POST: the page
+    (``template`` with ``context``) drawn again with the bound form, as a 400, on bad input."""
+    if request.method == "GET":
+        return render(request, template, context)
+    return form_step(request, form, run, success, done=done,
+                     again=lambda: render(request, template, context, status=400))
 
 
 def keep_masked(form, stored: dict[str, str], masks: dict[str, Callable[[str], str]]) -> None:

@@ -19,6 +19,13 @@ def visible_organizations(user, action: str = "org.view"):
     return Organization.objects.restrict(user, action)
 
 
+def rollup_root(user, action: str):
+    """Where a user's rollups start: their own organisation when ``action`` reaches it, else the
+    first organisation it does reach (None when it reaches none)."""
+    visible = Organization.objects.restrict(user, action)
+    return visible.filter(pk=user.organization_id).first() or visible.order_by("pk").first()
+
+
 def has_unlimited_scope(user, action: str) -> bool:
     """Whether the user's scope for ``action`` is "all data" (and so may work on top-level orgs)."""
     q = scope_q(user, action, org_field="id", owner_field="created_by")

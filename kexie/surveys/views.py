@@ -17,10 +17,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kexie import questionnaire
 from kexie.accounts.scope import require_page_code as _require
 from kexie.core.excel import xlsx_response
-from kexie.core.forms import apply_service_errors, form_step
+from kexie.core.forms import apply_service_errors, form_page, form_step
 from kexie.core.paging import paginate
 from kexie.core.ratelimit import rate_limited
 from kexie.organizations.models import Organization
+from kexie.organizations.selectors import rollup_root
 
 from . import selectors, services
 from .forms import (
@@ -71,11 +72,9 @@ def station_create(request):
         data = dict(data)
         return services.station_create(by=request.user, organization=data.pop("organization"), data=data)
 
-    if request.method == "GET":
-        return render(request, "surveys/station_form.html", {"form": form})
-    return form_step(request, form, run, lambda s: _("The survey station “%(name)s” was registered.") % {"name": s.name},
-                     done=lambda s: redirect("surveys:detail", pk=s.pk),
-                     again=lambda: render(request, "surveys/station_form.html", {"form": form}, status=400))
+    return form_page(request, "surveys/station_form.html", {"form": form}, form, run,
+                     lambda s: _("The survey station “%(name)s” was registered.") % {"name": s.name},
+                     done=lambda s: redirect("surveys:detail", pk=s.pk))
 
 
 @login_required
@@ -87,11 +86,9 @@ def station_edit(request, pk):
     initial["investigators"] = list(station.investigators.all())
     form = _station_form(request, editing=True, initial=initial)
     context = {"form": form, "station": station}
-    if request.method == "GET":
-        return render(request, "surveys/station_form.html", context)
-    return form_step(request, form, lambda d: services.station_update(by=request.user, station=station, data=d),
-                     _("The survey station was saved."), done=lambda s: redirect("surveys:detail", pk=s.pk),
-                     again=lambda: render(request, "surveys/station_form.html", context, status=400))
+    return form_page(request, "surveys/station_form.html", context, form,
+                     lambda d: services.station_update(by=request.user, station=station, data=d),
+                     _("The survey station was saved."), done=lambda s: redirect("surveys:detail", pk=s.pk))
 
 
 def _station_page(request, station, status=200, report_form=None):
@@ -156,11 +153,9 @@ def round_create(request):
         data = dict(data)
         return services.round_create(by=request.user, organization=data.pop("organization"), data=data)
 
-    if request.method == "GET":
-        return render(request, "surveys/round_form.html", {"form": form})
-    return form_step(request, form, run, lambda r: _("The survey round “%(title)s” was created.") % {"title": r.title},
-                     done=lambda r: redirect("surveys:round_detail", pk=r.pk),
-                     again=lambda: render(request, "surveys/round_form.html", {"form": form}, status=400))
+    return form_page(request, "surveys/round_form.html", {"form": form}, form, run,
+                     lambda r: _("The survey round “%(title)s” was created.") % {"title": r.title},
+                     done=lambda r: redirect("surveys:round_detail", pk=r.pk))
 
 
 @login_required
@@ -171,17 +166,10 @@ def round_edit(request, pk):
     initial = {name: getattr(survey_round, name) for name in services.ROUND_FIELDS}
     form = RoundForm(request.POST or None, organizations=None, editing=True, initial=initial)
     context = {"form": form, "round": survey_round}
-    if request.method == "GET":
-        return render(request, "surveys/round_form.html", context)
-    return form_step(request, form, lambda d: services.round_update(by=request.user, survey_round=survey_round, data=d),
-                     _("The survey round was saved."), done=lambda r: redirect("surveys:round_detail", pk=r.pk),
-                     again=lambda: render(request, "surveys/round_form.html", context, status=400))
+    return form_page(request, "surveys/round_form.html", context, form,
+                     lambda d: services.round_update(by=request.user, survey_round=survey_round, data=d),
+                     _("The survey round was saved."), done=lambda r: redirect("surveys:round_detail", pk=r.pk))
 
-
-def _root_for(user):
-    """The organisation whose subtree a round's rollup starts from: the user's own."""
-    return Organization.objects.restrict(user, VIEW).filter(pk=user.organization_id).first() or \
-        Organization.objects.restrict(user, VIEW).order_by("pk").first()
 
 
 def _round_page(request, survey_round, status=200, **forms):
@@ -189,7 +177,7 @@ def _round_page(request, survey_round, status=200, **forms):
     may_manage = user.has_code(MANAGE) and selectors.rounds_for(user, MANAGE).filter(pk=survey_round.pk).exists()
     participations = selectors.participations_for(user, survey_round)
     rows = selectors.completion(survey_round, participations)
-    root = _root_for(user)
+    root = rollup_root(user, VIEW)
     asked = request.GET.get("org", "")
     if asked.isdigit():  # drilling down the tree: an organisation of the user's scope
         root = Organization.objects.restrict(user, VIEW).filter(pk=int(asked)).first() or root
@@ -227,8 +215,11 @@ def _round_step(request, survey_round, name, form, run, success):
 def round_status(request, pk):
     _require(request, MANAGE)
     survey_round = _round_of(request, pk, MANAGE)
-    return _round_step(request, survey_round, "status_form", StatusForm(request.POST), lambda d: services.round_set_status(
-        by=request.user, survey_round=survey_round, status=d["status"]), _("The round's status was changed."))
+    def run(data):
+        return services.round_set_status(by=request.user, survey_round=survey_round, status=data["status"])
+
+    return _round_step(request, survey_round, "status_form", StatusForm(request.POST), run,
+                       _("The round's status was changed."))
 
 
 @login_required
@@ -247,9 +238,11 @@ def round_station(request, pk):
 def round_remind(request, pk):
     _require(request, MANAGE)
     survey_round = _round_of(request, pk)
-    return _round_step(request, survey_round, "remind_form", RemindForm(request.POST), lambda d: services.reminders_send(
-        by=request.user, survey_round=survey_round, below_percent=d["below_percent"]),
-        lambda n: _("The investigators of %(n)s stations were reminded.") % {"n": n})
+    def run(data):
+        return services.reminders_send(by=request.user, survey_round=survey_round, below_percent=data["below_percent"])
+
+    return _round_step(request, survey_round, "remind_form", RemindForm(request.POST), run,
+                       lambda n: _("The investigators of %(n)s stations were reminded.") % {"n": n})
 
 
 EXPORT_HEADER = ["站点", "站点类型", "地区代码", "所属组织", "填答日期"]
