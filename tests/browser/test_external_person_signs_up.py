@@ -38,7 +38,9 @@ def test_an_external_person_signs_up_from_the_login_page_and_lands_on_their_page
     page.get_by_role("button", name="创建账号").click()
 
     page.wait_for_url(base_url + reverse("accounts:me"))
-    expect(page.get_by_role("heading", name="我的主页")).to_be_visible()
+    # Their home (科技工作者之家), headed with their own name.
+    expect(page.locator("#home-head h1")).to_have_text("刘洋")
+    expect(page.locator("#home-head")).to_contain_text("科技工作者之家")
     expect(page.get_by_text("账号已创建，您已登录。")).to_be_visible()
     expect(page.locator("nav.sidemenu")).to_contain_text("我的主页")
     expect(page.locator("nav.sidemenu")).not_to_contain_text("工作台")
