@@ -78,6 +78,20 @@ def attendance(activity) -> dict:
         checked_out=Count("pk", filter=active & Q(checked_out_at__isnull=False)))
 
 
+def tell_cancelled(activity) -> int:
+    """The registrants with accounts (confirmed or waiting) hear that the activity is cancelled,
+    with the reason; inside the cancelling transaction. Returns how many were told."""
+    accounts = [r.account for r in Registration.objects.filter(
+        activity=activity, account__isnull=False,
+        status__in=[RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING]).select_related("account")]
+    if not accounts:
+        return 0
+    notify(recipients=accounts, kind=NotificationKind.ACTIVITY,
+           title=_("Cancelled: %(title)s") % {"title": activity.title}, body=activity.cancel_reason,
+           url=reverse("activities:my_registrations"), key=f"activity-cancelled:{activity.pk}", obj=activity)
+    return len(accounts)
+
+
 def checked_in_count(activity) -> int:
     """How many have checked in (the figure the check-in page updates after each scan)."""
     return Registration.objects.filter(activity=getattr(activity, "pk", activity), status=RegistrationStatus.CONFIRMED,

@@ -16,6 +16,7 @@ from kexie.organizations.models import Organization
 from kexie.people.models import Person
 
 from .models import Activity, ActivityCampaign, ActivityKind, ActivityStatus, CampaignKind, Setting
+from .registration import tell_cancelled
 
 MANAGE = "activity.manage"
 ACTIVITY_FIELDS = ("kind", "setting", "campaign", "title", "place", "region_code", "starts_on", "ends_on",
@@ -146,6 +147,7 @@ def activity_cancel(*, by, activity: Activity, reason: str) -> Activity:
         activity.save(update_fields=["status", "cancel_reason"])
         audit_record(action="status", by=by, obj=activity, old=old,
                      new={"status": activity.status, "cancel_reason": activity.cancel_reason})
+        tell_cancelled(activity)
     return activity
 
 

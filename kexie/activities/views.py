@@ -20,6 +20,7 @@ from kexie.organizations.selectors import rollup_root
 from . import rollups, selectors, services
 from .forms import ActivityForm, CampaignForm, CancelForm, FilterForm, HeldForm, RollupForm
 from .models import ActivityStatus
+from .registration import checked_in_count
 
 VIEW = selectors.VIEW
 MANAGE = selectors.MANAGE
@@ -131,8 +132,11 @@ def _detail(request, activity, status=200, **forms):
     context.update(forms)  # a refused step shows its form with the refusal, whatever the status
     if manage and activity.status == ActivityStatus.PLANNED:
         context.setdefault("cancel_form", CancelForm())
-        context.setdefault("held_form", HeldForm(initial={"audience": activity.audience,
+        # The audience starts from the door's count when more have checked in than recorded.
+        checked_in = checked_in_count(activity)
+        context.setdefault("held_form", HeldForm(initial={"audience": max(activity.audience, checked_in),
                                                           "online_views": activity.online_views}))
+        context["checked_in"] = checked_in
     return render(request, "activities/detail.html", context, status=status)
 
 

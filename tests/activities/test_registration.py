@@ -120,3 +120,22 @@ def test_staff_cancel_promotes_and_own_cancel_refused_after_check_in(world):
     reg.cancel_by_staff(by=world.provincial_clerk, registration=r1)
     r2.refresh_from_db()
     assert r2.status == RegistrationStatus.CONFIRMED
+
+
+def test_cancelling_the_activity_tells_the_confirmed_and_the_waiting_but_not_who_cancelled(world, signed_in):
+    from kexie.activities import services
+    from kexie.activities.registration import check_in
+
+    a = open_activity(world, capacity=1)
+    u1, u2, u3 = people(3, prefix="told")
+    reg.register(by=u1, activity=a)
+    reg.register(by=u2, activity=a)  # waiting
+    gone = reg.register(by=u3, activity=a)
+    reg.cancel_own(by=u3, registration=gone)
+    # Before: the held form starts from the door's count when more checked in than recorded.
+    check_in(by=world.national_clerk, activity=a, code=Registration.objects.get(account=u1).ticket)
+    page = signed_in(world.national_clerk).get(f"/activities/{a.pk}/").content.decode()
+    assert 'id="held-checked-in"' in page and "现场已签到 1 人" in page
+    services.activity_cancel(by=world.national_clerk, activity=a, reason="场馆检修，活动取消")
+    told = {n.recipient_id: (n.kind, n.title, n.body) for n in Notification.objects.filter(title__startswith="活动已取消")}
+    assert told == {u.pk: ("activity", "活动已取消：科技工作者沙龙", "场馆检修，活动取消") for u in (u1, u2)}
