@@ -159,6 +159,18 @@ def drill_down(organization, year: int) -> list[Row]:
     return coverage_rows(children, year)
 
 
+def direct_figures(row: Row, children: list[Row]) -> list[Figure] | None:
+    """What ``row`` covers that none of its drill-down ``children`` does — the grassroots
+    associations attached to the organisation itself (a university association directly under a
+    province) — per category, so the drill-down adds up to the total; None when there are none.
+    No denominator: the statistics count regions, not attachments."""
+    figures = []
+    for i, figure in enumerate(row.figures):
+        covered = figure.covered - sum(child.figures[i].covered for child in children)
+        figures.append(Figure(figure.category, figure.label, None, covered))
+    return figures if any(f.covered for f in figures) else None
+
+
 def organizations_for(user, action: str = VIEW):
     """The organisations whose coverage ``user`` may see (``org.view`` scope)."""
     return Organization.objects.restrict(user, action)

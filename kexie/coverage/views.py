@@ -54,9 +54,10 @@ def _query(org, year) -> str:
 def overview(request):
     _require(request, VIEW)
     org, year = _organization(request), _year(request)
+    row, children = selectors.coverage(org, year), selectors.drill_down(org, year)
     return render(request, "coverage/overview.html", {
         "organization": org, "year": year, "years": selectors.years(year),
-        "row": selectors.coverage(org, year), "children": selectors.drill_down(org, year),
+        "row": row, "children": children, "direct": selectors.direct_figures(row, children) if children else None,
         "parent": org.parent if org.parent_id and selectors.organizations_for(request.user).filter(
             pk=org.parent_id).exists() else None,
         "may_import": request.user.has_code(IMPORT), "query": _query(org, year)})
@@ -73,10 +74,13 @@ def export(request):
     org, year = _organization(request), _year(request)
     headers = ["组织", "地区前缀", "类别", "基数", "已覆盖", "覆盖率（%）"]
     rows = []
-    for row in [selectors.coverage(org, year), *selectors.drill_down(org, year)]:
+    total, children = selectors.coverage(org, year), selectors.drill_down(org, year)
+    for row in [total, *children]:
         for figure in row.figures:
             rows.append([row.organization.name, row.prefix or "全国", figure.label,
                          "—" if figure.denominator is None else figure.denominator, figure.covered, _percent(figure)])
+    for figure in (selectors.direct_figures(total, children) if children else None) or []:
+        rows.append([f"{org.name}（本级直属）", total.prefix or "全国", figure.label, "—", figure.covered, "—"])
     book = write_workbook(headers=headers, rows=rows, title=f"基层组织覆盖 {year}")
     return xlsx_response(book, f"基层组织覆盖-{org.name}-{year}.xlsx")
 

@@ -125,3 +125,20 @@ def test_a_target_on_new_enterprise_associations_is_offered_the_measure(tree):
         text, metric = "新增企业科协20家", ""
 
     assert suggest(Target) == "coverage.new.enterprise_association"
+
+
+def test_associations_attached_to_the_province_itself_make_the_drill_down_add_up(tree, signed_in):
+    total = selectors.coverage(tree.prov_a, YEAR)
+    children = selectors.drill_down(tree.prov_a, YEAR)
+    direct = {f.category: f.covered for f in selectors.direct_figures(total, children)}
+    assert direct["university"] == 1  # 甲省大学科协, directly under the province
+    for i, figure in enumerate(total.figures):
+        assert figure.covered == sum(child.figures[i].covered for child in children) + direct[figure.category]
+    assert selectors.direct_figures(children[0], selectors.drill_down(tree.city_a, YEAR)) is not None  # 甲市学院科协
+    client = signed_in(tree.provincial_clerk)
+    html = client.get(reverse("coverage:overview"), {"org": tree.prov_a.pk, "year": YEAR}).content.decode()
+    assert 'id="coverage-direct"' in html and "本级直属" in html
+    response = client.get(reverse("coverage:export"), {"org": tree.prov_a.pk, "year": YEAR})
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    exported = {r[2]: r[4] for r in sheet.iter_rows(values_only=True) if r[0] == f"{tree.prov_a.name}（本级直属）"}
+    assert exported["高校"] == 1 and sum(exported.values()) == sum(direct.values())
