@@ -345,6 +345,8 @@ for _proxy in TRUSTED_PROXIES:
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("KEXIE_SSL_REDIRECT", True)
+    # A load balancer probes each application server directly over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env_int("KEXIE_HSTS_SECONDS", 31536000)

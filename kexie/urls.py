@@ -2,12 +2,14 @@ from django.conf import settings
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from kexie.core import errors
+from kexie.core import errors, health
 from kexie.workbench import views as workbench_views
 
 urlpatterns = [
     path("", workbench_views.home, name="home"),
     path("favicon.ico", errors.favicon, name="favicon"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("kexie.accounts.urls")),
     path("organizations/", include("kexie.organizations.urls")),

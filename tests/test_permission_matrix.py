@@ -238,6 +238,9 @@ PUBLIC: dict[str, Public] = {
     "api:docs": Public(),
     "api:token": Public("post", 400, {}),  # no credentials: a 400 naming the fields
     "favicon": Public(),
+    # Health and readiness probes of a load balancer (kexie.core.health).
+    "healthz": Public(),
+    "readyz": Public(),
     # Public users: self sign-up, password reset by code, invitations. The steps after the first
     # send a visitor without a code in their session back to the first.
     "accounts:signup": Public(),

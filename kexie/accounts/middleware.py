@@ -114,6 +114,7 @@ EXTERNAL_URL_NAMES = frozenset({
     "accounts:signup", "accounts:signup_verify", "accounts:signup_complete", "accounts:password_reset",
     "accounts:password_reset_confirm", "accounts:invitation_accept",
     "notifications:inbox", "notifications:read", "notifications:read_all", "set_language", "favicon",
+    "healthz", "readyz",
     # The public pages where a respondent answers a survey with a code (kexie.surveys).
     "surveys:answer", "surveys:answer_done",
     # An investigator's own survey stations and their codes (through the account's person record).
